@@ -1,0 +1,61 @@
+// The runtime adapter interface: tiny on purpose (compare ONNX Runtime JS's `Backend`). Each
+// timed stage of an iteration is one Session method, so the timing loop never knows the runtime.
+import type { ElementType, GraphOptimization, ModelInfo } from '../types.js';
+
+export type TypedArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** A tensor in host memory, independent of any runtime. float16 is stored as raw Uint16 bits. */
+export interface HostTensor {
+  name: string;
+  type: ElementType;
+  dims: number[];
+  data: TypedArray | string[];
+}
+
+export interface SessionOptions {
+  device: string;
+  intraOpThreads: number | null;
+  interOpThreads: number | null;
+  graphOptimization: GraphOptimization;
+}
+
+export interface DeviceStatus {
+  device: string;
+  available: boolean;
+  /** Why it is unavailable, or what provides it. */
+  detail: string;
+}
+
+/** Runtime-specific feed/output objects are opaque to the harness. */
+export type Feeds = unknown;
+export type Outputs = unknown;
+
+export interface Session {
+  readonly info: ModelInfo;
+  /** What really ran, e.g. 'onnxruntime-node 1.30.0 (cpu)'. */
+  readonly backend: string;
+  /** Preprocess stage: turn host tensors into the runtime's feeds. */
+  prepare(inputs: readonly HostTensor[]): Feeds;
+  /** Inference stage: run the model; resolves when outputs are ready on the host. */
+  run(feeds: Feeds): Promise<Outputs>;
+  /** Postprocess stage: read outputs into host memory and release runtime resources. */
+  collect(outputs: Outputs): HostTensor[];
+  close(): Promise<void>;
+}
+
+export interface RuntimeAdapter {
+  readonly runtime: string;
+  accepts(path: string): boolean;
+  devices(): Promise<DeviceStatus[]>;
+  open(path: string, options: SessionOptions): Promise<Session>;
+}

@@ -1,0 +1,219 @@
+// Cross-layer data. Everything here is plain, JSON-serialisable data: the core returns it, the
+// exporters render it, `compare` reads it back. Units live in the names (Ms, Us, Bytes).
+
+/** Microseconds. Stage histograms record integer microseconds. */
+export type Micros = number;
+
+/** `load` is reading input data (I/O); model loading is `modelLoadMs`, a different thing. */
+export type Stage = 'load' | 'preprocess' | 'inference' | 'postprocess' | 'total';
+
+/** The stages every iteration of the timing loop records, in order. */
+export const TIMED_STAGES = ['preprocess', 'inference', 'postprocess', 'total'] as const;
+export type TimedStage = (typeof TIMED_STAGES)[number];
+
+/** ONNX tensor element types that ONNX Runtime's JS API accepts. */
+export type ElementType =
+  | 'float32'
+  | 'float16'
+  | 'float64'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'bool'
+  | 'string';
+
+/** A dimension: fixed size, a symbolic name ('batch'), or null for a dynamic dim with no name. */
+export type Dim = number | string | null;
+
+export interface TensorSpec {
+  name: string;
+  type: ElementType;
+  shape: Dim[];
+}
+
+export interface ModelInfo {
+  path: string;
+  format: 'onnx';
+  sizeBytes: number;
+  sha256: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  /** From the ONNX ModelProto when readable. */
+  irVersion?: number;
+  opsets?: { domain: string; version: number }[];
+  producer?: string;
+  nodeCount?: number;
+}
+
+export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
+export type Precision = 'fp32' | 'fp16' | 'int8';
+
+/** One configuration to measure. The sweep issue grows the axes; the shape stays. */
+export interface TrialSpec {
+  id: string;
+  model: string;
+  precision: Precision;
+  device: string;
+  /** Value of the batch dim, when the model has one we could set. */
+  batch: number | null;
+  /** Intra-op threads; null = runtime default. */
+  threads: number | null;
+  interThreads: number | null;
+  graphOptimization: GraphOptimization;
+}
+
+/** How the warm-up or measurement phase is bounded. `auto` adapts to the model's speed. */
+export type PhaseBound =
+  | { kind: 'auto' }
+  | { kind: 'count'; iterations: number }
+  | { kind: 'time'; ms: number };
+
+export type StopReason =
+  | 'iterations' // the requested -n was reached
+  | 'duration' // the requested --duration elapsed
+  | 'auto-target' // auto: enough samples for p99 and the minimum time elapsed
+  | 'auto-time-budget' // auto: the time budget ran out before the sample target (slow model)
+  | 'max-iterations' // hard safety cap
+  | 'interrupted'; // Ctrl-C
+
+export type PercentileKey = 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
+
+/** Summary of one stage. All times in milliseconds except where the name says otherwise. */
+export interface StageStats {
+  count: number;
+  minMs: number;
+  meanMs: number;
+  stddevMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+  /** Coefficient of variation: stddev / mean (unitless). */
+  cv: number;
+  /** Distribution-free confidence intervals (95%) for p50 and p99, null when n is too small. */
+  ci: { p50Ms: [number, number] | null; p99Ms: [number, number] | null; level: number };
+  /** Percentiles with too few samples to be trusted (MLPerf LoadGen minimums). */
+  insufficient: PercentileKey[];
+  /** hdr-histogram-js base64 encoding of the microsecond histogram: the source of truth. */
+  histogram: string;
+}
+
+export interface Warning {
+  code:
+    | 'too-noisy'
+    | 'drift'
+    | 'not-converged'
+    | 'few-samples'
+    | 'memory-growth'
+    | 'high-overhead'
+    | 'fallback';
+  message: string;
+}
+
+export interface PhaseSummary {
+  iterations: number;
+  durationMs: number;
+}
+
+export interface WarmupSummary extends PhaseSummary {
+  /** Iteration (1-based) from which latency was steady, or null if it never settled. */
+  convergedAt: number | null;
+  bound: PhaseBound;
+}
+
+export interface MeasureSummary extends PhaseSummary {
+  stopReason: StopReason;
+  bound: PhaseBound;
+  /** Relative change of median latency from the first to the last third of the phase. */
+  driftRatio: number;
+}
+
+/** Cost of the timing harness itself, measured each trial with an empty body. */
+export interface HarnessOverhead {
+  /** Cost of one process.hrtime.bigint() call. */
+  timerNs: number;
+  /** Per-iteration cost of the loop's own bookkeeping: five timer reads + histogram records. */
+  perIterationUs: number;
+  /** perIterationUs / inference p50, so a reader sees whether it matters. */
+  shareOfInferenceP50: number;
+}
+
+export interface InputDescription {
+  name: string;
+  type: ElementType;
+  dims: number[];
+  /** How the values were made: 'random-normal', 'ones (mask)', 'token ids 0..1000', 'const 16000', 'file x.npy'. */
+  source: string;
+}
+
+export interface ColdStart {
+  modelLoadMs: number;
+  firstInferenceMs: number;
+  firstTotalMs: number;
+}
+
+export interface TrialOk {
+  status: 'ok';
+  spec: TrialSpec;
+  /** Backend / execution provider that really ran, e.g. 'onnxruntime-node 1.30.0 cpu'. */
+  backend: string;
+  inputs: InputDescription[];
+  coldStart: ColdStart;
+  warmup: WarmupSummary;
+  measure: MeasureSummary;
+  stages: Record<TimedStage, StageStats>;
+  throughput: { inferencesPerSec: number; itemsPerSec: number };
+  /** Peak resident set size of the process during the trial (VmHWM after a reset on Linux). */
+  peakRssBytes: number;
+  overhead: HarnessOverhead;
+  warnings: Warning[];
+}
+
+export interface TrialFailed {
+  status: 'failed';
+  spec: TrialSpec;
+  phase: 'open' | 'inputs' | 'cold-start' | 'warmup' | 'measure';
+  error: { code: string; message: string; hint?: string };
+}
+
+export interface TrialSkipped {
+  status: 'skipped';
+  spec: TrialSpec;
+  reason: string;
+}
+
+export type TrialResult = TrialOk | TrialFailed | TrialSkipped;
+
+export interface Environment {
+  hostname: string;
+  cpu: { model: string; logicalCores: number; physicalCores: number; speedMHz: number };
+  memoryBytes: number;
+  os: { platform: string; distro: string; release: string; kernel: string; arch: string };
+  node: string;
+  runtimes: { name: string; version: string; executionProviders: string[] }[];
+  gpus: { name: string; driver: string; memoryBytes: number }[];
+  /** Why GPU information is absent, when it is. */
+  gpuNote?: string;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'inferbench'; version: string };
+  command: { argv: string[] };
+  startedAt: string;
+  finishedAt: string;
+  environment: Environment;
+  model: ModelInfo;
+  /** Options as resolved (after defaults), so the run can be reproduced. */
+  options: Record<string, unknown>;
+  trials: TrialResult[];
+  /** True when Ctrl-C stopped the run: the trials present are complete, the rest are absent. */
+  interrupted?: boolean;
+}
