@@ -55,6 +55,8 @@ export interface Session {
 
 export interface RuntimeAdapter {
   readonly runtime: string;
+  /** Version of the runtime package, for the environment fingerprint. */
+  version(): string;
   accepts(path: string): boolean;
   devices(): Promise<DeviceStatus[]>;
   open(path: string, options: SessionOptions): Promise<Session>;

@@ -1,0 +1,65 @@
+// The program: global flags, sub-commands, and the ONE error boundary. An InferbenchError prints
+// `error:` and `hint:` lines and exits with its documented code; anything else is a bug and
+// prints its stack.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, isInferbenchError } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { devicesCommand } from './devices-command.js';
+import { profileCommand } from './profile-command.js';
+
+export interface GlobalFlags {
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    success
+  2    usage error (bad flag or value, unresolved input dim)
+  3    model missing or not a valid model
+  4    no trial succeeded (runtime rejected the inputs, device unavailable, runtime error)
+  5    a report could not be written
+  70   internal error (a bug: please report it with the stack printed by --verbose)
+  130  interrupted by Ctrl-C (the partial report was written)`;
+
+export function buildProgram(): Command {
+  const program = new Command('inferbench')
+    .description('Latency profiler and benchmark for ML inference (ONNX Runtime)')
+    .version(TOOL_VERSION, '-V, --version')
+    .option('-q, --quiet', 'print only results and errors', false)
+    .option('-v, --verbose', 'more detail, and stack traces for errors', false)
+    .option('--no-color', 'no colours (also NO_COLOR=1, or when stdout is not a terminal)')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride();
+  const globals = (): GlobalFlags => program.opts<GlobalFlags>();
+  program.addCommand(profileCommand(globals).exitOverride());
+  program.addCommand(devicesCommand().exitOverride());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    return reportError(error, argv.includes('--verbose') || argv.includes('-v'));
+  }
+}
+
+function reportError(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // --help and --version also end here, successfully; commander already printed the message.
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (isInferbenchError(error)) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`internal error (a bug in inferbench): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return ExitCode.internal;
+}

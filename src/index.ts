@@ -1,0 +1,10 @@
+// Public API: `import { profile } from 'inferbench'`. The CLI is a thin shell over these.
+export { profile, type ProfileHooks } from './profile.js';
+export type { ProfileOptions } from './profile-options.js';
+export { InferbenchError, ExitCode } from './errors.js';
+export { exporterFor, exporters, type Exporter, type RenderOptions } from './report/exporter.js';
+export { writeReports, writeFileAtomic } from './report/write-atomic.js';
+export { validateReport } from './report/validate.js';
+export { decodeHistogram } from './measure/histogram.js';
+export type * from './types.js';
+export type { HostTensor, RuntimeAdapter, Session, DeviceStatus } from './adapters/adapter.js';

@@ -1,0 +1,148 @@
+// One trial's measurement on an open session: cold start, warm-up until steady, the harness's own
+// cost, then the measured phase, summarised per stage. Never prints; progress goes to a callback.
+import type { HostTensor, Session } from '../adapters/adapter.js';
+import {
+  TIMED_STAGES,
+  type ColdStart,
+  type HarnessOverhead,
+  type MeasureSummary,
+  type PhaseBound,
+  type StageStats,
+  type TimedStage,
+  type WarmupSummary,
+  type Warning,
+} from '../types.js';
+import { elapsedNs, median, now, timerCostNs } from './clock.js';
+import { createWarmupDetector, driftRatio, isDrifting, noiseWarnings } from './convergence.js';
+import { StageRecorder } from './recorder.js';
+import { summarizeStage } from './stats.js';
+import { measureStopRule, warmupDone } from './stop-rules.js';
+import { emptySession, timedLoop } from './timed-loop.js';
+
+export type TrialPhase = 'warmup' | 'measure';
+
+export interface RunTrialOptions {
+  warmup: PhaseBound;
+  measure: PhaseBound;
+  signal?: AbortSignal | undefined;
+  /** Told when warm-up and measurement begin, so a failure can name its phase. */
+  onPhaseStart?: ((phase: TrialPhase) => void) | undefined;
+  onProgress?: ((phase: TrialPhase, iterations: number, elapsedMs: number) => void) | undefined;
+}
+
+export interface TrialMeasurement {
+  firstIteration: Omit<ColdStart, 'modelLoadMs'>;
+  warmup: WarmupSummary;
+  measure: MeasureSummary;
+  stages: Record<TimedStage, StageStats>;
+  overhead: HarnessOverhead;
+  warnings: Warning[];
+}
+
+/**
+ * The empty-body loop that prices the harness runs in rounds; the first rounds pay for JIT
+ * compilation of the loop with a new session shape, so the median round is the steady cost.
+ */
+const CALIBRATION_ROUNDS = 11;
+const CALIBRATION_ITERATIONS = 1_000;
+/** Above this share of inference p50 the harness's own cost is worth a warning. */
+const OVERHEAD_WARNING_SHARE = 0.01;
+
+export async function runTrial(
+  session: Session,
+  inputs: readonly HostTensor[],
+  options: RunTrialOptions,
+): Promise<TrialMeasurement> {
+  const firstIteration = await timeFirstIteration(session, inputs);
+  options.onPhaseStart?.('warmup');
+  const warmup = await warmUp(session, inputs, options);
+
+  const perIterationUs = await harnessCostUs(session);
+
+  const bound = options.measure;
+  options.onPhaseStart?.('measure');
+  const recorder = new StageRecorder(bound.kind === 'count' ? bound.iterations : null);
+  const loop = await timedLoop(session, inputs, recorder, {
+    stop: measureStopRule(bound),
+    signal: options.signal,
+    onProgress: options.onProgress && ((n, ms) => options.onProgress?.('measure', n, ms)),
+  });
+
+  const stages = Object.fromEntries(
+    TIMED_STAGES.map((stage) => [stage, summarizeStage(recorder.samplesOf(stage), recorder.count, recorder.histograms[stage])]),
+  ) as Record<TimedStage, StageStats>;
+  const inferenceSamples = recorder.samplesOf('inference');
+  const measure: MeasureSummary = {
+    iterations: loop.iterations,
+    durationMs: loop.durationMs,
+    stopReason: loop.stopReason,
+    bound,
+    driftRatio: driftRatio(inferenceSamples, recorder.count),
+  };
+  const overhead: HarnessOverhead = {
+    timerNs: timerCostNs(),
+    perIterationUs,
+    shareOfInferenceP50: stages.inference.p50Ms > 0 ? perIterationUs / (stages.inference.p50Ms * 1000) : 0,
+  };
+  const warnings = [
+    ...noiseWarnings(stages.inference, isDrifting(inferenceSamples, recorder.count), measure.driftRatio),
+    ...warmupWarnings(warmup),
+    ...overheadWarnings(overhead),
+  ];
+  return { firstIteration, warmup, measure, stages, overhead, warnings };
+}
+
+/** Per-iteration cost (µs) of the timing loop itself: clock reads, recording, stop checks. */
+async function harnessCostUs(session: Session): Promise<number> {
+  const empty = emptySession(session);
+  const perRound: number[] = [];
+  for (let round = 0; round < CALIBRATION_ROUNDS; round++) {
+    const loop = await timedLoop(empty, [], new StageRecorder(CALIBRATION_ITERATIONS), {
+      stop: (n) => (n >= CALIBRATION_ITERATIONS ? 'iterations' : null),
+    });
+    perRound.push((loop.durationMs * 1000) / loop.iterations);
+  }
+  return median(perRound);
+}
+
+async function timeFirstIteration(session: Session, inputs: readonly HostTensor[]): Promise<Omit<ColdStart, 'modelLoadMs'>> {
+  const t0 = now();
+  const feeds = session.prepare(inputs);
+  const t1 = now();
+  const outputs = await session.run(feeds);
+  const t2 = now();
+  session.collect(outputs);
+  const t3 = now();
+  return { firstInferenceMs: elapsedNs(t1, t2) / 1e6, firstTotalMs: elapsedNs(t0, t3) / 1e6 };
+}
+
+async function warmUp(session: Session, inputs: readonly HostTensor[], options: RunTrialOptions): Promise<WarmupSummary> {
+  const bound = options.warmup;
+  const detector = createWarmupDetector();
+  const sink = { record: (_pre: number, inferenceNs: number) => detector.push(inferenceNs / 1000) };
+  if (bound.kind === 'count' && bound.iterations === 0) {
+    return { iterations: 0, durationMs: 0, convergedAt: null, bound };
+  }
+  const loop = await timedLoop(session, inputs, sink, {
+    stop: (n, ms) => (warmupDone(bound, n, ms, detector.convergedAt !== null) ? 'iterations' : null),
+    signal: options.signal,
+    onProgress: options.onProgress && ((n, ms) => options.onProgress?.('warmup', n, ms)),
+  });
+  return { iterations: loop.iterations, durationMs: loop.durationMs, convergedAt: detector.convergedAt, bound };
+}
+
+function warmupWarnings(warmup: WarmupSummary): Warning[] {
+  if (warmup.convergedAt !== null || warmup.iterations === 0) return [];
+  return [{
+    code: 'not-converged',
+    message: `latency had not reached a steady state after ${warmup.iterations} warm-up iterations; the first measured samples may be slower — increase --warmup (e.g. --warmup 5s)`,
+  }];
+}
+
+function overheadWarnings(overhead: HarnessOverhead): Warning[] {
+  if (overhead.shareOfInferenceP50 <= OVERHEAD_WARNING_SHARE) return [];
+  return [{
+    code: 'high-overhead',
+    message: `the harness costs ${overhead.perIterationUs.toFixed(2)} µs per iteration, ${(overhead.shareOfInferenceP50 * 100).toFixed(1)}% of inference p50: the model is too fast to time one call at a time; compare totals across a larger --batch`,
+  }];
+}

@@ -1,0 +1,111 @@
+// The public, JSON-friendly options of profile() and their validation. The CLI parses strings into
+// this shape; library users write it directly. Every default lives here.
+import { InferbenchError } from './errors.js';
+import { emptyPins, type InputPins } from './inputs/pins.js';
+import type { GraphOptimization, PhaseBound } from './types.js';
+
+export interface ProfileOptions {
+  /** Path to the model file (.onnx). */
+  model: string;
+  /** Execution device: cpu (default), cuda, tensorrt, webgpu, ... */
+  device?: string;
+  /** Intra-op threads; default: the runtime's choice (usually one per physical core). */
+  threads?: number | null;
+  /** Inter-op threads (enables ORT's parallel execution mode); default: runtime's choice. */
+  interThreads?: number | null;
+  /** Graph optimisation level; default 'all'. */
+  graphOptimization?: GraphOptimization;
+  /** Value of the model's batch dim; default: the model's own or 1 for a symbolic batch dim. */
+  batch?: number | null;
+  /** Full shapes per input name, e.g. { image: [1, 3, 224, 224] }. */
+  shapes?: Record<string, number[]>;
+  /** Sizes of symbolic dims by name, e.g. { sequence: 128 }. */
+  dims?: Record<string, number>;
+  /** Constant value per input, e.g. { sr: 16000 }. */
+  values?: Record<string, number>;
+  /** Uniform range [lo, hi) per input, e.g. { input_ids: [0, 30000] }. */
+  ranges?: Record<string, [number, number]>;
+  /** .npy or raw .bin file per input. */
+  inputFiles?: Record<string, string>;
+  /** Seed of the synthetic inputs; default 42. */
+  seed?: number;
+  /** Warm-up bound; default auto (until latency is steady). */
+  warmup?: PhaseBound;
+  /** Measurement bound; default auto (≥1000 samples and ≥2 s, or a 10 s budget). */
+  measure?: PhaseBound;
+  /** Aborting stops the measurement; the report keeps what was measured and says interrupted. */
+  signal?: AbortSignal;
+  /** The command line to record in the report; default process.argv. */
+  argv?: string[];
+}
+
+export interface ResolvedProfileOptions {
+  model: string;
+  device: string;
+  threads: number | null;
+  interThreads: number | null;
+  graphOptimization: GraphOptimization;
+  batch: number | null;
+  pins: InputPins;
+  seed: number;
+  warmup: PhaseBound;
+  measure: PhaseBound;
+  signal: AbortSignal | undefined;
+  argv: string[];
+}
+
+export const GRAPH_OPTIMIZATIONS: readonly GraphOptimization[] = ['disabled', 'basic', 'extended', 'all'];
+export const DEFAULT_SEED = 42;
+
+export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileOptions {
+  if (!options.model) throw new InferbenchError('usage', 'no model given', 'pass a model path, e.g. inferbench profile fixtures/cnn.onnx');
+  const graphOptimization = options.graphOptimization ?? 'all';
+  if (!GRAPH_OPTIMIZATIONS.includes(graphOptimization)) {
+    throw new InferbenchError('usage', `unknown graph optimisation level '${graphOptimization}'`, `use one of: ${GRAPH_OPTIMIZATIONS.join(', ')}`);
+  }
+  return {
+    model: options.model,
+    device: options.device ?? 'cpu',
+    threads: positiveIntOrNull(options.threads, 'threads'),
+    interThreads: positiveIntOrNull(options.interThreads, 'interThreads'),
+    graphOptimization,
+    batch: positiveIntOrNull(options.batch, 'batch'),
+    pins: toPins(options),
+    seed: options.seed ?? DEFAULT_SEED,
+    warmup: checkBound(options.warmup ?? { kind: 'auto' }, 'warmup', 0),
+    measure: checkBound(options.measure ?? { kind: 'auto' }, 'measure', 1),
+    signal: options.signal,
+    argv: options.argv ?? process.argv.slice(1),
+  };
+}
+
+function toPins(options: ProfileOptions): InputPins {
+  const pins = emptyPins();
+  const fill = <V>(target: Map<string, V>, source: Record<string, V> | undefined): void => {
+    for (const [name, value] of Object.entries(source ?? {})) target.set(name, value);
+  };
+  fill(pins.shapes, options.shapes);
+  fill(pins.dims, options.dims);
+  fill(pins.values, options.values);
+  fill(pins.ranges, options.ranges);
+  fill(pins.files, options.inputFiles);
+  return pins;
+}
+
+function positiveIntOrNull(value: number | null | undefined, name: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InferbenchError('usage', `${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function checkBound(bound: PhaseBound, name: string, minCount: number): PhaseBound {
+  if (bound.kind === 'count' && (!Number.isInteger(bound.iterations) || bound.iterations < minCount)) {
+    throw new InferbenchError('usage', `${name} iterations must be an integer ≥ ${minCount}, got ${bound.iterations}`);
+  }
+  if (bound.kind === 'time' && !(bound.ms > 0)) {
+    throw new InferbenchError('usage', `${name} duration must be positive, got ${bound.ms} ms`);
+  }
+  return bound;
+}

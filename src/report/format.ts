@@ -1,0 +1,373 @@
+// The only number→string code in inferbench (hyperfine keeps the same split in `format.rs` /
+// `units.rs`). Every exporter formats through here, so a number reads the same in the console,
+// in Markdown and in a PR comment. Output is locale-independent (always `1,234.5`).
+
+import type {
+  Dim,
+  Environment,
+  InputDescription,
+  ModelInfo,
+  PercentileKey,
+  PhaseBound,
+  StageStats,
+  StopReason,
+  TensorSpec,
+  TrialOk,
+  TrialSpec,
+} from '../types.js';
+import { PERCENTILE_KEYS, minimumSamples } from '../measure/sample-rules.js';
+
+const NOT_AVAILABLE = 'n/a';
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** Integer with thousands separators: 1234 → "1,234". */
+export function formatCount(n: number): string {
+  return Number.isFinite(n) ? grouped.format(Math.round(n)) : NOT_AVAILABLE;
+}
+
+/** Three significant digits, never exponent notation, thousands grouped: 3.4213 → "3.42". */
+function threeSignificant(value: number): string {
+  const rounded = Number(value.toPrecision(3));
+  const magnitude = Math.abs(rounded);
+  if (magnitude >= 100) return grouped.format(rounded);
+  if (magnitude >= 10) return rounded.toFixed(1);
+  if (magnitude === 0) return '0';
+  if (magnitude >= 0.01) return rounded.toFixed(2);
+  return rounded.toPrecision(2);
+}
+
+/** A duration, adaptive: 0.812 → "812 µs", 3.4213 → "3.42 ms", 1200 → "1.20 s". */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return NOT_AVAILABLE;
+  const magnitude = Math.abs(ms);
+  if (magnitude === 0) return '0 ms';
+  // Pick the unit from the rounded value so 0.9996 ms reads "1.00 ms", not "1,000 µs".
+  if (Math.abs(Number((magnitude * 1000).toPrecision(3))) < 1000) {
+    return `${threeSignificant(ms * 1000)} µs`;
+  }
+  if (Number(magnitude.toPrecision(3)) < 1000) return `${threeSignificant(ms)} ms`;
+  return `${threeSignificant(ms / 1000)} s`;
+}
+
+/** Microseconds, through the same adaptive unit choice: 12.3 → "12.3 µs". */
+export function formatUs(us: number): string {
+  return formatMs(us / 1000);
+}
+
+/** Nanoseconds: 41 → "41 ns"; larger values go through formatMs. */
+export function formatNs(ns: number): string {
+  if (!Number.isFinite(ns)) return NOT_AVAILABLE;
+  if (Math.abs(Number(ns.toPrecision(3))) < 1000) return `${threeSignificant(ns)} ns`;
+  return formatMs(ns / 1e6);
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/** Binary units: 1536 → "1.50 KiB", 16 * 2**30 → "16.0 GiB". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return NOT_AVAILABLE;
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  if (unit === 0) return `${formatCount(value)} B`;
+  return `${threeSignificant(value)} ${BYTE_UNITS[unit]}`;
+}
+
+/** A rate: 1234.5 → "1,235 inf/s", 12.34 → "12.3 inf/s", 0.5 → "0.50 inf/s". */
+export function formatRate(perSecond: number, unit = 'inf/s'): string {
+  if (!Number.isFinite(perSecond)) return NOT_AVAILABLE;
+  const text = Math.abs(perSecond) >= 100 ? formatCount(perSecond) : threeSignificant(perSecond);
+  return `${text} ${unit}`;
+}
+
+/** A fraction as a percentage: 0.0123 → "1.2%", 0.000042 → "0.004%". */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return NOT_AVAILABLE;
+  const percent = fraction * 100;
+  const magnitude = Math.abs(percent);
+  if (magnitude === 0) return '0%';
+  if (magnitude >= 10) return `${percent.toFixed(0)}%`;
+  if (magnitude >= 0.1) return `${percent.toFixed(1)}%`;
+  return `${Number(percent.toPrecision(1))}%`;
+}
+
+/** A unitless ratio: 1.234 → "1.23×". */
+export function formatRatio(ratio: number): string {
+  return Number.isFinite(ratio) ? `${threeSignificant(ratio)}×` : NOT_AVAILABLE;
+}
+
+/** A confidence interval in ms: "3.10 ms – 3.52 ms", or "n/a" when there were too few samples. */
+export function formatCI(interval: readonly [number, number] | null): string {
+  if (interval === null) return NOT_AVAILABLE;
+  return `${formatMs(interval[0])} – ${formatMs(interval[1])}`;
+}
+
+/** A confidence level: 0.95 → "95%". */
+export function formatLevel(level: number): string {
+  return formatPercent(level);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Percentiles and the sample-count rule
+
+const PERCENTILE_LABEL: Record<PercentileKey, string> = {
+  p50: 'p50',
+  p90: 'p90',
+  p95: 'p95',
+  p99: 'p99',
+  p999: 'p99.9',
+};
+
+const PERCENTILE_FIELD: Record<PercentileKey, keyof StageStats & `p${string}Ms`> = {
+  p50: 'p50Ms',
+  p90: 'p90Ms',
+  p95: 'p95Ms',
+  p99: 'p99Ms',
+  p999: 'p999Ms',
+};
+
+/** The marker put beside a percentile that is in `StageStats.insufficient`. */
+export const INSUFFICIENT_MARK = '*';
+
+/** "p99.9" for "p999". */
+export function percentileLabel(key: PercentileKey): string {
+  return PERCENTILE_LABEL[key];
+}
+
+/** One percentile cell: "3.10 ms", or "3.10 ms*" when too few samples back it. */
+export function formatPercentileCell(stats: StageStats, key: PercentileKey): string {
+  const text = formatMs(stats[PERCENTILE_FIELD[key]]);
+  return stats.insufficient.includes(key) ? `${text}${INSUFFICIENT_MARK}` : text;
+}
+
+/** Footnote lines explaining each flagged percentile, in percentile order; empty when none. */
+export function insufficientFootnotes(keys: Iterable<PercentileKey>): string[] {
+  const flagged = new Set(keys);
+  return PERCENTILE_KEYS.filter((key) => flagged.has(key)).map((key) => {
+    // The same MLPerf LoadGen rule that set `insufficient` in measure/ gives the number here.
+    const minimum = formatCount(minimumSamples(key));
+    return `${INSUFFICIENT_MARK} fewer than ${minimum} samples: ${percentileLabel(key)} is not trustworthy; run more iterations (-n)`;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes, bounds and phases in words
+
+/** A tensor shape: [ "batch", 3, 224, null ] → "[batch, 3, 224, ?]". */
+export function formatShape(shape: readonly Dim[]): string {
+  const dims = shape.map((dim) => (dim === null ? '?' : typeof dim === 'number' ? String(dim) : dim));
+  return `[${dims.join(', ')}]`;
+}
+
+/** A phase bound in words: "auto", "1,000 iterations", "5.00 s". */
+export function formatBound(bound: PhaseBound): string {
+  switch (bound.kind) {
+    case 'auto':
+      return 'auto';
+    case 'count':
+      return `${formatCount(bound.iterations)} iterations`;
+    case 'time':
+      return formatMs(bound.ms);
+  }
+}
+
+/** Why the measurement stopped, in words, naming the bound that applied. */
+export function formatStopReason(reason: StopReason, bound: PhaseBound): string {
+  const limit = formatBound(bound);
+  switch (reason) {
+    case 'iterations':
+      return `reached the requested ${limit} (-n)`;
+    case 'duration':
+      return `the requested duration of ${limit} elapsed (--duration)`;
+    case 'auto-target':
+      return 'auto: enough samples for p99 and the minimum time elapsed';
+    case 'auto-time-budget':
+      return 'auto: the time budget ran out before enough samples for p99 (slow model)';
+    case 'max-iterations':
+      return `hit the safety cap on iterations (bound: ${limit})`;
+    case 'interrupted':
+      return 'interrupted (Ctrl-C)';
+  }
+}
+
+/** "50 iterations in 120 ms". */
+export function formatPhase(iterations: number, durationMs: number): string {
+  const noun = iterations === 1 ? 'iteration' : 'iterations';
+  return `${formatCount(iterations)} ${noun} in ${formatMs(durationMs)}`;
+}
+
+/** "converged at iteration 12" or "not converged". */
+export function formatConvergence(convergedAt: number | null): string {
+  return convergedAt === null ? 'not converged' : `converged at iteration ${formatCount(convergedAt)}`;
+}
+
+/** Thread count, null meaning the runtime's default. */
+export function formatThreads(threads: number | null): string {
+  return threads === null ? 'default' : formatCount(threads);
+}
+
+/** Batch size, null meaning the model has no settable batch dim. */
+export function formatBatch(batch: number | null): string {
+  return batch === null ? 'fixed' : formatCount(batch);
+}
+
+/** CPU clock: 3600 → "3.60 GHz". */
+export function formatMHz(mhz: number): string {
+  if (!Number.isFinite(mhz) || mhz <= 0) return NOT_AVAILABLE;
+  return mhz >= 1000 ? `${threeSignificant(mhz / 1000)} GHz` : `${formatCount(mhz)} MHz`;
+}
+
+/** First 12 hex digits of a digest. */
+export function shortHash(sha256: string): string {
+  return sha256.slice(0, 12);
+}
+
+/** An ISO timestamp for people: "2025-01-31 14:05:09 UTC". */
+export function formatTimestamp(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** A compact UTC stamp for file names: "20250131-140509". */
+export function fileStamp(iso: string): string {
+  const date = new Date(iso);
+  const safe = Number.isNaN(date.getTime()) ? new Date(0) : date;
+  return safe.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report pieces shared by the Markdown and console exporters, as label/value pairs and rows,
+// so both say the same thing and only the layout differs.
+
+/** A labelled fact: ['CPU', 'AMD EPYC 7B13 (8 cores, 16 threads, 2.45 GHz)']. */
+export type Fact = readonly [label: string, value: string];
+
+export const STAGE_TABLE_HEADER: readonly string[] = [
+  'stage',
+  ...PERCENTILE_KEYS.map(percentileLabel),
+  'mean',
+  'stddev',
+  'min',
+  'max',
+  'n',
+];
+
+/** One stage-table row, matching STAGE_TABLE_HEADER. */
+export function stageRow(stage: string, stats: StageStats): string[] {
+  return [
+    stage,
+    ...PERCENTILE_KEYS.map((key) => formatPercentileCell(stats, key)),
+    formatMs(stats.meanMs),
+    formatMs(stats.stddevMs),
+    formatMs(stats.minMs),
+    formatMs(stats.maxMs),
+    formatCount(stats.count),
+  ];
+}
+
+export function environmentFacts(env: Environment): Fact[] {
+  const { cpu, os } = env;
+  const runtimes = env.runtimes.map((runtime) => {
+    const eps = runtime.executionProviders.length > 0 ? ` (${runtime.executionProviders.join(', ')})` : '';
+    return `${runtime.name} ${runtime.version}${eps}`;
+  });
+  const gpus = env.gpus.map((gpu) => `${gpu.name} (${formatBytes(gpu.memoryBytes)}, driver ${gpu.driver})`);
+  return [
+    ['Host', env.hostname],
+    [
+      'CPU',
+      `${cpu.model} (${formatCount(cpu.physicalCores)} cores, ${formatCount(cpu.logicalCores)} threads, ${formatMHz(cpu.speedMHz)})`,
+    ],
+    ['Memory', formatBytes(env.memoryBytes)],
+    ['OS', `${os.distro} ${os.release} (${os.platform} ${os.arch}, kernel ${os.kernel})`],
+    ['Node', env.node],
+    ['Runtime', runtimes.length > 0 ? runtimes.join('; ') : 'none'],
+    ['GPU', gpus.length > 0 ? gpus.join('; ') : (env.gpuNote ?? 'none')],
+  ];
+}
+
+export function modelFacts(model: ModelInfo): Fact[] {
+  const facts: Fact[] = [
+    ['Path', model.path],
+    ['Size', formatBytes(model.sizeBytes)],
+    ['SHA-256', shortHash(model.sha256)],
+  ];
+  const details = [
+    model.producer,
+    model.irVersion === undefined ? undefined : `IR v${model.irVersion}`,
+    model.opsets?.map((opset) => `${opset.domain || 'ai.onnx'} ${opset.version}`).join(', '),
+    model.nodeCount === undefined ? undefined : `${formatCount(model.nodeCount)} nodes`,
+  ].filter((part): part is string => part !== undefined && part !== '');
+  if (details.length > 0) facts.push(['Graph', details.join(' · ')]);
+  return facts;
+}
+
+/** Rows of a tensor table: [name, type, shape]. */
+export function tensorRows(tensors: readonly TensorSpec[]): string[][] {
+  return tensors.map((tensor) => [tensor.name, tensor.type, formatShape(tensor.shape)]);
+}
+
+/** "cpu · fp32 · batch 1 · 4 threads · graph opt all". */
+export function trialConfig(spec: TrialSpec): string {
+  const inter = spec.interThreads === null ? '' : ` (inter-op ${formatCount(spec.interThreads)})`;
+  return [
+    spec.device,
+    spec.precision,
+    `batch ${formatBatch(spec.batch)}`,
+    `threads ${formatThreads(spec.threads)}${inter}`,
+    `graph opt ${spec.graphOptimization}`,
+  ].join(' · ');
+}
+
+/** Everything about an ok trial besides its stage table, in reading order. */
+export function trialFacts(trial: TrialOk): Fact[] {
+  const { coldStart, overhead, warmup, measure } = trial;
+  const inference = trial.stages.inference;
+  const level = formatLevel(inference.ci.level);
+  return [
+    ['Backend', trial.backend],
+    [
+      'Cold start',
+      `model load ${formatMs(coldStart.modelLoadMs)}, first inference ${formatMs(coldStart.firstInferenceMs)} (first total ${formatMs(coldStart.firstTotalMs)})`,
+    ],
+    [
+      `Inference ${level} CI`,
+      `p50 ${formatCI(inference.ci.p50Ms)}, p99 ${formatCI(inference.ci.p99Ms)}; CV ${formatPercent(inference.cv)}`,
+    ],
+    [
+      'Throughput',
+      `${formatRate(trial.throughput.inferencesPerSec)}, ${formatRate(trial.throughput.itemsPerSec, 'items/s')}`,
+    ],
+    ['Peak RSS', formatBytes(trial.peakRssBytes)],
+    [
+      'Harness overhead',
+      `${formatUs(overhead.perIterationUs)} per iteration (${formatPercent(overhead.shareOfInferenceP50)} of inference p50; timer ${formatNs(overhead.timerNs)})`,
+    ],
+    [
+      'Warm-up',
+      `${formatPhase(warmup.iterations, warmup.durationMs)}, ${formatConvergence(warmup.convergedAt)} (bound: ${formatBound(warmup.bound)})`,
+    ],
+    [
+      'Measured',
+      `${formatPhase(measure.iterations, measure.durationMs)}; stopped: ${formatStopReason(measure.stopReason, measure.bound)}; drift ${formatPercent(measure.driftRatio)}`,
+    ],
+  ];
+}
+
+/** The input tensors the trial fed, one line each: "input float32 [1, 3, 224, 224] random-normal". */
+export function inputLines(inputs: readonly InputDescription[]): string[] {
+  return inputs.map((input) => `${input.name} ${input.type} ${formatShape(input.dims)} ${input.source}`);
+}
+
+/** Every percentile flagged in any stage of the trial. */
+export function flaggedPercentiles(trial: TrialOk): PercentileKey[] {
+  return PERCENTILE_KEYS.filter((key) => Object.values(trial.stages).some((s) => s.insufficient.includes(key)));
+}
+
+export const INTERRUPTED_BANNER =
+  'Interrupted: the run was stopped (Ctrl-C). The trials below are complete; the rest of the sweep is absent.';

@@ -1,0 +1,127 @@
+// The Markdown report: readable in a PR comment or a wiki page. Same content as the console
+// rendering, laid out as headings, fact lists and tables. Every number comes from format.ts.
+
+import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
+import { TIMED_STAGES } from '../types.js';
+import type { Exporter } from './exporter.js';
+import {
+  type Fact,
+  INTERRUPTED_BANNER,
+  STAGE_TABLE_HEADER,
+  environmentFacts,
+  flaggedPercentiles,
+  formatTimestamp,
+  inputLines,
+  insufficientFootnotes,
+  modelFacts,
+  stageRow,
+  tensorRows,
+  trialConfig,
+  trialFacts,
+} from './format.js';
+
+/** Escape text for a table cell or inline position: pipes, backslashes, line breaks. */
+function escapeCell(text: string): string {
+  return text.replace(/([\\|*_])/g, '\\$1').replace(/\r?\n/g, ' ');
+}
+
+/** Escape Markdown's inline markup characters in free text (error messages, paths). */
+function escapeText(text: string): string {
+  return text.replace(/([\\`*_[\]<>|])/g, '\\$1').replace(/\r?\n/g, ' ');
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], rightFrom = 1): string[] {
+  const align = header.map((_, index) => (index >= rightFrom ? '---:' : '---'));
+  const line = (cells: readonly string[]): string => `| ${cells.map(escapeCell).join(' | ')} |`;
+  return [line(header), `|${align.join('|')}|`, ...rows.map(line)];
+}
+
+function factList(facts: readonly Fact[]): string[] {
+  return facts.map(([label, value]) => `- **${label}:** ${escapeText(value)}`);
+}
+
+function modelBaseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+function okTrial(trial: TrialOk): string[] {
+  const rows = TIMED_STAGES.map((stage) => stageRow(stage, trial.stages[stage]));
+  const footnotes = insufficientFootnotes(flaggedPercentiles(trial));
+  const lines = [
+    `### Trial \`${trial.spec.id}\``,
+    '',
+    escapeText(trialConfig(trial.spec)),
+    '',
+    ...table(STAGE_TABLE_HEADER, rows),
+  ];
+  if (footnotes.length > 0) lines.push('', ...footnotes.map(escapeText));
+  lines.push('', ...factList(trialFacts(trial)));
+  const inputs = inputLines(trial.inputs);
+  if (inputs.length > 0) lines.push(`- **Inputs:** ${inputs.map((line) => `\`${line}\``).join(', ')}`);
+  if (trial.warnings.length > 0) {
+    lines.push('', '**Warnings**', '');
+    lines.push(...trial.warnings.map((w) => `- ⚠️ \`${w.code}\`: ${escapeText(w.message)}`));
+  }
+  return lines;
+}
+
+function failedTrial(trial: TrialFailed): string[] {
+  const lines = [
+    `### Trial \`${trial.spec.id}\` — failed`,
+    '',
+    escapeText(trialConfig(trial.spec)),
+    '',
+    `> ❌ **Failed during ${trial.phase}:** \`${trial.error.code}\`: ${escapeText(trial.error.message)}`,
+  ];
+  if (trial.error.hint !== undefined) lines.push('>', `> **Hint:** ${escapeText(trial.error.hint)}`);
+  return lines;
+}
+
+function skippedTrial(trial: TrialSkipped): string[] {
+  return [
+    `### Trial \`${trial.spec.id}\` — skipped`,
+    '',
+    escapeText(trialConfig(trial.spec)),
+    '',
+    `> ⏭️ **Skipped:** ${escapeText(trial.reason)}`,
+  ];
+}
+
+export function renderMarkdown(report: Report): string {
+  const lines = [
+    `# inferbench: ${escapeText(modelBaseName(report.model.path))} — ${formatTimestamp(report.startedAt)}`,
+    '',
+  ];
+  if (report.interrupted === true) lines.push(`> ⚠️ **${INTERRUPTED_BANNER}**`, '');
+  lines.push(
+    `inferbench ${report.tool.version}, finished ${formatTimestamp(report.finishedAt)}.`,
+    '',
+    '## Environment',
+    '',
+    ...factList(environmentFacts(report.environment)),
+    '',
+    '## Model',
+    '',
+    ...factList(modelFacts(report.model)),
+    '',
+    ...table(['input', 'type', 'shape'], tensorRows(report.model.inputs), 3),
+    '',
+    ...table(['output', 'type', 'shape'], tensorRows(report.model.outputs), 3),
+    '',
+    '## Trials',
+  );
+  if (report.trials.length === 0) lines.push('', 'No trials ran.');
+  for (const trial of report.trials) {
+    lines.push('');
+    if (trial.status === 'ok') lines.push(...okTrial(trial));
+    else if (trial.status === 'failed') lines.push(...failedTrial(trial));
+    else lines.push(...skippedTrial(trial));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const markdownExporter: Exporter = {
+  format: 'markdown',
+  extension: 'md',
+  render: (report) => renderMarkdown(report),
+};
