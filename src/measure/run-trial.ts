@@ -12,7 +12,7 @@ import {
   type WarmupSummary,
   type Warning,
 } from '../types.js';
-import { elapsedNs, median, now, timerCostNs } from './clock.js';
+import { median, timerCostNs } from './clock.js';
 import { createWarmupDetector, driftRatio, isDrifting, noiseWarnings } from './convergence.js';
 import { StageRecorder } from './recorder.js';
 import { summarizeStage } from './stats.js';
@@ -105,15 +105,16 @@ async function harnessCostUs(session: Session): Promise<number> {
   return median(perRound);
 }
 
+/** The cold iteration, through the same loop as every other so that it is timed the same way. */
 async function timeFirstIteration(session: Session, inputs: readonly HostTensor[]): Promise<Omit<ColdStart, 'modelLoadMs'>> {
-  const t0 = now();
-  const feeds = session.prepare(inputs);
-  const t1 = now();
-  const outputs = await session.run(feeds);
-  const t2 = now();
-  session.collect(outputs);
-  const t3 = now();
-  return { firstInferenceMs: elapsedNs(t1, t2) / 1e6, firstTotalMs: elapsedNs(t0, t3) / 1e6 };
+  let first = { firstInferenceMs: 0, firstTotalMs: 0 };
+  const sink = {
+    record: (_pre: number, inferenceNs: number, _post: number, totalNs: number) => {
+      first = { firstInferenceMs: inferenceNs / 1e6, firstTotalMs: totalNs / 1e6 };
+    },
+  };
+  await timedLoop(session, inputs, sink, { stop: () => 'iterations' });
+  return first;
 }
 
 async function warmUp(session: Session, inputs: readonly HostTensor[], options: RunTrialOptions): Promise<WarmupSummary> {

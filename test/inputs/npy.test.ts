@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { InferbenchError } from '../../src/errors.js';
 import { parseNpy, parseRaw, readInputFile, readNpyFile } from '../../src/inputs/npy.js';
+import { error } from '../helpers/errors.js';
 
 const DATA = join(import.meta.dirname, '..', 'data');
 const dir = mkdtempSync(join(tmpdir(), 'inferbench-npy-'));
@@ -29,15 +29,6 @@ function npy(header: string, body: number[] | Uint8Array, version = 1): Uint8Arr
 const dict = (descr: string, shape: string, fortran = 'False'): string =>
   `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }`;
 
-function error(fn: () => unknown): InferbenchError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InferbenchError);
-    return e as InferbenchError;
-  }
-  throw new Error('expected an InferbenchError');
-}
 
 describe('parseNpy', () => {
   test('float32 (2, 2) from known bytes', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { InferbenchError } from '../../src/errors.js';
 import { collectPins, emptyPins, type PinStrings } from '../../src/inputs/pins.js';
 import { batchDimOf, resolveShapes } from '../../src/inputs/shapes.js';
 import type { Dim, TensorSpec } from '../../src/types.js';
+import { error } from '../helpers/errors.js';
 
 const spec = (name: string, shape: Dim[], type: TensorSpec['type'] = 'float32'): TensorSpec => ({ name, type, shape });
 
@@ -13,15 +13,6 @@ function resolve(specs: TensorSpec[], pins: PinStrings = {}, batch: number | nul
   return Object.fromEntries(resolveShapes(specs, collectPins(pins), batch));
 }
 
-function error(fn: () => unknown): InferbenchError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InferbenchError);
-    return e as InferbenchError;
-  }
-  throw new Error('expected an InferbenchError');
-}
 
 describe('batchDimOf', () => {
   test.each<[Dim[], number | null]>([

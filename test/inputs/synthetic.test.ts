@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { HostTensor } from '../../src/adapters/adapter.js';
-import { InferbenchError } from '../../src/errors.js';
 import { collectPins, type PinStrings } from '../../src/inputs/pins.js';
 import { buildInputs, float16BitsToNumber, float32ToFloat16Bits, RandomStream } from '../../src/inputs/synthetic.js';
 import type { ElementType, TensorSpec } from '../../src/types.js';
+import { error } from '../helpers/errors.js';
 
 const DATA = join(import.meta.dirname, '..', 'data');
 
@@ -20,15 +20,6 @@ const values = (t: HostTensor): (number | bigint | string)[] => [...t.data];
 const bytesOf = (t: HostTensor): Buffer =>
   Array.isArray(t.data) ? Buffer.from(t.data.join('\u0000')) : Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 
-function error(fn: () => unknown): InferbenchError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InferbenchError);
-    return e as InferbenchError;
-  }
-  throw new Error('expected an InferbenchError');
-}
 
 const ALL_TYPES: [ElementType, Function][] = [
   ['float32', Float32Array],
