@@ -5,6 +5,7 @@ import type { HostTensor, RuntimeAdapter, Session } from './adapters/adapter.js'
 import { resolveAdapter } from './adapters/resolve.js';
 import { isInferbenchError, messageOf } from './errors.js';
 import { buildInputs } from './inputs/synthetic.js';
+import { withNpyShapes } from './inputs/npy.js';
 import { batchDimOf, resolveShapes } from './inputs/shapes.js';
 import { runTrial, type TrialPhase } from './measure/run-trial.js';
 import { elapsedNs, now } from './measure/clock.js';
@@ -108,9 +109,18 @@ async function runOneTrial(
   try {
     // Input errors (an unresolved dim, a bad file) are the user's to fix and the same for every
     // trial, so they propagate as InferbenchError instead of becoming a failed trial.
-    const shapes = resolveShapes(session.info.inputs, options.pins, spec.batch);
-    const { tensors, descriptions } = buildInputs(session.info.inputs, shapes, options.pins, options.seed);
+    const pins = withNpyShapes(options.pins);
+    const shapes = resolveShapes(session.info.inputs, pins, spec.batch);
     const batch = batchOf(session.info.inputs, shapes);
+    const fixedLeading = shapes.get(session.info.inputs[0]?.name ?? '')?.[0];
+    if (spec.batch !== null && batch !== spec.batch && !(batch === null && fixedLeading === spec.batch)) {
+      const first = session.info.inputs[0];
+      const reason = batch === null
+        ? `the model has no batch dim to set (input ${first?.name} has the fixed shape [${shapes.get(first?.name ?? '')?.join(', ')}])`
+        : `the shapes given fix the batch at ${batch}`;
+      return { result: { status: 'skipped', spec, reason: `batch ${spec.batch} not possible: ${reason}` }, model: session.info };
+    }
+    const { tensors, descriptions } = buildInputs(session.info.inputs, shapes, pins, options.seed);
     const measuredSpec = { ...spec, batch, id: trialId({ ...spec, batch }) };
     const result = await measureTrial(session, measuredSpec, tensors, descriptions, modelLoadMs, options, hooks);
     return { result, model: session.info };

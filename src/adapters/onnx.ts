@@ -75,6 +75,8 @@ export const onnxAdapter: RuntimeAdapter = {
       session = await ort.InferenceSession.create(file.bytes, {
         executionProviders: [provider],
         graphOptimizationLevel: options.graphOptimization,
+        // Errors reach the user through our own messages; ORT's log would print them twice.
+        logSeverityLevel: 4,
         ...(options.intraOpThreads !== null && { intraOpNumThreads: options.intraOpThreads }),
         ...(options.interOpThreads !== null && { interOpNumThreads: options.interOpThreads, executionMode: 'parallel' as const }),
       });

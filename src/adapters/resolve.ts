@@ -1,9 +1,17 @@
 // Picks the runtime adapter for a model path. Adapters are imported lazily so that a command
-// never loads a runtime it does not use.
+// never loads a runtime it does not use. A missing path fails here, before any trial starts.
+import { stat } from 'node:fs/promises';
 import { InferbenchError } from '../errors.js';
 import type { RuntimeAdapter } from './adapter.js';
 
 export async function resolveAdapter(modelPath: string): Promise<RuntimeAdapter> {
+  await stat(modelPath).catch((error: NodeJS.ErrnoException) => {
+    throw new InferbenchError(
+      'model-not-found',
+      error.code === 'ENOENT' ? `model not found: ${modelPath}` : `cannot read model ${modelPath}: ${error.message}`,
+      'check the path; bundled models are in fixtures/ (e.g. fixtures/cnn.onnx)',
+    );
+  });
   const { onnxAdapter } = await import('./onnx.js');
   if (onnxAdapter.accepts(modelPath)) return onnxAdapter;
   throw new InferbenchError(

@@ -10,6 +10,7 @@ import { extname } from 'node:path';
 import type { HostTensor, TypedArray } from '../adapters/adapter.js';
 import { InferbenchError } from '../errors.js';
 import type { ElementType } from '../types.js';
+import type { InputPins } from './pins.js';
 
 export interface NpyArray {
   type: ElementType;
@@ -221,4 +222,16 @@ export function readInputFile(path: string, input: { name: string; type: Element
     );
   }
   return { name: input.name, type: input.type, dims: [...dims], data: array.data };
+}
+
+/**
+ * A .npy file knows its own shape: an input given by `--input-file x=x.npy` and no `--shape`
+ * takes the file's shape, so the user need not repeat it.
+ */
+export function withNpyShapes(pins: InputPins): InputPins {
+  const shapes = new Map(pins.shapes);
+  for (const [name, path] of pins.files) {
+    if (!shapes.has(name) && extname(path).toLowerCase() === '.npy') shapes.set(name, readNpyFile(path).dims);
+  }
+  return { ...pins, shapes };
 }

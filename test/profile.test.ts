@@ -1,0 +1,178 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { decodeHistogram } from '../src/measure/histogram.js';
+import { profile, type ProfileOptions } from '../src/profile.js';
+import { validateReport } from '../src/report/validate.js';
+import { TIMED_STAGES, type Report, type TrialOk, type TrialResult } from '../src/types.js';
+import { rejection } from './helpers/errors.js';
+
+const quick = (model: string, extra: Partial<ProfileOptions> = {}): ProfileOptions => ({
+  model: `fixtures/${model}`,
+  threads: 1,
+  warmup: { kind: 'count', iterations: 5 },
+  measure: { kind: 'count', iterations: 50 },
+  ...extra,
+});
+
+function onlyTrial(report: Report): TrialResult {
+  expect(report.trials).toHaveLength(1);
+  return report.trials[0]!;
+}
+
+function okTrial(report: Report): TrialOk {
+  const trial = onlyTrial(report);
+  if (trial.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(trial)}`);
+  return trial;
+}
+
+describe('profile() on a fixture', () => {
+  test('a complete, schema-valid report with consistent statistics', async () => {
+    const report = await profile(quick('mlp.onnx'));
+    expect(validateReport(report)).toEqual({ valid: true });
+    expect(report.model.inputs[0]?.name).toBe('x');
+    expect(report.environment.runtimes[0]).toMatchObject({ name: 'onnxruntime', executionProviders: expect.arrayContaining(['cpu']) });
+    const trial = okTrial(report);
+    expect(trial.spec).toMatchObject({ device: 'cpu', precision: 'fp32', batch: 1, threads: 1 });
+    expect(trial.measure).toMatchObject({ iterations: 50, stopReason: 'iterations' });
+    expect(trial.warmup).toMatchObject({ iterations: 5, bound: { kind: 'count', iterations: 5 } });
+    for (const stage of TIMED_STAGES) {
+      const stats = trial.stages[stage];
+      expect(stats.count).toBe(50);
+      expect(stats.minMs).toBeLessThanOrEqual(stats.p50Ms + 0.001);
+      expect(stats.p50Ms).toBeLessThanOrEqual(stats.p99Ms);
+      expect(decodeHistogram(stats.histogram).totalCount).toBe(50);
+    }
+    // total spans the three stages back to back, so its mean is their sum.
+    const sumOfMeans = trial.stages.preprocess.meanMs + trial.stages.inference.meanMs + trial.stages.postprocess.meanMs;
+    expect(trial.stages.total.meanMs).toBeCloseTo(sumOfMeans, 6);
+    expect(trial.stages.inference.insufficient).toEqual(['p90', 'p95', 'p99', 'p999']);
+    expect(trial.coldStart.modelLoadMs).toBeGreaterThan(0);
+    expect(trial.coldStart.firstInferenceMs).toBeGreaterThan(0);
+    expect(trial.overhead.perIterationUs).toBeGreaterThan(0);
+    expect(trial.overhead.timerNs).toBeGreaterThan(0);
+    expect(trial.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(trial.inputs).toEqual([{ name: 'x', type: 'float32', dims: [1, 64], source: 'normal(0,1) seed 42' }]);
+    expect(trial.warnings.map((w) => w.code)).toContain('few-samples');
+  });
+
+  test('batch sets the batch dim and scales items/s', async () => {
+    const trial = okTrial(await profile(quick('mlp.onnx', { batch: 4 })));
+    expect(trial.spec.batch).toBe(4);
+    expect(trial.inputs[0]?.dims).toEqual([4, 64]);
+    expect(trial.throughput.itemsPerSec).toBeCloseTo(trial.throughput.inferencesPerSec * 4, 6);
+  });
+
+  test('symbolic dims by name; int64 ids and mask get token ids and ones', async () => {
+    const trial = okTrial(await profile(quick('transformer.onnx', { dims: { sequence: 16 } })));
+    expect(trial.inputs.map((i) => [i.name, i.dims, i.source])).toEqual([
+      ['input_ids', [1, 16], 'token ids uniform [0,1000) seed 42'],
+      ['attention_mask', [1, 16], 'ones (mask)'],
+    ]);
+  });
+
+  test('a duration bound stops on time and says so', async () => {
+    const trial = okTrial(await profile(quick('mlp.onnx', { measure: { kind: 'time', ms: 150 } })));
+    expect(trial.measure.stopReason).toBe('duration');
+    expect(trial.measure.durationMs).toBeGreaterThanOrEqual(150);
+    expect(trial.stages.inference.count).toBe(trial.measure.iterations);
+  });
+
+  test('auto warm-up stops once latency is steady and reports where', async () => {
+    const trial = okTrial(await profile(quick('mlp.onnx', { warmup: { kind: 'auto' } })));
+    expect(trial.warmup.iterations).toBeGreaterThanOrEqual(5);
+    if (trial.warmup.convergedAt === null) expect(trial.warnings.map((w) => w.code)).toContain('not-converged');
+    else expect(trial.warmup.convergedAt).toBeLessThanOrEqual(trial.warmup.iterations);
+  });
+
+  test('an abort signal stops the measurement and keeps what was measured', async () => {
+    const controller = new AbortController();
+    const report = await profile(quick('mlp.onnx', { measure: { kind: 'time', ms: 60_000 }, signal: controller.signal }), {
+      onPhase: (_spec, phase, iterations) => {
+        if (phase === 'measure' && iterations > 0) controller.abort();
+      },
+    });
+    expect(report.interrupted).toBe(true);
+    const trial = okTrial(report);
+    expect(trial.measure.stopReason).toBe('interrupted');
+    expect(trial.stages.total.count).toBe(trial.measure.iterations);
+    expect(validateReport(report)).toEqual({ valid: true });
+  });
+
+  test('hooks see the plan, each trial, and a partial report after it', async () => {
+    const events: string[] = [];
+    await profile(quick('mlp.onnx'), {
+      onPlan: (specs) => events.push(`plan ${specs.length}`),
+      onTrialStart: (_spec, index, total) => events.push(`start ${index + 1}/${total}`),
+      onTrialEnd: (result, partial) => events.push(`end ${result.status} ${partial.trials.length}`),
+    });
+    expect(events).toEqual(['plan 1', 'start 1/1', 'end ok 1']);
+  });
+});
+
+describe('what cannot run is a value or a clear error', () => {
+  test('inputs the runtime rejects: a failed trial naming inputs, dims and the flag', async () => {
+    const trial = onlyTrial(await profile(quick('div32.onnx', { shapes: { image: [1, 3, 50, 50] } })));
+    expect(trial).toMatchObject({ status: 'failed', phase: 'cold-start', error: { code: 'input-rejected' } });
+    if (trial.status !== 'failed') return;
+    expect(trial.error.message).toContain('the runtime rejected the inputs');
+    expect(trial.error.message).toContain('image float32[1x3x50x50]');
+    expect(trial.error.hint).toContain('--shape image=1x3x50x50');
+  });
+
+  test('the same model with valid shapes runs', async () => {
+    expect(onlyTrial(await profile(quick('div32.onnx', { shapes: { image: [1, 3, 64, 64] } }))).status).toBe('ok');
+  });
+
+  test('an unnamed dynamic dim that nothing resolves is an error naming it and the flag', async () => {
+    const error = await rejection(profile(quick('types.onnx')));
+    expect(error.code).toBe('dim-unresolved');
+    expect(error.message).toContain("input 'anon'");
+    expect(error.hint).toContain('--shape anon=1x?');
+  });
+
+  test('every element type is fed once the unnamed dim is given', async () => {
+    const trial = okTrial(await profile(quick('types.onnx', { shapes: { anon: [1, 7] } })));
+    expect(trial.inputs.map((i) => i.type)).toEqual(expect.arrayContaining(['float16', 'bool', 'uint64', 'int8']));
+  });
+
+  test('an unavailable device is a skipped trial with the reason; the report still describes the model', async () => {
+    const report = await profile(quick('mlp.onnx', { device: 'cuda' }));
+    const trial = onlyTrial(report);
+    expect(trial.status).toBe('skipped');
+    if (trial.status === 'skipped') expect(trial.reason).toMatch(/^device cuda unavailable: /);
+    expect(report.model.inputs[0]?.name).toBe('x');
+    expect(validateReport(report)).toEqual({ valid: true });
+  });
+
+  test('a batch the model cannot take is skipped, not run at batch 1', async () => {
+    const trial = onlyTrial(await profile(quick('fixed.onnx', { batch: 4 })));
+    expect(trial.status).toBe('skipped');
+    if (trial.status === 'skipped') expect(trial.reason).toContain('batch 4 not possible');
+  });
+
+  test('a missing model rejects with model-not-found', async () => {
+    expect((await rejection(profile(quick('missing.onnx')))).code).toBe('model-not-found');
+  });
+
+  test('invalid options are usage errors', async () => {
+    expect((await rejection(profile(quick('mlp.onnx', { threads: 0 })))).code).toBe('usage');
+    expect((await rejection(profile(quick('mlp.onnx', { measure: { kind: 'count', iterations: 0 } })))).code).toBe('usage');
+  });
+
+  test('a .npy input file sets its input and its shape', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inferbench-npy-'));
+    const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 64), }";
+    const padded = header.padEnd(118, ' ') + '\n';
+    const bytes = Buffer.concat([
+      Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from([padded.length, 0]),
+      Buffer.from(padded), Buffer.from(new Float32Array(128).fill(1).buffer),
+    ]);
+    const path = join(dir, 'x.npy');
+    writeFileSync(path, bytes);
+    const trial = okTrial(await profile(quick('mlp.onnx', { inputFiles: { x: path } })));
+    expect(trial.inputs[0]).toMatchObject({ dims: [2, 64], source: `file ${path}` });
+    expect(trial.spec.batch).toBe(2);
+  });
+});
