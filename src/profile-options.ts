@@ -2,21 +2,30 @@
 // this shape; library users write it directly. Every default lives here.
 import { InferbenchError } from './errors.js';
 import { emptyPins, type InputPins } from './inputs/pins.js';
-import type { GraphOptimization, PhaseBound } from './types.js';
+import { PRECISIONS } from './sweep/plan.js';
+import type { GraphOptimization, PhaseBound, Precision } from './types.js';
 
 export interface ProfileOptions {
   /** Path to the model file (.onnx). */
   model: string;
-  /** Execution device: cpu (default), cuda, tensorrt, webgpu, ... */
-  device?: string;
-  /** Intra-op threads; default: the runtime's choice (usually one per physical core). */
-  threads?: number | null;
+  /** Execution device(s): cpu (default), cuda, tensorrt, webgpu, ... A list sweeps them. */
+  device?: string | string[];
+  /** Precision(s): fp32 (default), fp16, int8. Variants come from --variant files, siblings, or are generated. */
+  precision?: Precision | Precision[];
+  /** Files for precision variants, e.g. { int8: 'model.int8.onnx' }. */
+  variants?: Partial<Record<Precision, string>>;
+  /** Intra-op threads; default: the runtime's choice (usually one per physical core). A list sweeps them. */
+  threads?: number | null | (number | null)[];
   /** Inter-op threads (enables ORT's parallel execution mode); default: runtime's choice. */
   interThreads?: number | null;
   /** Graph optimisation level; default 'all'. */
   graphOptimization?: GraphOptimization;
-  /** Value of the model's batch dim; default: the model's own or 1 for a symbolic batch dim. */
-  batch?: number | null;
+  /** Value of the model's batch dim; default: the model's own or 1 for a symbolic batch dim. A list sweeps them. */
+  batch?: number | null | number[];
+  /** Run each trial in its own child process, so a crash or OOM kill loses one trial only. */
+  isolate?: boolean;
+  /** Where generated fp16/int8 variants are cached; default node_modules/.cache/inferbench or $XDG_CACHE_HOME. */
+  variantCacheDir?: string;
   /** Full shapes per input name, e.g. { image: [1, 3, 224, 224] }. */
   shapes?: Record<string, number[]>;
   /** Sizes of symbolic dims by name, e.g. { sequence: 128 }. */
@@ -41,11 +50,15 @@ export interface ProfileOptions {
 
 export interface ResolvedProfileOptions {
   model: string;
-  device: string;
-  threads: number | null;
+  devices: string[];
+  precisions: Precision[];
+  variants: Partial<Record<Precision, string>>;
+  threads: (number | null)[];
   interThreads: number | null;
   graphOptimization: GraphOptimization;
-  batch: number | null;
+  batches: (number | null)[];
+  isolate: boolean;
+  variantCacheDir: string | null;
   pins: InputPins;
   seed: number;
   warmup: PhaseBound;
@@ -65,11 +78,15 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
   }
   return {
     model: options.model,
-    device: options.device ?? 'cpu',
-    threads: positiveIntOrNull(options.threads, 'threads'),
+    devices: nonEmpty(listOf(options.device ?? 'cpu'), 'device'),
+    precisions: nonEmpty(listOf(options.precision ?? 'fp32'), 'precision').map(checkPrecision),
+    variants: options.variants ?? {},
+    threads: nonEmpty(listOf(options.threads ?? null), 'threads').map((t) => positiveIntOrNull(t, 'threads')),
     interThreads: positiveIntOrNull(options.interThreads, 'interThreads'),
     graphOptimization,
-    batch: positiveIntOrNull(options.batch, 'batch'),
+    batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
+    isolate: options.isolate ?? false,
+    variantCacheDir: options.variantCacheDir ?? null,
     pins: toPins(options),
     seed: options.seed ?? DEFAULT_SEED,
     warmup: checkBound(options.warmup ?? { kind: 'auto' }, 'warmup', 0),
@@ -77,6 +94,22 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     signal: options.signal,
     argv: options.argv ?? process.argv.slice(1),
   };
+}
+
+function listOf<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? [...new Set(value)] : [value];
+}
+
+function nonEmpty<T>(values: T[], name: string): T[] {
+  if (values.length === 0) throw new InferbenchError('usage', `${name}: the list is empty`);
+  return values;
+}
+
+function checkPrecision(value: Precision): Precision {
+  if (!PRECISIONS.includes(value)) {
+    throw new InferbenchError('usage', `unknown precision '${String(value)}'`, `use one or more of: ${PRECISIONS.join(', ')}`);
+  }
+  return value;
 }
 
 function toPins(options: ProfileOptions): InputPins {

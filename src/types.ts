@@ -38,7 +38,7 @@ export interface TensorSpec {
 
 export interface ModelInfo {
   path: string;
-  format: 'onnx';
+  format: 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'saved-model';
   sizeBytes: number;
   sha256: string;
   inputs: TensorSpec[];
@@ -113,6 +113,7 @@ export interface Warning {
     | 'few-samples'
     | 'memory-growth'
     | 'high-overhead'
+    | 'accuracy-unavailable'
     | 'fallback';
   message: string;
 }
@@ -159,9 +160,37 @@ export interface ColdStart {
   firstTotalMs: number;
 }
 
+/** Where a trial's model file came from. fp32 is the model itself ('original'). */
+export interface VariantInfo {
+  path: string;
+  source: 'original' | 'user' | 'sibling' | 'generated';
+  /** For generated variants: what they were made from and how. */
+  provenance?: { from: string; method: string; toolVersion: string };
+}
+
+export interface AccuracyMetrics {
+  /** max |variant − fp32| over all output elements, in the output's unit. */
+  maxAbsError: number;
+  /** Σ|variant − fp32| / Σ|fp32| (an L1 relative error). */
+  meanRelativeError: number;
+  /** Cosine similarity of the flattened outputs; 1 = identical direction. */
+  cosineSimilarity: number;
+  /** Share of rows whose argmax agrees, for class-score outputs; null when none look like that. */
+  top1Agreement: number | null;
+}
+
+/** A precision variant's outputs against the fp32 model's (on the CPU) on identical inputs. */
+export interface AccuracyVsFp32 {
+  overall: AccuracyMetrics;
+  outputs: (AccuracyMetrics & { name: string; elements: number })[];
+}
+
 export interface TrialOk {
   status: 'ok';
   spec: TrialSpec;
+  variant?: VariantInfo;
+  /** Present for fp16/int8 trials; absent for fp32 (the reference itself). */
+  accuracy?: AccuracyVsFp32;
   /** Backend / execution provider that really ran, e.g. 'onnxruntime-node 1.30.0 cpu'. */
   backend: string;
   inputs: InputDescription[];

@@ -1,6 +1,6 @@
 // The runtime adapter interface: tiny on purpose (compare ONNX Runtime JS's `Backend`). Each
 // timed stage of an iteration is one Session method, so the timing loop never knows the runtime.
-import type { ElementType, GraphOptimization, ModelInfo } from '../types.js';
+import type { ElementType, GraphOptimization, ModelInfo, Precision } from '../types.js';
 
 export type TypedArray =
   | Float32Array
@@ -51,6 +51,8 @@ export interface Session {
   /** Postprocess stage: read outputs into host memory and release runtime resources. */
   collect(outputs: Outputs): HostTensor[];
   close(): Promise<void>;
+  /** After a run: a description of runtime resources that outlived their iterations, or null. */
+  resourceLeak?(): string | null;
 }
 
 export interface RuntimeAdapter {
@@ -59,5 +61,7 @@ export interface RuntimeAdapter {
   version(): string;
   accepts(path: string): boolean;
   devices(): Promise<DeviceStatus[]>;
+  /** Why this runtime cannot compute in a precision on a device, or null when it can. */
+  precisionUnsupported?(device: string, precision: Precision): Promise<string | null>;
   open(path: string, options: SessionOptions): Promise<Session>;
 }

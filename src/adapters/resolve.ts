@@ -9,14 +9,17 @@ export async function resolveAdapter(modelPath: string): Promise<RuntimeAdapter>
     throw new InferbenchError(
       'model-not-found',
       error.code === 'ENOENT' ? `model not found: ${modelPath}` : `cannot read model ${modelPath}: ${error.message}`,
-      'check the path; bundled models are in fixtures/ (e.g. fixtures/cnn.onnx)',
+      'check the path; bundled models are in fixtures/ (e.g. fixtures/cnn.onnx, fixtures/tf/cnn/model.json)',
     );
   });
   const { onnxAdapter } = await import('./onnx.js');
   if (onnxAdapter.accepts(modelPath)) return onnxAdapter;
+  // tf.js loads no tfjs at import: accepts() only looks at the path (model.json, SavedModel dir).
+  const { tfAdapter } = await import('./tf.js');
+  if (tfAdapter.accepts(modelPath)) return tfAdapter;
   throw new InferbenchError(
     'model-invalid',
-    `cannot tell the runtime for '${modelPath}': inferbench reads ONNX models (.onnx)`,
-    'export the model to ONNX (e.g. torch.onnx.export, tf2onnx) and pass the .onnx file',
+    `cannot tell the runtime for '${modelPath}': inferbench reads ONNX models (.onnx), TensorFlow.js models (model.json) and TensorFlow SavedModel directories`,
+    'export the model to ONNX (e.g. torch.onnx.export, tf2onnx), or pass a TensorFlow.js model.json or a SavedModel directory',
   );
 }

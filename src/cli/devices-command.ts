@@ -1,21 +1,39 @@
-// `inferbench devices`: what this machine and the installed runtime binaries can run, and why not.
+// `inferbench devices`: what this machine and the installed runtimes can run, and why not.
 import { Command } from 'commander';
+import type { DeviceStatus, RuntimeAdapter } from '../adapters/adapter.js';
 import { onnxAdapter } from '../adapters/onnx.js';
-import { queryGpus } from '../sample/nvidia-smi.js';
+import { tfAdapter } from '../adapters/tf.js';
 import { formatBytes } from '../report/format.js';
+import { queryGpus } from '../sample/nvidia-smi.js';
+
+interface RuntimeDevices {
+  runtime: string;
+  version: string;
+  devices: DeviceStatus[];
+}
+
+async function describe(adapter: RuntimeAdapter): Promise<RuntimeDevices> {
+  const devices = await adapter.devices();
+  return { runtime: adapter.runtime, version: adapter.version(), devices };
+}
 
 export function devicesCommand(): Command {
   return new Command('devices')
-    .description('list execution devices this machine and runtime build can use, with the reason for any that cannot')
+    .description('list execution devices the installed runtimes can use on this machine, with the reason for any that cannot')
     .option('--json', 'print as JSON', false)
     .action(async (flags: { json: boolean }) => {
-      const [devices, gpu] = await Promise.all([onnxAdapter.devices(), queryGpus()]);
+      const [runtimes, gpu] = await Promise.all([Promise.all([describe(onnxAdapter), describe(tfAdapter)]), queryGpus()]);
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ runtime: onnxAdapter.runtime, version: onnxAdapter.version(), devices, gpus: gpu.gpus, ...('note' in gpu && { gpuNote: gpu.note }) }, null, 2)}\n`);
+        const onnx = runtimes[0]!;
+        const body = { ...onnx, runtimes, gpus: gpu.gpus, ...('note' in gpu && { gpuNote: gpu.note }) };
+        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
         return;
       }
-      const lines = [`onnxruntime-node ${onnxAdapter.version()}`];
-      for (const d of devices) lines.push(`  ${d.available ? 'yes' : 'no '}  ${d.device.padEnd(10)} ${d.detail}`);
+      const lines: string[] = [];
+      for (const { runtime, version, devices } of runtimes) {
+        lines.push(`${runtime} ${version}`);
+        for (const d of devices) lines.push(`  ${d.available ? 'yes' : 'no '}  ${d.device.padEnd(10)} ${d.detail}`);
+      }
       lines.push('GPUs:');
       if (gpu.gpus.length === 0 && 'note' in gpu) lines.push(`  none (${gpu.note})`);
       for (const g of gpu.gpus) lines.push(`  ${g.index}: ${g.name}, driver ${g.driver}, ${formatBytes(g.memoryBytes)}`);

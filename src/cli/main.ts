@@ -4,8 +4,10 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isInferbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { compareCommand } from './compare-command.js';
 import { devicesCommand } from './devices-command.js';
 import { profileCommand } from './profile-command.js';
+import { runCommand } from './run-command.js';
 
 export interface GlobalFlags {
   quiet: boolean;
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   const globals = (): GlobalFlags => program.opts<GlobalFlags>();
   program.addCommand(profileCommand(globals).exitOverride());
   program.addCommand(devicesCommand().exitOverride());
+  program.addCommand(compareCommand(globals).exitOverride());
+  program.addCommand(runCommand(globals).exitOverride());
   return program;
 }
 

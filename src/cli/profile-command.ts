@@ -2,24 +2,30 @@
 import { Command, Option } from 'commander';
 import { ExitCode, InferbenchError } from '../errors.js';
 import { collectPins } from '../inputs/pins.js';
-import { profile, type ProfileHooks } from '../profile.js';
+import { plan, profile, type ProfileHooks } from '../profile.js';
 import { GRAPH_OPTIMIZATIONS, type ProfileOptions } from '../profile-options.js';
 import { exporterFor } from '../report/exporter.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
 import { reportBaseName, writeReports } from '../report/write-atomic.js';
-import { formatMs } from '../report/format.js';
-import type { GraphOptimization, Report, TrialResult } from '../types.js';
+import { renderPlan } from '../report/plan.js';
+import type { GraphOptimization, Precision, Report } from '../types.js';
 import { collect, measureBound, parseDurationMs, parseList, parsePositiveInt, parseNonNegativeInt, parseWarmup } from './parse.js';
-import { bar, createTerminal, type Terminal } from './terminal.js';
+import { createTerminal, type Terminal } from './terminal.js';
+import { sweepProgress } from './progress.js';
+import { parseBatchList, parsePrecisionList } from '../sweep/plan.js';
 import type { GlobalFlags } from './main.js';
 
 interface ProfileFlags {
   device: string;
-  threads?: number;
+  precision: string;
+  variant?: string[];
+  threads?: string;
   interThreads?: number;
   graphOpt: GraphOptimization;
-  batch?: number;
+  batch?: string;
+  isolate: boolean;
+  dryRun: boolean;
   shape?: string[];
   dim?: string[];
   value?: string[];
@@ -38,6 +44,8 @@ interface ProfileFlags {
 const EXAMPLES = `
 Examples:
   $ inferbench profile fixtures/cnn.onnx
+  $ inferbench profile model.onnx --batch 1..32:x2 --precision fp32,fp16,int8 --threads 1,2
+  $ inferbench profile model.onnx --device cpu,cuda --batch 1,8 --isolate --dry-run
   $ inferbench profile model.onnx --batch 8 --threads 4 -n 1000
   $ inferbench profile bert.onnx --dim sequence=256 --range input_ids=0:30000
   $ inferbench profile detector.onnx --shape images=1x3x640x640 --warmup 2s --duration 20s
@@ -47,11 +55,15 @@ export function profileCommand(globals: () => GlobalFlags): Command {
   return new Command('profile')
     .description('measure a model: cold start, then per-stage latency (preprocess, inference, postprocess)')
     .argument('<model>', 'path to the model (.onnx)')
-    .option('-d, --device <name>', 'execution device: cpu, cuda, tensorrt, webgpu (see `inferbench devices`)', 'cpu')
-    .option('-t, --threads <n>', 'intra-op threads (default: the runtime decides)', (v) => parsePositiveInt(v, '--threads'))
+    .option('-d, --device <list>', 'execution device(s): cpu, cuda, tensorrt, webgpu (see `inferbench devices`)', 'cpu')
+    .option('-p, --precision <list>', 'precision(s): fp32, fp16, int8 (variants found or generated)', 'fp32')
+    .option('--variant <precision=path>', 'a precision variant file, e.g. int8=model.int8.onnx (repeatable)', collect)
+    .option('-t, --threads <list>', 'intra-op threads, one or a list (default: the runtime decides)')
     .option('--inter-threads <n>', 'inter-op threads (turns on parallel execution)', (v) => parsePositiveInt(v, '--inter-threads'))
     .addOption(new Option('--graph-opt <level>', 'graph optimisation level').choices(GRAPH_OPTIMIZATIONS).default('all'))
-    .option('-b, --batch <n>', "size of the model's batch dim", (v) => parsePositiveInt(v, '--batch'))
+    .option('-b, --batch <list>', "batch size(s): 8, 1,2,4 or a range 1..64:x2")
+    .option('--isolate', 'run each trial in its own process (a crash or OOM loses one trial only)', false)
+    .option('--dry-run', 'print the sweep plan and exit', false)
     .option('--shape <name=AxBxC>', 'full shape of an input (repeatable)', collect)
     .option('--dim <name=size>', 'size of a symbolic dim, e.g. sequence=128 (repeatable)', collect)
     .option('--value <name=number>', 'fill an input with a constant (repeatable)', collect)
@@ -83,15 +95,17 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     terminal.warn('interrupted: finishing the current measurement and writing the partial report (Ctrl-C again to quit at once)');
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
 
   const options: ProfileOptions = {
     model,
-    device: flags.device,
-    threads: flags.threads ?? null,
+    device: parseList(flags.device),
+    precision: parsePrecisionList(flags.precision),
+    variants: parseVariants(flags.variant ?? []),
+    threads: flags.threads === undefined ? null : parseList(flags.threads).map((t) => parsePositiveInt(t, '--threads')),
     interThreads: flags.interThreads ?? null,
     graphOptimization: flags.graphOpt,
-    batch: flags.batch ?? null,
+    batch: flags.batch === undefined ? null : parseBatchList(flags.batch),
+    isolate: flags.isolate,
     shapes: Object.fromEntries(pins.shapes),
     dims: Object.fromEntries(pins.dims),
     values: Object.fromEntries(pins.values),
@@ -104,6 +118,12 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     argv: ['inferbench', ...process.argv.slice(2)],
   };
 
+  if (flags.dryRun) {
+    const specs = plan(options);
+    process.stdout.write(flags.json ? `${JSON.stringify(specs, null, 2)}\n` : renderPlan(specs));
+    return ExitCode.ok;
+  }
+
   // One base name per run, so each partial rewrite replaces the previous file atomically.
   let baseName: string | undefined;
   const save = (report: Report): string[] => {
@@ -111,16 +131,16 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     baseName ??= reportBaseName(report);
     return writeReports(report, { outDir: flags.out, formats, baseName });
   };
+  const progress = sweepProgress(terminal, options);
   const hooks: ProfileHooks = {
-    onTrialStart: (spec, index, total) => terminal.info(`[${index + 1}/${total}] ${spec.id} — ${model}`),
-    onPhase: (_spec, phase, n, ms) => terminal.status(phaseLine(phase, n, ms, options)),
+    ...progress,
     onTrialEnd: (result, partial) => {
-      terminal.clearStatus();
-      terminal.debug(trialLine(result));
+      progress.onTrialEnd(result);
       save(partial); // nothing measured is lost if a later trial crashes the process
     },
   };
 
+  process.on('SIGINT', onSigint);
   try {
     const report = await profile(options, hooks);
     terminal.clearStatus();
@@ -156,16 +176,16 @@ function exitCodeFor(report: Report, terminal: Terminal): number {
   return ExitCode.trialsFailed;
 }
 
-function phaseLine(phase: string, iterations: number, elapsedMs: number, options: ProfileOptions): string {
-  const bound = phase === 'measure' ? options.measure : phase === 'warmup' ? options.warmup : undefined;
-  const fraction =
-    bound?.kind === 'count' ? iterations / bound.iterations : bound?.kind === 'time' ? elapsedMs / bound.ms : undefined;
-  const progress = fraction === undefined ? '' : `${bar(fraction)} `;
-  return `  ${phase} ${progress}${iterations} it, ${formatMs(elapsedMs)}`;
-}
-
-function trialLine(result: TrialResult): string {
-  if (result.status === 'ok') return `  ${result.spec.id}: inference p50 ${formatMs(result.stages.inference.p50Ms)} (${result.measure.iterations} iterations)`;
-  if (result.status === 'failed') return `  ${result.spec.id}: failed in ${result.phase}: ${result.error.message}`;
-  return `  ${result.spec.id}: skipped: ${result.reason}`;
+/** `--variant int8=model.int8.onnx` (repeatable). */
+function parseVariants(raw: string[]): Partial<Record<Precision, string>> {
+  const variants: Partial<Record<Precision, string>> = {};
+  for (const entry of raw) {
+    const at = entry.indexOf('=');
+    const [precision] = parsePrecisionList(at > 0 ? entry.slice(0, at) : entry);
+    if (at < 0 || !precision || at === entry.length - 1) {
+      throw new InferbenchError('usage', `--variant '${entry}' is not precision=path`, 'e.g. --variant int8=model.int8.onnx');
+    }
+    variants[precision] = entry.slice(at + 1);
+  }
+  return variants;
 }

@@ -8,6 +8,7 @@ import Table from 'cli-table3';
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import { TIMED_STAGES } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
+import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
 import {
   type Fact,
   INTERRUPTED_BANNER,
@@ -111,7 +112,20 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
     else if (trial.status === 'failed') lines.push(...failedTrial(trial, style));
     else lines.push(...skippedTrial(trial, style));
   }
+  const sweep = sweepRows(report);
+  if (sweep) lines.push('', style.chalk.bold(`Sweep: ${report.trials.length} trials`), sweepTable(sweep, style));
   return `${lines.join('\n')}\n`;
+}
+
+function sweepTable(rows: string[][], style: Style): string {
+  const table = new Table({
+    head: SWEEP_HEADER.map((cell) => style.chalk.bold(cell)),
+    colAligns: SWEEP_HEADER.map((_, index) => (index < 5 ? 'left' : 'right')),
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    style: style.color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
+  });
+  for (const row of rows) table.push(row);
+  return table.toString();
 }
 
 export const consoleExporter: Exporter = {

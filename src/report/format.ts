@@ -3,6 +3,7 @@
 // in Markdown and in a PR comment. Output is locale-independent (always `1,234.5`).
 
 import type {
+  AccuracyMetrics,
   Dim,
   Environment,
   InputDescription,
@@ -210,9 +211,9 @@ export function formatThreads(threads: number | null): string {
   return threads === null ? 'default' : formatCount(threads);
 }
 
-/** Batch size, null meaning the model has no settable batch dim. */
+/** Batch size; null means the model's own (in a plan) or no settable batch dim (in a result). */
 export function formatBatch(batch: number | null): string {
-  return batch === null ? 'fixed' : formatCount(batch);
+  return batch === null ? 'model' : formatCount(batch);
 }
 
 /** CPU clock: 3600 → "3.60 GHz". */
@@ -356,7 +357,31 @@ export function trialFacts(trial: TrialOk): Fact[] {
       'Measured',
       `${formatPhase(measure.iterations, measure.durationMs)}; stopped: ${formatStopReason(measure.stopReason, measure.bound)}; drift ${formatPercent(measure.driftRatio)}`,
     ],
+    ...variantFacts(trial),
   ];
+}
+
+function variantFacts(trial: TrialOk): Fact[] {
+  const facts: Fact[] = [];
+  if (trial.variant) {
+    const made = trial.variant.provenance ? `, ${trial.variant.provenance.method}` : '';
+    facts.push(['Variant', `${trial.variant.path} (${trial.variant.source}${made})`]);
+  }
+  if (trial.accuracy) facts.push(['Accuracy vs fp32', formatAccuracy(trial.accuracy.overall)]);
+  return facts;
+}
+
+/** "cosine 0.99998, max |err| 0.0012, rel err 0.05%, top-1 100%". */
+export function formatAccuracy(metrics: AccuracyMetrics): string {
+  const top1 = metrics.top1Agreement === null ? '' : `, top-1 ${formatPercent(metrics.top1Agreement)}`;
+  return `cosine ${metrics.cosineSimilarity.toFixed(5)}, max |err| ${formatSignificant(metrics.maxAbsError)}, rel err ${formatPercent(metrics.meanRelativeError)}${top1}`;
+}
+
+/** Three significant digits, switching to exponent form for tiny or huge values. */
+export function formatSignificant(value: number): string {
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude < 1e-3 || magnitude >= 1e6 ? value.toExponential(2) : value.toPrecision(3);
 }
 
 /** The input tensors the trial fed, one line each: "input float32 [1, 3, 224, 224] random-normal". */

@@ -3,6 +3,7 @@
 
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import { TIMED_STAGES } from '../types.js';
+import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
 import type { Exporter } from './exporter.js';
 import {
   type Fact,
@@ -108,8 +109,10 @@ export function renderMarkdown(report: Report): string {
     '',
     ...table(['output', 'type', 'shape'], tensorRows(report.model.outputs), 3),
     '',
-    '## Trials',
   );
+  const sweep = sweepRows(report);
+  if (sweep) lines.push('## Sweep', '', ...table(SWEEP_HEADER, sweep, 5), '');
+  lines.push('## Trials');
   if (report.trials.length === 0) lines.push('', 'No trials ran.');
   for (const trial of report.trials) {
     lines.push('');

@@ -1,0 +1,51 @@
+// Sweep progress on stderr: "[k/N] trial" lines, a live status line with a bar for the current
+// phase and the sweep's estimated time left; per-trial summaries with --verbose.
+import type { ProfileHooks } from '../hooks.js';
+import type { ProfileOptions } from '../profile-options.js';
+import { formatMs } from '../report/format.js';
+import type { PhaseBound, TrialResult, TrialSpec } from '../types.js';
+import { bar, type Terminal } from './terminal.js';
+
+export interface SweepProgress extends Required<Pick<ProfileHooks, 'onTrialStart' | 'onPhase'>> {
+  onTrialEnd(result: TrialResult): void;
+}
+
+export function sweepProgress(terminal: Terminal, options: ProfileOptions): SweepProgress {
+  const sweepStart = Date.now();
+  let done = 0;
+  let total = 0;
+  let label = '';
+  return {
+    onTrialStart(spec: TrialSpec, index: number, count: number) {
+      total = count;
+      label = `[${index + 1}/${count}]`;
+      terminal.info(`${label} ${spec.id}`);
+    },
+    onPhase(_spec, phase, iterations, elapsedMs) {
+      const bound = phase === 'measure' ? options.measure : phase === 'warmup' ? options.warmup : undefined;
+      const fraction = phaseFraction(bound, iterations, elapsedMs);
+      const eta = done > 0 ? `, sweep ~${formatMs(((Date.now() - sweepStart) / done) * (total - done))} left` : '';
+      const shown = fraction === undefined ? '' : `${bar(fraction)} `;
+      terminal.status(`${label} ${phase} ${shown}${iterations} it, ${formatMs(elapsedMs)}${eta}`);
+    },
+    onTrialEnd(result: TrialResult) {
+      done++;
+      terminal.clearStatus();
+      terminal.debug(`  ${trialSummary(result)}`);
+      if (result.status === 'failed') terminal.warn(`  failed (${result.phase}): ${result.error.message}`);
+      if (result.status === 'skipped') terminal.info(`  skipped: ${result.reason}`);
+    },
+  };
+}
+
+function phaseFraction(bound: PhaseBound | undefined, iterations: number, elapsedMs: number): number | undefined {
+  if (bound?.kind === 'count') return iterations / bound.iterations;
+  if (bound?.kind === 'time') return elapsedMs / bound.ms;
+  return undefined;
+}
+
+function trialSummary(result: TrialResult): string {
+  if (result.status === 'ok') return `${result.spec.id}: inference p50 ${formatMs(result.stages.inference.p50Ms)} (${result.measure.iterations} iterations)`;
+  if (result.status === 'failed') return `${result.spec.id}: failed in ${result.phase}`;
+  return `${result.spec.id}: skipped`;
+}

@@ -1,0 +1,111 @@
+// `inferbench run [--config inferbench.config.json]`: profile every model the config declares,
+// write `<output.dir>/<model-name>.<ext>`, check budgets, and compare with `<baseline>/<model-name>.json`
+// when a baseline is configured. Flags override the file. Exit 0 all good, 1 a regression or a
+// budget violation, 2 a bad config, 4 every trial of a model failed.
+import { existsSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { Command } from 'commander';
+import { describeBudget, evaluateBudgets, formatMeasured } from '../budget/budget.js';
+import { renderCompareConsole } from '../compare/render-console.js';
+import { renderCompareMarkdown } from '../compare/render-markdown.js';
+import { compareReports, type Comparison } from '../compare/verdict.js';
+import { readReport } from '../compare/load.js';
+import { parseThresholds } from '../compare/threshold.js';
+import { loadConfig, DEFAULT_CONFIG_FILE, type InferbenchConfig } from '../config/config.js';
+import { profileOptionsFor } from '../config/profile-options.js';
+import { parseBudgets } from '../budget/budget.js';
+import { ExitCode } from '../errors.js';
+import { profile } from '../profile.js';
+import { formatChange } from '../compare/rows.js';
+import { writeFileAtomic, writeReports } from '../report/write-atomic.js';
+import type { Report } from '../types.js';
+import { collect, parseDurationMs, parsePositiveInt } from './parse.js';
+import { createTerminal, type Terminal } from './terminal.js';
+import type { GlobalFlags } from './main.js';
+
+interface RunFlags {
+  config: string;
+  out?: string;
+  baseline?: string;
+  compare: boolean;
+  budget?: string[];
+  threshold?: string[];
+  iterations?: number;
+  duration?: number;
+  warmup?: string;
+}
+
+export function runCommand(globals: () => GlobalFlags = () => ({ quiet: false, verbose: false, color: true })): Command {
+  return new Command('run')
+    .description('run what a config file declares: profile its models, check budgets, compare with a baseline')
+    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
+    .option('-o, --out <dir>', 'report directory (overrides output.dir)')
+    .option('--baseline <dir>', 'directory of baseline reports <model-name>.json (overrides baseline)')
+    .option('--no-compare', 'do not compare with the baseline')
+    .option('--budget <expr>', 'budget (repeatable; replaces the config budgets)', collect)
+    .option('--threshold <pct>', 'compare threshold (repeatable; applied after the config thresholds)', collect)
+    .option('-n, --iterations <n>', 'measured iterations (overrides measure)', (v) => parsePositiveInt(v, '-n'))
+    .option('--duration <time>', 'measure for this long (overrides measure)', (v) => parseDurationMs(v, '--duration'))
+    .option('-w, --warmup <n|time|auto>', 'warm-up (overrides measure.warmup)')
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runConfig(flags, globals());
+    });
+}
+
+/** `<dir>/<model-name>` without extension: stable names, so a CI job can find last run's report. */
+function reportStem(modelPath: string): string {
+  const file = basename(modelPath);
+  return file.slice(0, file.length - extname(file).length) || file;
+}
+
+async function runConfig(flags: RunFlags, globals: GlobalFlags): Promise<number> {
+  const terminal = createTerminal(globals);
+  const config = loadConfig(flags.config);
+  const outDir = flags.out ?? config.output.dir;
+  const baseline = flags.compare ? (flags.baseline ?? config.baseline) : undefined;
+  const budgets = flags.budget === undefined ? config.budgets : parseBudgets(flags.budget);
+  const thresholds = parseThresholds(flags.threshold ?? [], config.thresholds);
+  const overrides = { ...(flags.iterations !== undefined && { iterations: flags.iterations }), ...(flags.duration !== undefined && { durationMs: flags.duration }), ...(flags.warmup !== undefined && { warmup: flags.warmup }) };
+  // Every model's options are checked before the first one is measured.
+  const plans = config.models.map((model) => ({ model, options: profileOptionsFor(config, model, overrides) }));
+
+  let exit: number = ExitCode.ok;
+  const comparisons: Comparison[] = [];
+  for (const { model, options } of plans) {
+    terminal.info(`profiling ${model.path}`);
+    const report = await profile({ ...options, argv: ['inferbench', ...process.argv.slice(2)] }, { onTrialStart: (spec, i, n) => terminal.info(`[${i + 1}/${n}] ${spec.id}`) });
+    const stem = reportStem(model.path);
+    for (const path of writeReports(report, { outDir, formats: config.output.formats, baseName: stem })) terminal.info(`report written: ${path}`);
+    if (!report.trials.some((t) => t.status === 'ok')) exit = Math.max(exit, ExitCode.trialsFailed);
+    if (budgetsFail(report, budgets, terminal)) exit = Math.max(exit, ExitCode.budget);
+    const basePath = baseline === undefined ? undefined : join(baseline, `${stem}.json`);
+    if (basePath === undefined) continue;
+    if (!existsSync(basePath)) {
+      terminal.warn(`no baseline for ${stem} (${basePath} is missing): not compared`);
+      continue;
+    }
+    const comparison = compareReports(readReport(basePath), report, { thresholds, budgets, labels: { base: basePath, head: join(outDir, `${stem}.json`) } });
+    comparisons.push(comparison);
+    process.stdout.write(renderCompareConsole(comparison, { color: terminal.color }));
+    if (comparison.exitCode !== ExitCode.ok) exit = Math.max(exit, ExitCode.budget);
+  }
+  writeComparison(config, comparisons, terminal);
+  return exit;
+}
+
+/** Print each budget check; true when one failed. */
+function budgetsFail(report: Report, budgets: InferbenchConfig['budgets'], terminal: Terminal): boolean {
+  const checks = evaluateBudgets(report.trials, budgets);
+  for (const c of checks) {
+    const line = `  budget ${describeBudget(c.budget)} on ${c.trialId}: ${formatMeasured(c)}, headroom ${formatChange(c.headroom)} — ${c.pass ? 'pass' : 'FAIL'}`;
+    if (c.pass) terminal.info(line);
+    else terminal.warn(line);
+  }
+  return checks.some((c) => !c.pass);
+}
+
+function writeComparison(config: InferbenchConfig, comparisons: readonly Comparison[], terminal: Terminal): void {
+  if (config.output.comparison === undefined || comparisons.length === 0) return;
+  writeFileAtomic(config.output.comparison, comparisons.map(renderCompareMarkdown).join('\n'));
+  terminal.info(`comparison written: ${config.output.comparison}`);
+}

@@ -1,0 +1,14 @@
+// The core's only channel to a UI: callbacks, all optional, never awaited.
+import type { TrialPhase } from './measure/run-trial.js';
+import type { Report, TrialResult, TrialSpec } from './types.js';
+
+export type HookPhase = 'open' | 'cold-start' | TrialPhase;
+
+export interface ProfileHooks {
+  onPlan?(trials: readonly TrialSpec[]): void;
+  onTrialStart?(spec: TrialSpec, index: number, total: number): void;
+  /** Progress inside a trial, at most every 100 ms, outside the timed region. */
+  onPhase?(spec: TrialSpec, phase: HookPhase, iterations: number, elapsedMs: number): void;
+  /** `partial` is the report so far, for callers that persist results as they arrive. */
+  onTrialEnd?(result: TrialResult, partial: Report): void;
+}

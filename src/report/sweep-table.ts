@@ -1,0 +1,41 @@
+// The sweep at a glance: one row per trial with per-stage p50/p99, throughput, speed-up against
+// the baseline trial and accuracy drift, so "which batch, precision and device should I ship?"
+// is answered on one screen. Shared by the console and Markdown exporters.
+import type { Report, TrialOk, TrialResult } from '../types.js';
+import { formatBatch, formatMs, formatPercent, formatPercentileCell, formatRate, formatRatio, formatSignificant, formatThreads } from './format.js';
+
+export const SWEEP_HEADER: readonly string[] = [
+  'device', 'precision', 'batch', 'threads', 'status',
+  'infer p50', 'infer p99', 'total p50', 'total p99', 'throughput', 'speed-up', 'cosine', 'max |err|', 'top-1',
+];
+
+/** The baseline: the first trial that ran (the plan puts fp32, the first device and batch first). */
+export function baselineTrial(trials: readonly TrialResult[]): TrialOk | undefined {
+  return trials.find((t): t is TrialOk => t.status === 'ok' && t.spec.precision === 'fp32') ?? trials.find((t): t is TrialOk => t.status === 'ok');
+}
+
+/** Rows for a report with more than one trial; null when there is nothing to compare. */
+export function sweepRows(report: Report): string[][] | null {
+  if (report.trials.length < 2) return null;
+  const baseline = baselineTrial(report.trials);
+  return report.trials.map((trial) => {
+    const config = [trial.spec.device, trial.spec.precision, formatBatch(trial.spec.batch), formatThreads(trial.spec.threads)];
+    if (trial.status !== 'ok') return [...config, trial.status, ...Array<string>(SWEEP_HEADER.length - 5).fill('')];
+    const { inference, total } = trial.stages;
+    const accuracy = trial.accuracy?.overall;
+    const speedUp = baseline ? trial.throughput.itemsPerSec / baseline.throughput.itemsPerSec : Number.NaN;
+    return [
+      ...config,
+      trial === baseline ? 'ok (baseline)' : 'ok',
+      formatMs(inference.p50Ms),
+      formatPercentileCell(inference, 'p99'),
+      formatMs(total.p50Ms),
+      formatPercentileCell(total, 'p99'),
+      formatRate(trial.throughput.itemsPerSec, 'items/s'),
+      Number.isFinite(speedUp) ? formatRatio(speedUp) : '',
+      accuracy ? accuracy.cosineSimilarity.toFixed(5) : trial.spec.precision === 'fp32' ? 'ref' : '',
+      accuracy ? formatSignificant(accuracy.maxAbsError) : '',
+      accuracy?.top1Agreement != null ? formatPercent(accuracy.top1Agreement) : '',
+    ];
+  });
+}

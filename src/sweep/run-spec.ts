@@ -1,0 +1,175 @@
+// One trial from its spec: check the device, open the model, resolve shapes and build inputs,
+// then measure. Every failure that belongs to this configuration alone becomes a value
+// (skipped/failed); errors that would hit every trial alike (a bad flag, an unresolved dim, the
+// user's own model unreadable) are thrown so the run stops with one clear message.
+import type { HostTensor, RuntimeAdapter, Session } from '../adapters/adapter.js';
+import { InferbenchError, isInferbenchError, messageOf } from '../errors.js';
+import type { ProfileHooks } from '../hooks.js';
+import { withNpyShapes } from '../inputs/npy.js';
+import { inputsRejected } from '../inputs/rejection.js';
+import { batchDimOf, resolveShapes } from '../inputs/shapes.js';
+import { buildInputs } from '../inputs/synthetic.js';
+import { elapsedNs, now } from '../measure/clock.js';
+import { runTrial } from '../measure/run-trial.js';
+import type { ResolvedProfileOptions } from '../profile-options.js';
+import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
+import type { InputDescription, ModelInfo, TensorSpec, TrialFailed, TrialOk, TrialResult, TrialSpec, VariantInfo, Warning } from '../types.js';
+import type { Fp32Reference } from './variants.js';
+import { trialId } from './plan.js';
+
+export interface TrialOutcome {
+  result: TrialResult;
+  model?: ModelInfo;
+}
+
+/** Codes that mean "the user must fix something that every trial shares". */
+const RUN_WIDE = new Set(['usage', 'dim-unresolved', 'shape-invalid', 'input-invalid', 'model-not-found']);
+
+export function isRunWideError(error: unknown, spec: TrialSpec): boolean {
+  if (!isInferbenchError(error)) return false;
+  // The user's own model failing to load on the CPU fails everything; a generated variant or
+  // another device failing is that trial's problem.
+  if (error.code === 'model-invalid') return spec.device === 'cpu' && spec.precision === 'fp32';
+  return RUN_WIDE.has(error.code);
+}
+
+/** What a trial needs beyond its spec: the file to run and, for a variant, the fp32 reference. */
+export interface TrialContext {
+  variant: VariantInfo;
+  reference: Fp32Reference | null;
+}
+
+export async function runSpec(
+  adapter: RuntimeAdapter,
+  spec: TrialSpec,
+  context: TrialContext,
+  options: ResolvedProfileOptions,
+  hooks: ProfileHooks,
+): Promise<TrialOutcome> {
+  const devices = await adapter.devices();
+  const device = devices.find((d) => d.device === spec.device);
+  if (!device?.available) {
+    const detail = device?.detail ?? `not one of: ${devices.map((d) => d.device).join(', ')}`;
+    return { result: { status: 'skipped', spec, reason: `device ${spec.device} unavailable: ${detail}` } };
+  }
+
+  resetPeakRss();
+  hooks.onPhase?.(spec, 'open', 0, 0);
+  const loadStart = now();
+  let session: Session;
+  try {
+    session = await adapter.open(context.variant.path, {
+      device: spec.device,
+      intraOpThreads: spec.threads,
+      interOpThreads: spec.interThreads,
+      graphOptimization: spec.graphOptimization,
+    });
+  } catch (error) {
+    if (isRunWideError(error, spec)) throw error;
+    return { result: failed(spec, 'open', error) };
+  }
+  const modelLoadMs = elapsedNs(loadStart, now()) / 1e6;
+  try {
+    const pins = withNpyShapes(options.pins);
+    const shapes = resolveShapes(session.info.inputs, pins, spec.batch);
+    const batch = batchOf(session.info.inputs, shapes);
+    const refusal = batchRefusal(spec, batch, session.info.inputs, shapes);
+    if (refusal) return { result: { status: 'skipped', spec, reason: refusal }, model: session.info };
+    const { tensors, descriptions } = buildInputs(session.info.inputs, shapes, pins, options.seed);
+    const measuredSpec = { ...spec, batch, id: trialId({ ...spec, batch }) };
+    const result = await measure(session, measuredSpec, tensors, descriptions, modelLoadMs, options, hooks);
+    if (result.status === 'ok' && spec.precision !== 'fp32') {
+      result.variant = context.variant;
+      if (context.reference) await addAccuracy(result, context.reference, session, tensors);
+    }
+    return { result, model: session.info };
+  } finally {
+    await session.close();
+  }
+}
+
+async function measure(
+  session: Session,
+  spec: TrialSpec,
+  tensors: HostTensor[],
+  inputs: InputDescription[],
+  modelLoadMs: number,
+  options: ResolvedProfileOptions,
+  hooks: ProfileHooks,
+): Promise<TrialResult> {
+  hooks.onPhase?.(spec, 'cold-start', 0, 0);
+  let phase: TrialFailed['phase'] = 'cold-start';
+  try {
+    const measured = await runTrial(session, tensors, {
+      warmup: options.warmup,
+      measure: options.measure,
+      signal: options.signal,
+      onPhaseStart: (p) => {
+        phase = p;
+      },
+      onProgress: (p, n, ms) => hooks.onPhase?.(spec, p, n, ms),
+    });
+    const { iterations, durationMs } = measured.measure;
+    const inferencesPerSec = durationMs > 0 ? (iterations * 1000) / durationMs : 0;
+    return {
+      status: 'ok',
+      spec,
+      backend: session.backend,
+      inputs,
+      coldStart: { modelLoadMs, ...measured.firstIteration },
+      warmup: measured.warmup,
+      measure: measured.measure,
+      stages: measured.stages,
+      throughput: { inferencesPerSec, itemsPerSec: inferencesPerSec * (spec.batch ?? 1) },
+      peakRssBytes: readPeakRssBytes(),
+      overhead: measured.overhead,
+      warnings: [...measured.warnings, ...leakWarnings(session)],
+    };
+  } catch (error) {
+    // The first run is where the runtime first sees our shapes and values: say what was tried.
+    if (phase === 'cold-start' && !isInferbenchError(error)) return failed(spec, phase, inputsRejected(error, inputs));
+    return failed(spec, phase, error);
+  }
+}
+
+function leakWarnings(session: Session): Warning[] {
+  const leak = session.resourceLeak?.();
+  return leak ? [{ code: 'memory-growth', message: leak }] : [];
+}
+
+/** Accuracy is evidence, not the trial's purpose: if it cannot be computed, say so and go on. */
+async function addAccuracy(result: TrialOk, reference: Fp32Reference, session: Session, tensors: readonly HostTensor[]): Promise<void> {
+  try {
+    result.accuracy = await reference.accuracyOf(session, tensors);
+  } catch (error) {
+    result.warnings.push({ code: 'accuracy-unavailable', message: `could not compare outputs with fp32: ${messageOf(error)}` });
+  }
+}
+
+export function failed(spec: TrialSpec, phase: TrialFailed['phase'], error: unknown): TrialFailed {
+  const code = isInferbenchError(error) ? error.code : 'runtime-error';
+  const hint = error instanceof InferbenchError ? error.hint : undefined;
+  return { status: 'failed', spec, phase, error: { code, message: messageOf(error), ...(hint && { hint }) } };
+}
+
+/** The batch size the trial really ran: the batch dim of the first input that has one. */
+function batchOf(inputs: readonly TensorSpec[], shapes: Map<string, number[]>): number | null {
+  for (const input of inputs) {
+    const axis = batchDimOf(input);
+    const size = axis === null ? undefined : shapes.get(input.name)?.[axis];
+    if (size !== undefined) return size;
+  }
+  return null;
+}
+
+/** Why a requested batch cannot run (a fixed-batch model, or shapes that pin the batch). */
+function batchRefusal(spec: TrialSpec, batch: number | null, inputs: readonly TensorSpec[], shapes: Map<string, number[]>): string | null {
+  if (spec.batch === null || batch === spec.batch) return null;
+  const first = inputs[0];
+  const firstShape = shapes.get(first?.name ?? '') ?? [];
+  if (batch === null && firstShape[0] === spec.batch) return null; // fixed leading dim that matches
+  const why = batch === null
+    ? `the model has no batch dim to set (input ${first?.name} has the fixed shape [${firstShape.join(', ')}])`
+    : `the shapes given fix the batch at ${batch}`;
+  return `batch ${spec.batch} not possible: ${why}`;
+}

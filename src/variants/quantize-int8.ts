@@ -1,0 +1,252 @@
+// Dynamic int8 quantization of the weight-carrying ops, after ONNX Runtime's `quantize_dynamic`
+// (onnxruntime/python/tools/quantization: IntegerOps mode, operators/matmul.py MatMulInteger,
+// operators/conv.py ConvInteger, operators/gather.py GatherQuant):
+//   MatMul(A, W)   → DynamicQuantizeLinear(A) → MatMulInteger(A_q, W_q, A_zp, W_zp) → Cast(float)
+//                    → Mul(·, A_scale · W_scale)
+//   Gemm(A, B, C)  → the same on W = alpha · (transB ? Bᵀ : B), then Add(beta · C)
+//                    (ORT's dynamic registry has no Gemm: exporters emit it for every Linear, so it is
+//                    rewritten as MatMul + Add first, as ORT's own Gemm→MatMul tooling does)
+//   Conv(X, W, B)  → DynamicQuantizeLinear(X) → ConvInteger(X_q, W_q, X_zp, W_zp) → Cast(float)
+//                    → Mul(·, X_scale · W_scale) → Add(B reshaped to [M, 1, 1])
+//   Gather(E, idx) → Gather(E_q, idx) → DequantizeLinear(·, E_scale, E_zp)   (embedding tables)
+// Activations are uint8 (DynamicQuantizeLinear only makes uint8); weights are int8, symmetric
+// (quantize_dynamic's weight_type=QInt8 default; older ORT CPU builds lacked a u8s8 ConvInteger
+// kernel, onnxruntime-node 1.30 has it, checked by the tests). Conv weights are always per tensor:
+// ORT's CPU ConvInteger rejects a per-channel w_zero_point ("Non per-tensor quantization is not
+// supported now"). ORT's graph optimizer fuses the MatMul pattern into com.microsoft
+// DynamicQuantizeMatMul / MatMulIntegerToFloat at load. Everything else stays fp32.
+import { InferbenchError } from '../errors.js';
+import {
+  assertNoSubgraphs, decodeModel, dimsOf, DT, encodeModel, floatAttrValue, floatValues, graphOf, intAttr,
+  intAttrValue, makeNode, NameSource, tensor, type Graph, type NodeProto, type TensorProto,
+} from './onnx-graph.js';
+import { quantizeWeight, transpose2d, type QuantizedWeight, type WeightType } from './quantize-math.js';
+
+export type QuantizableOp = 'MatMul' | 'Gemm' | 'Conv' | 'Gather';
+export const DEFAULT_QUANTIZED_OPS: readonly QuantizableOp[] = ['MatMul', 'Gemm', 'Conv', 'Gather'];
+
+export interface Int8Options {
+  /** Op types to quantize. Default: MatMul, Gemm, Conv, Gather. */
+  opTypes?: readonly QuantizableOp[];
+  /** One scale per output column of MatMul/Gemm weights (axis 1). Default false, as ORT. Conv stays per tensor. */
+  perChannel?: boolean;
+}
+
+/** DynamicQuantizeLinear appeared in opset 11. */
+const MIN_OPSET = 11;
+
+interface Quantized {
+  name: string;
+  scale: string;
+  zeroPoint: string;
+}
+
+/** The rewrite state of one graph. */
+class Rewriter {
+  readonly names: NameSource;
+  readonly initializers: Map<string, TensorProto>;
+  private readonly activations = new Map<string, Quantized>();
+  private readonly weights = new Map<string, Quantized>();
+
+  constructor(readonly graph: Graph, readonly perChannel: boolean) {
+    this.names = new NameSource(graph);
+    this.initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  }
+
+  /** A 2-D-or-more float32 initializer, or undefined. */
+  floatWeight(name: string | undefined, minRank = 1): TensorProto | undefined {
+    const t = name ? this.initializers.get(name) : undefined;
+    return t && t.dataType === DT.FLOAT && dimsOf(t).length >= minRank ? t : undefined;
+  }
+
+  addInitializer(t: TensorProto): string {
+    this.graph.initializer = [...(this.graph.initializer ?? []), t];
+    this.initializers.set(t.name ?? '', t);
+    return t.name ?? '';
+  }
+
+  /** DynamicQuantizeLinear of an activation, once per tensor however many ops read it. */
+  activation(name: string, out: NodeProto[]): Quantized {
+    const known = this.activations.get(name);
+    if (known) return known;
+    const q = { name: this.names.fresh(`${name}_quantized`), scale: this.names.fresh(`${name}_scale`), zeroPoint: this.names.fresh(`${name}_zero_point`) };
+    out.push(makeNode('DynamicQuantizeLinear', [name], [q.name, q.scale, q.zeroPoint], this.names.fresh(`${name}_QuantizeLinear`)));
+    this.activations.set(name, q);
+    return q;
+  }
+
+  /** Quantized initializers for a weight; `key` caches it when the same values are reused. */
+  weight(key: string, values: Float32Array, dims: number[], type: WeightType, axis: number | undefined, scaleDims: (channels: number) => number[]): Quantized {
+    const known = this.weights.get(key);
+    if (known) return known;
+    const w: QuantizedWeight = quantizeWeight(values, dims, type, axis);
+    const channels = w.scales.length;
+    const zpDims = channels === 1 ? [] : [channels];
+    const elem = type === 'int8' ? DT.INT8 : DT.UINT8;
+    const q = {
+      name: this.addInitializer(tensor(this.names.fresh(`${key}_quantized`), elem, dims, w.values)),
+      scale: this.addInitializer(tensor(this.names.fresh(`${key}_scale`), DT.FLOAT, channels === 1 ? [] : scaleDims(channels), w.scales)),
+      zeroPoint: this.addInitializer(tensor(this.names.fresh(`${key}_zero_point`), elem, zpDims, w.zeroPoints)),
+    };
+    this.weights.set(key, q);
+    return q;
+  }
+
+  /** Cast(int32 → float) of an integer op's output, times the product of the two scales. */
+  rescale(integerOut: string, a: Quantized, w: Quantized, output: string, base: string, out: NodeProto[]): void {
+    const cast = this.names.fresh(`${integerOut}_cast_output`);
+    const scales = this.names.fresh(`${base}_scales_mul:0`);
+    out.push(makeNode('Cast', [integerOut], [cast], this.names.fresh(`${integerOut}_cast`), [intAttr('to', DT.FLOAT)]));
+    out.push(makeNode('Mul', [a.scale, w.scale], [scales], this.names.fresh(`${base}_scales_mul`)));
+    out.push(makeNode('Mul', [cast, scales], [output], this.names.fresh(`${base}_output_scale_mul`)));
+  }
+}
+
+/** Quantizes an fp32 ONNX model (bytes) dynamically to int8 and returns the new model's bytes. */
+export function quantizeDynamicInt8(bytes: Uint8Array, options: Int8Options = {}): Uint8Array {
+  const model = decodeModel(bytes);
+  const graph = graphOf(model);
+  assertNoSubgraphs(graph, 'int8 quantization');
+  const ops = new Set(options.opTypes ?? DEFAULT_QUANTIZED_OPS);
+  const rw = new Rewriter(graph, options.perChannel ?? false);
+  const nodes: NodeProto[] = [];
+  let changed = 0;
+  for (const node of graph.node ?? []) {
+    const op = node.opType ?? '';
+    const isDefaultDomain = !node.domain || node.domain === 'ai.onnx';
+    const expansion = isDefaultDomain && ops.has(op as QuantizableOp) ? rewrite(rw, node) : undefined;
+    if (expansion) changed += 1;
+    nodes.push(...(expansion ?? [node]));
+  }
+  graph.node = nodes;
+  if (changed > 0) {
+    dropUnusedInitializers(graph);
+    raiseOpset(model.opsetImport ?? []);
+  }
+  return encodeModel(model);
+}
+
+function rewrite(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
+  switch (node.opType) {
+    case 'MatMul': return matMul(rw, node);
+    case 'Gemm': return gemm(rw, node);
+    case 'Conv': return conv(rw, node);
+    case 'Gather': return gather(rw, node);
+    default: return undefined;
+  }
+}
+
+/** A [K, N] float32 weight as MatMulInteger's B: int8, symmetric, per tensor or per column. */
+function matMulCore(rw: Rewriter, input: string, key: string, values: Float32Array, dims: number[], output: string, base: string): NodeProto[] {
+  const out: NodeProto[] = [];
+  const a = rw.activation(input, out);
+  const w = rw.weight(key, values, dims, 'int8', rw.perChannel ? 1 : undefined, (n) => [n]);
+  const integer = rw.names.fresh(`${output}_output_quantized`);
+  out.push(makeNode('MatMulInteger', [a.name, w.name, a.zeroPoint, w.zeroPoint], [integer], rw.names.fresh(`${base}_quant`)));
+  rw.rescale(integer, a, w, output, base, out);
+  return out;
+}
+
+function matMul(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
+  const [input, weightName] = node.input ?? [];
+  const weight = rw.floatWeight(weightName, 2);
+  const output = node.output?.[0];
+  if (!input || !weight || !output || dimsOf(weight).length !== 2) return undefined;
+  return matMulCore(rw, input, weight.name ?? '', floatValues(weight), dimsOf(weight), output, node.name || output);
+}
+
+function gemm(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
+  const [input, bName, cName] = node.input ?? [];
+  const b = rw.floatWeight(bName, 2);
+  const output = node.output?.[0];
+  // transA would need a Transpose of the activation; such Gemms stay fp32 (exporters never emit them).
+  if (!input || !b || !output || intAttrValue(node, 'transA', 0) !== 0) return undefined;
+  const alpha = floatAttrValue(node, 'alpha', 1);
+  const beta = floatAttrValue(node, 'beta', 1);
+  const [rows = 0, cols = 0] = dimsOf(b);
+  const transB = intAttrValue(node, 'transB', 0) !== 0;
+  let values = transB ? transpose2d(floatValues(b), rows, cols) : floatValues(b);
+  if (alpha !== 1) values = values.map((v) => v * alpha);
+  const dims = transB ? [cols, rows] : [rows, cols];
+  const base = node.name || output;
+  const key = `${b.name ?? ''}${transB ? '_transposed' : ''}${alpha !== 1 ? `_x${alpha}` : ''}`;
+  if (!cName) return matMulCore(rw, input, key, values, dims, output, base);
+  const product = rw.names.fresh(`${output}_matmul`);
+  const out = matMulCore(rw, input, key, values, dims, product, base);
+  out.push(makeNode('Add', [product, scaledBias(rw, cName, beta, out)], [output], rw.names.fresh(`${base}_bias_add`)));
+  return out;
+}
+
+/** beta · C: a new initializer when C is one, else a Mul node. */
+function scaledBias(rw: Rewriter, cName: string, beta: number, out: NodeProto[]): string {
+  if (beta === 1) return cName;
+  const c = rw.floatWeight(cName, 0);
+  if (c) return rw.addInitializer(tensor(rw.names.fresh(`${cName}_scaled`), DT.FLOAT, dimsOf(c), floatValues(c).map((v) => v * beta)));
+  const betaName = rw.addInitializer(tensor(rw.names.fresh(`${cName}_beta`), DT.FLOAT, [], Float32Array.of(beta)));
+  const scaled = rw.names.fresh(`${cName}_scaled`);
+  out.push(makeNode('Mul', [cName, betaName], [scaled], rw.names.fresh(`${cName}_beta_mul`)));
+  return scaled;
+}
+
+function conv(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
+  const [input, weightName, biasName] = node.input ?? [];
+  const weight = rw.floatWeight(weightName, 3);
+  const output = node.output?.[0];
+  if (!input || !weight || !output) return undefined;
+  const dims = dimsOf(weight); // [M, C/group, k...]
+  const spatial = dims.length - 2;
+  const base = node.name || output;
+  const out: NodeProto[] = [];
+  const x = rw.activation(input, out);
+  const w = rw.weight(weight.name ?? '', floatValues(weight), dims, 'int8', undefined, (m) => [m, ...new Array<number>(spatial).fill(1)]);
+  const integer = rw.names.fresh(`${output}_output_quantized`);
+  out.push(makeNode('ConvInteger', [x.name, w.name, x.zeroPoint, w.zeroPoint], [integer], rw.names.fresh(`${base}_quant`), node.attribute ?? []));
+  if (!biasName) {
+    rw.rescale(integer, x, w, output, base, out);
+    return out;
+  }
+  const scaled = rw.names.fresh(`${output}_scaled`);
+  rw.rescale(integer, x, w, scaled, base, out);
+  out.push(makeNode('Add', [scaled, channelBias(rw, biasName, spatial, out)], [output], rw.names.fresh(`${base}_bias_add`)));
+  return out;
+}
+
+/** Conv's bias [M] as [M, 1, ...] so that it broadcasts over [N, M, spatial...]. */
+function channelBias(rw: Rewriter, biasName: string, spatial: number, out: NodeProto[]): string {
+  const bias = rw.floatWeight(biasName, 1);
+  const ones = new Array<number>(spatial).fill(1);
+  if (bias) return rw.addInitializer(tensor(rw.names.fresh(`${biasName}_reshaped`), DT.FLOAT, [...dimsOf(bias), ...ones], floatValues(bias)));
+  const shape = rw.addInitializer(tensor(rw.names.fresh(`${biasName}_shape`), DT.INT64, [spatial + 1], BigInt64Array.from([-1, ...ones], (v) => BigInt(v))));
+  const reshaped = rw.names.fresh(`${biasName}_reshaped`);
+  out.push(makeNode('Reshape', [biasName, shape], [reshaped], rw.names.fresh(`${biasName}_reshape`)));
+  return reshaped;
+}
+
+function gather(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
+  const [dataName, indices] = node.input ?? [];
+  const data = rw.floatWeight(dataName, 1);
+  const output = node.output?.[0];
+  if (!data || !indices || !output) return undefined;
+  const q = rw.weight(data.name ?? '', floatValues(data), dimsOf(data), 'int8', undefined, (n) => [n]);
+  const gathered = rw.names.fresh(`${output}_quantized`);
+  const base = node.name || output;
+  return [
+    makeNode('Gather', [q.name, indices], [gathered], rw.names.fresh(`${base}_quant`), node.attribute ?? []),
+    makeNode('DequantizeLinear', [gathered, q.scale, q.zeroPoint], [output], rw.names.fresh(`${base}_dequantize`)),
+  ];
+}
+
+function dropUnusedInitializers(graph: Graph): void {
+  const used = new Set<string>();
+  for (const n of graph.node ?? []) for (const name of n.input ?? []) used.add(name);
+  for (const v of graph.output ?? []) used.add(v.name ?? '');
+  const inputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
+  graph.initializer = (graph.initializer ?? []).filter((t) => used.has(t.name ?? '') || inputs.has(t.name ?? ''));
+}
+
+/** ORT's quantizer also moves default-domain opsets below 11 up to 11 (with a warning). */
+function raiseOpset(opsets: { domain?: string | null; version?: unknown }[]): void {
+  const main = opsets.find((o) => !o.domain || o.domain === 'ai.onnx');
+  if (!main) throw new InferbenchError('model-invalid', 'int8 quantization: the model imports no default-domain opset');
+  if (Number(main.version) < MIN_OPSET) main.version = MIN_OPSET;
+}

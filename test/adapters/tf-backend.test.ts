@@ -1,0 +1,120 @@
+// Backend selection and its fallback: with the module loader injected, tfjs-node (and wasm) can be
+// made unloadable, and the devices list, the backend that `cpu` resolves to, and the recorded
+// reasons must follow. The backends that do run here are real tfjs backends, not fakes.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { SessionOptions } from '../../src/adapters/adapter.js';
+import { createTfAdapter, tfAdapter } from '../../src/adapters/tf.js';
+import { loadFailureReason, precisionSkipReason, TfRuntime, type ModuleLoader } from '../../src/adapters/tf-backend.js';
+import { rejection } from '../helpers/errors.js';
+
+const MLP = join('fixtures', 'tf', 'mlp', 'model.json');
+const options = (device: string): SessionOptions => ({ device, intraOpThreads: null, interOpThreads: null, graphOptimization: 'all' });
+
+/** Node's own "not installed" error for an ESM import of a missing package. */
+function notFound(pkg: string): Error {
+  return Object.assign(new Error(`Cannot find package '${pkg}' imported from /work/main/src/adapters/tf-backend.ts`), { code: 'ERR_MODULE_NOT_FOUND' });
+}
+
+/** The real loader, except that the named packages fail the way `fail` says. */
+function loaderWithout(fail: Record<string, (pkg: string) => Error>): ModuleLoader {
+  return (specifier) => {
+    const make = fail[specifier];
+    return make ? Promise.reject(make(specifier)) : import(specifier);
+  };
+}
+
+let tfjsNodeInstalled = true;
+try {
+  createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+} catch {
+  tfjsNodeInstalled = false;
+}
+
+describe('fallback when tfjs-node cannot be loaded', () => {
+  const runtime = new TfRuntime(loaderWithout({ '@tensorflow/tfjs-node': notFound, '@tensorflow/tfjs-node-gpu': notFound }));
+  const adapter = createTfAdapter(runtime);
+
+  test('devices(): tensorflow and cuda unavailable with the reason; cpu resolves to wasm and says why', async () => {
+    const devices = await adapter.devices();
+    const byName = Object.fromEntries(devices.map((d) => [d.device, d]));
+    expect(Object.keys(byName)).toEqual(['cpu', 'tensorflow', 'cuda', 'wasm', 'tfjs-cpu']);
+    expect(byName.tensorflow).toMatchObject({ available: false });
+    expect(byName.tensorflow?.detail).toBe(
+      '@tensorflow/tfjs-node: not installed (optional dependency; its install needs network access to download libtensorflow): npm install @tensorflow/tfjs-node',
+    );
+    expect(byName.cuda?.detail).toMatch(/tfjs-node-gpu: not installed/);
+    expect(byName.wasm).toMatchObject({ available: true });
+    expect(byName['tfjs-cpu']).toMatchObject({ available: true });
+    expect(byName.cpu?.available).toBe(true);
+    expect(byName.cpu?.detail).toMatch(/^fastest CPU backend here: wasm \(tensorflow skipped: @tensorflow\/tfjs-node: not installed/);
+  });
+
+  test('a session on cpu runs wasm and records the skipped backend', async () => {
+    const active = await runtime.activate('cpu');
+    expect(active.device).toBe('wasm');
+    expect(active.skipped).toEqual([{ device: 'tensorflow', reason: expect.stringMatching(/not installed/) as unknown }]);
+    const session = await adapter.open(MLP, options('cpu'));
+    expect(session.backend).toMatch(/^tfjs 4\.\d+\.\d+ wasm/);
+    await session.close();
+  });
+
+  test('asking for tensorflow explicitly is a device-unavailable error that names the reason', async () => {
+    const error = await rejection(adapter.open(MLP, options('tensorflow')));
+    expect(error.code).toBe('device-unavailable');
+    expect(error.message).toMatch(/device tensorflow unavailable: @tensorflow\/tfjs-node: not installed/);
+  });
+});
+
+describe('fallback to the pure-JS cpu backend when wasm fails too', () => {
+  const broken = (): Error => new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory');
+  const runtime = new TfRuntime(loaderWithout({ '@tensorflow/tfjs-node': broken, '@tensorflow/tfjs-node-gpu': notFound, '@tensorflow/tfjs-backend-wasm': notFound }));
+  const adapter = createTfAdapter(runtime);
+
+  test('an installed but broken tfjs-node is told apart from a missing one', async () => {
+    const tensorflow = (await adapter.devices()).find((d) => d.device === 'tensorflow');
+    expect(tensorflow?.detail).toBe('@tensorflow/tfjs-node: installed but failed to load: libtensorflow.so.2: cannot open shared object file: No such file or directory');
+  });
+
+  test('cpu resolves to tfjs-cpu with both reasons recorded, and the session says so', async () => {
+    const cpu = (await adapter.devices()).find((d) => d.device === 'cpu');
+    expect(cpu?.detail).toMatch(/^fastest CPU backend here: tfjs-cpu \(tensorflow skipped: .*installed but failed to load.*; wasm skipped: .*not installed/);
+    const session = await adapter.open(MLP, options('cpu'));
+    expect(session.backend).toMatch(/^tfjs 4\.\d+\.\d+ cpu \(pure JS\)$/);
+    const out = session.collect(await session.run(session.prepare([{ name: 'x', type: 'float32', dims: [1, 64], data: new Float32Array(64).fill(0.5) }])));
+    expect(out[0]?.dims).toEqual([1, 10]);
+    await session.close();
+  });
+});
+
+describe('this machine, default loader', () => {
+  test.skipIf(tfjsNodeInstalled)('tfjs-node is absent here: recorded as not installed, cpu is wasm', async () => {
+    const devices = await tfAdapter.devices();
+    expect(devices.find((d) => d.device === 'tensorflow')?.detail).toMatch(/not installed \(optional dependency/);
+    expect(devices.find((d) => d.device === 'cpu')?.detail).toMatch(/^fastest CPU backend here: wasm/);
+  });
+
+  test('an unknown device names the valid ones', async () => {
+    const error = await rejection(tfAdapter.open(MLP, options('webgpu')));
+    expect(error.code).toBe('device-unavailable');
+    expect(error.hint).toMatch(/cpu, tensorflow, cuda, wasm, tfjs-cpu/);
+  });
+});
+
+describe('precision support', () => {
+  test('every backend computes fp32 only; other precisions get a reason', async () => {
+    for (const device of ['cpu', 'wasm', 'tfjs-cpu']) expect(await tfAdapter.precisions(device)).toEqual(['fp32']);
+    expect(precisionSkipReason('wasm', 'fp32')).toBeNull();
+    expect(precisionSkipReason('wasm', 'fp16')).toMatch(/float32 only on the wasm backend \(no fp16 kernels\)/);
+    expect(precisionSkipReason('tfjs-cpu', 'int8')).toMatch(/no int8 kernels/);
+  });
+});
+
+describe('loadFailureReason', () => {
+  test('not installed vs failed to load', () => {
+    expect(loadFailureReason('@tensorflow/tfjs-node', Object.assign(new Error("Cannot find module '@tensorflow/tfjs-node'"), { code: 'MODULE_NOT_FOUND' }))).toMatch(/^not installed/);
+    // A missing dependency *of* the package is a broken install, not a missing package.
+    expect(loadFailureReason('@tensorflow/tfjs-node', notFound('node-pre-gyp'))).toMatch(/^installed but failed to load/);
+  });
+});
