@@ -2,6 +2,7 @@
 // this shape; library users write it directly. Every default lives here.
 import { InferbenchError } from './errors.js';
 import { emptyPins, type InputPins } from './inputs/pins.js';
+import { DEFAULT_SAMPLE_INTERVAL_MS } from './sample/sampler.js';
 import { PRECISIONS } from './sweep/plan.js';
 import type { GraphOptimization, PhaseBound, Precision } from './types.js';
 
@@ -24,6 +25,14 @@ export interface ProfileOptions {
   batch?: number | null | number[];
   /** Run each trial in its own child process, so a crash or OOM kill loses one trial only. */
   isolate?: boolean;
+  /** Sample CPU / memory / disk / GPU utilisation during each trial; default true. */
+  sample?: boolean;
+  /** Sampling interval, ms; default 100. */
+  sampleIntervalMs?: number;
+  /** Per-operator profile (ORT's profiler, outside the timed runs), FLOPs and roofline; default false. */
+  opProfile?: boolean;
+  /** Calibration cache file for the roofline's peaks; default under $XDG_CACHE_HOME or ~/.cache. */
+  calibrationCache?: string;
   /** Where generated fp16/int8 variants are cached; default node_modules/.cache/inferbench or $XDG_CACHE_HOME. */
   variantCacheDir?: string;
   /** Full shapes per input name, e.g. { image: [1, 3, 224, 224] }. */
@@ -59,6 +68,10 @@ export interface ResolvedProfileOptions {
   batches: (number | null)[];
   isolate: boolean;
   variantCacheDir: string | null;
+  sample: boolean;
+  sampleIntervalMs: number;
+  opProfile: boolean;
+  calibrationCache: string | null;
   pins: InputPins;
   seed: number;
   warmup: PhaseBound;
@@ -87,6 +100,10 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
     isolate: options.isolate ?? false,
     variantCacheDir: options.variantCacheDir ?? null,
+    sample: options.sample ?? true,
+    sampleIntervalMs: positiveIntOrNull(options.sampleIntervalMs, 'sampleIntervalMs') ?? DEFAULT_SAMPLE_INTERVAL_MS,
+    opProfile: options.opProfile ?? false,
+    calibrationCache: options.calibrationCache ?? null,
     pins: toPins(options),
     seed: options.seed ?? DEFAULT_SEED,
     warmup: checkBound(options.warmup ?? { kind: 'auto' }, 'warmup', 0),

@@ -45,6 +45,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     model: (model ??= sofar.model ?? (await describeModel(adapter, resolved.model))),
     options: reportableOptions(resolved),
     trials: [...sofar.trials],
+    ...(sofar.samples && { samples: sofar.samples }),
     ...(resolved.signal?.aborted && { interrupted: true }),
   });
   return snapshot(await runSweep(adapter, specs, resolved, hooks, snapshot));

@@ -1,3 +1,10 @@
+import type { OpProfile } from './analyze/op-profile.js';
+import type { RooflinePosition } from './analyze/roofline.js';
+import type { Bottleneck } from './analyze/signals.js';
+import type { SampleSeries, UtilisationSummary } from './sample/sample-types.js';
+
+export type { Bottleneck, OpProfile, RooflinePosition, SampleSeries, UtilisationSummary };
+
 // Cross-layer data. Everything here is plain, JSON-serialisable data: the core returns it, the
 // exporters render it, `compare` reads it back. Units live in the names (Ms, Us, Bytes).
 
@@ -197,12 +204,25 @@ export interface TrialOk {
   coldStart: ColdStart;
   warmup: WarmupSummary;
   measure: MeasureSummary;
-  stages: Record<TimedStage, StageStats>;
+  /** Per-stage statistics; `load` only when inputs are read from data files (--data). */
+  stages: Record<TimedStage, StageStats> & { load?: StageStats };
   throughput: { inferencesPerSec: number; itemsPerSec: number };
   /** Peak resident set size of the process during the trial (VmHWM after a reset on Linux). */
   peakRssBytes: number;
   overhead: HarnessOverhead;
   warnings: Warning[];
+  /** Nodes each execution provider ran (from ORT's profiler): the proof of where the work ran. */
+  providers?: Record<string, number>;
+  /** --op-profile: the per-operator table (top nodes by time) and per-op-type totals. */
+  opProfile?: OpProfile;
+  /** --op-profile: FLOPs and bytes moved per inference, from the operators' shapes. */
+  cost?: { flops: number; bytes: number; arithmeticIntensity: number; unknownOpTypes: string[] };
+  /** --op-profile on CPU: position against the machine's measured peaks. */
+  roofline?: RooflinePosition & { calibration: { gflops: number; gbps: number; measuredAt: string; fromCache: boolean } };
+  /** What bounds this trial, with the evidence and recommendations. */
+  bottleneck?: Bottleneck;
+  /** Utilisation while measuring (mean/max per metric), when the sampler ran. */
+  utilisation?: UtilisationSummary;
 }
 
 export interface TrialFailed {
@@ -243,6 +263,8 @@ export interface Report {
   /** Options as resolved (after defaults), so the run can be reproduced. */
   options: Record<string, unknown>;
   trials: TrialResult[];
+  /** Raw utilisation samples over the whole run, tagged by trial and phase (absent with --no-sample or --isolate). */
+  samples?: SampleSeries;
   /** True when Ctrl-C stopped the run: the trials present are complete, the rest are absent. */
   interrupted?: boolean;
 }

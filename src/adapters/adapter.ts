@@ -1,6 +1,7 @@
 // The runtime adapter interface: tiny on purpose (compare ONNX Runtime JS's `Backend`). Each
 // timed stage of an iteration is one Session method, so the timing loop never knows the runtime.
-import type { ElementType, GraphOptimization, ModelInfo, Precision } from '../types.js';
+import type { OpProfile } from '../analyze/op-profile.js';
+import type { ElementType, GraphOptimization, ModelInfo, Precision, TrialSpec } from '../types.js';
 
 export type TypedArray =
   | Float32Array
@@ -64,4 +65,6 @@ export interface RuntimeAdapter {
   /** Why this runtime cannot compute in a precision on a device, or null when it can. */
   precisionUnsupported?(device: string, precision: Precision): Promise<string | null>;
   open(path: string, options: SessionOptions): Promise<Session>;
+  /** A short profiled run (outside any timing) giving the per-operator table and provider of each node. */
+  profileOps?(path: string, spec: TrialSpec, inputs: readonly HostTensor[], iterations: number): Promise<OpProfile>;
 }

@@ -60,6 +60,11 @@ export const onnxAdapter: RuntimeAdapter = {
     }));
   },
 
+  async profileOps(path, spec, inputs, iterations) {
+    const { profileOnnxOps } = await import('../analyze/op-profile-run.js');
+    return profileOnnxOps(path, { buildFeeds: () => [...inputs], iterations, device: PROVIDER_FOR_DEVICE[spec.device] ?? spec.device, threads: spec.threads, graphOptimization: spec.graphOptimization });
+  },
+
   async open(path: string, options: SessionOptions): Promise<Session> {
     const provider = PROVIDER_FOR_DEVICE[options.device];
     if (!provider) {

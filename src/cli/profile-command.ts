@@ -26,6 +26,9 @@ interface ProfileFlags {
   batch?: string;
   isolate: boolean;
   dryRun: boolean;
+  opProfile: boolean;
+  sample: boolean;
+  sampleInterval: number;
   shape?: string[];
   dim?: string[];
   value?: string[];
@@ -64,6 +67,9 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('-b, --batch <list>', "batch size(s): 8, 1,2,4 or a range 1..64:x2")
     .option('--isolate', 'run each trial in its own process (a crash or OOM loses one trial only)', false)
     .option('--dry-run', 'print the sweep plan and exit', false)
+    .option('--op-profile', 'per-operator profile (ORT profiler, outside the timed runs), FLOPs and roofline', false)
+    .option('--sample-interval <ms>', 'utilisation sampling interval', (v) => parsePositiveInt(v, '--sample-interval'), 100)
+    .option('--no-sample', 'do not sample CPU / memory / disk / GPU utilisation')
     .option('--shape <name=AxBxC>', 'full shape of an input (repeatable)', collect)
     .option('--dim <name=size>', 'size of a symbolic dim, e.g. sequence=128 (repeatable)', collect)
     .option('--value <name=number>', 'fill an input with a constant (repeatable)', collect)
@@ -106,6 +112,9 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     graphOptimization: flags.graphOpt,
     batch: flags.batch === undefined ? null : parseBatchList(flags.batch),
     isolate: flags.isolate,
+    opProfile: flags.opProfile,
+    sample: flags.sample,
+    sampleIntervalMs: flags.sampleInterval,
     shapes: Object.fromEntries(pins.shapes),
     dims: Object.fromEntries(pins.dims),
     values: Object.fromEntries(pins.values),

@@ -15,6 +15,11 @@ import type { ResolvedProfileOptions } from '../profile-options.js';
 import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
 import type { InputDescription, ModelInfo, TensorSpec, TrialFailed, TrialOk, TrialResult, TrialSpec, VariantInfo, Warning } from '../types.js';
 import type { Fp32Reference } from './variants.js';
+import type { UtilisationInput } from '../analyze/signals.js';
+import type { Sampler } from '../sample/sampler.js';
+import type { UtilisationSummary } from '../sample/sample-types.js';
+import { summarizeSamples } from '../sample/summary.js';
+import { analyseTrial } from './analyse-trial.js';
 import { trialId } from './plan.js';
 
 export interface TrialOutcome {
@@ -37,6 +42,9 @@ export function isRunWideError(error: unknown, spec: TrialSpec): boolean {
 export interface TrialContext {
   variant: VariantInfo;
   reference: Fp32Reference | null;
+  /** Tags samples with trial and phase; null with --no-sample. */
+  sampler: Sampler | null;
+  logicalCores: number;
 }
 
 export async function runSpec(
@@ -54,6 +62,7 @@ export async function runSpec(
   }
 
   resetPeakRss();
+  context.sampler?.setTag(spec.id, 'load');
   hooks.onPhase?.(spec, 'open', 0, 0);
   const loadStart = now();
   let session: Session;
@@ -77,11 +86,21 @@ export async function runSpec(
     if (refusal) return { result: { status: 'skipped', spec, reason: refusal }, model: session.info };
     const { tensors, descriptions } = buildInputs(session.info.inputs, shapes, pins, options.seed);
     const measuredSpec = { ...spec, batch, id: trialId({ ...spec, batch }) };
-    const result = await measure(session, measuredSpec, tensors, descriptions, modelLoadMs, options, hooks);
-    if (result.status === 'ok' && spec.precision !== 'fp32') {
+    context.sampler?.setTag(measuredSpec.id, 'load');
+    const result = await measure(session, measuredSpec, tensors, descriptions, modelLoadMs, context, options, hooks);
+    if (result.status !== 'ok') return { result, model: session.info };
+    const utilisation = await utilisationOf(context.sampler, measuredSpec.id);
+    if (utilisation) result.utilisation = utilisation;
+    if (spec.precision !== 'fp32') {
       result.variant = context.variant;
       if (context.reference) await addAccuracy(result, context.reference, session, tensors);
     }
+    await analyseTrial(result, adapter, context.variant.path, tensors, utilisation && classifierInput(utilisation), {
+      opProfile: options.opProfile,
+      opProfileIterations: OP_PROFILE_ITERATIONS,
+      logicalCores: context.logicalCores,
+      calibrationCache: options.calibrationCache ?? undefined,
+    });
     return { result, model: session.info };
   } finally {
     await session.close();
@@ -94,6 +113,7 @@ async function measure(
   tensors: HostTensor[],
   inputs: InputDescription[],
   modelLoadMs: number,
+  context: TrialContext,
   options: ResolvedProfileOptions,
   hooks: ProfileHooks,
 ): Promise<TrialResult> {
@@ -106,6 +126,7 @@ async function measure(
       signal: options.signal,
       onPhaseStart: (p) => {
         phase = p;
+        context.sampler?.setTag(spec.id, p);
       },
       onProgress: (p, n, ms) => hooks.onPhase?.(spec, p, n, ms),
     });
@@ -130,6 +151,29 @@ async function measure(
     if (phase === 'cold-start' && !isInferbenchError(error)) return failed(spec, phase, inputsRejected(error, inputs));
     return failed(spec, phase, error);
   }
+}
+
+/** Profiled runs behind --op-profile's table: enough to average, few enough to stay quick. */
+const OP_PROFILE_ITERATIONS = 20;
+
+/** The measure phase's utilisation; the sample that closes the phase is taken before re-tagging. */
+async function utilisationOf(sampler: Sampler | null, trialId: string): Promise<UtilisationSummary | null> {
+  if (!sampler) return null;
+  const series = await sampler.snapshot();
+  sampler.setTag(trialId, 'idle');
+  return summarizeSamples(series, { trial: trialId, phase: 'measure' });
+}
+
+function classifierInput(u: UtilisationSummary): UtilisationInput {
+  return {
+    sampleCount: u.sampleCount,
+    cpuTotalPct: u.cpuTotalPct?.mean ?? null,
+    cpuCoreMaxPct: u.cpuCoreMaxPct?.mean ?? null,
+    processCpuPctOfCore: u.processCpuPctOfCore?.mean ?? null,
+    iowaitPct: u.iowaitPct?.mean ?? null,
+    diskReadBytesPerSec: u.diskReadBytesPerSec?.mean ?? null,
+    gpuUtilPct: u.gpus[0]?.utilizationPct?.mean ?? null,
+  };
 }
 
 function leakWarnings(session: Session): Warning[] {

@@ -6,13 +6,18 @@ import type { ProfileHooks } from '../hooks.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
 import type { ModelInfo, Report, TrialResult, TrialSpec } from '../types.js';
 import { runSpecIsolated } from './isolate.js';
-import { failed, isRunWideError, runSpec, type TrialOutcome } from './run-spec.js';
+import { availableParallelism } from 'node:os';
+import { startSampler } from '../sample/sampler.js';
+import type { SampleSeries } from '../sample/sample-types.js';
+import { failed, isRunWideError, runSpec, type TrialContext, type TrialOutcome } from './run-spec.js';
 import { Fp32Reference, VariantResolver } from './variants.js';
 
 export interface SweepResult {
   trials: TrialResult[];
   /** The model as the runtime described it, when any trial opened it. */
   model?: ModelInfo;
+  /** Raw utilisation samples of the whole sweep (in-process trials only). */
+  samples?: SampleSeries;
 }
 
 export async function runSweep(
@@ -25,17 +30,23 @@ export async function runSweep(
   const sofar: SweepResult = { trials: [] };
   const variants = new VariantResolver(options.model, options.variants, options.variantCacheDir ?? undefined);
   const reference = options.isolate ? null : new Fp32Reference(adapter, options.model);
+  // With --isolate each child samples its own process; here one sampler serves the whole sweep.
+  const sampler = options.sample && !options.isolate ? startSampler({ intervalMs: options.sampleIntervalMs }) : null;
+  await sampler?.ready();
+  const shared = { variants, reference, sampler, logicalCores: availableParallelism() };
   try {
     for (const [index, spec] of specs.entries()) {
       if (options.signal?.aborted) break;
       hooks.onTrialStart?.(spec, index, specs.length);
-      const outcome = await runOne(adapter, spec, { variants, reference }, options, hooks);
+      const outcome = await runOne(adapter, spec, shared, options, hooks);
       sofar.model ??= outcome.model;
       sofar.trials.push(outcome.result);
       if (hooks.onTrialEnd) hooks.onTrialEnd(outcome.result, await snapshot(sofar));
     }
   } finally {
     await reference?.close();
+    const series = await sampler?.stop();
+    if (series) sofar.samples = series;
   }
   return sofar;
 }
@@ -43,7 +54,7 @@ export async function runSweep(
 async function runOne(
   adapter: RuntimeAdapter,
   spec: TrialSpec,
-  shared: { variants: VariantResolver; reference: Fp32Reference | null },
+  shared: { variants: VariantResolver } & Omit<TrialContext, 'variant'>,
   options: ResolvedProfileOptions,
   hooks: ProfileHooks,
 ): Promise<TrialOutcome> {
@@ -53,7 +64,7 @@ async function runOne(
     const variant = await shared.variants.resolve(spec.precision);
     return options.isolate
       ? await runSpecIsolated(spec, variant, options, hooks)
-      : await runSpec(adapter, spec, { variant, reference: shared.reference }, options, hooks);
+      : await runSpec(adapter, spec, { ...shared, variant }, options, hooks);
   } catch (error) {
     if (isRunWideError(error, spec)) throw error;
     return { result: failed(spec, 'open', error) };

@@ -2,6 +2,8 @@
 import { resolveAdapter } from '../adapters/resolve.js';
 import { isInferbenchError } from '../errors.js';
 import type { ChildMessage, ChildRequest } from './isolate.js';
+import { availableParallelism } from 'node:os';
+import { startSampler } from '../sample/sampler.js';
 import { runSpec } from './run-spec.js';
 import { Fp32Reference } from './variants.js';
 
@@ -15,13 +17,17 @@ process.once('message', async (request: ChildRequest) => {
     const { spec, variant, options } = request;
     const adapter = await resolveAdapter(spec.model);
     const reference = spec.precision === 'fp32' ? null : new Fp32Reference(adapter, spec.model);
+    const sampler = options.sample ? startSampler({ intervalMs: options.sampleIntervalMs }) : null;
+    await sampler?.ready();
     try {
-      const outcome = await runSpec(adapter, spec, { variant, reference }, { ...options, signal: controller.signal }, {
+      const context = { variant, reference, sampler, logicalCores: availableParallelism() };
+      const outcome = await runSpec(adapter, spec, context, { ...options, signal: controller.signal }, {
         onPhase: (_spec, phase, iterations, elapsedMs) => void send({ type: 'phase', phase, iterations, elapsedMs }),
       });
       await send({ type: 'result', outcome });
     } finally {
       await reference?.close();
+      await sampler?.stop();
     }
   } catch (error) {
     if (!isInferbenchError(error)) throw error; // a bug: crash loudly, the parent records the exit

@@ -46,10 +46,6 @@ export function dimsOf(tensor: TensorProto): number[] {
   return (tensor.dims ?? []).map((d) => toNumber(d));
 }
 
-export function elementCount(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
-}
-
 /** Copy of a little-endian byte range into a fresh, aligned ArrayBuffer. */
 function aligned(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.byteLength);
@@ -76,7 +72,6 @@ export function tensor(name: string, dataType: number, dims: readonly number[], 
 }
 
 export const intAttr = (name: string, i: number): AttributeProto => ({ name, type: AT.INT, i });
-export const intsAttr = (name: string, ints: number[]): AttributeProto => ({ name, type: AT.INTS, ints });
 
 export function attr(node: NodeProto, name: string): AttributeProto | undefined {
   return (node.attribute ?? []).find((a) => a.name === name);
@@ -115,20 +110,6 @@ export class NameSource {
     this.used.add(name);
     return name;
   }
-}
-
-/** Consumers of each tensor name: [node, input index] pairs. */
-export function consumers(graph: Graph): Map<string, { node: NodeProto; index: number }[]> {
-  const map = new Map<string, { node: NodeProto; index: number }[]>();
-  for (const node of graph.node ?? []) {
-    (node.input ?? []).forEach((name, index) => {
-      if (!name) return;
-      const list = map.get(name) ?? [];
-      list.push({ node, index });
-      map.set(name, list);
-    });
-  }
-  return map;
 }
 
 /** Refuse graphs with subgraphs (If/Loop/Scan): their outer-scope captures are not rewritten. */

@@ -1,0 +1,93 @@
+// Recommendations are data: an id a report or a test can match, the advice, and the numbers it
+// rests on. Each one fits a case the rules found; nothing is recommended on missing data except
+// collecting it.
+import type { RuleSet } from './rules.js';
+import { expectedThreads, STAGE_HIGHLY_BOUND_SHARE } from './rules.js';
+import type { BottleneckLabel, ClassifierInput, Recommendation, StageVerdict } from './signals.js';
+
+const pct = (share: number): string => `${Math.round(share * 100)}%`;
+
+type Advice = (ctx: Context) => Recommendation | null;
+
+interface Context {
+  label: BottleneckLabel;
+  stages: readonly StageVerdict[];
+  rules: RuleSet;
+  input: ClassifierInput;
+  stage(name: StageVerdict['stage']): StageVerdict | undefined;
+}
+
+const ADVICE: readonly Advice[] = [
+  ({ stage }) => {
+    const load = stage('load');
+    if (!load || load.label !== 'io-bound') return null;
+    return { id: 'prefetch-inputs', text: 'read the next inputs while the current one is inferred (prefetch / double-buffering)', why: `loading input waits on storage and takes ${pct(load.share)} of the request` };
+  },
+  ({ stage }) => {
+    const load = stage('load');
+    if (!load || load.label !== 'io-bound') return null;
+    return { id: 'cache-inputs', text: 'cache decoded inputs in memory (or keep the data set in the page cache) between requests', why: `iowait is high while loading takes ${pct(load.share)} of the request` };
+  },
+  ({ stage, rules }) => {
+    const load = stage('load');
+    const iowait = rules.iowait.evidence[0]?.value;
+    if (!load || load.label !== 'io-bound' || iowait === undefined) return null;
+    return { id: 'faster-storage', text: 'move the inputs to faster storage (local NVMe or tmpfs instead of network or spinning disks)', why: `${Math.round(iowait)}% of CPU time waits on I/O` };
+  },
+  ({ stage }) => {
+    const pre = stage('preprocess');
+    if (!pre || pre.share < STAGE_HIGHLY_BOUND_SHARE) return null;
+    return { id: 'offload-preprocess', text: 'move preprocessing to worker threads or precompute it, and overlap it with inference (a pipeline)', why: `preprocess is CPU work on the host and takes ${pct(pre.share)} of the request` };
+  },
+  ({ stage }) => {
+    const post = stage('postprocess');
+    if (!post || post.share < STAGE_HIGHLY_BOUND_SHARE) return null;
+    return { id: 'trim-postprocess', text: 'keep outputs on the device or read back only what is needed (fewer copies in postprocess)', why: `postprocess takes ${pct(post.share)} of the request` };
+  },
+  ({ stage, input }) => {
+    const inf = stage('inference');
+    if (inf?.label !== 'memory-bound' || (input.batch !== null && input.batch > 4)) return null;
+    const ai = input.roofline?.arithmeticIntensity ?? 0;
+    return { id: 'increase-batch', text: 'increase the batch size (--batch): the weights are read once per batch, so FLOPs per byte grow with it', why: `arithmetic intensity is ${ai.toPrecision(3)} FLOP/byte at batch ${input.batch ?? 1}, below the machine balance of ${(input.roofline?.machineBalance ?? 0).toPrecision(3)}` };
+  },
+  ({ stage, input }) => {
+    const inf = stage('inference');
+    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'cpu-bound') || input.device !== 'cpu' || input.precision === 'int8') return null;
+    return { id: 'quantize-int8', text: 'try an int8-quantised model: a quarter of the fp32 weight bytes and faster integer kernels on CPU', why: `inference is ${inf.label} on the CPU at ${input.precision}` };
+  },
+  ({ stage, input }) => {
+    const inf = stage('inference');
+    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'gpu-bound') || input.device === 'cpu' || input.precision !== 'fp32') return null;
+    return { id: 'use-fp16', text: 'try fp16 on the GPU: half the bytes per weight and tensor-core math', why: `inference is ${inf.label} on ${input.device} at fp32` };
+  },
+  ({ stage, rules, input }) => {
+    const inf = stage('inference');
+    const threads = expectedThreads(input);
+    if (inf?.label !== 'cpu-bound' || input.device !== 'cpu' || rules.cpuSaturation.status !== 'bound' || threads >= input.logicalCores) return null;
+    return { id: 'more-threads', text: `raise intra-op threads (--threads ${input.logicalCores})`, why: `the process saturates the ${threads} thread(s) it was given while the machine has ${input.logicalCores} cores` };
+  },
+  ({ stage, rules, input }) => {
+    const inf = stage('inference');
+    if (inf?.label !== 'cpu-bound' || input.device !== 'cpu' || rules.cpuSaturation.status !== 'bound') return null;
+    return { id: 'try-gpu', text: 'run on a GPU (--device cuda) if one is available', why: `the CPU is saturated during inference (${inf.rules.join(', ')})` };
+  },
+  ({ rules, input }) => {
+    if (input.device === 'cpu' || rules.gpuBusy.status !== 'not-bound') return null;
+    const util = rules.gpuBusy.evidence[0]?.value ?? 0;
+    return { id: 'feed-the-gpu', text: 'keep the GPU fed: larger batches, inputs already on the device (IO binding), overlapped copies', why: `the GPU is busy only ${Math.round(util)}% of the time` };
+  },
+  ({ rules }) => {
+    if (rules.serialCpu.status !== 'bound') return null;
+    return { id: 'parallelise-host-work', text: 'spread host work over cores (worker threads for pre/postprocess, more intra-op threads)', why: 'one core is saturated while the others are mostly idle' };
+  },
+  ({ label, rules }) => {
+    if (label !== 'inconclusive') return null;
+    const missing = Object.values(rules).filter((r) => r.status === 'no-data').map((r) => r.rule);
+    return { id: 'collect-more-data', text: 'profile with system sampling on (no --no-sample) and --op-profile with a calibration, so each stage can be classified', why: `no data for: ${missing.join(', ')}` };
+  },
+];
+
+export function recommend(label: BottleneckLabel, stages: readonly StageVerdict[], rules: RuleSet, input: ClassifierInput): Recommendation[] {
+  const ctx: Context = { label, stages, rules, input, stage: (name) => stages.find((s) => s.stage === name) };
+  return ADVICE.map((advice) => advice(ctx)).filter((r): r is Recommendation => r !== null);
+}

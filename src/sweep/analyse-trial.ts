@@ -1,0 +1,90 @@
+// After a trial is measured: what ran where (per-operator profile and execution-provider proof),
+// how close it came to the machine's roofline, and what bounds it. All of it runs outside the
+// timed region: ORT's profiler instruments every kernel, so its timings are not the trial's.
+import type { HostTensor, RuntimeAdapter } from '../adapters/adapter.js';
+import { calibrate } from '../analyze/calibrate.js';
+import { classify } from '../analyze/classify.js';
+import { modelCost } from '../analyze/flops.js';
+import type { OpProfile } from '../analyze/op-profile.js';
+import { roofline } from '../analyze/roofline.js';
+import type { UtilisationInput } from '../analyze/signals.js';
+import { messageOf } from '../errors.js';
+import type { TrialOk, Warning } from '../types.js';
+
+export interface AnalysisOptions {
+  /** --op-profile: keep the per-operator table and compute FLOPs / roofline. */
+  opProfile: boolean;
+  /** Profiled runs for the op table. */
+  opProfileIterations: number;
+  /** Logical cores, for the classifier's thread arithmetic. */
+  logicalCores: number;
+  /** Where the calibration cache lives (tests point it at a temp dir). */
+  calibrationCache?: string | undefined;
+}
+
+/** Rows of the per-operator table kept in the report. */
+export const OP_TABLE_ROWS = 25;
+/** A non-CPU trial with more than this share of nodes on the CPU provider gets a loud warning. */
+export const CPU_FALLBACK_WARNING_SHARE = 0.5;
+
+export async function analyseTrial(
+  result: TrialOk,
+  adapter: RuntimeAdapter,
+  modelPath: string,
+  tensors: readonly HostTensor[],
+  utilisation: UtilisationInput | null,
+  options: AnalysisOptions,
+): Promise<void> {
+  const { spec } = result;
+  // A non-CPU trial always gets a short profiled pass: it is the proof of which provider ran.
+  const wantOps = adapter.profileOps && (options.opProfile || spec.device !== 'cpu');
+  let ops: OpProfile | null = null;
+  if (wantOps && adapter.profileOps) {
+    try {
+      ops = await adapter.profileOps(modelPath, spec, tensors, options.opProfile ? options.opProfileIterations : 3);
+      result.providers = ops.nodesPerProvider;
+      result.warnings.push(...fallbackWarnings(spec.device, ops.nodesPerProvider));
+    } catch (error) {
+      result.warnings.push({ code: 'fallback', message: `the per-operator profile failed, so which provider ran each node is unknown: ${messageOf(error)}` });
+    }
+  }
+  let position = null;
+  if (ops && options.opProfile) {
+    const cost = modelCost(ops.nodes, Math.max(1, ops.runs));
+    result.opProfile = { ...ops, nodes: ops.nodes.slice(0, OP_TABLE_ROWS) };
+    result.cost = { flops: cost.flops, bytes: cost.bytes, arithmeticIntensity: cost.arithmeticIntensity, unknownOpTypes: cost.unknownOpTypes };
+    if (spec.device === 'cpu' && cost.bytes > 0 && result.stages.inference.p50Ms > 0) {
+      const peaks = await calibrate({ device: 'cpu', threads: spec.threads, ...(options.calibrationCache && { cachePath: options.calibrationCache }) });
+      position = roofline(cost.flops, cost.bytes, result.stages.inference.p50Ms / 1000, peaks);
+      result.roofline = { ...position, calibration: { gflops: peaks.gflops, gbps: peaks.gbps, measuredAt: peaks.measuredAt, fromCache: peaks.fromCache } };
+    }
+  }
+  const total = result.stages.total.meanMs;
+  const share = (ms: number): number | null => (total > 0 ? ms / total : null);
+  result.bottleneck = classify({
+    stages: {
+      ...(result.stages.load && { load: share(result.stages.load.meanMs) }),
+      preprocess: share(result.stages.preprocess.meanMs),
+      inference: share(result.stages.inference.meanMs),
+      postprocess: share(result.stages.postprocess.meanMs),
+    },
+    utilisation,
+    threads: spec.threads,
+    logicalCores: options.logicalCores,
+    batch: spec.batch,
+    device: spec.device,
+    precision: spec.precision,
+    roofline: position,
+  });
+}
+
+function fallbackWarnings(device: string, nodesPerProvider: Record<string, number>): Warning[] {
+  if (device === 'cpu') return [];
+  const total = Object.values(nodesPerProvider).reduce((a, b) => a + b, 0);
+  const onCpu = nodesPerProvider.CPUExecutionProvider ?? 0;
+  if (total === 0 || onCpu / total <= CPU_FALLBACK_WARNING_SHARE) return [];
+  return [{
+    code: 'fallback',
+    message: `device ${device}: ${onCpu} of ${total} nodes ran on the CPU execution provider, so this trial measures mostly the CPU — check that the ${device} provider supports the model's ops`,
+  }];
+}

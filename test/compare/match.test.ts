@@ -1,0 +1,91 @@
+import { describe, expect, test } from 'vitest';
+import { configKey, matchReports } from '../../src/compare/match.js';
+import { caveats, compareReports } from '../../src/compare/verdict.js';
+import { sampleReport } from '../helpers/sample-report.js';
+import { okTrial, reportOf } from './reports.js';
+
+describe('matching', () => {
+  test('a report against itself pairs every trial, on the same machine and version', () => {
+    const m = matchReports(sampleReport(), sampleReport());
+    expect(m.pairs).toHaveLength(3);
+    expect(m.baseOnly).toEqual([]);
+    expect(m.headOnly).toEqual([]);
+    expect(m.environment).toEqual([]);
+    expect(m.toolVersions).toBeNull();
+  });
+
+  test('pairs by configuration, not by order, and lists trials present on one side only', () => {
+    const t1 = okTrial({ inferenceUs: 500, seed: 1, spec: { threads: 1 } });
+    const t4 = okTrial({ inferenceUs: 300, seed: 2, spec: { threads: 4 } });
+    const b8 = okTrial({ inferenceUs: 900, seed: 3, spec: { batch: 8 } });
+    const m = matchReports(reportOf([t1, t4]), reportOf([b8, t4, t1]));
+    expect(m.pairs.map((p) => p.head.spec.threads)).toEqual([4, 1]);
+    expect(m.headOnly.map((t) => t.key)).toEqual([configKey('resnet_tiny.onnx', b8.spec)]);
+    expect(m.baseOnly).toEqual([]);
+    const reverse = matchReports(reportOf([b8, t4, t1]), reportOf([t1, t4]));
+    expect(reverse.baseOnly.map((t) => t.trial.spec.batch)).toEqual([8]);
+  });
+
+  test('different graph optimisation is a different configuration unless ignored', () => {
+    const all = okTrial({ inferenceUs: 500, seed: 1 });
+    const off = okTrial({ inferenceUs: 500, seed: 2, spec: { graphOptimization: 'disabled', threads: 1 } });
+    expect(matchReports(reportOf([all]), reportOf([off])).pairs).toHaveLength(0);
+    const loose = matchReports(reportOf([all]), reportOf([off]), { ignore: ['graph-opt', 'threads'] });
+    expect(loose.pairs).toHaveLength(1);
+    expect(loose.pairs[0]?.differs?.head).toContain('opt=disabled');
+  });
+
+  test('reports from different machines and tool versions are flagged, hostname is not', () => {
+    const base = sampleReport();
+    const head = sampleReport({ tool: { name: 'inferbench', version: '0.2.0' } });
+    head.environment = { ...head.environment, hostname: 'other', cpu: { ...head.environment.cpu, model: 'Intel Xeon 8375C' }, node: 'v22.1.0' };
+    const m = matchReports(base, head);
+    expect(m.environment.map((d) => d.field)).toEqual(['CPU', 'Node']);
+    expect(m.toolVersions).toEqual({ base: '0.1.0', head: '0.2.0' });
+    const text = caveats(compareReports(base, head)).join('\n');
+    expect(text).toContain('Different machines: CPU AMD EPYC 7B13');
+    expect(text).toContain('Different inferbench versions: 0.1.0 → 0.2.0');
+  });
+
+  test('a renamed model with the same SHA-256 still matches; a changed model is stated', () => {
+    const base = sampleReport();
+    const renamed = sampleReport({ model: { ...base.model, path: 'models/renamed.onnx' } });
+    renamed.trials = renamed.trials.map((t) => ({ ...t, spec: { ...t.spec, model: 'models/renamed.onnx' } }));
+    expect(matchReports(base, renamed).pairs).toHaveLength(3);
+    const changed = sampleReport({ model: { ...base.model, sha256: 'f'.repeat(64) } });
+    expect(matchReports(base, changed).modelChanges).toEqual([{ model: 'resnet_tiny.onnx', baseSha256: base.model.sha256, headSha256: 'f'.repeat(64) }]);
+  });
+});
+
+describe('compareReports', () => {
+  test('A/A reports: no regression, exit 0; A/B 10% slower: regressed, exit 1', () => {
+    const base = reportOf([okTrial({ inferenceUs: 600, seed: 1 })]);
+    const same = reportOf([okTrial({ inferenceUs: 600, seed: 2 })]);
+    const slow = reportOf([okTrial({ inferenceUs: 660, seed: 3 })]);
+    const aa = compareReports(base, same);
+    expect(aa.regressions).toBe(0);
+    expect(aa.exitCode).toBe(0);
+    const ab = compareReports(base, slow);
+    expect(ab.verdict).toBe('regressed');
+    expect(ab.exitCode).toBe(1);
+    const inference = ab.trials[0]?.stages.find((s) => s.stage === 'inference');
+    expect(inference?.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('regressed');
+    expect(ab.trials[0]?.throughput?.verdict).toBe('regressed');
+  });
+
+  test('a trial that ran in base and fails in head is a regression; failed on both sides is inconclusive', () => {
+    const report = sampleReport();
+    const failedHead = sampleReport();
+    failedHead.trials[0] = { status: 'failed', spec: report.trials[0]!.spec, phase: 'open', error: { code: 'runtime-error', message: 'boom' } };
+    const c = compareReports(report, failedHead);
+    expect(c.trials[0]).toMatchObject({ verdict: 'regressed', note: 'failed in head (ran in base): boom' });
+    expect(c.trials[1]?.verdict).toBe('inconclusive');
+    expect(c.exitCode).toBe(1);
+  });
+
+  test('the sample report (500 samples: p99 insufficient) never calls p99 decisive', () => {
+    const c = compareReports(sampleReport(), sampleReport());
+    const p99 = c.trials[0]?.stages.flatMap((s) => s.metrics).filter((m) => m.metric === 'p99');
+    expect(p99?.every((m) => m.verdict !== 'regressed' && m.verdict !== 'improved')).toBe(true);
+  });
+});
