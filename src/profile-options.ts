@@ -2,6 +2,7 @@
 // this shape; library users write it directly. Every default lives here.
 import { InferbenchError } from './errors.js';
 import { emptyPins, type InputPins } from './inputs/pins.js';
+import { parseBudgets, type Budget } from './budget/budget.js';
 import { DEFAULT_SAMPLE_INTERVAL_MS } from './sample/sampler.js';
 import { PRECISIONS } from './sweep/plan.js';
 import type { GraphOptimization, PhaseBound, Precision } from './types.js';
@@ -25,6 +26,10 @@ export interface ProfileOptions {
   batch?: number | null | number[];
   /** Run each trial in its own child process, so a crash or OOM kill loses one trial only. */
   isolate?: boolean;
+  /** Measure every trial this many times, interleaved across trials; default 1. */
+  repeat?: number;
+  /** Latency / throughput budgets checked per trial, e.g. 'inference.p99<=15ms', 'throughput>=200/s'. */
+  budgets?: string[];
   /** Sample CPU / memory / disk / GPU utilisation during each trial; default true. */
   sample?: boolean;
   /** Sampling interval, ms; default 100. */
@@ -68,6 +73,8 @@ export interface ResolvedProfileOptions {
   batches: (number | null)[];
   isolate: boolean;
   variantCacheDir: string | null;
+  repeat: number;
+  budgets: Budget[];
   sample: boolean;
   sampleIntervalMs: number;
   opProfile: boolean;
@@ -100,6 +107,8 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
     isolate: options.isolate ?? false,
     variantCacheDir: options.variantCacheDir ?? null,
+    repeat: positiveIntOrNull(options.repeat, 'repeat') ?? 1,
+    budgets: parseBudgets(options.budgets ?? []),
     sample: options.sample ?? true,
     sampleIntervalMs: positiveIntOrNull(options.sampleIntervalMs, 'sampleIntervalMs') ?? DEFAULT_SAMPLE_INTERVAL_MS,
     opProfile: options.opProfile ?? false,

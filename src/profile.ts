@@ -8,7 +8,8 @@ import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions
 import { collectEnvironment } from './sample/machine.js';
 import { planSweep } from './sweep/plan.js';
 import { runSweep, type SweepResult } from './sweep/run-sweep.js';
-import type { ModelInfo, Report, TrialSpec } from './types.js';
+import { bestWithinBudget, evaluateBudgets, type Budget } from './budget/budget.js';
+import type { BudgetSummary, ModelInfo, Report, TrialResult, TrialSpec } from './types.js';
 import { TOOL_VERSION } from './version.js';
 
 export type { ProfileOptions } from './profile-options.js';
@@ -45,10 +46,16 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     model: (model ??= sofar.model ?? (await describeModel(adapter, resolved.model))),
     options: reportableOptions(resolved),
     trials: [...sofar.trials],
+    ...(resolved.budgets.length > 0 && { budget: budgetSummary(sofar.trials, resolved.budgets) }),
     ...(sofar.samples && { samples: sofar.samples }),
     ...(resolved.signal?.aborted && { interrupted: true }),
   });
   return snapshot(await runSweep(adapter, specs, resolved, hooks, snapshot));
+}
+
+function budgetSummary(trials: readonly TrialResult[], budgets: readonly Budget[]): BudgetSummary {
+  const best = bestWithinBudget(trials, budgets);
+  return { checks: evaluateBudgets(trials, budgets), best: best && { trialId: best.spec.id, itemsPerSec: best.throughput.itemsPerSec } };
 }
 
 async function describeModel(adapter: RuntimeAdapter, path: string): Promise<ModelInfo> {

@@ -1,9 +1,10 @@
 import type { OpProfile } from './analyze/op-profile.js';
+import type { BudgetCheck } from './budget/budget.js';
 import type { RooflinePosition } from './analyze/roofline.js';
 import type { Bottleneck } from './analyze/signals.js';
 import type { SampleSeries, UtilisationSummary } from './sample/sample-types.js';
 
-export type { Bottleneck, OpProfile, RooflinePosition, SampleSeries, UtilisationSummary };
+export type { BudgetCheck, Bottleneck, OpProfile, RooflinePosition, SampleSeries, UtilisationSummary };
 
 // Cross-layer data. Everything here is plain, JSON-serialisable data: the core returns it, the
 // exporters render it, `compare` reads it back. Units live in the names (Ms, Us, Bytes).
@@ -121,6 +122,8 @@ export interface Warning {
     | 'memory-growth'
     | 'high-overhead'
     | 'accuracy-unavailable'
+    | 'unstable'
+    | 'repetitions-failed'
     | 'fallback';
   message: string;
 }
@@ -223,6 +226,8 @@ export interface TrialOk {
   bottleneck?: Bottleneck;
   /** Utilisation while measuring (mean/max per metric), when the sampler ran. */
   utilisation?: UtilisationSummary;
+  /** --repeat N: each repetition's own numbers; `stages` etc. above merge them. */
+  repetitions?: { stages: TrialOk['stages']; throughput: TrialOk['throughput']; measure: MeasureSummary }[];
 }
 
 export interface TrialFailed {
@@ -252,6 +257,12 @@ export interface Environment {
   gpuNote?: string;
 }
 
+export interface BudgetSummary {
+  checks: BudgetCheck[];
+  /** Highest items/s among trials meeting every budget (the knee of the latency/throughput curve); null if none does. */
+  best: { trialId: string; itemsPerSec: number } | null;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'inferbench'; version: string };
@@ -263,6 +274,8 @@ export interface Report {
   /** Options as resolved (after defaults), so the run can be reproduced. */
   options: Record<string, unknown>;
   trials: TrialResult[];
+  /** --budget: every check per ok trial, and the best configuration within all budgets. */
+  budget?: BudgetSummary;
   /** Raw utilisation samples over the whole run, tagged by trial and phase (absent with --no-sample or --isolate). */
   samples?: SampleSeries;
   /** True when Ctrl-C stopped the run: the trials present are complete, the rest are absent. */

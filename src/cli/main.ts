@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, isInferbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { compareCommand } from './compare-command.js';
+import { calibrateCommand } from './calibrate-command.js';
 import { devicesCommand } from './devices-command.js';
 import { profileCommand } from './profile-command.js';
 import { runCommand } from './run-command.js';
@@ -18,6 +19,7 @@ export interface GlobalFlags {
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success
+  1    a budget violated (profile/run --budget) or a regression (compare, run)
   2    usage error (bad flag or value, unresolved input dim)
   3    model missing or not a valid model
   4    no trial succeeded (runtime rejected the inputs, device unavailable, runtime error)
@@ -38,6 +40,7 @@ export function buildProgram(): Command {
   const globals = (): GlobalFlags => program.opts<GlobalFlags>();
   program.addCommand(profileCommand(globals).exitOverride());
   program.addCommand(devicesCommand().exitOverride());
+  program.addCommand(calibrateCommand().exitOverride());
   program.addCommand(compareCommand(globals).exitOverride());
   program.addCommand(runCommand(globals).exitOverride());
   return program;

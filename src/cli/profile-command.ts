@@ -27,6 +27,8 @@ interface ProfileFlags {
   isolate: boolean;
   dryRun: boolean;
   opProfile: boolean;
+  budget?: string[];
+  repeat: number;
   sample: boolean;
   sampleInterval: number;
   shape?: string[];
@@ -52,6 +54,8 @@ Examples:
   $ inferbench profile model.onnx --batch 8 --threads 4 -n 1000
   $ inferbench profile bert.onnx --dim sequence=256 --range input_ids=0:30000
   $ inferbench profile detector.onnx --shape images=1x3x640x640 --warmup 2s --duration 20s
+  $ inferbench profile model.onnx --batch 1..64:x2 --budget "p99<=20ms"   # best batch within the budget
+  $ inferbench profile model.onnx --repeat 5 -n 1000 --op-profile
   $ inferbench profile model.onnx --json > report.json`;
 
 export function profileCommand(globals: () => GlobalFlags): Command {
@@ -67,6 +71,8 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('-b, --batch <list>', "batch size(s): 8, 1,2,4 or a range 1..64:x2")
     .option('--isolate', 'run each trial in its own process (a crash or OOM loses one trial only)', false)
     .option('--dry-run', 'print the sweep plan and exit', false)
+    .option('--repeat <n>', 'measure every trial n times, interleaved across trials (run-to-run variance)', (v) => parsePositiveInt(v, '--repeat'), 1)
+    .option('--budget <expr>', 'latency/throughput budget, e.g. "inference.p99<=15ms", "throughput>=200/s" (repeatable)', collect)
     .option('--op-profile', 'per-operator profile (ORT profiler, outside the timed runs), FLOPs and roofline', false)
     .option('--sample-interval <ms>', 'utilisation sampling interval', (v) => parsePositiveInt(v, '--sample-interval'), 100)
     .option('--no-sample', 'do not sample CPU / memory / disk / GPU utilisation')
@@ -113,6 +119,8 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     batch: flags.batch === undefined ? null : parseBatchList(flags.batch),
     isolate: flags.isolate,
     opProfile: flags.opProfile,
+    repeat: flags.repeat,
+    budgets: flags.budget ?? [],
     sample: flags.sample,
     sampleIntervalMs: flags.sampleInterval,
     shapes: Object.fromEntries(pins.shapes),
@@ -172,7 +180,11 @@ function emit(report: Report, flags: ProfileFlags, terminal: Terminal): void {
 
 function exitCodeFor(report: Report, terminal: Terminal): number {
   if (report.interrupted) return ExitCode.interrupted;
-  if (report.trials.some((t) => t.status === 'ok')) return ExitCode.ok;
+  if (report.trials.some((t) => t.status === 'ok')) {
+    const failed = report.budget?.checks.filter((c) => !c.pass) ?? [];
+    for (const check of failed) terminal.warn(`budget violated: ${check.budget.source} on ${check.trialId}`);
+    return failed.length > 0 ? ExitCode.budget : ExitCode.ok;
+  }
   for (const trial of report.trials) {
     if (trial.status === 'failed') {
       terminal.warn(`error: ${trial.spec.id}: ${trial.error.message}`);

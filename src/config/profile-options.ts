@@ -1,7 +1,6 @@
-// A loaded config → the ProfileOptions profile() accepts today, one per model. profile() runs one
-// configuration per call; until the sweep lands, an axis with several values, a precision other
-// than fp32, and `measure.repeat` > 1 are refused with an error that says so (never silently
-// reduced to their first value).
+// A loaded config → the ProfileOptions of one profile() call per model: the sweep axes pass
+// through as lists; graphOptimization, not an axis of the planner, must hold one value (refused
+// with an error that says so, never silently reduced to the first).
 import { InferbenchError } from '../errors.js';
 import type { ProfileOptions } from '../profile-options.js';
 import { parseDurationMs, parseWarmup } from '../cli/parse.js';
@@ -20,8 +19,8 @@ function single<T>(config: InferbenchConfig, axis: string, values: readonly T[] 
   if (values.length > 1) {
     throw new InferbenchError(
       'usage',
-      `${config.file}: /sweep/${axis} lists ${values.length} values; this version of \`run\` measures one configuration per model`,
-      `keep one value in sweep.${axis} (multi-value sweeps arrive with the sweep planner)`,
+      `${config.file}: /sweep/${axis} lists ${values.length} values, but ${axis} is one setting per run, not a sweep axis`,
+      `keep one value in sweep.${axis}, or write one config per value`,
     );
   }
   return values[0];
@@ -41,24 +40,16 @@ function measureBound(config: InferbenchConfig, overrides: RunOverrides): PhaseB
 
 export function profileOptionsFor(config: InferbenchConfig, model: ModelEntry, overrides: RunOverrides = {}): ProfileOptions {
   const { sweep } = config;
-  const precision = single(config, 'precision', sweep.precision);
-  if (precision !== undefined && precision !== 'fp32') {
-    throw new InferbenchError('usage', `${config.file}: /sweep/precision: ${precision} is not supported by profile yet`, 'use ["fp32"] for now');
-  }
-  if ((config.measure.repeat ?? 1) > 1) {
-    throw new InferbenchError('usage', `${config.file}: /measure/repeat: repetitions are not supported by profile yet`, 'remove measure.repeat or set it to 1');
-  }
-  const threads = single(config, 'threads', sweep.threads);
   const warmup = overrides.warmup ?? (config.measure.warmup === undefined ? undefined : String(config.measure.warmup));
-  const device = single(config, 'device', sweep.device);
-  const batch = single(config, 'batch', sweep.batch);
   const graphOptimization = single(config, 'graphOptimization', sweep.graphOptimization);
   return {
     model: model.path,
-    ...(device !== undefined && { device }),
-    ...(batch !== undefined && { batch }),
+    ...(sweep.device !== undefined && { device: [...sweep.device] }),
+    ...(sweep.precision !== undefined && { precision: [...sweep.precision] }),
+    ...(sweep.batch !== undefined && { batch: [...sweep.batch] }),
     ...(graphOptimization !== undefined && { graphOptimization }),
-    threads: threads === undefined || threads === 'auto' ? null : threads,
+    threads: sweep.threads === undefined ? null : sweep.threads.map((t) => (t === 'auto' ? null : t)),
+    ...(config.measure.repeat !== undefined && { repeat: config.measure.repeat }),
     ...(model.dims && { dims: model.dims }),
     ...(model.shapes && { shapes: model.shapes }),
     ...(model.values && { values: model.values }),

@@ -102,18 +102,26 @@ function normalRanks(n: number, q: number, halfAlpha: number): [number, number] 
 }
 
 /**
+ * The 1-based ranks [l, u] of the order statistics bounding the q-quantile's interval among n
+ * samples, or null when no interval at this level exists. Lets a caller that holds a histogram
+ * instead of raw samples read the bounds at those ranks.
+ */
+export function quantileCIRanks(n: number, q: number, level = 0.95): [number, number] | null {
+  if (!(q > 0 && q < 1)) throw new RangeError(`q must be in (0, 1), got ${q}`);
+  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
+  if (n < 2) return null;
+  const halfAlpha = (1 - level) / 2;
+  const useNormal = n > EXACT_BINOMIAL_MAX_N && n * q * (1 - q) >= NORMAL_APPROX_MIN_VARIANCE;
+  return useNormal ? normalRanks(n, q, halfAlpha) : exactRanks(n, q, halfAlpha);
+}
+
+/**
  * Confidence interval [lo, hi] for the q-quantile (q in (0, 1)) of the population that the
  * ascending `sorted` samples came from, at confidence `level` (default 95%). Distribution-free.
  * null when n is too small for an interval at this level to exist. Values keep sorted's unit.
  */
 export function quantileCI(sorted: Float64Array, q: number, level = 0.95): [number, number] | null {
-  if (!(q > 0 && q < 1)) throw new RangeError(`q must be in (0, 1), got ${q}`);
-  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
-  const n = sorted.length;
-  if (n < 2) return null;
-  const halfAlpha = (1 - level) / 2;
-  const useNormal = n > EXACT_BINOMIAL_MAX_N && n * q * (1 - q) >= NORMAL_APPROX_MIN_VARIANCE;
-  const ranks = useNormal ? normalRanks(n, q, halfAlpha) : exactRanks(n, q, halfAlpha);
+  const ranks = quantileCIRanks(sorted.length, q, level);
   if (ranks === null) return null;
   const lo = sorted[ranks[0] - 1];
   const hi = sorted[ranks[1] - 1];

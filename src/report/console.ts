@@ -10,6 +10,28 @@ import { TIMED_STAGES } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
 import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
 import {
+  type Align,
+  EVIDENCE_ALIGN,
+  EVIDENCE_HEADER,
+  REFRESH_CALIBRATION,
+  STAGE_VERDICT_ALIGN,
+  STAGE_VERDICT_HEADER,
+  analysisFacts,
+  bottleneckSection,
+  calibrationNote,
+} from './analysis-sections.js';
+import {
+  CONSOLE_TOP_NODES,
+  NODE_ALIGN,
+  NODE_HEADER,
+  OP_TYPE_HEADER,
+  nodeRows,
+  nodesCutNote,
+  opProfileSummary,
+  opTypeRows,
+} from './op-profile-section.js';
+import { utilisationGroupLine, utilisationSection } from './utilisation-section.js';
+import {
   type Fact,
   INTERRUPTED_BANNER,
   STAGE_TABLE_HEADER,
@@ -35,16 +57,63 @@ function factLines(facts: readonly Fact[], style: Style, indent = ''): string[] 
   return facts.map(([label, value]) => `${indent}${style.chalk.dim(label.padEnd(width))}  ${value}`);
 }
 
-function stageTable(trial: TrialOk, style: Style): string {
+/** A compact table (no rule between body rows); `align` per column, or the first right-aligned column. */
+function compactTable(
+  header: readonly string[],
+  rows: readonly string[][],
+  style: Style,
+  align: number | readonly Align[] = 1,
+): string {
   const table = new Table({
-    head: STAGE_TABLE_HEADER.map((cell) => style.chalk.bold(cell)),
-    colAligns: STAGE_TABLE_HEADER.map((_, index) => (index === 0 ? 'left' : 'right')),
-    // Compact: no rule between body rows.
+    head: header.map((cell) => style.chalk.bold(cell)),
+    colAligns: header.map((_, index) =>
+      typeof align === 'number' ? (index >= align ? 'right' : 'left') : (align[index] ?? 'left'),
+    ),
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     style: style.color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
   });
-  for (const stage of TIMED_STAGES) table.push(stageRow(stage, trial.stages[stage]));
+  for (const row of rows) table.push(row);
   return table.toString();
+}
+
+function stageTable(trial: TrialOk, style: Style): string {
+  return compactTable(STAGE_TABLE_HEADER, TIMED_STAGES.map((stage) => stageRow(stage, trial.stages[stage])), style);
+}
+
+function bottleneckLines(trial: TrialOk, style: Style): string[] {
+  if (trial.bottleneck === undefined) return [];
+  const { chalk } = style;
+  const section = bottleneckSection(trial.bottleneck);
+  const lines = [`  ${chalk.bold('Bottleneck')}  ${section.verdict}`, `  ${section.summary}`];
+  if (section.evidence.length > 0) lines.push(compactTable(EVIDENCE_HEADER, section.evidence, style, EVIDENCE_ALIGN));
+  if (section.stages.length > 0) lines.push(compactTable(STAGE_VERDICT_HEADER, section.stages, style, STAGE_VERDICT_ALIGN));
+  if (section.recommendations.length > 0) {
+    lines.push('  Recommendations:', ...section.recommendations.map((text) => `  - ${text}`));
+  }
+  return lines;
+}
+
+function utilisationLines(trial: TrialOk, style: Style): string[] {
+  if (trial.utilisation === undefined) return [];
+  const { chalk } = style;
+  const section = utilisationSection(trial.utilisation);
+  const facts: Fact[] = section.groups.map((group) => [group.group, utilisationGroupLine(group)]);
+  return [
+    `  ${chalk.bold('Utilisation')}  ${section.window}`,
+    ...factLines(facts, style, '    '),
+    ...section.notes.map((note) => chalk.dim(`    note: ${note}`)),
+  ];
+}
+
+function opProfileLines(trial: TrialOk, style: Style): string[] {
+  const profile = trial.opProfile;
+  if (profile === undefined) return [];
+  const lines = [`  ${style.chalk.bold('Operators')}  ${opProfileSummary(profile)}`];
+  if (profile.nodes.length > 0) lines.push(compactTable(NODE_HEADER, nodeRows(profile, CONSOLE_TOP_NODES), style, NODE_ALIGN));
+  const cut = nodesCutNote(profile, CONSOLE_TOP_NODES);
+  if (cut !== undefined) lines.push(style.chalk.dim(`  ${cut}`));
+  if (profile.byOpType.length > 0) lines.push(compactTable(OP_TYPE_HEADER, opTypeRows(profile), style));
+  return lines;
 }
 
 function okTrial(trial: TrialOk, style: Style): string[] {
@@ -57,9 +126,16 @@ function okTrial(trial: TrialOk, style: Style): string[] {
   const inputs = inputLines(trial.inputs);
   const facts = trialFacts(trial);
   if (inputs.length > 0) facts.push(['Inputs', inputs.join('; ')]);
+  facts.push(...analysisFacts(trial));
   lines.push(...factLines(facts, style, '  '));
+  const calibration = calibrationNote(trial);
+  if (calibration !== undefined) lines.push(chalk.yellow(`  note: ${calibration} ${REFRESH_CALIBRATION}`));
   for (const warning of trial.warnings) {
     lines.push(chalk.yellow(`  warning [${warning.code}]: ${warning.message}`));
+  }
+  for (const section of [bottleneckLines, utilisationLines, opProfileLines]) {
+    const sectionLines = section(trial, style);
+    if (sectionLines.length > 0) lines.push('', ...sectionLines);
   }
   return lines;
 }
@@ -118,14 +194,7 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
 }
 
 function sweepTable(rows: string[][], style: Style): string {
-  const table = new Table({
-    head: SWEEP_HEADER.map((cell) => style.chalk.bold(cell)),
-    colAligns: SWEEP_HEADER.map((_, index) => (index < 5 ? 'left' : 'right')),
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    style: style.color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
-  });
-  for (const row of rows) table.push(row);
-  return table.toString();
+  return compactTable(SWEEP_HEADER, rows, style, 5);
 }
 
 export const consoleExporter: Exporter = {

@@ -113,6 +113,70 @@ export function formatLevel(level: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Analysis quantities: cost, roofline, utilisation and the classifier's evidence
+
+/** A value with its unit, three significant digits (grouped from 100): 26.903 → "26.9 FLOP/byte". */
+export function formatQuantity(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return NOT_AVAILABLE;
+  const text = Math.abs(value) >= 100 ? formatCount(value) : threeSignificant(value);
+  return unit === '' ? text : `${text} ${unit}`;
+}
+
+const SI_PREFIXES = ['', 'k', 'M', 'G', 'T', 'P'] as const;
+
+/** Decimal (SI) prefixes, as FLOP counts and bandwidths are quoted: 63_915_264 → "63.9 MFLOP". */
+export function formatSI(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return NOT_AVAILABLE;
+  let scaled = value;
+  let prefix = 0;
+  while (Math.abs(Number(scaled.toPrecision(3))) >= 1000 && prefix < SI_PREFIXES.length - 1) {
+    scaled /= 1000;
+    prefix += 1;
+  }
+  return `${threeSignificant(scaled)} ${SI_PREFIXES[prefix]}${unit}`;
+}
+
+/** A 0–100 percentage (the sampler's convention): 93.4 → "93%". */
+export function formatPct(percent: number): string {
+  return formatPercent(percent / 100);
+}
+
+/** Bytes per second in binary units: 189_419 → "185 KiB/s". */
+export function formatByteRate(bytesPerSec: number): string {
+  return Number.isFinite(bytesPerSec) ? `${formatBytes(bytesPerSec)}/s` : NOT_AVAILABLE;
+}
+
+/**
+ * One classifier evidence value (analyze/signals.ts `Evidence`) in its unit, with the digits that
+ * unit deserves: 'fraction' → "91%", '%' → "94%", 'B/s' → "185 KiB/s", 'GB/s' → "7.09 GB/s",
+ * 'threads' → "2 threads". Unknown units get three significant digits and the unit as given.
+ */
+export function formatEvidenceValue(value: number, unit: string): string {
+  switch (unit) {
+    case 'fraction':
+      return formatPercent(value);
+    case '%':
+      return formatPct(value);
+    case '% of one core':
+      return `${formatPct(value)} of one core`;
+    case 'B/s':
+    case 'bytes/s':
+      return formatByteRate(value);
+    case 'bytes':
+    case 'B':
+      return formatBytes(value);
+    case 'threads':
+    case 'rules':
+    case 'samples':
+      return `${formatCount(value)} ${unit}`;
+    case 'ms':
+      return formatMs(value);
+    default:
+      return formatQuantity(value, unit);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Percentiles and the sample-count rule
 
 const PERCENTILE_LABEL: Record<PercentileKey, string> = {
@@ -162,6 +226,11 @@ export function insufficientFootnotes(keys: Iterable<PercentileKey>): string[] {
 export function formatShape(shape: readonly Dim[]): string {
   const dims = shape.map((dim) => (dim === null ? '?' : typeof dim === 'number' ? String(dim) : dim));
   return `[${dims.join(', ')}]`;
+}
+
+/** A tensor as ORT's profiler records it, compact: ("float", [1, 3, 64, 64]) → "float[1,3,64,64]". */
+export function formatCompactShape(type: string, dims: readonly number[]): string {
+  return `${type}[${dims.map((dim) => String(dim)).join(',')}]`;
 }
 
 /** A phase bound in words: "auto", "1,000 iterations", "5.00 s". */

@@ -6,6 +6,19 @@ import { TIMED_STAGES } from '../types.js';
 import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
 import type { Exporter } from './exporter.js';
 import {
+  type Align,
+  EVIDENCE_ALIGN,
+  EVIDENCE_HEADER,
+  REFRESH_CALIBRATION,
+  STAGE_VERDICT_ALIGN,
+  STAGE_VERDICT_HEADER,
+  analysisFacts,
+  bottleneckSection,
+  calibrationNote,
+} from './analysis-sections.js';
+import { NODE_ALIGN, NODE_HEADER, OP_TYPE_HEADER, nodeRows, opProfileSummary, opTypeRows } from './op-profile-section.js';
+import { UTILISATION_HEADER, utilisationRows, utilisationSection } from './utilisation-section.js';
+import {
   type Fact,
   INTERRUPTED_BANNER,
   STAGE_TABLE_HEADER,
@@ -31,10 +44,13 @@ function escapeText(text: string): string {
   return text.replace(/([\\`*_[\]<>|])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[], rightFrom = 1): string[] {
-  const align = header.map((_, index) => (index >= rightFrom ? '---:' : '---'));
+/** `align` per column, or the index of the first right-aligned column. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], align: number | readonly Align[] = 1): string[] {
+  const marks = header.map((_, index) =>
+    (typeof align === 'number' ? index >= align : align[index] === 'right') ? '---:' : '---',
+  );
   const line = (cells: readonly string[]): string => `| ${cells.map(escapeCell).join(' | ')} |`;
-  return [line(header), `|${align.join('|')}|`, ...rows.map(line)];
+  return [line(header), `|${marks.join('|')}|`, ...rows.map(line)];
 }
 
 function factList(facts: readonly Fact[]): string[] {
@@ -43,6 +59,37 @@ function factList(facts: readonly Fact[]): string[] {
 
 function modelBaseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
+}
+
+function bottleneckLines(trial: TrialOk): string[] {
+  if (trial.bottleneck === undefined) return [];
+  const section = bottleneckSection(trial.bottleneck);
+  const lines = ['#### Bottleneck', '', `**${escapeText(section.verdict)}** — ${escapeText(section.summary)}`];
+  if (section.evidence.length > 0) lines.push('', ...table(EVIDENCE_HEADER, section.evidence, EVIDENCE_ALIGN));
+  if (section.stages.length > 0) lines.push('', ...table(STAGE_VERDICT_HEADER, section.stages, STAGE_VERDICT_ALIGN));
+  if (section.recommendations.length > 0) {
+    lines.push('', '**Recommendations**', '', ...section.recommendations.map((text) => `- ${escapeText(text)}`));
+  }
+  return lines;
+}
+
+function utilisationLines(trial: TrialOk): string[] {
+  if (trial.utilisation === undefined) return [];
+  const section = utilisationSection(trial.utilisation);
+  const lines = ['#### Utilisation', '', `${escapeText(section.window)}.`];
+  const rows = utilisationRows(section);
+  if (rows.length > 0) lines.push('', ...table(UTILISATION_HEADER, rows, 2));
+  if (section.notes.length > 0) lines.push('', ...section.notes.map((note) => `- Note: ${escapeText(note)}`));
+  return lines;
+}
+
+function opProfileLines(trial: TrialOk): string[] {
+  const profile = trial.opProfile;
+  if (profile === undefined) return [];
+  const lines = ['#### Operators', '', `${escapeText(opProfileSummary(profile))}.`];
+  if (profile.nodes.length > 0) lines.push('', ...table(NODE_HEADER, nodeRows(profile), NODE_ALIGN));
+  if (profile.byOpType.length > 0) lines.push('', ...table(OP_TYPE_HEADER, opTypeRows(profile)));
+  return lines;
 }
 
 function okTrial(trial: TrialOk): string[] {
@@ -59,9 +106,15 @@ function okTrial(trial: TrialOk): string[] {
   lines.push('', ...factList(trialFacts(trial)));
   const inputs = inputLines(trial.inputs);
   if (inputs.length > 0) lines.push(`- **Inputs:** ${inputs.map((line) => `\`${line}\``).join(', ')}`);
+  lines.push(...factList(analysisFacts(trial)));
+  const calibration = calibrationNote(trial);
+  if (calibration !== undefined) lines.push('', `> ℹ️ **Note:** ${escapeText(calibration)} \`${REFRESH_CALIBRATION}\``);
   if (trial.warnings.length > 0) {
     lines.push('', '**Warnings**', '');
     lines.push(...trial.warnings.map((w) => `- ⚠️ \`${w.code}\`: ${escapeText(w.message)}`));
+  }
+  for (const section of [bottleneckLines(trial), utilisationLines(trial), opProfileLines(trial)]) {
+    if (section.length > 0) lines.push('', ...section);
   }
   return lines;
 }

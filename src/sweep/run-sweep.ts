@@ -9,6 +9,7 @@ import { runSpecIsolated } from './isolate.js';
 import { availableParallelism } from 'node:os';
 import { startSampler } from '../sample/sampler.js';
 import type { SampleSeries } from '../sample/sample-types.js';
+import { mergeRepetitions } from './repetitions.js';
 import { failed, isRunWideError, runSpec, type TrialContext, type TrialOutcome } from './run-spec.js';
 import { Fp32Reference, VariantResolver } from './variants.js';
 
@@ -34,14 +35,22 @@ export async function runSweep(
   const sampler = options.sample && !options.isolate ? startSampler({ intervalMs: options.sampleIntervalMs }) : null;
   await sampler?.ready();
   const shared = { variants, reference, sampler, logicalCores: availableParallelism() };
+  // Repetitions interleave: every trial once, then every trial again, so drift hits all alike.
+  const perSpec: TrialResult[][] = specs.map(() => []);
+  const total = specs.length * options.repeat;
   try {
-    for (const [index, spec] of specs.entries()) {
-      if (options.signal?.aborted) break;
-      hooks.onTrialStart?.(spec, index, specs.length);
-      const outcome = await runOne(adapter, spec, shared, options, hooks);
-      sofar.model ??= outcome.model;
-      sofar.trials.push(outcome.result);
-      if (hooks.onTrialEnd) hooks.onTrialEnd(outcome.result, await snapshot(sofar));
+    for (let round = 0; round < options.repeat; round++) {
+      for (const [index, spec] of specs.entries()) {
+        if (options.signal?.aborted) break;
+        const earlier = perSpec[index]!;
+        if (earlier[0]?.status === 'skipped') continue; // a skip (no device, no batch) will not change
+        hooks.onTrialStart?.(spec, round * specs.length + index, total);
+        const outcome = await runOne(adapter, spec, shared, options, hooks);
+        sofar.model ??= outcome.model;
+        earlier.push(outcome.result);
+        sofar.trials = perSpec.filter((results) => results.length > 0).map(mergeRepetitions);
+        if (hooks.onTrialEnd) hooks.onTrialEnd(outcome.result, await snapshot(sofar));
+      }
     }
   } finally {
     await reference?.close();

@@ -19,7 +19,7 @@ describe('config', () => {
   test('the example maps onto profile options', () => {
     const config = loadConfig(EXAMPLE);
     const options = profileOptionsFor(config, config.models[0]!);
-    expect(options).toMatchObject({ model: resolve('fixtures/mlp.onnx'), device: 'cpu', batch: 1, threads: null, graphOptimization: 'all', seed: 42 });
+    expect(options).toMatchObject({ model: resolve('fixtures/mlp.onnx'), device: ['cpu'], precision: ['fp32'], batch: [1], threads: [null], graphOptimization: 'all', seed: 42 });
     expect(options.measure).toEqual({ kind: 'time', ms: 3000 });
     expect(options.warmup).toEqual({ kind: 'time', ms: 1000 });
     expect(profileOptionsFor(config, config.models[0]!, { iterations: 50 }).measure).toEqual({ kind: 'count', iterations: 50 });
@@ -44,11 +44,11 @@ describe('config', () => {
     expect(error(() => parseConfig({ models: ['a.onnx'], thresholds: ['5'] }, 'c.json')).message).toContain('c.json: /thresholds: --threshold');
   });
 
-  test('what profile cannot do yet is refused, not silently reduced', () => {
-    const multi = parseConfig({ models: ['a.onnx'], sweep: { batch: [1, 8] } }, 'c.json');
-    expect(error(() => profileOptionsFor(multi, multi.models[0]!)).message).toContain('/sweep/batch lists 2 values');
-    const repeat = parseConfig({ models: ['a.onnx'], measure: { repeat: 5 } }, 'c.json');
-    expect(error(() => profileOptionsFor(repeat, repeat.models[0]!)).message).toContain('/measure/repeat');
+  test('sweep axes and repetitions pass through; a setting that is not an axis is refused, not reduced', () => {
+    const multi = parseConfig({ models: ['a.onnx'], sweep: { batch: [1, 8], precision: ['fp32', 'int8'], threads: [1, 'auto'] }, measure: { repeat: 5 } }, 'c.json');
+    expect(profileOptionsFor(multi, multi.models[0]!)).toMatchObject({ batch: [1, 8], precision: ['fp32', 'int8'], threads: [1, null], repeat: 5 });
+    const graph = parseConfig({ models: ['a.onnx'], sweep: { graphOptimization: ['all', 'basic'] } }, 'c.json');
+    expect(error(() => profileOptionsFor(graph, graph.models[0]!)).message).toContain('/sweep/graphOptimization lists 2 values');
   });
 
   test('a missing file and bad JSON are usage errors', () => {

@@ -1,0 +1,42 @@
+// `inferbench calibrate`: measure this machine's peak compute and memory bandwidth through the
+// runtime (cached per machine), the roof that --op-profile places each trial under.
+import { Command } from 'commander';
+import { calibrate } from '../analyze/calibrate.js';
+import { formatRate } from '../report/format.js';
+import { parsePositiveInt } from './parse.js';
+
+interface CalibrateFlags {
+  threads?: number;
+  refresh: boolean;
+  json: boolean;
+  cache?: string;
+}
+
+export function calibrateCommand(): Command {
+  return new Command('calibrate')
+    .description('measure peak GFLOP/s (large MatMul) and GB/s (large Add) through ONNX Runtime on the CPU; cached per machine')
+    .option('-t, --threads <n>', 'intra-op threads (default: the runtime decides)', (v) => parsePositiveInt(v, '--threads'))
+    .option('--refresh', 'measure again even when a cached calibration exists (e.g. it ran while the machine was busy)', false)
+    .option('--cache <file>', 'calibration cache file (default: $XDG_CACHE_HOME/inferbench/calibration.json)')
+    .option('--json', 'print as JSON', false)
+    .action(async (flags: CalibrateFlags) => {
+      const result = await calibrate({
+        device: 'cpu',
+        threads: flags.threads ?? null,
+        refresh: flags.refresh,
+        ...(flags.cache && { cachePath: flags.cache }),
+      });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `peak compute     ${formatRate(result.gflops, 'GFLOP/s')}`,
+        `peak bandwidth   ${formatRate(result.gbps, 'GB/s')}`,
+        `machine balance  ${formatRate(result.machineBalance, 'FLOP/byte')}`,
+        `measured         ${result.measuredAt}${result.fromCache ? ' (from cache; --refresh to measure again)' : ''}`,
+        `method           ${result.method}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

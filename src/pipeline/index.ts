@@ -1,0 +1,20 @@
+// The pipeline library's public surface (src/index.ts re-exports it for package users).
+export type { DataSource, PipelineContext, PipelineModule, PipelineStage, RawItem, RawPart } from './types.js';
+export { batchIndices, openDataSource, type DataSourceOptions } from './data-source.js';
+export { createImagePipeline, type DecodedImage } from './image.js';
+export { createTextPipeline } from './text.js';
+export { createTensorsPipeline, type TensorSample } from './tensors.js';
+export {
+  parsePostprocessSteps,
+  readLabels,
+  runPostprocess,
+  type ClassificationRow,
+  type ClassScore,
+  type PostprocessResult,
+  type PostprocessSpec,
+  type PostprocessStep,
+} from './postprocess.js';
+export { loadPipelineModule, validatePipelineModule } from './load-module.js';
+export { BUILTIN_PIPELINES, isNonePipeline, pipelineForData, resolvePipeline, type BuiltinPipeline } from './resolve.js';
+export { createPipelineRunner, feedMismatch, type PipelineRunner, type PipelineRunnerOptions } from './runner.js';
+export { pipelineFailure, runStage } from './stage-error.js';
