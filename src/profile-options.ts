@@ -8,7 +8,7 @@ import { PRECISIONS } from './sweep/plan.js';
 import type { GraphOptimization, PhaseBound, Precision } from './types.js';
 
 export interface ProfileOptions {
-  /** Path to the model file (.onnx). */
+  /** Path to the model: .onnx, a TensorFlow.js model.json (or its directory), or a SavedModel directory. */
   model: string;
   /** Execution device(s): cpu (default), cuda, tensorrt, webgpu, ... A list sweeps them. */
   device?: string | string[];

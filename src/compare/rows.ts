@@ -1,17 +1,13 @@
 // Words and table rows for a Comparison, shared by the console and Markdown renderers so both say
 // the same thing. Every number goes through report/format.ts.
 import { describeBudget, formatMeasured, type BudgetCheck } from '../budget/budget.js';
-import { formatCount, formatLevel, formatMs, formatPercent, formatRate, trialConfig } from '../report/format.js';
+import { formatCount, formatLevel, formatMs, formatPercent, formatRate, formatSignedPercent, trialConfig } from '../report/format.js';
 import type { MetricChange, Verdict, VerdictReason } from './significance.js';
 import { MEAN_MAX_CV, MIN_ABSOLUTE_US, UNSTEADY_DRIFT_FACTOR } from './significance.js';
 import type { Comparison, TrialComparison } from './verdict.js';
 
 /** "+3.1%", "−2.0%", "0%". */
-export function formatChange(fraction: number): string {
-  if (!Number.isFinite(fraction)) return formatPercent(fraction);
-  const sign = fraction > 0 ? '+' : fraction < 0 ? '−' : '';
-  return `${sign}${formatPercent(Math.abs(fraction))}`;
-}
+export const formatChange = formatSignedPercent;
 
 /** "+1.2% … +5.0%". */
 export function formatInterval(ci: readonly [number, number]): string {

@@ -1,7 +1,7 @@
 // A small glob for `--data`: `*` and `?` within one path segment, `**` across segments, and
 // `{a,b}` alternatives. Node 20 has no fs.glob (it arrived in Node 22), and the project takes no
 // dependency for this. Matches are files and directories (a directory can be one sample, see
-// data-source.ts), sorted, with dotfiles left out unless the pattern names them.
+// data-source.ts), naturally sorted (img_2 before img_10), with dotfiles left out unless the pattern names them.
 import { readdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
@@ -59,7 +59,7 @@ async function walk(dir: string, relative: string, depth: number, out: string[])
   }
 }
 
-/** Paths matching `pattern`, sorted; relative patterns give paths relative to the cwd. */
+/** Paths matching `pattern`, naturally sorted; relative patterns give paths relative to the cwd. */
 export async function glob(pattern: string): Promise<string[]> {
   const segments = pattern.split(sep === '\\' ? /[\\/]/ : '/');
   const { base, prefix, rest } = baseOf(segments);
@@ -71,5 +71,5 @@ export async function glob(pattern: string): Promise<string[]> {
   return candidates
     .filter((rel) => regexp.test(rel) && (dotAllowed || !rel.split('/').some((s) => s.startsWith('.'))))
     .map((rel) => prefix + rel)
-    .sort();
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }

@@ -1,5 +1,5 @@
 // The pipeline library's public surface (src/index.ts re-exports it for package users).
-export type { DataSource, PipelineContext, PipelineModule, PipelineStage, RawItem, RawPart } from './types.js';
+export type { DataSource, ElementType, HostTensor, PipelineContext, PipelineModule, PipelineStage, RawItem, RawPart, TensorSpec, TypedArray } from './types.js';
 export { batchIndices, openDataSource, type DataSourceOptions } from './data-source.js';
 export { createImagePipeline, type DecodedImage } from './image.js';
 export { createTextPipeline } from './text.js';

@@ -33,7 +33,7 @@ async function importEsbuild(): Promise<Esbuild | null> {
 }
 
 /** Bundles a .ts module with esbuild; the JavaScript text (ESM, inline source map). */
-export async function compileTypeScript(path: string, esbuild: Esbuild): Promise<string> {
+export async function compileTypeScript(path: string, esbuild: Esbuild, label = path): Promise<string> {
   try {
     const result = await esbuild.build({
       entryPoints: [path],
@@ -48,7 +48,7 @@ export async function compileTypeScript(path: string, esbuild: Esbuild): Promise
     });
     return result.outputFiles?.[0]?.text ?? '';
   } catch (error) {
-    throw new InferbenchError('usage', `pipeline ${path} does not compile: ${messageOf(error)}`, 'fix the TypeScript error, or pass a compiled .mjs');
+    throw new InferbenchError('usage', `pipeline ${label} does not compile: ${messageOf(error)}`, 'fix the TypeScript error, or pass a compiled .mjs');
   }
 }
 
@@ -66,7 +66,7 @@ async function importCompiled(source: string, code: string): Promise<Record<stri
 async function importModule(path: string, label: string): Promise<Record<string, unknown>> {
   if (TS_EXTENSIONS.has(extname(path))) {
     const esbuild = await importEsbuild();
-    if (esbuild) return importCompiled(path, await compileTypeScript(path, esbuild));
+    if (esbuild) return importCompiled(path, await compileTypeScript(path, esbuild, label));
   }
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
@@ -119,7 +119,7 @@ export function validatePipelineModule(exports: Record<string, unknown>, label: 
 export async function loadPipelineModule(path: string, label = path): Promise<PipelineModule> {
   const absolute = resolve(path);
   await access(absolute).catch(() => {
-    throw new InferbenchError('usage', `pipeline module not found: ${path}`, 'pass --pipeline image|text|tensors|none, or a path such as ./pipeline.mjs');
+    throw new InferbenchError('usage', `pipeline module not found: ${label}`, 'pass --pipeline image|text|tensors|none, or a path such as ./pipeline.mjs');
   });
   const module = validatePipelineModule(await importModule(absolute, label), label);
   if (module.name === undefined) module.name = label;

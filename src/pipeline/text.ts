@@ -128,8 +128,10 @@ export function createTextPipeline(options: Record<string, string> = {}): Pipeli
     extensions: ['.txt', '.text', '.md'],
     unit,
     async setup(ctx) {
+      const roles = ctx.inputs.map(roleOf);
+      const length = sequenceLength(ctx);
       const { tokenizer, json } = await loadTokenizer(path, options['tokenizer-config']);
-      state = { tokenizer, template: templateOf(tokenizer, json), length: sequenceLength(ctx), roles: ctx.inputs.map(roleOf) };
+      state = { tokenizer, template: templateOf(tokenizer, json), length, roles };
     },
     decode: (item) => new TextDecoder().decode(item.bytes).trim(),
     preprocess(texts, ctx): HostTensor[] {

@@ -9,6 +9,7 @@ import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import { TIMED_STAGES } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
 import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
+import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
 import {
   type Align,
   EVIDENCE_ALIGN,
@@ -190,6 +191,10 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
   }
   const sweep = sweepRows(report);
   if (sweep) lines.push('', style.chalk.bold(`Sweep: ${report.trials.length} trials`), sweepTable(sweep, style));
+  if (report.budget) {
+    lines.push('', style.chalk.bold('Budgets'), compactTable(BUDGET_HEADER, budgetRows(report.budget), style, 2));
+    lines.push(report.budget.best ? style.chalk.green(bestLine(report.budget)) : style.chalk.red(bestLine(report.budget)));
+  }
   return `${lines.join('\n')}\n`;
 }
 

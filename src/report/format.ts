@@ -465,3 +465,10 @@ export function flaggedPercentiles(trial: TrialOk): PercentileKey[] {
 
 export const INTERRUPTED_BANNER =
   'Interrupted: the run was stopped (Ctrl-C). The trials below are complete; the rest of the sweep is absent.';
+
+/** A signed change or headroom: +0.2 → "+20%", −0.05 → "−5.0%". */
+export function formatSignedPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return formatPercent(fraction);
+  const sign = fraction > 0 ? '+' : fraction < 0 ? '−' : '';
+  return `${sign}${formatPercent(Math.abs(fraction))}`;
+}

@@ -4,6 +4,7 @@
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import { TIMED_STAGES } from '../types.js';
 import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
+import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
 import type { Exporter } from './exporter.js';
 import {
   type Align,
@@ -165,6 +166,7 @@ export function renderMarkdown(report: Report): string {
   );
   const sweep = sweepRows(report);
   if (sweep) lines.push('## Sweep', '', ...table(SWEEP_HEADER, sweep, 5), '');
+  if (report.budget) lines.push('## Budgets', '', ...table(BUDGET_HEADER, budgetRows(report.budget), 2), '', `**${bestLine(report.budget)}**`, '');
   lines.push('## Trials');
   if (report.trials.length === 0) lines.push('', 'No trials ran.');
   for (const trial of report.trials) {
