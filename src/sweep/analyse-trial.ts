@@ -78,7 +78,7 @@ export async function analyseTrial(
   });
 }
 
-function fallbackWarnings(device: string, nodesPerProvider: Record<string, number>): Warning[] {
+export function fallbackWarnings(device: string, nodesPerProvider: Record<string, number>): Warning[] {
   if (device === 'cpu') return [];
   const total = Object.values(nodesPerProvider).reduce((a, b) => a + b, 0);
   const onCpu = nodesPerProvider.CPUExecutionProvider ?? 0;

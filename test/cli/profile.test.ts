@@ -149,6 +149,60 @@ describe('errors: one line, documented exit code, no stack', () => {
   });
 });
 
+describe('sweeps', () => {
+  test('--dry-run prints the plan and runs nothing', async () => {
+    const run = await inferbench(['profile', 'fixtures/cnn.onnx', '--batch', '1..8:x2', '--precision', 'fp32,int8', '--device', 'cpu,cuda', '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('16 trials planned for fixtures/cnn.onnx');
+    const json = await inferbench(['profile', 'fixtures/cnn.onnx', '--batch', '1,2', '--dry-run', '--json']);
+    expect((JSON.parse(json.stdout) as unknown[]).length).toBe(2);
+  });
+
+  test('a sweep shows the sweep table; a failed device does not stop it', async () => {
+    const run = await inferbench(['profile', 'fixtures/mlp.onnx', '--device', 'cuda,cpu', '--batch', '1,4', ...QUICK, '--no-save', '--no-sample']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Sweep: 4 trials');
+    expect(run.stderr).toContain('[4/4]');
+    expect(run.stderr).toMatch(/skipped: device cuda unavailable/);
+  });
+
+  test('a violated budget exits 1 and the report names the best configuration within it', async () => {
+    const out = tempDir();
+    const run = await inferbench(['profile', 'fixtures/mlp.onnx', '--batch', '1,8', ...QUICK, '--budget', 'p50<=1us', '--budget', 'throughput>=1/s', '-f', 'json', '--out', out, '--no-sample']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('budget violated: p50<=1us');
+    expect(run.stdout).toContain('no trial meets every budget');
+    const saved = JSON.parse(readFileSync(join(out, readdirSync(out)[0]!), 'utf8')) as Report;
+    expect(saved.budget?.best).toBeNull();
+    expect(saved.budget?.checks).toHaveLength(4);
+  });
+
+  test('a met budget exits 0 and names the best trial', async () => {
+    const run = await inferbench(['profile', 'fixtures/mlp.onnx', '--batch', '1,8', ...QUICK, '--budget', 'throughput>=1/s', '--no-save', '--no-sample']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/best within budget: cpu fp32 batch=(1|8)/);
+  });
+
+  test('--op-profile adds the operator table and bottleneck to the console report', async () => {
+    const run = await inferbench(['profile', 'fixtures/cnn.onnx', ...QUICK, '--op-profile', '--no-save'], { env: { XDG_CACHE_HOME: tempDir() } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('nodes per provider: CPUExecutionProvider');
+    expect(run.stdout).toContain('Operators');
+    expect(run.stdout).toContain('Bottleneck');
+  });
+
+  test('calibrate measures once and then answers from its cache', async () => {
+    const cache = join(tempDir(), 'calibration.json');
+    const first = await inferbench(['calibrate', '--cache', cache, '-t', '1', '--json']);
+    expect(first.code).toBe(0);
+    const measured = JSON.parse(first.stdout) as { gflops: number; gbps: number; fromCache: boolean };
+    expect(measured.gflops).toBeGreaterThan(0);
+    expect(measured.fromCache).toBe(false);
+    const second = await inferbench(['calibrate', '--cache', cache, '-t', '1']);
+    expect(second.stdout).toContain('from cache');
+  });
+});
+
 describe('Ctrl-C', () => {
   test('SIGINT mid-measurement writes the partial report and exits 130', async () => {
     const out = tempDir();
