@@ -13,3 +13,4 @@ export { compareReports } from './compare/verdict.js';
 export { parseBudgets, evaluateBudgets, bestWithinBudget, type Budget } from './budget/budget.js';
 export { loadConfig } from './config/config.js';
 export { calibrate } from './analyze/calibrate.js';
+export type * from './pipeline/types.js';

@@ -3,6 +3,7 @@
 import { InferbenchError } from './errors.js';
 import { emptyPins, type InputPins } from './inputs/pins.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
+import { pipelineForData } from './pipeline/resolve.js';
 import { DEFAULT_SAMPLE_INTERVAL_MS } from './sample/sampler.js';
 import { PRECISIONS } from './sweep/plan.js';
 import type { GraphOptimization, PhaseBound, Precision } from './types.js';
@@ -26,6 +27,18 @@ export interface ProfileOptions {
   batch?: number | null | number[];
   /** Run each trial in its own child process, so a crash or OOM kill loses one trial only. */
   isolate?: boolean;
+  /** Real input data: a file, a directory or a glob (--data). */
+  data?: string;
+  /** Keep loaded (and decoded) items in memory, separating I/O from compute (--data-cache). */
+  dataCache?: boolean;
+  /** 'image' | 'text' | 'tensors' | 'none' or a module path; default: guessed from `data`, else 'none'. */
+  pipeline?: string;
+  /** Pipeline options (--pipeline-opt key=value), e.g. { tokenizer: 'tokenizer.json' }. */
+  pipelineOptions?: Record<string, string>;
+  /** Built-in postprocess steps, e.g. 'softmax,topk=5' (--postprocess). */
+  postprocess?: string;
+  /** Labels file for topk (--labels). */
+  labels?: string;
   /** Measure every trial this many times, interleaved across trials; default 1. */
   repeat?: number;
   /** Latency / throughput budgets checked per trial, e.g. 'inference.p99<=15ms', 'throughput>=200/s'. */
@@ -73,6 +86,7 @@ export interface ResolvedProfileOptions {
   batches: (number | null)[];
   isolate: boolean;
   variantCacheDir: string | null;
+  pipeline: { name: string; data: string | null; dataCache: boolean; options: Record<string, string>; postprocess: string | null; labels: string | null };
   repeat: number;
   budgets: Budget[];
   sample: boolean;
@@ -96,6 +110,12 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
   if (!GRAPH_OPTIMIZATIONS.includes(graphOptimization)) {
     throw new InferbenchError('usage', `unknown graph optimisation level '${graphOptimization}'`, `use one of: ${GRAPH_OPTIMIZATIONS.join(', ')}`);
   }
+  if (options.data && (options.pipeline ?? pipelineForData(options.data)) === null) {
+    throw new InferbenchError('usage', `--data ${options.data}: cannot tell which pipeline reads these files`, 'pass --pipeline image|text|tensors or --pipeline ./my-pipeline.mjs');
+  }
+  if (options.data && options.pipeline === 'none') {
+    throw new InferbenchError('usage', '--data needs a pipeline to turn the files into model inputs, not --pipeline none', 'pass --pipeline image|text|tensors or a module path');
+  }
   return {
     model: options.model,
     devices: nonEmpty(listOf(options.device ?? 'cpu'), 'device'),
@@ -107,6 +127,14 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
     isolate: options.isolate ?? false,
     variantCacheDir: options.variantCacheDir ?? null,
+    pipeline: {
+      name: options.pipeline ?? (options.data ? pipelineForData(options.data) ?? 'none' : 'none'),
+      data: options.data ?? null,
+      dataCache: options.dataCache ?? false,
+      options: options.pipelineOptions ?? {},
+      postprocess: options.postprocess ?? null,
+      labels: options.labels ?? null,
+    },
     repeat: positiveIntOrNull(options.repeat, 'repeat') ?? 1,
     budgets: parseBudgets(options.budgets ?? []),
     sample: options.sample ?? true,

@@ -27,6 +27,12 @@ interface ProfileFlags {
   isolate: boolean;
   dryRun: boolean;
   opProfile: boolean;
+  data?: string;
+  dataCache: boolean;
+  pipeline?: string;
+  pipelineOpt?: string[];
+  postprocess?: string;
+  labels?: string;
   budget?: string[];
   repeat: number;
   sample: boolean;
@@ -56,6 +62,8 @@ Examples:
   $ inferbench profile detector.onnx --shape images=1x3x640x640 --warmup 2s --duration 20s
   $ inferbench profile model.onnx --batch 1..64:x2 --budget "p99<=20ms"   # best batch within the budget
   $ inferbench profile model.onnx --repeat 5 -n 1000 --op-profile
+  $ inferbench profile cnn.onnx --data images/ --pipeline image --postprocess softmax,topk=5 --batch 4
+  $ inferbench profile bert.onnx --data texts.txt --pipeline text --pipeline-opt tokenizer=tokenizer.json
   $ inferbench profile model.onnx --json > report.json`;
 
 export function profileCommand(globals: () => GlobalFlags): Command {
@@ -76,6 +84,12 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('--op-profile', 'per-operator profile (ORT profiler, outside the timed runs), FLOPs and roofline', false)
     .option('--sample-interval <ms>', 'utilisation sampling interval', (v) => parsePositiveInt(v, '--sample-interval'), 100)
     .option('--no-sample', 'do not sample CPU / memory / disk / GPU utilisation')
+    .option('--data <path>', 'real inputs: a file, a directory or a quoted glob; timed as the load stage')
+    .option('--data-cache', 'keep loaded and decoded inputs in memory (separates I/O from compute)', false)
+    .option('--pipeline <name|path>', 'image, text, tensors, none, or your module ./pipeline.mjs|.ts (default: from --data)')
+    .option('--pipeline-opt <key=value>', 'pipeline option, e.g. tokenizer=tokenizer.json, interpolation=bicubic (repeatable)', collect)
+    .option('--postprocess <steps>', 'built-in postprocess steps: softmax, argmax, topk=5 (comma-separated)')
+    .option('--labels <file>', 'class labels, one per line, for topk')
     .option('--shape <name=AxBxC>', 'full shape of an input (repeatable)', collect)
     .option('--dim <name=size>', 'size of a symbolic dim, e.g. sequence=128 (repeatable)', collect)
     .option('--value <name=number>', 'fill an input with a constant (repeatable)', collect)
@@ -120,6 +134,12 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     isolate: flags.isolate,
     opProfile: flags.opProfile,
     repeat: flags.repeat,
+    ...(flags.data !== undefined && { data: flags.data }),
+    dataCache: flags.dataCache,
+    ...(flags.pipeline !== undefined && { pipeline: flags.pipeline }),
+    pipelineOptions: parseKeyValues(flags.pipelineOpt ?? [], '--pipeline-opt'),
+    ...(flags.postprocess !== undefined && { postprocess: flags.postprocess }),
+    ...(flags.labels !== undefined && { labels: flags.labels }),
     budgets: flags.budget ?? [],
     sample: flags.sample,
     sampleIntervalMs: flags.sampleInterval,
@@ -209,4 +229,17 @@ function parseVariants(raw: string[]): Partial<Record<Precision, string>> {
     variants[precision] = entry.slice(at + 1);
   }
   return variants;
+}
+
+/** `key=value` pairs (repeatable flag) → a record; a key given twice is an error. */
+function parseKeyValues(raw: string[], flag: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const entry of raw) {
+    const at = entry.indexOf('=');
+    if (at <= 0) throw new InferbenchError('usage', `${flag} '${entry}' is not key=value`, `e.g. ${flag} tokenizer=tokenizer.json`);
+    const key = entry.slice(0, at);
+    if (key in pairs) throw new InferbenchError('usage', `${flag} ${key} is given twice`);
+    pairs[key] = entry.slice(at + 1);
+  }
+  return pairs;
 }

@@ -8,6 +8,7 @@
 // number, which keeps B = 1000 resamples of 5000 draws per side and stage well under a second.
 
 import type { Histogram } from '../measure/histogram.js';
+import { mulberry32 } from '../measure/prng.js';
 
 /** The JsHistogram internals we read: hdr-histogram-js's pure-JS histograms all have them. */
 interface BucketAccess {
@@ -87,15 +88,5 @@ export function aliasSampler(counts: Float64Array): AliasSampler {
   };
 }
 
-/** Mulberry32 (Tommy Ettinger, public domain): a seeded uniform [0, 1) generator, so every
- * comparison of the same two reports gives the same intervals on every machine. */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform [0, 1) generator, so every comparison of the same two reports gives the same intervals on every machine. */
+export const seededUniform = mulberry32;

@@ -8,6 +8,7 @@ import type { ElementType, InputDescription, TensorSpec } from '../types.js';
 import { readInputFile } from './npy.js';
 import type { InputPins } from './pins.js';
 import { checkPinNames } from './shapes.js';
+import { mulberry32Step } from '../measure/prng.js';
 
 type NumericType = Exclude<ElementType, 'string'>;
 type IntType = Exclude<NumericType, 'float16' | 'float32' | 'float64'>;
@@ -72,11 +73,9 @@ export class RandomStream {
 
   /** The next uint32. */
   nextUint32(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    const [value, next] = mulberry32Step(this.state);
+    this.state = next;
+    return value;
   }
 
   /** Uniform in [0, 1) with 53 random bits. */

@@ -1,23 +1,20 @@
 // One trial's measurement on an open session: cold start, warm-up until steady, the harness's own
 // cost, then the measured phase, summarised per stage. Never prints; progress goes to a callback.
-import type { HostTensor, Session } from '../adapters/adapter.js';
-import {
-  TIMED_STAGES,
-  type ColdStart,
-  type HarnessOverhead,
-  type MeasureSummary,
-  type PhaseBound,
-  type StageStats,
-  type TimedStage,
-  type WarmupSummary,
-  type Warning,
+import type {
+  ColdStart,
+  HarnessOverhead,
+  MeasureSummary,
+  PhaseBound,
+  TrialOk,
+  WarmupSummary,
+  Warning,
 } from '../types.js';
 import { median, timerCostNs } from './clock.js';
 import { createWarmupDetector, driftRatio, isDrifting, noiseWarnings } from './convergence.js';
 import { StageRecorder } from './recorder.js';
 import { summarizeStage } from './stats.js';
 import { measureStopRule, warmupDone } from './stop-rules.js';
-import { emptySession, timedLoop } from './timed-loop.js';
+import type { TrialDriver } from './timed-loop.js';
 
 export type TrialPhase = 'warmup' | 'measure';
 
@@ -34,7 +31,7 @@ export interface TrialMeasurement {
   firstIteration: Omit<ColdStart, 'modelLoadMs'>;
   warmup: WarmupSummary;
   measure: MeasureSummary;
-  stages: Record<TimedStage, StageStats>;
+  stages: TrialOk['stages'];
   overhead: HarnessOverhead;
   warnings: Warning[];
 }
@@ -48,29 +45,26 @@ const CALIBRATION_ITERATIONS = 1_000;
 /** Above this share of inference p50 the harness's own cost is worth a warning. */
 const OVERHEAD_WARNING_SHARE = 0.01;
 
-export async function runTrial(
-  session: Session,
-  inputs: readonly HostTensor[],
-  options: RunTrialOptions,
-): Promise<TrialMeasurement> {
-  const firstIteration = await timeFirstIteration(session, inputs);
+/** Runs a trial on a driver: synthetic inputs (syntheticDriver) or a data pipeline (pipelineDriver). */
+export async function runTrial(driver: TrialDriver, options: RunTrialOptions): Promise<TrialMeasurement> {
+  const firstIteration = await timeFirstIteration(driver);
   options.onPhaseStart?.('warmup');
-  const warmup = await warmUp(session, inputs, options);
+  const warmup = await warmUp(driver, options);
 
-  const perIterationUs = await harnessCostUs(session);
+  const perIterationUs = await harnessCostUs(driver);
 
   const bound = options.measure;
   options.onPhaseStart?.('measure');
-  const recorder = new StageRecorder(bound.kind === 'count' ? bound.iterations : null);
-  const loop = await timedLoop(session, inputs, recorder, {
+  const recorder = new StageRecorder(bound.kind === 'count' ? bound.iterations : null, driver.hasLoad);
+  const loop = await driver.loop(recorder, {
     stop: measureStopRule(bound),
     signal: options.signal,
     onProgress: options.onProgress && ((n, ms) => options.onProgress?.('measure', n, ms)),
   });
 
   const stages = Object.fromEntries(
-    TIMED_STAGES.map((stage) => [stage, summarizeStage(recorder.samplesOf(stage), recorder.count, recorder.histograms[stage])]),
-  ) as Record<TimedStage, StageStats>;
+    recorder.stages.map((stage) => [stage, summarizeStage(recorder.samplesOf(stage), recorder.count, recorder.histogramOf(stage))]),
+  ) as TrialOk['stages'];
   const inferenceSamples = recorder.samplesOf('inference');
   const measure: MeasureSummary = {
     iterations: loop.iterations,
@@ -93,11 +87,10 @@ export async function runTrial(
 }
 
 /** Per-iteration cost (µs) of the timing loop itself: clock reads, recording, stop checks. */
-async function harnessCostUs(session: Session): Promise<number> {
-  const empty = emptySession(session);
+async function harnessCostUs(driver: TrialDriver): Promise<number> {
   const perRound: number[] = [];
   for (let round = 0; round < CALIBRATION_ROUNDS; round++) {
-    const loop = await timedLoop(empty, [], new StageRecorder(CALIBRATION_ITERATIONS), {
+    const loop = await driver.emptyLoop(new StageRecorder(CALIBRATION_ITERATIONS, driver.hasLoad), {
       stop: (n) => (n >= CALIBRATION_ITERATIONS ? 'iterations' : null),
     });
     perRound.push((loop.durationMs * 1000) / loop.iterations);
@@ -106,25 +99,25 @@ async function harnessCostUs(session: Session): Promise<number> {
 }
 
 /** The cold iteration, through the same loop as every other so that it is timed the same way. */
-async function timeFirstIteration(session: Session, inputs: readonly HostTensor[]): Promise<Omit<ColdStart, 'modelLoadMs'>> {
+async function timeFirstIteration(driver: TrialDriver): Promise<Omit<ColdStart, 'modelLoadMs'>> {
   let first = { firstInferenceMs: 0, firstTotalMs: 0 };
   const sink = {
     record: (_pre: number, inferenceNs: number, _post: number, totalNs: number) => {
       first = { firstInferenceMs: inferenceNs / 1e6, firstTotalMs: totalNs / 1e6 };
     },
   };
-  await timedLoop(session, inputs, sink, { stop: () => 'iterations' });
+  await driver.loop(sink, { stop: () => 'iterations' });
   return first;
 }
 
-async function warmUp(session: Session, inputs: readonly HostTensor[], options: RunTrialOptions): Promise<WarmupSummary> {
+async function warmUp(driver: TrialDriver, options: RunTrialOptions): Promise<WarmupSummary> {
   const bound = options.warmup;
   const detector = createWarmupDetector();
   const sink = { record: (_pre: number, inferenceNs: number) => detector.push(inferenceNs / 1000) };
   if (bound.kind === 'count' && bound.iterations === 0) {
     return { iterations: 0, durationMs: 0, convergedAt: null, bound };
   }
-  const loop = await timedLoop(session, inputs, sink, {
+  const loop = await driver.loop(sink, {
     stop: (n, ms) => (warmupDone(bound, n, ms, detector.convergedAt !== null) ? 'iterations' : null),
     signal: options.signal,
     onProgress: options.onProgress && ((n, ms) => options.onProgress?.('warmup', n, ms)),

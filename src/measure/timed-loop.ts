@@ -5,9 +5,19 @@ import type { HostTensor, Session } from '../adapters/adapter.js';
 import type { StopReason } from '../types.js';
 import { elapsedNs, now } from './clock.js';
 
-/** Receives one iteration's stage times in nanoseconds. */
+/** Receives one iteration's stage times in nanoseconds (`loadNs` only from a pipeline loop). */
 export interface IterationSink {
-  record(preprocessNs: number, inferenceNs: number, postprocessNs: number, totalNs: number): void;
+  record(preprocessNs: number, inferenceNs: number, postprocessNs: number, totalNs: number, loadNs?: number): void;
+}
+
+/**
+ * The stages a data pipeline adds around the session (src/pipeline/runner.ts implements them):
+ * reading batch k, turning it into host tensors, and post-processing host outputs.
+ */
+export interface RequestStages {
+  load(k: number): Promise<unknown>;
+  preprocess(raw: never): Promise<HostTensor[]>;
+  postprocess(outputs: HostTensor[]): Promise<unknown>;
 }
 
 export interface LoopControl {
@@ -55,6 +65,86 @@ export async function timedLoop(
       onProgress(iterations, elapsedMs);
     }
   }
+}
+
+/**
+ * The loop for real data: five clock reads, each stage one await. `firstBatch` continues the
+ * dataset where the previous phase stopped, so warm-up and measurement cycle through it in turn.
+ */
+export async function pipelineLoop(
+  session: Session,
+  stages: RequestStages,
+  sink: IterationSink,
+  control: LoopControl,
+  firstBatch: number,
+): Promise<LoopResult> {
+  const { signal, onProgress } = control;
+  const preprocess = stages.preprocess as (raw: unknown) => Promise<HostTensor[]>;
+  const start = now();
+  let lastProgress = start;
+  let iterations = 0;
+  for (;;) {
+    const t0 = now();
+    const raw = await stages.load(firstBatch + iterations);
+    const t1 = now();
+    const feeds = session.prepare(await preprocess(raw));
+    const t2 = now();
+    const outputs = await session.run(feeds);
+    const t3 = now();
+    await stages.postprocess(session.collect(outputs));
+    const t4 = now();
+
+    sink.record(elapsedNs(t1, t2), elapsedNs(t2, t3), elapsedNs(t3, t4), elapsedNs(t0, t4), elapsedNs(t0, t1));
+    iterations++;
+    const elapsedMs = elapsedNs(start, t4) / 1e6;
+    const reason = signal?.aborted ? 'interrupted' : control.stop(iterations, elapsedMs);
+    if (reason) return { iterations, durationMs: elapsedMs, stopReason: reason };
+    if (onProgress && t4 - lastProgress >= PROGRESS_INTERVAL_NS) {
+      lastProgress = t4;
+      onProgress(iterations, elapsedMs);
+    }
+  }
+}
+
+/** What runTrial drives: the loop over real work, and the same loop with the work taken out. */
+export interface TrialDriver {
+  readonly hasLoad: boolean;
+  loop(sink: IterationSink, control: LoopControl): Promise<LoopResult>;
+  emptyLoop(sink: IterationSink, control: LoopControl): Promise<LoopResult>;
+}
+
+/** Synthetic inputs: the same host tensors every iteration. */
+export function syntheticDriver(session: Session, inputs: readonly HostTensor[]): TrialDriver {
+  const empty = emptySession(session);
+  return {
+    hasLoad: false,
+    loop: (sink, control) => timedLoop(session, inputs, sink, control),
+    emptyLoop: (sink, control) => timedLoop(empty, [], sink, control),
+  };
+}
+
+/** Real data through a pipeline; remembers the first batch's tensors (for accuracy and op profiles). */
+export function pipelineDriver(session: Session, stages: RequestStages): TrialDriver & { firstTensors(): HostTensor[] | null } {
+  const empty = emptySession(session);
+  const resolved = Promise.resolve(null);
+  const emptyStages: RequestStages = { load: () => resolved, preprocess: () => Promise.resolve([]), postprocess: () => resolved };
+  let batch = 0;
+  let first: HostTensor[] | null = null;
+  const capturing: RequestStages = {
+    load: (k) => stages.load(k),
+    preprocess: async (raw: never) => (first = await stages.preprocess(raw)),
+    postprocess: (outputs) => stages.postprocess(outputs),
+  };
+  return {
+    hasLoad: true,
+    async loop(sink, control) {
+      const result = await pipelineLoop(session, first ? stages : capturing, sink, control, batch);
+      batch += result.iterations;
+      return result;
+    },
+    emptyLoop: (sink, control) => pipelineLoop(empty, emptyStages, sink, control, 0),
+    firstTensors: () => first,
+  };
 }
 
 /**

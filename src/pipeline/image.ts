@@ -13,6 +13,7 @@
 import sharp from 'sharp';
 import type { HostTensor } from '../adapters/adapter.js';
 import { InferbenchError } from '../errors.js';
+import { IMAGE_EXTENSIONS } from './formats.js';
 import { checkKeys, choice, numberList, positiveInt } from './options.js';
 import type { PipelineContext, PipelineModule, RawItem } from './types.js';
 
@@ -24,7 +25,6 @@ export interface DecodedImage {
   channels: 3;
 }
 
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif'] as const;
 /** ImageNet statistics (torchvision's reference transforms). */
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 export const IMAGENET_STD = [0.229, 0.224, 0.225];

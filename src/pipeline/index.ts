@@ -1,6 +1,9 @@
-// The pipeline library's public surface (src/index.ts re-exports it for package users).
+// The pipeline library's surface for the core. Package users need only the types (types.ts);
+// this barrel loads sharp and the tokenizer through image.ts/text.ts, so the core should import
+// resolve.ts / runner.ts directly (resolve.ts loads the built-ins lazily).
 export type { DataSource, ElementType, HostTensor, PipelineContext, PipelineModule, PipelineStage, RawItem, RawPart, TensorSpec, TypedArray } from './types.js';
 export { batchIndices, openDataSource, type DataSourceOptions } from './data-source.js';
+export { IMAGE_EXTENSIONS, TENSOR_EXTENSIONS, TEXT_EXTENSIONS } from './formats.js';
 export { createImagePipeline, type DecodedImage } from './image.js';
 export { createTextPipeline } from './text.js';
 export { createTensorsPipeline, type TensorSample } from './tensors.js';

@@ -1,12 +1,12 @@
 // `--pipeline NAME|PATH` → a PipelineModule: a built-in (made with its --pipeline-opt options, which
 // are checked here, before anything runs) or a user module. `none` is the pipeline of synthetic
 // inputs: no data, nothing to preprocess — the timing loop keeps its own inputs (see isNonePipeline).
+// Built-ins are imported when chosen, so a run without --pipeline image never loads sharp.
+import { readdirSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InferbenchError } from '../errors.js';
-import { createImagePipeline, IMAGE_EXTENSIONS } from './image.js';
+import { IMAGE_EXTENSIONS, TENSOR_EXTENSIONS } from './formats.js';
 import { loadPipelineModule, MODULE_EXTENSIONS } from './load-module.js';
-import { createTensorsPipeline } from './tensors.js';
-import { createTextPipeline } from './text.js';
 import type { PipelineModule } from './types.js';
 
 export const BUILTIN_PIPELINES = ['image', 'text', 'tensors', 'none'] as const;
@@ -36,11 +36,11 @@ export async function resolvePipeline(name: BuiltinPipeline | string, opts: Reso
   const options = opts.options ?? {};
   switch (name) {
     case 'image':
-      return createImagePipeline(options);
+      return (await import('./image.js')).createImagePipeline(options);
     case 'text':
-      return createTextPipeline(options);
+      return (await import('./text.js')).createTextPipeline(options);
     case 'tensors':
-      return createTensorsPipeline(options);
+      return (await import('./tensors.js')).createTensorsPipeline(options);
     case 'none':
       if (Object.keys(options).length > 0) throw new InferbenchError('usage', '--pipeline-opt has no meaning with --pipeline none');
       return NONE;
@@ -49,11 +49,35 @@ export async function resolvePipeline(name: BuiltinPipeline | string, opts: Reso
   throw new InferbenchError('usage', `unknown pipeline '${name}'`, `built-ins: ${BUILTIN_PIPELINES.join(', ')}; or a module path such as ./pipeline.mjs`);
 }
 
-/** The built-in that fits `--data` by its extension, when --pipeline is not given; null if none does. */
+/**
+ * The built-in that fits `--data` when --pipeline is not given: by the file's (or glob's)
+ * extension, or for a directory by the extension most of its files have; null if none fits.
+ */
 export function pipelineForData(path: string): BuiltinPipeline | null {
-  const ext = extname(path.replace(/[{}]/g, '')).toLowerCase();
+  const entries = directoryEntries(path);
+  if (entries) {
+    if (entries.some((e) => e.startsWith('test_data_set_'))) return 'tensors';
+    const votes = new Map<BuiltinPipeline, number>();
+    for (const entry of entries) {
+      const kind = pipelineForExtension(extname(entry).toLowerCase());
+      if (kind) votes.set(kind, (votes.get(kind) ?? 0) + 1);
+    }
+    return [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  }
+  return pipelineForExtension(extname(path.replace(/[{}]/g, '')).toLowerCase());
+}
+
+function directoryEntries(path: string): string[] | null {
+  try {
+    return statSync(path).isDirectory() ? readdirSync(path) : null;
+  } catch {
+    return null; // a glob or a missing path: judged by its extension; openDataSource reports a missing one
+  }
+}
+
+function pipelineForExtension(ext: string): BuiltinPipeline | null {
   if ((IMAGE_EXTENSIONS as readonly string[]).includes(ext)) return 'image';
   if (ext === '.txt') return 'text';
-  if (ext === '.npy' || ext === '.pb') return 'tensors';
+  if ((TENSOR_EXTENSIONS as readonly string[]).includes(ext)) return 'tensors';
   return null;
 }

@@ -13,6 +13,7 @@ import { parseNpy } from '../inputs/npy.js';
 import { batchDimOf } from '../inputs/shapes.js';
 import { parseTensorProto } from '../inputs/tensor-proto.js';
 import type { TensorSpec } from '../types.js';
+import { TENSOR_EXTENSIONS } from './formats.js';
 import { checkKeys } from './options.js';
 import type { PipelineContext, PipelineModule, RawItem, RawPart } from './types.js';
 
@@ -96,5 +97,5 @@ function preprocess(samples: TensorSample[], ctx: PipelineContext): HostTensor[]
 /** The `tensors` pipeline (no options). */
 export function createTensorsPipeline(options: Record<string, string> = {}): PipelineModule<TensorSample> {
   checkKeys('tensors', options, []);
-  return { name: 'tensors', extensions: ['.npy', '.pb'], unit: 'directory', decode: decodeSample, preprocess };
+  return { name: 'tensors', extensions: TENSOR_EXTENSIONS, unit: 'directory', decode: decodeSample, preprocess };
 }

@@ -13,6 +13,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import type { HostTensor } from '../adapters/adapter.js';
 import { InferbenchError, messageOf } from '../errors.js';
 import type { TensorSpec } from '../types.js';
+import { TEXT_EXTENSIONS } from './formats.js';
 import { checkKeys, choice } from './options.js';
 import type { PipelineContext, PipelineModule } from './types.js';
 
@@ -125,7 +126,7 @@ export function createTextPipeline(options: Record<string, string> = {}): Pipeli
   let state: { tokenizer: Tokenizer; template: Template; length: number; roles: Role[] } | null = null;
   return {
     name: 'text',
-    extensions: ['.txt', '.text', '.md'],
+    extensions: TEXT_EXTENSIONS,
     unit,
     async setup(ctx) {
       const roles = ctx.inputs.map(roleOf);

@@ -6,7 +6,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
-import { TIMED_STAGES } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
 import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
@@ -42,7 +41,7 @@ import {
   inputLines,
   insufficientFootnotes,
   modelFacts,
-  stageRow,
+  stageRows,
   tensorRows,
   trialConfig,
   trialFacts,
@@ -78,7 +77,7 @@ function compactTable(
 }
 
 function stageTable(trial: TrialOk, style: Style): string {
-  return compactTable(STAGE_TABLE_HEADER, TIMED_STAGES.map((stage) => stageRow(stage, trial.stages[stage])), style);
+  return compactTable(STAGE_TABLE_HEADER, stageRows(trial), style);
 }
 
 function bottleneckLines(trial: TrialOk, style: Style): string[] {

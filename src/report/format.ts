@@ -17,6 +17,7 @@ import type {
   TrialSpec,
 } from '../types.js';
 import { PERCENTILE_KEYS, minimumSamples } from '../measure/sample-rules.js';
+import { TIMED_STAGES } from '../types.js';
 
 const NOT_AVAILABLE = 'n/a';
 
@@ -471,4 +472,10 @@ export function formatSignedPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return formatPercent(fraction);
   const sign = fraction > 0 ? '+' : fraction < 0 ? '−' : '';
   return `${sign}${formatPercent(Math.abs(fraction))}`;
+}
+
+/** A trial's stage rows in request order: load (when input data was read), then the timed stages. */
+export function stageRows(trial: TrialOk): string[][] {
+  const rows = TIMED_STAGES.map((stage) => stageRow(stage, trial.stages[stage]));
+  return trial.stages.load ? [stageRow('load', trial.stages.load), ...rows] : rows;
 }

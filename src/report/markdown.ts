@@ -2,7 +2,6 @@
 // rendering, laid out as headings, fact lists and tables. Every number comes from format.ts.
 
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
-import { TIMED_STAGES } from '../types.js';
 import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
 import type { Exporter } from './exporter.js';
@@ -29,7 +28,7 @@ import {
   inputLines,
   insufficientFootnotes,
   modelFacts,
-  stageRow,
+  stageRows,
   tensorRows,
   trialConfig,
   trialFacts,
@@ -94,7 +93,7 @@ function opProfileLines(trial: TrialOk): string[] {
 }
 
 function okTrial(trial: TrialOk): string[] {
-  const rows = TIMED_STAGES.map((stage) => stageRow(stage, trial.stages[stage]));
+  const rows = stageRows(trial);
   const footnotes = insufficientFootnotes(flaggedPercentiles(trial));
   const lines = [
     `### Trial \`${trial.spec.id}\``,

@@ -14,14 +14,14 @@ import { fileStamp } from './format.js';
  * Write `contents` to `path` atomically: readers see the old file or the new one, never half.
  * Throws InferbenchError('output-failed') and leaves any existing file untouched on failure.
  */
-export function writeFileAtomic(path: string, contents: string): void {
+export function writeFileAtomic(path: string, contents: string | Uint8Array, what = 'report', hint = 'check that the output directory (--out) is writable and is not a file'): void {
   const directory = dirname(path);
   const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
     mkdirSync(directory, { recursive: true });
     fd = openSync(temp, 'wx', 0o644);
-    const data = Buffer.from(contents, 'utf8');
+    const data = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
     let written = 0;
     while (written < data.length) written += writeSync(fd, data, written);
     fsyncSync(fd);
@@ -30,11 +30,7 @@ export function writeFileAtomic(path: string, contents: string): void {
     renameSync(temp, path);
   } catch (error) {
     cleanUp(fd, temp);
-    throw new InferbenchError(
-      'output-failed',
-      `cannot write report ${path}: ${messageOf(error)}`,
-      'check that the output directory (--out) is writable and is not a file',
-    );
+    throw new InferbenchError('output-failed', `cannot write ${what} ${path}: ${messageOf(error)}`, hint);
   }
 }
 

@@ -8,7 +8,6 @@ import type { ProfileHooks } from '../hooks.js';
 import { withNpyShapes } from '../inputs/npy.js';
 import { inputsRejected } from '../inputs/rejection.js';
 import { batchDimOf, resolveShapes } from '../inputs/shapes.js';
-import { buildInputs } from '../inputs/synthetic.js';
 import { elapsedNs, now } from '../measure/clock.js';
 import { runTrial } from '../measure/run-trial.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
@@ -20,6 +19,7 @@ import type { Sampler } from '../sample/sampler.js';
 import type { UtilisationSummary } from '../sample/sample-types.js';
 import { summarizeSamples } from '../sample/summary.js';
 import { analyseTrial } from './analyse-trial.js';
+import { prepareInputs, type TrialInputs } from './trial-inputs.js';
 import { trialId } from './plan.js';
 
 export interface TrialOutcome {
@@ -84,11 +84,17 @@ export async function runSpec(
     const batch = batchOf(session.info.inputs, shapes);
     const refusal = batchRefusal(spec, batch, session.info.inputs, shapes);
     if (refusal) return { result: { status: 'skipped', spec, reason: refusal }, model: session.info };
-    const { tensors, descriptions } = buildInputs(session.info.inputs, shapes, pins, options.seed);
     const measuredSpec = { ...spec, batch, id: trialId({ ...spec, batch }) };
     context.sampler?.setTag(measuredSpec.id, 'load');
-    const result = await measure(session, measuredSpec, tensors, descriptions, modelLoadMs, context, options, hooks);
+    const inputs = await prepareInputs(session, shapes, batch ?? 1, pins, options);
+    let result: TrialResult;
+    try {
+      result = await measure(session, measuredSpec, inputs, modelLoadMs, context, options, hooks);
+    } finally {
+      await inputs.close();
+    }
     if (result.status !== 'ok') return { result, model: session.info };
+    const tensors = inputs.tensors();
     const utilisation = await utilisationOf(context.sampler, measuredSpec.id);
     if (utilisation) result.utilisation = utilisation;
     if (spec.precision !== 'fp32') {
@@ -110,8 +116,7 @@ export async function runSpec(
 async function measure(
   session: Session,
   spec: TrialSpec,
-  tensors: HostTensor[],
-  inputs: InputDescription[],
+  inputs: TrialInputs,
   modelLoadMs: number,
   context: TrialContext,
   options: ResolvedProfileOptions,
@@ -120,7 +125,7 @@ async function measure(
   hooks.onPhase?.(spec, 'cold-start', 0, 0);
   let phase: TrialFailed['phase'] = 'cold-start';
   try {
-    const measured = await runTrial(session, tensors, {
+    const measured = await runTrial(inputs.driver, {
       warmup: options.warmup,
       measure: options.measure,
       signal: options.signal,
@@ -136,7 +141,7 @@ async function measure(
       status: 'ok',
       spec,
       backend: session.backend,
-      inputs,
+      inputs: inputs.descriptions(),
       coldStart: { modelLoadMs, ...measured.firstIteration },
       warmup: measured.warmup,
       measure: measured.measure,
@@ -148,7 +153,7 @@ async function measure(
     };
   } catch (error) {
     // The first run is where the runtime first sees our shapes and values: say what was tried.
-    if (phase === 'cold-start' && !isInferbenchError(error)) return failed(spec, phase, inputsRejected(error, inputs));
+    if (phase === 'cold-start' && !isInferbenchError(error)) return failed(spec, phase, inputsRejected(error, inputs.descriptions()));
     return failed(spec, phase, error);
   }
 }

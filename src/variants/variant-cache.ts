@@ -2,12 +2,11 @@
 // method version, so a sweep converts a model once and every later run reuses the file. A method
 // change bumps its id and so misses the old cache entries. Files are written atomically (temp
 // file in the same directory, fsync, rename), so concurrent runs never see half a model.
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { readOnnxFile } from '../adapters/onnx-model.js';
-import { InferbenchError, messageOf } from '../errors.js';
+import { writeFileAtomic } from '../report/write-atomic.js';
 import { TOOL_VERSION } from '../version.js';
 import { convertToFp16 } from './fp16.js';
 import { quantizeDynamicInt8 } from './quantize-int8.js';
@@ -74,31 +73,7 @@ export async function generatedVariant(modelPath: string, precision: GeneratedPr
   const provenance: VariantProvenance = { from: model.sha256, method: `${method.id}: ${method.description}`, toolVersion: TOOL_VERSION };
   const path = variantCachePath(cacheDir, model.sha256, precision);
   if (existsSync(path)) return { path, source: 'generated', provenance, cached: true };
-  writeBytesAtomic(path, method.generate(model.bytes));
+  writeFileAtomic(path, method.generate(model.bytes), 'the generated variant', 'check that the variant cache directory is writable (or set XDG_CACHE_HOME)');
   return { path, source: 'generated', provenance, cached: false };
 }
 
-/** Readers see no file or the whole file, never part of one. */
-function writeBytesAtomic(path: string, bytes: Uint8Array): void {
-  const directory = dirname(path);
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let fd: number | undefined;
-  try {
-    mkdirSync(directory, { recursive: true });
-    fd = openSync(temp, 'wx', 0o644);
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      if (fd !== undefined) closeSync(fd);
-      rmSync(temp, { force: true });
-    } catch {
-      // best effort: the original error is the one worth reporting
-    }
-    throw new InferbenchError('output-failed', `cannot write the generated variant ${path}: ${messageOf(error)}`, 'check that the variant cache directory is writable (or set XDG_CACHE_HOME)');
-  }
-}

@@ -1,17 +1,8 @@
 // Deterministic pseudo-random numbers for statistics tests: the same seed gives the same
 // samples on every machine, so tests can assert exact or tightly bounded values.
 
-/** mulberry32 (Tommy Ettinger, public domain): 32-bit state, period 2^32, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../src/measure/prng.js';
+import { mulberry32 } from '../../src/measure/prng.js';
 
 /** Standard normal via Box–Muller, from a uniform source. */
 export function normal(uniform: () => number): () => number {

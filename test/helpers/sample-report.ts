@@ -3,19 +3,10 @@
 // failed trial and one skipped trial. Deterministic: a seeded generator makes the samples.
 
 import * as hdr from 'hdr-histogram-js';
+import { mulberry32 } from '../../src/measure/prng.js';
 import type { PercentileKey, Report, StageStats, TimedStage, TrialOk, TrialSpec } from '../../src/types.js';
 
-/** Mulberry32: a tiny seeded PRNG, so every run builds the same histograms. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = mulberry32;
 
 /** Stats for `count` samples around `medianUs` with a long right tail, from a real histogram. */
 export function stageStatsFrom(

@@ -62,8 +62,8 @@ describe('StageRecorder', () => {
     for (let i = 1; i <= 5; i++) recorder.record(i * 1000, i * 10_000, i * 1000, i * 12_000);
     expect(recorder.count).toBe(5);
     expect(Array.from(recorder.samplesOf('inference').subarray(0, 5))).toEqual([10, 20, 30, 40, 50]);
-    expect(recorder.histograms.total.totalCount).toBe(5);
-    expect(recorder.histograms.total.maxValue).toBeGreaterThanOrEqual(60);
+    expect(recorder.histogramOf("total").totalCount).toBe(5);
+    expect(recorder.histogramOf("total").maxValue).toBeGreaterThanOrEqual(60);
   });
 });
 
@@ -99,5 +99,27 @@ describe('stop rules', () => {
     expect(warmupDone(auto, 100, AUTO_WARMUP.maxDurationMs, false)).toBe(true);
     expect(warmupDone({ kind: 'count', iterations: 20 }, 20, 0, false)).toBe(true);
     expect(warmupDone({ kind: 'time', ms: 100 }, 1, 99, true)).toBe(false);
+  });
+});
+
+describe('pipelineLoop', () => {
+  test('times load separately and continues the dataset across calls', async () => {
+    const { pipelineDriver } = await import('../../src/measure/timed-loop.js');
+    const batches: number[] = [];
+    const stages = {
+      load: async (k: number) => (batches.push(k), [k]),
+      preprocess: async () => [{ name: 'x', type: 'float32' as const, dims: [1], data: new Float32Array(1) }],
+      postprocess: async () => null,
+    };
+    const driver = pipelineDriver(busySession(), stages);
+    const recorder = new StageRecorder(8, true);
+    await driver.loop(recorder, { stop: (n) => (n >= 3 ? 'iterations' : null) });
+    await driver.loop(recorder, { stop: (n) => (n >= 2 ? 'iterations' : null) });
+    expect(batches).toEqual([0, 1, 2, 3, 4]);
+    expect(driver.firstTensors()?.[0]?.name).toBe('x');
+    expect(recorder.stages).toContain('load');
+    const load = recorder.samplesOf('load').subarray(0, 5);
+    const total = recorder.samplesOf('total').subarray(0, 5);
+    load.forEach((l, i) => expect(l).toBeLessThan(total[i]!));
   });
 });

@@ -82,6 +82,7 @@ describe('image pipeline on fixtures/cnn.onnx (image [batch, 3, 64, 64])', () =>
   test('data source + pipeline: the directory lists the 4 images in order, filtered by extension', async () => {
     const source = await openDataSource(IMAGES, { cache: false, extensions: createImagePipeline().extensions });
     expect(source.size).toBe(4); // make-images.mjs is not listed
+    expect(source.description).toBe(`4 files from ${IMAGES} (.jpg .jpeg .png .webp .gif .tif .tiff .avif)`);
     expect((await source.read(3)).path).toBe(join(IMAGES, 'd-pattern.jpg'));
   });
 });
