@@ -1,8 +1,9 @@
 // The one combiner: rule verdicts → a label per stage → one label for the request.
 //
 // Each stage's time is attributed to the resource that bounds that stage:
-//   load        → I/O when iowait is high, CPU when it is not (reads served from the page cache,
-//                 decoding), unknown without iowait data;
+//   load        → I/O when iowait is high, or when the process sat idle through it (a slow
+//                 stream or network read waits without iowait: the load-wait rule); CPU otherwise
+//                 (reads served from the page cache, parsing); unknown without data;
 //   preprocess, postprocess → CPU (host code);
 //   inference   → memory when below the roofline's ridge point; else GPU when the GPU is busy
 //                 (GPU devices) or CPU when the process saturates its threads or the roofline
@@ -40,8 +41,9 @@ function inferenceAttribution(input: ClassifierInput, rules: RuleSet): Attributi
 }
 
 function loadAttribution(rules: RuleSet): Attribution {
-  const { iowait, loadShare } = rules;
+  const { iowait, loadShare, loadWait } = rules;
   if (iowait.status === 'bound') return { label: 'io-bound', strength: 1, rules: [loadShare, iowait] };
+  if (loadWait.status === 'bound') return { label: 'io-bound', strength: loadWait.strength, rules: [loadShare, loadWait] };
   if (iowait.status === 'not-bound') return { label: 'cpu-bound', strength: 0.5, rules: [loadShare, iowait] };
   return { label: 'unknown', strength: 0, rules: [] };
 }

@@ -74,6 +74,33 @@ export function ioWaitRule(input: ClassifierInput): RuleVerdict {
   return { rule: 'iowait', resource: 'io', status: bound ? 'bound' : 'not-bound', strength: bound ? 1 : 0, evidence };
 }
 
+/**
+ * Busiest the load stage may keep its one thread and still count as waiting. A stream or network
+ * read waits without iowait (iowait counts block-device waits only), so the evidence is the
+ * process's own CPU: what is left after the other stages are charged their threads flat out is
+ * the load stage's, and a load stage that kept its thread busy less than half of its time spent
+ * the rest blocked. Parsing from the page cache keeps it near 1; the sampler thread and the event
+ * loop add a few percent, well under the threshold.
+ */
+export const LOAD_WAIT_MAX_BUSY_FRACTION = 0.5;
+
+/** I/O without iowait: during the load stage the process mostly sat idle (a slow stream, a pipe, the network). */
+export function loadWaitRule(input: ClassifierInput): RuleVerdict {
+  const u = input.utilisation;
+  const loadShare = input.stages?.load;
+  if (loadShare === null || loadShare === undefined || loadShare <= 0) return noData('load-wait', 'io', 'the load stage was not timed');
+  if (!u || u.sampleCount === 0 || u.processCpuPctOfCore === null) return noData('load-wait', 'io', 'no process CPU samples');
+  const usedCores = u.processCpuPctOfCore / 100;
+  const loadCores = Math.max(0, usedCores - (1 - loadShare) * expectedThreads(input));
+  const busyFraction = Math.min(1, loadCores / loadShare);
+  const evidence: Evidence[] = [
+    { metric: 'load stage busy (CPU time / wall time)', value: busyFraction, unit: 'fraction', threshold: LOAD_WAIT_MAX_BUSY_FRACTION },
+    { metric: 'process CPU', value: usedCores, unit: 'cores', threshold: null },
+  ];
+  const bound = loadShare >= STAGE_HIGHLY_BOUND_SHARE && busyFraction <= LOAD_WAIT_MAX_BUSY_FRACTION;
+  return { rule: 'load-wait', resource: 'io', status: bound ? 'bound' : 'not-bound', strength: bound ? 0.8 : 0, evidence };
+}
+
 /** Threads the runtime can keep busy: the requested count, capped at the machine's cores. */
 export function expectedThreads(input: ClassifierInput): number {
   const cores = Math.max(1, input.logicalCores);
@@ -142,6 +169,7 @@ export interface RuleSet {
   preprocessShare: RuleVerdict;
   postprocessShare: RuleVerdict;
   iowait: RuleVerdict;
+  loadWait: RuleVerdict;
   cpuSaturation: RuleVerdict;
   serialCpu: RuleVerdict;
   gpuBusy: RuleVerdict;
@@ -154,6 +182,7 @@ export function evaluateRules(input: ClassifierInput): RuleSet {
     preprocessShare: stageShareRule('preprocess', input),
     postprocessShare: stageShareRule('postprocess', input),
     iowait: ioWaitRule(input),
+    loadWait: loadWaitRule(input),
     cpuSaturation: cpuSaturationRule(input),
     serialCpu: serialCpuRule(input),
     gpuBusy: gpuBusyRule(input),

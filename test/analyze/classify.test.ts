@@ -90,6 +90,20 @@ describe('classify: truth table', () => {
     expect(b.label).toBe('cpu-bound');
   });
 
+  it('a load stage that waits without iowait (a slow stream) is I/O; one that parses flat out is CPU', () => {
+    // load 90% of the request, 1 thread: the other stages explain at most 0.1 core
+    const waiting = classify({ ...base, threads: 1, stages: { load: 0.9, inference: 0.1 }, utilisation: { ...idleUtilisation, iowaitPct: 0, processCpuPctOfCore: 15 } });
+    expect(waiting.stages.find((s) => s.stage === 'load')).toMatchObject({ label: 'io-bound', rules: ['load-share', 'load-wait'] });
+    expect(waiting.label).toBe('io-bound');
+    expect(waiting.confidence).toBe(0.72); // 0.9 share · strength 0.8
+    // (0.15 − 0.1) cores over 0.9 of the time: busy 5.6% of the load stage
+    expect(metric(waiting, 'load stage busy (CPU time / wall time)')!.value).toBeCloseTo(0.05 / 0.9, 12);
+    expect(ids(waiting)).toContain('prefetch-inputs');
+    const parsing = classify({ ...base, threads: 1, stages: { load: 0.9, inference: 0.1 }, utilisation: { ...idleUtilisation, iowaitPct: 0, processCpuPctOfCore: 98 } });
+    expect(parsing.stages.find((s) => s.stage === 'load')?.label).toBe('cpu-bound');
+    expect(parsing.rules.find((r) => r.rule === 'load-wait')?.status).toBe('not-bound');
+  });
+
   it('GPU-bound from recorded nvidia-smi utilisation (GPU 0 of test/data/nvidia-smi-2gpu.csv)', () => {
     const util = recordedGpuUtil('test/data/nvidia-smi-2gpu.csv', 0);
     expect(util).toEqual([81, 96, 95]);
