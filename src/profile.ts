@@ -3,6 +3,7 @@
 // never prints; the UI learns about progress through hooks only.
 import type { RuntimeAdapter } from './adapters/adapter.js';
 import { resolveAdapter } from './adapters/resolve.js';
+import { InferbenchError } from './errors.js';
 import type { ProfileHooks } from './hooks.js';
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from './profile-options.js';
 import { collectEnvironment } from './sample/machine.js';
@@ -31,6 +32,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   const resolved = resolveProfileOptions(options);
   const startedAt = new Date().toISOString();
   const adapter = await resolveAdapter(resolved.model);
+  await rejectUnknownDevices(adapter, resolved.devices);
   const environment = collectEnvironment([await runtimeVersion(adapter)]);
 
   const specs = planFor(resolved);
@@ -51,6 +53,16 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     ...(resolved.signal?.aborted && { interrupted: true }),
   });
   return snapshot(await runSweep(adapter, specs, resolved, hooks, snapshot));
+}
+
+/** A typo in --device fails before the sweep, not as a skipped trial at its end. */
+async function rejectUnknownDevices(adapter: RuntimeAdapter, devices: readonly string[]): Promise<void> {
+  const listed = (await adapter.devices()).map((d) => d.device);
+  const known = new Set([...(adapter.knownDevices ?? []), ...listed]);
+  const unknown = devices.filter((d) => !known.has(d));
+  if (unknown.length > 0) {
+    throw new InferbenchError('usage', `unknown device '${unknown.join("', '")}' for ${adapter.runtime}`, `use one of: ${[...known].join(', ')} (\`inferbench devices\` lists what this machine can run)`);
+  }
 }
 
 function budgetSummary(trials: readonly TrialResult[], budgets: readonly Budget[]): BudgetSummary {

@@ -161,6 +161,15 @@ describe('what cannot run is a value or a clear error', () => {
     expect((await rejection(profile(quick('mlp.onnx', { measure: { kind: 'count', iterations: 0 } })))).code).toBe('usage');
   });
 
+  test('an unknown device name fails before the sweep; a known but absent one is a skipped trial', async () => {
+    const typo = await rejection(profile(quick('mlp.onnx', { device: ['cpu', 'cdua'] })));
+    expect(typo).toMatchObject({ code: 'usage', message: "unknown device 'cdua' for onnxruntime" });
+    expect(typo.hint).toContain('cuda');
+    const trial = onlyTrial(await profile(quick('mlp.onnx', { device: 'cuda' })));
+    expect(trial).toMatchObject({ status: 'skipped' });
+    if (trial.status === 'skipped') expect(trial.reason).toMatch(/^device cuda unavailable: /);
+  });
+
   test('a .npy input file sets its input and its shape', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'inferbench-npy-'));
     const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 64), }";

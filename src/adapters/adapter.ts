@@ -61,7 +61,12 @@ export interface RuntimeAdapter {
   /** Version of the runtime package, for the environment fingerprint. */
   version(): string;
   accepts(path: string): boolean;
+  /** Every device name this runtime knows, installed or not; default: the names devices() lists. */
+  readonly knownDevices?: readonly string[];
+  /** What the installed packages provide: cheap, no device is touched. */
   devices(): Promise<DeviceStatus[]>;
+  /** Whether a device listed as available really runs here (a tiny session on it); cached. */
+  probe?(device: string): Promise<DeviceStatus>;
   /** Why this runtime cannot compute in a precision on a device, or null when it can. */
   precisionUnsupported?(device: string, precision: Precision): Promise<string | null>;
   open(path: string, options: SessionOptions): Promise<Session>;

@@ -5,8 +5,9 @@ import { InferbenchError, messageOf } from '../errors.js';
 import type { Dim, ElementType, ModelInfo, TensorSpec } from '../types.js';
 import type { DeviceStatus, HostTensor, RuntimeAdapter, Session, SessionOptions } from './adapter.js';
 import { readOnnxFile } from './onnx-model.js';
+import { probeProvider } from './onnx-probe.js';
 
-type Ort = typeof import('onnxruntime-node');
+export type Ort = typeof import('onnxruntime-node');
 type OrtTensor = import('onnxruntime-node').Tensor;
 type OrtSession = import('onnxruntime-node').InferenceSession;
 
@@ -38,6 +39,7 @@ const ONNX_TYPES = new Set<ElementType>([
 
 export const onnxAdapter: RuntimeAdapter = {
   runtime: 'onnxruntime',
+  knownDevices: Object.keys(PROVIDER_FOR_DEVICE),
 
   version(): string {
     return ortVersion ?? 'not loaded';
@@ -60,6 +62,13 @@ export const onnxAdapter: RuntimeAdapter = {
     }));
   },
 
+  async probe(device: string): Promise<DeviceStatus> {
+    const listed = (await onnxAdapter.devices()).find((d) => d.device === device);
+    if (!listed?.available || device === 'cpu') return listed ?? { device, available: false, detail: 'not an onnxruntime execution provider' };
+    const result = await probeProvider(await loadOrt(), PROVIDER_FOR_DEVICE[device] ?? device);
+    return { device, available: result.ok, detail: result.ok ? listed.detail : `in the installed binary, but cannot run here: ${result.detail}` };
+  },
+
   async profileOps(path, spec, inputs, iterations) {
     const { profileOnnxOps } = await import('../analyze/op-profile-run.js');
     return profileOnnxOps(path, { buildFeeds: () => [...inputs], iterations, device: PROVIDER_FOR_DEVICE[spec.device] ?? spec.device, threads: spec.threads, graphOptimization: spec.graphOptimization });
@@ -71,7 +80,7 @@ export const onnxAdapter: RuntimeAdapter = {
       throw new InferbenchError('device-unavailable', `unknown device '${options.device}'`, `use one of: ${Object.keys(PROVIDER_FOR_DEVICE).join(', ')} (inferbench devices lists what this machine can run)`);
     }
     const [ort, file] = await Promise.all([loadOrt(), readOnnxFile(path)]);
-    const status = (await onnxAdapter.devices()).find((d) => d.device === provider);
+    const status = await onnxAdapter.probe!(options.device);
     if (!status?.available) {
       throw new InferbenchError('device-unavailable', `device ${options.device} unavailable: ${status?.detail ?? 'not supported by this onnxruntime-node build'}`, 'run `inferbench devices` to see what this machine can run');
     }

@@ -13,7 +13,9 @@ interface RuntimeDevices {
 }
 
 async function describe(adapter: RuntimeAdapter): Promise<RuntimeDevices> {
-  const devices = await adapter.devices();
+  const listed = await adapter.devices();
+  // Probe what the packages say is there: bundled is not the same as usable on this machine.
+  const devices = await Promise.all(listed.map((d) => (d.available && adapter.probe ? adapter.probe(d.device) : d)));
   return { runtime: adapter.runtime, version: adapter.version(), devices };
 }
 

@@ -55,7 +55,8 @@ export async function runSpec(
   hooks: ProfileHooks,
 ): Promise<TrialOutcome> {
   const devices = await adapter.devices();
-  const device = devices.find((d) => d.device === spec.device);
+  const listed = devices.find((d) => d.device === spec.device);
+  const device = listed?.available && adapter.probe ? await adapter.probe(spec.device) : listed;
   if (!device?.available) {
     const detail = device?.detail ?? `not one of: ${devices.map((d) => d.device).join(', ')}`;
     return { result: { status: 'skipped', spec, reason: `device ${spec.device} unavailable: ${detail}` } };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Session, SessionOptions } from '../../src/adapters/adapter.js';
 import { onnxAdapter } from '../../src/adapters/onnx.js';
+import { explainProbeFailure } from '../../src/adapters/onnx-probe.js';
 import { resolveAdapter } from '../../src/adapters/resolve.js';
 import { rejection } from '../helpers/errors.js';
 
@@ -134,5 +135,26 @@ describe('devices', () => {
     expect(unknown.message).toBe("unknown device 'tpu'");
     const cuda = await rejection(onnxAdapter.open(fixture('mlp.onnx'), { ...CPU, device: 'cuda' }));
     expect(cuda.message).toMatch(/^device cuda unavailable: /);
+  });
+
+  test('a bundled provider is probed with a real session before it counts as available', async () => {
+    expect(await onnxAdapter.probe!('cpu')).toMatchObject({ device: 'cpu', available: true });
+    const webgpu = await onnxAdapter.probe!('webgpu');
+    // Bundled in every onnxruntime-node 1.30 binary; usable only with a GPU adapter behind it.
+    expect((await onnxAdapter.devices()).find((d) => d.device === 'webgpu')?.available).toBe(true);
+    if (!webgpu.available) {
+      expect(webgpu.detail).toMatch(/^in the installed binary, but cannot run here: /);
+      const open = await rejection(onnxAdapter.open(fixture('mlp.onnx'), { ...CPU, device: 'webgpu' }));
+      expect(open.code).toBe('device-unavailable');
+      expect(open.message).toBe(`device webgpu unavailable: ${webgpu.detail}`);
+    }
+  });
+
+  test('probe failures are explained from ORT\'s own message', () => {
+    const webgpu = '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters';
+    expect(explainProbeFailure('webgpu', webgpu, true)).toBe('Failed to get a WebGPU adapter: No supported adapters');
+    expect(explainProbeFailure('webgpu', webgpu, false)).toMatch(/^Failed to get a WebGPU adapter: No supported adapters — no Vulkan loader \(libvulkan\.so\.1\) found/);
+    expect(explainProbeFailure('cuda', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library\nmore', true))
+      .toBe('OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library — the cuda provider needs the CUDA 12 runtime, cuDNN and an NVIDIA driver (check nvidia-smi)');
   });
 });
