@@ -3,7 +3,7 @@
 import { InferbenchError } from './errors.js';
 import { emptyPins, type InputPins } from './inputs/pins.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
-import { pipelineForData } from './pipeline/resolve.js';
+import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
 import { DEFAULT_SAMPLE_INTERVAL_MS } from './sample/sampler.js';
 import { PRECISIONS } from './sweep/plan.js';
 import type { GraphOptimization, PhaseBound, Precision } from './types.js';
@@ -116,6 +116,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
   if (options.data && options.pipeline === 'none') {
     throw new InferbenchError('usage', '--data needs a pipeline to turn the files into model inputs, not --pipeline none', 'pass --pipeline image|text|tensors or a module path');
   }
+  checkPipelineFlags(options);
   return {
     model: options.model,
     devices: nonEmpty(listOf(options.device ?? 'cpu'), 'device'),

@@ -71,7 +71,8 @@ function budgetSummary(trials: readonly TrialResult[], budgets: readonly Budget[
 }
 
 async function describeModel(adapter: RuntimeAdapter, path: string): Promise<ModelInfo> {
-  const session = await adapter.open(path, { device: 'cpu', intraOpThreads: 1, interOpThreads: null, graphOptimization: 'disabled' });
+  // Runtime-default threads: some backends refuse an explicit count (tfjs-node), and only metadata is read.
+  const session = await adapter.open(path, { device: 'cpu', intraOpThreads: null, interOpThreads: null, graphOptimization: 'disabled' });
   await session.close();
   return session.info;
 }

@@ -124,6 +124,7 @@ export interface Warning {
     | 'accuracy-unavailable'
     | 'unstable'
     | 'repetitions-failed'
+    | 'roofline-unavailable'
     | 'fallback';
   message: string;
 }

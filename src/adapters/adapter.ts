@@ -69,6 +69,10 @@ export interface RuntimeAdapter {
   probe?(device: string): Promise<DeviceStatus>;
   /** Why this runtime cannot compute in a precision on a device, or null when it can. */
   precisionUnsupported?(device: string, precision: Precision): Promise<string | null>;
+  /** Whether a device computes on the host CPU (classifier, roofline); default: device === 'cpu'. */
+  onCpu?(device: string): boolean;
+  /** Intra-op threads a device really computes with, given the requested count (null: the runtime decides). */
+  computeThreads?(device: string, requested: number | null): Promise<number | null>;
   open(path: string, options: SessionOptions): Promise<Session>;
   /** A short profiled run (outside any timing) giving the per-operator table and provider of each node. */
   profileOps?(path: string, spec: TrialSpec, inputs: readonly HostTensor[], iterations: number): Promise<OpProfile>;

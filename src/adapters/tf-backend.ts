@@ -174,7 +174,7 @@ export class TfRuntime {
   }
 
   /** Sets the tfjs backend for `device` and waits until it is ready. */
-  async activate(device: string, threads: number | null = null): Promise<ActiveBackend> {
+  async activate(device: string): Promise<ActiveBackend> {
     if (!isTfDevice(device)) throw new Error(`unknown TensorFlow device '${device}'`);
     const probes = await this.probe();
     const { device: kind, skipped } = device === 'cpu' ? pickCpu(probes) : { device, skipped: [] };
@@ -182,10 +182,6 @@ export class TfRuntime {
     if (!probe?.available) throw new Error(`device ${device} unavailable: ${probe?.detail ?? 'unknown'}`);
     const tf = await this.tf();
     if (this.active?.device === kind) return { ...this.active, skipped };
-    if (kind === 'wasm' && threads !== null) {
-      const wasm = unwrap<Wasm>(await this.load(PROVIDER.wasm.pkg));
-      wasm.setThreadsCount(threads); // only honoured before the wasm backend first initialises
-    }
     if (!(await tf.setBackend(PROVIDER[kind].tfName))) throw new Error(`tfjs could not initialise the ${kind} backend`);
     await tf.ready();
     const node = this.nodeModules.get(kind) ?? null;
@@ -200,11 +196,31 @@ export class TfRuntime {
     return this.active;
   }
 
+  /** The concrete backend a device name runs on (`cpu`: the fastest available). */
+  async backendFor(device: TfDevice): Promise<TfBackendKind> {
+    return device === 'cpu' ? pickCpu(await this.probe()).device : device;
+  }
+
   /** The precisions a device computes in (for the sweep to skip others with a reason). */
   async precisions(device: string): Promise<readonly Precision[]> {
     if (!isTfDevice(device)) return [];
     return device === 'cpu' ? PRECISIONS[pickCpu(await this.probe()).device] : PRECISIONS[device];
   }
+}
+
+/**
+ * Why a backend cannot run with these thread counts, or null. tfjs-backend-wasm has no threaded
+ * build for Node (WASM_HAS_MULTITHREAD_SUPPORT is false under IS_NODE, tfjs issue #3830) and the
+ * pure-JS backend runs on the main thread: one intra-op thread each. tfjs-node exposes no thread
+ * setting at all (libtensorflow sizes its own pools). No backend has inter-op threads.
+ */
+export function threadsUnsupported(kind: TfBackendKind, intraOp: number | null, interOp: number | null): string | null {
+  if (interOp !== null) return `--inter-threads ${interOp}: tensorflow.js has no inter-op thread setting on the ${kind} backend`;
+  if (intraOp === null) return null;
+  if (kind === 'wasm' || kind === 'tfjs-cpu') {
+    return intraOp === 1 ? null : `--threads ${intraOp}: the ${kind} backend runs on one thread in Node${kind === 'wasm' ? ' (tfjs-backend-wasm has no multi-threaded build for Node)' : ' (pure JavaScript on the main thread)'}`;
+  }
+  return `--threads ${intraOp}: tfjs-node has no thread setting (libtensorflow sizes its own thread pools)`;
 }
 
 export function isTfDevice(device: string): device is TfDevice {

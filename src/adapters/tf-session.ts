@@ -29,16 +29,19 @@ export interface TfOutputs {
   data: TensorData[];
 }
 
-/** Live tensor count against the count after the model loaded (weights and constants). */
+/** tf.memory() now against right after the model loaded (weights and constants). */
 export interface TensorLeak {
+  /** Live tensors after loading. */
   baseline: number;
   current: number;
   /** current − baseline: > 0 means tensors outlived their iteration. */
   leaked: number;
+  /** Bytes held by live tensors now minus after loading (tf.memory().numBytes). */
+  leakedBytes: number;
 }
 
 export class TfSession implements Session {
-  private readonly baseline: number;
+  private readonly baseline: { numTensors: number; numBytes: number };
   private readonly order: Map<string, number>;
 
   constructor(
@@ -46,8 +49,11 @@ export class TfSession implements Session {
     private readonly runner: TfRunner,
     readonly info: ModelInfo,
     readonly backend: string,
+    /** The tfjs backend that runs ('wasm', 'tfjs-cpu', 'tensorflow', 'cuda'): the op profile's provider. */
+    readonly backendKind: string = tf.getBackend(),
   ) {
-    this.baseline = tf.memory().numTensors;
+    const { numTensors, numBytes } = tf.memory();
+    this.baseline = { numTensors, numBytes };
     this.order = new Map(runner.inputs.map((spec, i) => [spec.name, i]));
   }
 
@@ -95,13 +101,15 @@ export class TfSession implements Session {
 
   /** Live tensors now vs after loading; call between iterations (after collect). */
   tensorLeak(): TensorLeak {
-    const current = this.tf.memory().numTensors;
-    return { baseline: this.baseline, current, leaked: current - this.baseline };
+    const { numTensors, numBytes } = this.tf.memory();
+    return { baseline: this.baseline.numTensors, current: numTensors, leaked: numTensors - this.baseline.numTensors, leakedBytes: numBytes - this.baseline.numBytes };
   }
 
+  /** After a run: tensors that outlived their iteration (tf.memory() against after loading), or null. */
   resourceLeak(): string | null {
-    const { leaked, current } = this.tensorLeak();
-    return leaked > 0 ? `${leaked} tfjs tensors outlived their iterations (${current} live); memory grows over the run` : null;
+    const { leaked, current, leakedBytes } = this.tensorLeak();
+    if (leaked <= 0) return null;
+    return `${leaked} tfjs tensors (${leakedBytes} bytes) outlived their iterations (${current} live, ${this.baseline.numTensors} after loading): memory grows over the run — dispose what the model or pipeline keeps (tf.tidy, tf.dispose)`;
   }
 
   close(): Promise<void> {

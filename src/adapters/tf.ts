@@ -4,11 +4,14 @@
 import { InferbenchError, messageOf } from '../errors.js';
 import type { ModelInfo, Precision } from '../types.js';
 import type { DeviceStatus, HostTensor, RuntimeAdapter, SessionOptions } from './adapter.js';
-import { isTfDevice, sharedTfRuntime, TF_DEVICES, type ActiveBackend, type TfRuntime } from './tf-backend.js';
+import type { OpProfile } from '../analyze/op-profile.js';
+import { isTfDevice, sharedTfRuntime, TF_DEVICES, threadsUnsupported, type ActiveBackend, type TfRuntime } from './tf-backend.js';
 import { isTfModelPath, readTfModel, signatureShape, tensorSpec, type TfModelFiles } from './tf-model.js';
+import { profileRuns, tfOpProfile } from './tf-op-profile.js';
 import { outputList, TfSession, type TfRunner } from './tf-session.js';
 
 export { TfSession, checkTensorLeak, type TensorLeak } from './tf-session.js';
+export { profileRuns, tfOpProfile } from './tf-op-profile.js';
 
 type GraphModel = import('@tensorflow/tfjs').GraphModel;
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -18,6 +21,8 @@ export interface TfAdapter extends RuntimeAdapter {
   open(path: string, options: SessionOptions): Promise<TfSession>;
   /** Precisions the device's backend computes in; others should become skipped trials. */
   precisions(device: string): Promise<readonly Precision[]>;
+  /** The per-operator profile of an open session (tf.profile()), outside any timing. */
+  profileSession(session: TfSession, inputs: readonly HostTensor[], iterations: number): Promise<OpProfile>;
 }
 
 const INSTALL_NODE_HINT =
@@ -31,6 +36,13 @@ export function createTfAdapter(runtime: TfRuntime = sharedTfRuntime()): TfAdapt
     accepts: isTfModelPath,
     devices: (): Promise<DeviceStatus[]> => runtime.devices(),
     precisions: (device) => runtime.precisions(device),
+    // Every TensorFlow device but cuda computes on the host CPU: classify and roofline them as CPU.
+    onCpu: (device: string) => isTfDevice(device) && device !== 'cuda',
+    async computeThreads(device: string, requested: number | null): Promise<number | null> {
+      if (!isTfDevice(device)) return requested;
+      const kind = await runtime.backendFor(device);
+      return kind === 'wasm' || kind === 'tfjs-cpu' ? 1 : requested;
+    },
     async precisionUnsupported(device: string, precision: Precision): Promise<string | null> {
       if ((await runtime.precisions(device)).includes(precision)) return null;
       return `tensorflow.js computes in float32 only on the ${device} backend (no ${precision} kernels); quantized weights are dequantized to fp32 at load`;
@@ -44,10 +56,13 @@ export function createTfAdapter(runtime: TfRuntime = sharedTfRuntime()): TfAdapt
       const device = files.format === 'saved-model' ? await savedModelDevice(runtime, path, options.device) : options.device;
       let active: ActiveBackend;
       try {
-        active = await runtime.activate(device, options.intraOpThreads);
+        active = await runtime.activate(device);
       } catch (error) {
         throw new InferbenchError('device-unavailable', messageOf(error), 'run `inferbench devices` to see what this machine can run');
       }
+      // A thread count the backend cannot use must not label a trial that ran otherwise.
+      const threads = threadsUnsupported(active.device, options.intraOpThreads, options.interOpThreads);
+      if (threads) throw new InferbenchError('device-unavailable', threads, 'leave --threads and --inter-threads out for TensorFlow models (or use --threads 1 on wasm and tfjs-cpu)');
       let runner: TfRunner;
       try {
         runner = await loadRunner(active, files);
@@ -65,7 +80,20 @@ export function createTfAdapter(runtime: TfRuntime = sharedTfRuntime()): TfAdapt
         ...(files.producer !== undefined && { producer: files.producer }),
         ...(files.nodeCount !== undefined && { nodeCount: files.nodeCount }),
       };
-      return new TfSession(active.tf, runner, info, active.description);
+      return new TfSession(active.tf, runner, info, active.description, active.device);
+    },
+
+    async profileSession(session: TfSession, inputs: readonly HostTensor[], iterations: number): Promise<OpProfile> {
+      return tfOpProfile(await profileRuns(session, inputs, iterations), session.backendKind);
+    },
+
+    async profileOps(path, spec, inputs, iterations): Promise<OpProfile> {
+      const session = await adapter.open(path, { device: spec.device, intraOpThreads: spec.threads, interOpThreads: spec.interThreads, graphOptimization: spec.graphOptimization });
+      try {
+        return await adapter.profileSession(session, inputs, iterations);
+      } finally {
+        await session.close();
+      }
     },
   };
   return adapter;
@@ -149,39 +177,4 @@ function named(names: readonly string[], tensors: readonly Tensor[]): Record<str
   const map: Record<string, Tensor> = {};
   for (let i = 0; i < names.length; i++) map[names[i]!] = tensors[i]!;
   return map;
-}
-
-/** One kernel (op) aggregated over a tf.profile() run: same name and input shapes. */
-export interface TfKernelStat {
-  name: string;
-  /** Times it ran (per profiled iteration × iterations). */
-  count: number;
-  /** Sum of tfjs's kernel times in milliseconds (backend.time(); includes sync read-back on wasm/cpu). */
-  totalMs: number;
-  inputShapes: number[][];
-  outputShapes: number[][];
-}
-
-/**
- * Per-kernel times from tf.profile() over `iterations` full prepare/run/collect rounds, sorted by
- * total time. Profiling adds per-kernel timing overhead: run it apart from the measured trial.
- */
-export async function profileKernels(session: TfSession, inputs: readonly HostTensor[], iterations = 1): Promise<TfKernelStat[]> {
-  const info = await session.tf.profile(async () => {
-    for (let i = 0; i < iterations; i++) session.collect(await session.run(session.prepare(inputs)));
-  });
-  const byKey = new Map<string, TfKernelStat>();
-  for (const kernel of info.kernels) {
-    const inputShapes = kernel.inputShapes.map((s) => [...(s ?? [])]);
-    const key = `${kernel.name} ${JSON.stringify(inputShapes)}`;
-    const ms = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
-    const stat = byKey.get(key);
-    if (stat) {
-      stat.count += 1;
-      stat.totalMs += ms;
-    } else {
-      byKey.set(key, { name: kernel.name, count: 1, totalMs: ms, inputShapes, outputShapes: kernel.outputShapes.map((s) => [...(s ?? [])]) });
-    }
-  }
-  return [...byKey.values()].sort((a, b) => b.totalMs - a.totalMs);
 }

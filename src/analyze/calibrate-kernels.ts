@@ -1,13 +1,18 @@
-// The two micro-benchmarks behind a machine calibration, run through the same runtime as the
-// trials (onnxruntime-node), on single-node ONNX models built in memory with onnx-proto:
-//   - peak compute: MatMul of two n×n fp32 matrices, 2·n³ FLOPs per run;
-//   - peak memory bandwidth: Add of two fp32 vectors into a third, STREAM's "Add" kernel
-//     (McCalpin, STREAM benchmark): 3 × vector bytes per run (two reads, one write; the
-//     write-allocate read is not counted, as STREAM does not count it).
-// Both report the BEST run of `repeats`, as STREAM does ("best rate"): a peak is what the machine
-// can do, and every disturbance only makes a run slower. The output tensor is pre-allocated and
-// passed as a fetch so that ORT writes into it directly instead of copying a fresh 64 MiB result
-// into a JS buffer, which would count a memcpy that is not the kernel's.
+// The two micro-benchmarks behind a machine calibration, run through the same runtime and
+// execution provider as the trials (onnxruntime-node), on models built in memory with onnx-proto.
+// Feeding 64 MiB tensors from JS times the binding's copies, not the kernel (measured on the
+// 2-core VM: a host-fed Add moved 4.8 GB/s, the same Add on resident data 34 GB/s), and on a GPU
+// it would time the host→device copy. So the big operand lives in the model as an initializer
+// (uploaded, and for MatMul pre-packed, once at session creation, as a real model's weights are)
+// and the timed run takes one scalar in and hands one scalar out. A chain of K kernels makes the launch and the 4-byte
+// transfers negligible against the work; the scalar input keeps ORT from constant-folding it.
+//   compute:   A0 = W·s, A(i+1) = A(i) × W (MatMul n×n), out = ReduceMax(A(K)); K·2n³ FLOPs
+//   bandwidth: A0 = V·s, A(i+1) = A(i) + V (Add, STREAM's kernel), out = ReduceMax(A(K));
+//              bytes = (2 + 3K + 1) × |V| (Mul reads V and writes A0; each Add reads two, writes
+//              one; ReduceMax reads one), the write-allocate read not counted, as in STREAM.
+// Best run of `repeats`, as STREAM does. The result is checked against its closed form (a max,
+// not a sum: a float32 sum of millions of elements drifts by a percent), so a provider that
+// silently skips work cannot report an impossible peak.
 import onnxProto from 'onnx-proto';
 import { loadOrt } from '../adapters/onnx.js';
 import { elapsedNs, now } from '../measure/clock.js';
@@ -17,34 +22,44 @@ const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const BYTES_PER_FLOAT = 4;
 
 export interface KernelOptions {
+  /** ONNX Runtime execution provider name: 'cpu', 'cuda', 'webgpu', ... */
+  provider: string;
+  /** Kernels chained in one run. */
+  chain: number;
   /** Intra-op threads; null = ORT's default (one per physical core). */
   threads: number | null;
-  /** Timed runs; the best one counts. One untimed run comes first (page faults, pre-packing). */
+  /** Timed runs; the best one counts. One untimed, checked run comes first (uploads, pre-packing). */
   repeats: number;
 }
 
 export interface KernelResult {
   /** Best run, seconds. */
   bestSeconds: number;
-  /** Work per run: FLOPs for the MatMul, bytes for the Add. */
+  /** Work per run: FLOPs for the MatMul chain, bytes for the Add chain. */
   work: number;
 }
 
-/** A one-node model: `opType(a, b) → y`, all fp32 with the given shapes. */
-function oneNodeModel(opType: string, aDims: number[], bDims: number[], yDims: number[]): Uint8Array {
-  const info = (name: string, dims: number[]) => ({
-    name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
-  });
+function scalarInfo(name: string, dims: number[]) {
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } };
+}
+
+/** `op` applied `chain` times to the initializer `c` (filled with `fill`), reduced to a scalar. */
+export function chainModel(op: 'MatMul' | 'Add', dims: number[], fill: number, chain: number): Uint8Array {
+  const elements = dims.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(elements).fill(fill);
+  const node = [{ name: 'scale', opType: 'Mul', input: ['c', 's'], output: ['a0'] }];
+  for (let i = 0; i < chain; i++) node.push({ name: `${op}${i}`, opType: op, input: [`a${i}`, 'c'], output: [`a${i + 1}`] });
+  node.push({ name: 'reduce', opType: 'ReduceMax', input: [`a${chain}`], output: ['y'], attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] } as never);
   const model = {
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
     producerName: 'inferbench-calibrate',
     graph: {
-      name: `calibrate-${opType.toLowerCase()}`,
-      node: [{ name: opType, opType, input: ['a', 'b'], output: ['y'] }],
-      input: [info('a', aDims), info('b', bDims)],
-      output: [info('y', yDims)],
+      name: `calibrate-${op.toLowerCase()}-chain`,
+      node,
+      initializer: [{ name: 'c', dims, dataType: FLOAT, rawData: new Uint8Array(data.buffer) }],
+      input: [scalarInfo('s', [1])],
+      output: [scalarInfo('y', [])],
     },
   };
   const error = onnx.ModelProto.verify(model);
@@ -52,24 +67,27 @@ function oneNodeModel(opType: string, aDims: number[], bDims: number[], yDims: n
   return onnx.ModelProto.encode(model).finish();
 }
 
-async function bestRunSeconds(model: Uint8Array, dims: { a: number[]; b: number[]; y: number[] }, options: KernelOptions): Promise<number> {
+async function bestRun(model: Uint8Array, expected: number, options: KernelOptions): Promise<number> {
   const ort = await loadOrt();
   const session = await ort.InferenceSession.create(model, {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
+    executionProviders: [options.provider],
+    graphOptimizationLevel: 'basic',
+    logSeverityLevel: 4,
     ...(options.threads !== null && { intraOpNumThreads: options.threads }),
   });
   try {
-    const tensor = (d: number[], value: number) => new ort.Tensor('float32', new Float32Array(count(d)).fill(value), d);
-    // Non-zero, non-denormal values: some kernels take shortcuts on zeros.
-    const feeds = { a: tensor(dims.a, 0.5), b: tensor(dims.b, 0.25) };
-    const fetches = { y: tensor(dims.y, 0) };
-    await session.run(feeds, fetches);
+    const feeds = { s: new ort.Tensor('float32', new Float32Array([1]), [1]) };
+    const first = (await session.run(feeds)).y;
+    const got = first ? Number((first.data as Float32Array)[0]) : NaN;
+    if (!(Math.abs(got - expected) <= Math.abs(expected) * 1e-3)) {
+      throw new Error(`calibration kernel on ${options.provider} computed ${got}, expected ${expected}: the provider did not run the work`);
+    }
     let best = Infinity;
     for (let i = 0; i < options.repeats; i++) {
       const start = now();
-      await session.run(feeds, fetches);
+      const out = await session.run(feeds);
       best = Math.min(best, elapsedNs(start, now()) / 1e9);
+      out.y?.dispose();
     }
     return best;
   } finally {
@@ -77,21 +95,16 @@ async function bestRunSeconds(model: Uint8Array, dims: { a: number[]; b: number[
   }
 }
 
-function count(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
-}
-
-/** n×n · n×n fp32 MatMul: 2·n³ FLOPs. */
+/** K chained n×n MatMuls with W = 1/n everywhere: every element of every A(i) is 1/n. */
 export async function matMulKernel(n: number, options: KernelOptions): Promise<KernelResult> {
-  const dims = { a: [n, n], b: [n, n], y: [n, n] };
-  const bestSeconds = await bestRunSeconds(oneNodeModel('MatMul', dims.a, dims.b, dims.y), dims, options);
-  return { bestSeconds, work: 2 * n ** 3 };
+  const bestSeconds = await bestRun(chainModel('MatMul', [n, n], 1 / n, options.chain), 1 / n, options);
+  return { bestSeconds, work: options.chain * 2 * n ** 3 };
 }
 
-/** Add of two fp32 vectors of `vectorBytes` each: 3 · vectorBytes moved per run. */
+/** K chained Adds of V = 0.5: A(K) = 0.5·(K+1) everywhere, exactly in float32. */
 export async function addKernel(vectorBytes: number, options: KernelOptions): Promise<KernelResult> {
   const elements = Math.floor(vectorBytes / BYTES_PER_FLOAT);
-  const dims = { a: [elements], b: [elements], y: [elements] };
-  const bestSeconds = await bestRunSeconds(oneNodeModel('Add', dims.a, dims.b, dims.y), dims, options);
-  return { bestSeconds, work: 3 * elements * BYTES_PER_FLOAT };
+  const expected = 0.5 * (options.chain + 1);
+  const bestSeconds = await bestRun(chainModel('Add', [elements], 0.5, options.chain), expected, options);
+  return { bestSeconds, work: (3 * options.chain + 3) * elements * BYTES_PER_FLOAT };
 }

@@ -8,20 +8,29 @@
 import { readFile } from 'node:fs/promises';
 import { cpus, homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrt } from '../adapters/onnx.js';
+import { loadOrt, onnxAdapter } from '../adapters/onnx.js';
 import { InferbenchError } from '../errors.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
 import { addKernel, matMulKernel } from './calibrate-kernels.js';
 
-/** Default MatMul size: 1024×1024 fp32 (4 MiB per operand, 2.1 GFLOP per run). */
+/** Default MatMul size on the CPU: 1024×1024 fp32 (4 MiB per operand, 2.1 GFLOP per MatMul). */
 export const DEFAULT_MATMUL_SIZE = 1024;
 /**
- * Default Add vector size: 64 MiB each (192 MiB touched per run), far beyond any CPU's last-level
- * cache, as STREAM asks (arrays ≥ 4 × the sum of all caches).
+ * Default Add vector size on the CPU: 64 MiB (192 MiB touched per Add), far beyond any CPU's
+ * last-level cache, as STREAM asks (arrays ≥ 4 × the sum of all caches).
  */
 export const DEFAULT_BANDWIDTH_BYTES = 64 * 1024 * 1024;
+/**
+ * On a GPU both are larger: a 4096² MatMul keeps thousands of cores busy, and 256 MiB is over 4×
+ * the largest GPU L2 (50 MB on H100/H200), so a kernel of ~10 µs launch cost does ≥ 100 µs of work.
+ */
+export const GPU_MATMUL_SIZE = 4096;
+export const GPU_BANDWIDTH_BYTES = 256 * 1024 * 1024;
+/** Kernels chained per run, so that launch and the scalar transfers vanish against the work. */
+export const DEFAULT_CHAIN = 8;
 export const DEFAULT_REPEATS = 10;
-const CACHE_VERSION = 1;
+/** 2: resident-operand kernels (version 1 fed operands from JS and under-read bandwidth). */
+const CACHE_VERSION = 2;
 
 export interface Calibration {
   device: string;
@@ -42,7 +51,7 @@ export interface Calibration {
 }
 
 export interface CalibrateOptions {
-  /** Default 'cpu', the only device calibrated so far. */
+  /** ONNX Runtime device: 'cpu' (default), 'cuda', 'webgpu', ...; probed first. */
   device?: string;
   /** Intra-op threads; default null (ORT decides). Use the trial's threads to compare like with like. */
   threads?: number | null;
@@ -50,10 +59,12 @@ export interface CalibrateOptions {
   cachePath?: string;
   /** Measure even when the cache holds an entry (and replace it). Default false. */
   refresh?: boolean;
-  /** MatMul n (n×n). Default DEFAULT_MATMUL_SIZE. */
+  /** MatMul n (n×n). Default DEFAULT_MATMUL_SIZE on the CPU, GPU_MATMUL_SIZE elsewhere. */
   matmulSize?: number;
-  /** Bytes per Add operand. Default DEFAULT_BANDWIDTH_BYTES. */
+  /** Bytes per Add operand. Default DEFAULT_BANDWIDTH_BYTES on the CPU, GPU_BANDWIDTH_BYTES elsewhere. */
   bandwidthBytes?: number;
+  /** Kernels per timed run. Default DEFAULT_CHAIN. */
+  chain?: number;
   /** Timed runs per kernel, best counts. Default DEFAULT_REPEATS. */
   repeats?: number;
 }
@@ -74,7 +85,7 @@ export function defaultCachePath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** What the peaks depend on, as one string. */
-export function machineFingerprint(parts: { cpuModel: string; logicalCores: number; ortVersion: string; device: string; threads: number | null; matmulSize: number; bandwidthBytes: number }): string {
+export function machineFingerprint(parts: { cpuModel: string; logicalCores: number; ortVersion: string; device: string; threads: number | null; matmulSize: number; bandwidthBytes: number; chain: number }): string {
   return [
     parts.cpuModel.trim(),
     `${parts.logicalCores} cores`,
@@ -83,29 +94,33 @@ export function machineFingerprint(parts: { cpuModel: string; logicalCores: numb
     `threads=${parts.threads ?? 'auto'}`,
     `matmul=${parts.matmulSize}`,
     `add=${parts.bandwidthBytes}`,
+    `chain=${parts.chain}`,
   ].join(' | ');
 }
 
 export async function calibrate(options: CalibrateOptions = {}): Promise<CalibrationResult> {
   const device = options.device ?? 'cpu';
-  if (device !== 'cpu') {
-    throw new InferbenchError('device-unavailable', `calibration for device '${device}' is not implemented yet`, 'calibrate with --device cpu; GPU peaks need device-resident buffers (IO binding)');
+  const status = await onnxAdapter.probe!(device);
+  if (!status.available) {
+    throw new InferbenchError('device-unavailable', `cannot calibrate device ${device}: ${status.detail}`, 'run `inferbench devices` to see what this machine can run');
   }
+  const onCpu = device === 'cpu';
   const threads = options.threads ?? null;
-  const matmulSize = positiveInteger(options.matmulSize ?? DEFAULT_MATMUL_SIZE, 'matmulSize');
-  const bandwidthBytes = positiveInteger(options.bandwidthBytes ?? DEFAULT_BANDWIDTH_BYTES, 'bandwidthBytes');
+  const matmulSize = positiveInteger(options.matmulSize ?? (onCpu ? DEFAULT_MATMUL_SIZE : GPU_MATMUL_SIZE), 'matmulSize');
+  const bandwidthBytes = positiveInteger(options.bandwidthBytes ?? (onCpu ? DEFAULT_BANDWIDTH_BYTES : GPU_BANDWIDTH_BYTES), 'bandwidthBytes');
+  const chain = positiveInteger(options.chain ?? DEFAULT_CHAIN, 'chain');
   const repeats = positiveInteger(options.repeats ?? DEFAULT_REPEATS, 'repeats');
   const cachePath = options.cachePath ?? defaultCachePath();
   const ort = await loadOrt();
   const ortVersion = ort.env.versions.node ?? ort.env.versions.common;
   const cpuList = cpus();
-  const fingerprint = machineFingerprint({ cpuModel: cpuList[0]?.model ?? 'unknown cpu', logicalCores: cpuList.length, ortVersion, device, threads, matmulSize, bandwidthBytes });
+  const fingerprint = machineFingerprint({ cpuModel: cpuList[0]?.model ?? 'unknown cpu', logicalCores: cpuList.length, ortVersion, device, threads, matmulSize, bandwidthBytes, chain });
 
   const cache = await readCache(cachePath);
   const hit = cache.entries[fingerprint];
   if (hit && !options.refresh) return { ...hit, fromCache: true };
 
-  const kernel = { threads, repeats };
+  const kernel = { provider: device, chain, threads, repeats };
   const compute = await matMulKernel(matmulSize, kernel);
   const memory = await addKernel(bandwidthBytes, kernel);
   const gflops = compute.work / compute.bestSeconds / 1e9;
@@ -117,7 +132,7 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
     gbps,
     machineBalance: gflops / gbps,
     measuredAt: new Date().toISOString(),
-    method: `best of ${repeats}: MatMul ${matmulSize}×${matmulSize} fp32 (2n³ FLOP); Add of two ${bandwidthBytes}-byte fp32 vectors (3 × ${bandwidthBytes} bytes moved, STREAM Add); onnxruntime-node ${ortVersion} cpu, threads ${threads ?? 'auto'}`,
+    method: `best of ${repeats}: ${chain} chained MatMul ${matmulSize}×${matmulSize} fp32 (2n³ FLOP each); ${chain} chained Add on a resident ${bandwidthBytes}-byte fp32 vector (3 × ${bandwidthBytes} bytes moved each, STREAM Add); onnxruntime-node ${ortVersion} ${device}, threads ${threads ?? 'auto'}`,
     fingerprint,
   };
   cache.entries[fingerprint] = calibration;

@@ -125,7 +125,8 @@ export function parseOrtProfile(trace: string | unknown, options: ParseOptions =
   };
 }
 
-function aggregateByOpType(nodes: readonly NodeProfile[], share: (us: number) => number): OpTypeProfile[] {
+/** Per-op-type totals of a node list (shared by the ONNX and TensorFlow.js profiles). */
+export function aggregateByOpType(nodes: readonly NodeProfile[], share: (us: number) => number): OpTypeProfile[] {
   const types = new Map<string, { nodes: number; count: number; totalUs: number }>();
   for (const n of nodes) {
     const t = types.get(n.opType) ?? { nodes: 0, count: 0, totalUs: 0 };

@@ -17,22 +17,38 @@ interface Context {
   stage(name: StageVerdict['stage']): StageVerdict | undefined;
 }
 
+/** Which rule made the load stage I/O-bound: block-device waits (iowait) or an idle wait (a stream). */
+function loadWaitKind(load: StageVerdict | undefined): 'iowait' | 'stream' | null {
+  if (!load || load.label !== 'io-bound') return null;
+  return load.rules.includes('iowait') ? 'iowait' : 'stream';
+}
+
 const ADVICE: readonly Advice[] = [
   ({ stage }) => {
     const load = stage('load');
-    if (!load || load.label !== 'io-bound') return null;
-    return { id: 'prefetch-inputs', text: 'read the next inputs while the current one is inferred (prefetch / double-buffering)', why: `loading input waits on storage and takes ${pct(load.share)} of the request` };
+    const kind = loadWaitKind(load);
+    if (!load || !kind) return null;
+    const waits = kind === 'iowait' ? 'waits on storage' : 'waits with the CPU idle (a pipe, socket or slow stream)';
+    return { id: 'prefetch-inputs', text: 'read the next inputs while the current one is inferred (prefetch / double-buffering)', why: `loading input ${waits} and takes ${pct(load.share)} of the request` };
   },
   ({ stage }) => {
     const load = stage('load');
-    if (!load || load.label !== 'io-bound') return null;
-    return { id: 'cache-inputs', text: 'cache decoded inputs in memory (or keep the data set in the page cache) between requests', why: `iowait is high while loading takes ${pct(load.share)} of the request` };
+    const kind = loadWaitKind(load);
+    if (!load || !kind) return null;
+    const why = kind === 'iowait' ? `iowait is high while loading takes ${pct(load.share)} of the request` : `the process sits idle while loading takes ${pct(load.share)} of the request`;
+    return { id: 'cache-inputs', text: 'cache decoded inputs in memory (or keep the data set in the page cache) between requests', why };
   },
   ({ stage, rules }) => {
     const load = stage('load');
     const iowait = rules.iowait.evidence[0]?.value;
-    if (!load || load.label !== 'io-bound' || iowait === undefined) return null;
+    // Faster disks help only block-device waits; a slow stream is not the disk's fault.
+    if (loadWaitKind(load) !== 'iowait' || !load || iowait === undefined) return null;
     return { id: 'faster-storage', text: 'move the inputs to faster storage (local NVMe or tmpfs instead of network or spinning disks)', why: `${Math.round(iowait)}% of CPU time waits on I/O` };
+  },
+  ({ stage }) => {
+    const load = stage('load');
+    if (loadWaitKind(load) !== 'stream' || !load) return null;
+    return { id: 'check-input-source', text: 'check what feeds the inputs (network, pipe, producer process): the reads block without disk activity, so the source is slower than the model', why: `loading takes ${pct(load.share)} of the request with no iowait and an idle CPU` };
   },
   ({ stage }) => {
     const pre = stage('preprocess');

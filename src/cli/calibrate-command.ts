@@ -6,6 +6,7 @@ import { formatRate } from '../report/format.js';
 import { parsePositiveInt } from './parse.js';
 
 interface CalibrateFlags {
+  device: string;
   threads?: number;
   refresh: boolean;
   json: boolean;
@@ -14,14 +15,15 @@ interface CalibrateFlags {
 
 export function calibrateCommand(): Command {
   return new Command('calibrate')
-    .description('measure peak GFLOP/s (large MatMul) and GB/s (large Add) through ONNX Runtime on the CPU; cached per machine')
+    .description('measure peak GFLOP/s (chained large MatMuls) and GB/s (chained large Adds) through ONNX Runtime on a device; cached per machine')
+    .option('-d, --device <name>', 'ONNX Runtime device: cpu, cuda, webgpu, ... (probed first)', 'cpu')
     .option('-t, --threads <n>', 'intra-op threads (default: the runtime decides)', (v) => parsePositiveInt(v, '--threads'))
     .option('--refresh', 'measure again even when a cached calibration exists (e.g. it ran while the machine was busy)', false)
     .option('--cache <file>', 'calibration cache file (default: $XDG_CACHE_HOME/inferbench/calibration.json)')
     .option('--json', 'print as JSON', false)
     .action(async (flags: CalibrateFlags) => {
       const result = await calibrate({
-        device: 'cpu',
+        device: flags.device,
         threads: flags.threads ?? null,
         refresh: flags.refresh,
         ...(flags.cache && { cachePath: flags.cache }),

@@ -32,7 +32,8 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
       done++;
       terminal.clearStatus();
       terminal.debug(`  ${trialSummary(result)}`);
-      if (result.status === 'failed') terminal.warn(`  failed (${result.phase}): ${result.error.message}`);
+      // The message itself is in the report and in the closing error summary: once each is enough.
+      if (result.status === 'failed') terminal.warn(`  failed during ${result.phase} (${result.error.code}); the sweep goes on`);
       if (result.status === 'skipped') terminal.info(`  skipped: ${result.reason}`);
     },
   };

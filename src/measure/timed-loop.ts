@@ -123,8 +123,11 @@ export function syntheticDriver(session: Session, inputs: readonly HostTensor[])
   };
 }
 
-/** Real data through a pipeline; remembers the first batch's tensors (for accuracy and op profiles). */
-export function pipelineDriver(session: Session, stages: RequestStages): TrialDriver & { firstTensors(): HostTensor[] | null } {
+/**
+ * Real data through a pipeline; remembers the first batch's tensors (for accuracy and op profiles).
+ * `hasLoad` false: the load stage is a no-op (synthetic feeds with --postprocess), so no load row.
+ */
+export function pipelineDriver(session: Session, stages: RequestStages, hasLoad = true): TrialDriver & { firstTensors(): HostTensor[] | null } {
   const empty = emptySession(session);
   const resolved = Promise.resolve(null);
   const emptyStages: RequestStages = { load: () => resolved, preprocess: () => Promise.resolve([]), postprocess: () => resolved };
@@ -136,7 +139,7 @@ export function pipelineDriver(session: Session, stages: RequestStages): TrialDr
     postprocess: (outputs) => stages.postprocess(outputs),
   };
   return {
-    hasLoad: true,
+    hasLoad,
     async loop(sink, control) {
       const result = await pipelineLoop(session, first ? stages : capturing, sink, control, batch);
       batch += result.iterations;

@@ -7,7 +7,7 @@
 // A resize to the image's own size is skipped, so pixels are exact. The resized long side is
 // floor(long × S / short), as torchvision's Resize(int) computes it. EXIF orientation is not
 // applied (torchvision/PIL do not either).
-// Options (--pipeline-opt): interpolation=bilinear|bicubic|nearest|lanczos3 (default bilinear),
+// Options (--pipeline-opt): interpolation=bilinear|bicubic|nearest|lanczos3|lanczos2|mitchell (default bilinear),
 // layout=nchw|nhwc (default: from the input's shape), mean=…, std=… (default ImageNet's),
 // scale=255, resize=S, input=NAME (default: the model's only rank-4 input).
 import sharp from 'sharp';

@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import { InferbenchError } from '../errors.js';
 import { IMAGE_EXTENSIONS, TENSOR_EXTENSIONS } from './formats.js';
 import { loadPipelineModule, MODULE_EXTENSIONS } from './load-module.js';
+import { parsePostprocessSteps } from './postprocess.js';
 import type { PipelineModule } from './types.js';
 
 export const BUILTIN_PIPELINES = ['image', 'text', 'tensors', 'none'] as const;
@@ -47,6 +48,20 @@ export async function resolvePipeline(name: BuiltinPipeline | string, opts: Reso
   }
   if (looksLikePath(name)) return loadPipelineModule(name);
   throw new InferbenchError('usage', `unknown pipeline '${name}'`, `built-ins: ${BUILTIN_PIPELINES.join(', ')}; or a module path such as ./pipeline.mjs`);
+}
+
+/**
+ * Flags that only mean something with another one are refused, not silently ignored: --data-cache
+ * without --data, --labels without a --postprocess step that picks classes (topk=K, argmax).
+ */
+export function checkPipelineFlags(flags: { data?: string | undefined; dataCache?: boolean | undefined; postprocess?: string | undefined; labels?: string | undefined }): void {
+  if (flags.dataCache && !flags.data) {
+    throw new InferbenchError('usage', '--data-cache keeps the items of --data in memory, but no --data is given', 'pass --data FILE|DIR|GLOB, or drop --data-cache');
+  }
+  const steps = flags.postprocess === undefined ? [] : parsePostprocessSteps(flags.postprocess).steps;
+  if (flags.labels && !steps.some((s) => s.kind === 'topk' || s.kind === 'argmax')) {
+    throw new InferbenchError('usage', `--labels ${flags.labels} names the classes that --postprocess topk=K or argmax picks, but neither step is given`, 'add --postprocess softmax,topk=5 (or argmax), or drop --labels');
+  }
 }
 
 /**

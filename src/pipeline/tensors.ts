@@ -57,14 +57,29 @@ function itemDims(spec: TensorSpec, dims: number[]): { axis0: boolean; rest: num
   return batchDimOf(spec) === 0 ? { axis0: true, rest: dims.slice(1) } : { axis0: false, rest: dims };
 }
 
-function checkTensor(t: HostTensor & { path: string }, spec: TensorSpec, rest: number[]): void {
+/** `--dim name=value` for each named (symbolic) dim the file disagrees on, or null when a fixed dim differs. */
+function dimHint(spec: TensorSpec, axis0: boolean, rest: number[], file: number[]): string | null {
+  if (file.length !== rest.length) return null;
+  const pins: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (file[i] === rest[i]) continue;
+    const dim = spec.shape[axis0 ? i + 1 : i];
+    if (typeof dim !== 'string' || dim === '') return null;
+    pins.push(`--dim ${dim}=${file[i]}`);
+  }
+  return pins.length > 0 ? `pass ${pins.join(' ')} so the shapes match` : null;
+}
+
+function checkTensor(t: HostTensor & { path: string }, spec: TensorSpec, axis0: boolean, rest: number[]): void {
   const fmt = (d: number[]): string => `[${d.join(', ')}]`;
   if (t.type !== spec.type) {
     throw new InferbenchError('input-invalid', `${t.path}: input '${spec.name}' is ${spec.type} but the file holds ${t.type}`, 'write the file with the input\'s element type');
   }
   const same = (d: number[]): boolean => d.length === rest.length && d.every((v, i) => v === rest[i]);
   if (!same(t.dims) && !(t.dims[0] === 1 && same(t.dims.slice(1)))) {
-    throw new InferbenchError('shape-invalid', `${t.path}: input '${spec.name}' takes ${fmt(rest)} per sample (or ${fmt([1, ...rest])}) but the file holds ${fmt(t.dims)}`, `pass --shape ${spec.name}=1x${t.dims.slice(t.dims.length > rest.length ? 1 : 0).join('x')} or --dim so the shapes match`);
+    const sample = t.dims.length === rest.length + 1 && t.dims[0] === 1 ? t.dims.slice(1) : t.dims;
+    const hint = dimHint(spec, axis0, rest, sample) ?? `pass --shape ${spec.name}=1x${t.dims.slice(t.dims.length > rest.length ? 1 : 0).join('x')} or --dim so the shapes match`;
+    throw new InferbenchError('shape-invalid', `${t.path}: input '${spec.name}' takes ${fmt(rest)} per sample (or ${fmt([1, ...rest])}) but the file holds ${fmt(t.dims)}`, hint);
   }
 }
 
@@ -85,7 +100,7 @@ function preprocess(samples: TensorSample[], ctx: PipelineContext): HostTensor[]
   return ctx.inputs.map((spec, k) => {
     const { axis0, rest } = itemDims(spec, ctx.shapes.get(spec.name) ?? []);
     const parts = ordered.map((s) => s[k] as HostTensor & { path: string });
-    for (const t of parts) checkTensor(t, spec, rest);
+    for (const t of parts) checkTensor(t, spec, axis0, rest);
     if (!axis0) {
       if (parts.length !== 1) throw new InferbenchError('usage', `input '${spec.name}' has no batch dim, so a batch holds one sample, not ${parts.length}`, 'drop --batch');
       return { name: spec.name, type: spec.type, dims: rest, data: (parts[0] as HostTensor).data };

@@ -352,7 +352,8 @@ export function environmentFacts(env: Environment): Fact[] {
     ['Host', env.hostname],
     [
       'CPU',
-      `${cpu.model} (${formatCount(cpu.physicalCores)} cores, ${formatCount(cpu.logicalCores)} threads, ${formatMHz(cpu.speedMHz)})`,
+      // VMs often report no clock speed: leave it out rather than print "n/a".
+      `${cpu.model} (${formatCount(cpu.physicalCores)} cores, ${formatCount(cpu.logicalCores)} threads${cpu.speedMHz ? `, ${formatMHz(cpu.speedMHz)}` : ''})`,
     ],
     ['Memory', formatBytes(env.memoryBytes)],
     ['OS', `${os.distro} ${os.release} (${os.platform} ${os.arch}, kernel ${os.kernel})`],

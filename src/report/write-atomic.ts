@@ -53,9 +53,13 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'model';
 }
 
-/** `<model-basename>-<YYYYMMDD-HHMMSS>` (UTC, from startedAt), e.g. "resnet50-20250131-140509". */
+/**
+ * `<model-basename>-<YYYYMMDD-HHMMSS>` (UTC, from startedAt), e.g. "resnet50-20250131-140509". A
+ * TensorFlow.js model is always `model.json`: its folder names it ("cnn" for fixtures/tf/cnn/model.json).
+ */
 export function reportBaseName(report: Report): string {
-  const file = basename(report.model.path.replace(/\\/g, '/'));
+  const path = report.model.path.replace(/\\/g, '/');
+  const file = basename(path) === 'model.json' && basename(dirname(path)) !== '' ? basename(dirname(path)) : basename(path);
   const stem = file.slice(0, file.length - extname(file).length) || file;
   return `${safeName(stem)}-${fileStamp(report.startedAt)}`;
 }

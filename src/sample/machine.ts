@@ -24,7 +24,7 @@ export async function collectEnvironment(runtimes: RuntimeVersion[]): Promise<En
       speedMHz: Math.round(cpu.speed * 1000),
     },
     memoryBytes: mem.total,
-    os: { platform: os.platform, distro: `${os.distro} ${os.release}`.trim(), release: os.release, kernel: os.kernel, arch: os.arch },
+    os: { platform: os.platform, distro: os.distro, release: os.release, kernel: os.kernel, arch: os.arch },
     node: process.versions.node,
     runtimes,
     gpus: gpu.gpus.map(({ name, driver, memoryBytes }) => ({ name, driver, memoryBytes })),

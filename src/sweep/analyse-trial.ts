@@ -9,7 +9,7 @@ import type { OpProfile } from '../analyze/op-profile.js';
 import { roofline } from '../analyze/roofline.js';
 import type { UtilisationInput } from '../analyze/signals.js';
 import { messageOf } from '../errors.js';
-import type { TrialOk, Warning } from '../types.js';
+import type { Precision, TrialOk, Warning } from '../types.js';
 
 export interface AnalysisOptions {
   /** --op-profile: keep the per-operator table and compute FLOPs / roofline. */
@@ -36,8 +36,12 @@ export async function analyseTrial(
   options: AnalysisOptions,
 ): Promise<void> {
   const { spec } = result;
+  // TensorFlow's wasm / tfjs-cpu / tensorflow devices compute on the host CPU like ORT's 'cpu'.
+  const onCpu = adapter.onCpu?.(spec.device) ?? spec.device === 'cpu';
+  // Threads the backend really computes with (tfjs wasm and cpu: one, whatever was asked).
+  const threads = adapter.computeThreads ? await adapter.computeThreads(spec.device, spec.threads) : spec.threads;
   // A non-CPU trial always gets a short profiled pass: it is the proof of which provider ran.
-  const wantOps = adapter.profileOps && (options.opProfile || spec.device !== 'cpu');
+  const wantOps = adapter.profileOps && (options.opProfile || !onCpu);
   let ops: OpProfile | null = null;
   if (wantOps && adapter.profileOps) {
     try {
@@ -53,10 +57,16 @@ export async function analyseTrial(
     const cost = modelCost(ops.nodes, Math.max(1, ops.runs));
     result.opProfile = { ...ops, nodes: ops.nodes.slice(0, OP_TABLE_ROWS) };
     result.cost = { flops: cost.flops, bytes: cost.bytes, arithmeticIntensity: cost.arithmeticIntensity, unknownOpTypes: cost.unknownOpTypes };
-    if (spec.device === 'cpu' && cost.bytes > 0 && result.stages.inference.p50Ms > 0) {
-      const peaks = await calibrate({ device: 'cpu', threads: spec.threads, ...(options.calibrationCache && { cachePath: options.calibrationCache }) });
-      position = roofline(cost.flops, cost.bytes, result.stages.inference.p50Ms / 1000, peaks);
-      result.roofline = { ...position, calibration: { gflops: peaks.gflops, gbps: peaks.gbps, measuredAt: peaks.measuredAt, fromCache: peaks.fromCache } };
+    if (cost.bytes > 0 && result.stages.inference.p50Ms > 0) {
+      // The peaks of the device that computed: the host CPU's for every CPU backend.
+      const device = onCpu ? 'cpu' : spec.device;
+      try {
+        const peaks = await calibrate({ device, threads, ...(options.calibrationCache && { cachePath: options.calibrationCache }) });
+        position = roofline(cost.flops, cost.bytes, result.stages.inference.p50Ms / 1000, peaks);
+        result.roofline = { ...position, calibration: { gflops: peaks.gflops, gbps: peaks.gbps, measuredAt: peaks.measuredAt, fromCache: peaks.fromCache } };
+      } catch (error) {
+        result.warnings.push({ code: 'roofline-unavailable', message: `no roofline for ${device}: its calibration failed: ${messageOf(error)}` });
+      }
     }
   }
   const total = result.stages.total.meanMs;
@@ -69,13 +79,35 @@ export async function analyseTrial(
       postprocess: share(result.stages.postprocess.meanMs),
     },
     utilisation,
-    threads: spec.threads,
+    threads,
     logicalCores: options.logicalCores,
     batch: spec.batch,
-    device: spec.device,
+    device: onCpu ? 'cpu' : spec.device,
     precision: spec.precision,
     roofline: position,
   });
+  await dropInapplicableAdvice(result, adapter, options.logicalCores);
+}
+
+/** Recommendation ids that ask for a precision, and that precision. */
+const PRECISION_ADVICE: Readonly<Record<string, Precision>> = { 'quantize-int8': 'int8', 'use-fp16': 'fp16' };
+
+/**
+ * Advice the runtime cannot follow on this device is dropped: a precision it cannot compute in
+ * (tfjs: fp32 only), or more threads than its backend can use (tfjs wasm and cpu: one).
+ */
+async function dropInapplicableAdvice(result: TrialOk, adapter: RuntimeAdapter, logicalCores: number): Promise<void> {
+  const bottleneck = result.bottleneck;
+  if (!bottleneck) return;
+  const { device } = result.spec;
+  const kept = [];
+  for (const advice of bottleneck.recommendations) {
+    const precision = PRECISION_ADVICE[advice.id];
+    if (precision !== undefined && (await adapter.precisionUnsupported?.(device, precision))) continue;
+    if (advice.id === 'more-threads' && adapter.computeThreads && (await adapter.computeThreads(device, logicalCores)) !== logicalCores) continue;
+    kept.push(advice);
+  }
+  bottleneck.recommendations = kept;
 }
 
 export function fallbackWarnings(device: string, nodesPerProvider: Record<string, number>): Warning[] {

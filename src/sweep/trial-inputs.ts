@@ -55,5 +55,5 @@ export async function prepareInputs(
 function withSyntheticFeeds(session: Session, shapes: Map<string, number[]>, pins: InputPins, options: ResolvedProfileOptions, runner: PipelineRunner): TrialInputs {
   const { tensors, descriptions } = buildInputs(session.info.inputs, shapes, pins, options.seed);
   const stages = { load: () => Promise.resolve(null), preprocess: () => Promise.resolve(tensors), postprocess: (outputs: HostTensor[]) => runner.postprocess(outputs) };
-  return { driver: pipelineDriver(session, stages), tensors: () => tensors, descriptions: () => descriptions, close: () => runner.teardown() };
+  return { driver: pipelineDriver(session, stages, false), tensors: () => tensors, descriptions: () => descriptions, close: () => runner.teardown() };
 }

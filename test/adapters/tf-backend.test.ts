@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { SessionOptions } from '../../src/adapters/adapter.js';
 import { createTfAdapter, tfAdapter } from '../../src/adapters/tf.js';
-import { loadFailureReason, precisionSkipReason, TfRuntime, type ModuleLoader } from '../../src/adapters/tf-backend.js';
+import { loadFailureReason, precisionSkipReason, threadsUnsupported, TfRuntime, type ModuleLoader } from '../../src/adapters/tf-backend.js';
 import { rejection } from '../helpers/errors.js';
 
 const MLP = join('fixtures', 'tf', 'mlp', 'model.json');
@@ -108,6 +108,31 @@ describe('precision support', () => {
     expect(precisionSkipReason('wasm', 'fp32')).toBeNull();
     expect(precisionSkipReason('wasm', 'fp16')).toMatch(/float32 only on the wasm backend \(no fp16 kernels\)/);
     expect(precisionSkipReason('tfjs-cpu', 'int8')).toMatch(/no int8 kernels/);
+  });
+});
+
+describe('threads and where each backend computes', () => {
+  test('wasm and tfjs-cpu compute on one thread; tfjs-node has no thread setting; no backend has inter-op threads', () => {
+    expect(threadsUnsupported('wasm', null, null)).toBeNull();
+    expect(threadsUnsupported('wasm', 1, null)).toBeNull();
+    expect(threadsUnsupported('tfjs-cpu', 1, null)).toBeNull();
+    expect(threadsUnsupported('wasm', 4, null)).toMatch(/^--threads 4: the wasm backend runs on one thread in Node/);
+    expect(threadsUnsupported('tfjs-cpu', 2, null)).toMatch(/pure JavaScript on the main thread/);
+    expect(threadsUnsupported('tensorflow', 2, null)).toMatch(/tfjs-node has no thread setting/);
+    expect(threadsUnsupported('tensorflow', null, null)).toBeNull();
+    expect(threadsUnsupported('wasm', null, 2)).toMatch(/^--inter-threads 2: tensorflow.js has no inter-op thread setting/);
+  });
+
+  test('the adapter tells the analysis which devices are the host CPU and how many threads really compute', async () => {
+    const runtime = new TfRuntime(loaderWithout({ '@tensorflow/tfjs-node': notFound, '@tensorflow/tfjs-node-gpu': notFound }));
+    const adapter = createTfAdapter(runtime);
+    expect(['cpu', 'wasm', 'tfjs-cpu', 'tensorflow', 'cuda'].map((d) => adapter.onCpu?.(d))).toEqual([true, true, true, true, false]);
+    expect(await adapter.computeThreads?.('cpu', null)).toBe(1); // cpu is wasm here
+    expect(await adapter.computeThreads?.('tfjs-cpu', 4)).toBe(1);
+    expect(await adapter.computeThreads?.('tensorflow', null)).toBeNull();
+    const error = await rejection(adapter.open(MLP, { ...options('wasm'), intraOpThreads: 2 }));
+    expect(error.code).toBe('device-unavailable');
+    expect(error.message).toMatch(/^--threads 2: the wasm backend runs on one thread/);
   });
 });
 

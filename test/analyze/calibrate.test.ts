@@ -4,9 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import onnxProto from 'onnx-proto';
 import { calibrate, defaultCachePath } from '../../src/analyze/calibrate.js';
+import { addKernel, chainModel, matMulKernel } from '../../src/analyze/calibrate-kernels.js';
 import { rejection } from '../helpers/errors.js';
 
+const { onnx } = onnxProto;
 const dir = mkdtempSync(join(tmpdir(), 'inferbench-calibrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const small = { matmulSize: 64, bandwidthBytes: 1 << 20, repeats: 3, threads: 1 };
@@ -23,7 +26,7 @@ describe('calibrate', () => {
     }
     expect(first.machineBalance).toBeCloseTo(first.gflops / first.gbps, 10);
     expect(first).toMatchObject({ device: 'cpu', threads: 1 });
-    expect(first.method).toMatch(/MatMul 64×64 fp32.*Add of two 1048576-byte/);
+    expect(first.method).toMatch(/8 chained MatMul 64×64 fp32.*8 chained Add on a resident 1048576-byte/);
     expect(Number.isNaN(Date.parse(first.measuredAt))).toBe(false);
 
     const second = await calibrate({ ...small, cachePath });
@@ -33,7 +36,7 @@ describe('calibrate', () => {
     expect(b).toEqual(a);
 
     const file = JSON.parse(readFileSync(cachePath, 'utf8')) as { version: number; entries: Record<string, unknown> };
-    expect(file.version).toBe(1);
+    expect(file.version).toBe(2);
     expect(Object.keys(file.entries)).toEqual([first.fingerprint]);
     expect(first.fingerprint).toContain('threads=1');
   });
@@ -54,9 +57,23 @@ describe('calibrate', () => {
     expect((await calibrate({ ...small, cachePath: corrupt })).fromCache).toBe(false);
   });
 
-  it('refuses devices it cannot calibrate yet', async () => {
+  it('refuses a device that is not there, with the reason', async () => {
     const error = await rejection(calibrate({ ...small, device: 'cuda', cachePath }));
     expect(error.code).toBe('device-unavailable');
+    expect(error.message).toMatch(/^cannot calibrate device cuda: /);
+  });
+
+  it('the kernels do the work they are credited with: the checked result and the exact work', async () => {
+    const kernel = { provider: 'cpu', chain: 3, threads: 1, repeats: 2 };
+    const mm = await matMulKernel(32, kernel);
+    expect(mm.work).toBe(3 * 2 * 32 ** 3);
+    const add = await addKernel(4096, kernel);
+    expect(add.work).toBe((3 * 3 + 3) * 4096); // Mul 2×, 3 Adds 3× each, ReduceMax 1× the vector
+    for (const r of [mm, add]) expect(r.bestSeconds).toBeGreaterThan(0);
+    // The chain model itself: Mul, K ops, a max, one initializer, one scalar input.
+    const decoded = onnx.ModelProto.decode(chainModel('Add', [1024], 0.5, 3));
+    expect(decoded.graph?.node?.map((n) => n.opType)).toEqual(['Mul', 'Add', 'Add', 'Add', 'ReduceMax']);
+    expect(decoded.graph?.initializer?.[0]?.dims?.map(Number)).toEqual([1024]);
   });
 
   it('caches under XDG_CACHE_HOME, else ~/.cache', () => {

@@ -80,6 +80,7 @@ describe('classify: truth table', () => {
     expect(metric(b, 'iowait')).toEqual({ metric: 'iowait', value: 35, unit: '%', threshold: 10 });
     expect(metric(b, 'disk reads')).toEqual({ metric: 'disk reads', value: 180e6, unit: 'B/s', threshold: null });
     expect(ids(b)).toEqual(expect.arrayContaining(['prefetch-inputs', 'cache-inputs', 'faster-storage']));
+    expect(ids(b)).not.toContain('check-input-source');
     // inference has no roofline and idle threads: unclassified, and said so
     expect(b.stages.find((s) => s.stage === 'inference')?.label).toBe('unknown');
   });
@@ -98,7 +99,8 @@ describe('classify: truth table', () => {
     expect(waiting.confidence).toBe(0.72); // 0.9 share · strength 0.8
     // (0.15 − 0.1) cores over 0.9 of the time: busy 5.6% of the load stage
     expect(metric(waiting, 'load stage busy (CPU time / wall time)')!.value).toBeCloseTo(0.05 / 0.9, 12);
-    expect(ids(waiting)).toContain('prefetch-inputs');
+    expect(ids(waiting)).toEqual(expect.arrayContaining(['prefetch-inputs', 'check-input-source']));
+    expect(ids(waiting)).not.toContain('faster-storage'); // the disk is not what it waits on
     const parsing = classify({ ...base, threads: 1, stages: { load: 0.9, inference: 0.1 }, utilisation: { ...idleUtilisation, iowaitPct: 0, processCpuPctOfCore: 98 } });
     expect(parsing.stages.find((s) => s.stage === 'load')?.label).toBe('cpu-bound');
     expect(parsing.rules.find((r) => r.rule === 'load-wait')?.status).toBe('not-bound');

@@ -102,6 +102,28 @@ describe('layouts and options', () => {
     expect(at(10, 5)).toEqual([norm(74, 0), norm(40, 1), norm(255 - 74, 2)]);
   });
 
+  test('the interpolation named is the one used: a 2× downscale of the gradient, values derived by hand (uint8 NHWC)', async () => {
+    // b-gradient.png is 128×64 with (R, G, B) = (2x, 4y, 255 − 2x). resize=32 halves it to 64×32,
+    // and the 24×24 crop starts at (20, 4). Output pixel X of the resized image samples the source
+    // at its centre, 2X + 0.5 (the half-pixel convention of libvips, PIL and torchvision). On a linear
+    // ramp any normalised symmetric kernel returns the ramp there: R = 2(2X + 0.5) = 4X + 1 and
+    // G = 4(2Y + 0.5) = 8Y + 2. Nearest takes source pixel 2X + 1 instead: R = 4X + 2, G = 8Y + 4.
+    const target = nhwc([1, 24, 24, 3]);
+    target.inputs[0]!.type = 'uint8';
+    const at = (data: Uint8Array, x: number, y: number): number[] => Array.from(data.subarray((y * 24 + x) * 3, (y * 24 + x) * 3 + 3));
+    const expected = (kernel: 'smooth' | 'nearest', x: number, y: number): number[] => {
+      const [X, Y] = [x + 20, y + 4];
+      const r = kernel === 'nearest' ? 4 * X + 2 : 4 * X + 1;
+      return [r, kernel === 'nearest' ? 8 * Y + 4 : 8 * Y + 2, 255 - r];
+    };
+    for (const interpolation of ['bilinear', 'bicubic', 'lanczos3', 'nearest']) {
+      const t = await run(['b-gradient.png'], { interpolation, resize: '32' }, target);
+      expect(t).toMatchObject({ type: 'uint8', dims: [1, 24, 24, 3] });
+      const data = t.data as Uint8Array;
+      for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) expect(at(data, x, y)).toEqual(expected(interpolation === 'nearest' ? 'nearest' : 'smooth', x, y));
+    }
+  });
+
   test('one channel: greyscale, with the mean of the ImageNet statistics', async () => {
     const data = (await run(['a-solid.png'], {}, nhwc([1, 1, 8, 8]))).data as Float32Array;
     const grey = (await sharp(Buffer.from([200, 100, 50]), { raw: { width: 1, height: 1, channels: 3 } }).greyscale().raw().toBuffer())[0] as number;

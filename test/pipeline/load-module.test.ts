@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -61,8 +61,22 @@ describe('user pipeline modules', () => {
     expect(readdirSync(EXAMPLES).filter((f) => f.startsWith('.'))).toEqual([]); // the hidden .mjs is removed
   });
 
-  test('examples/pipelines/custom.ts type-checks (strict) against the exported pipeline types', () => {
-    const program = ts.createProgram([join(EXAMPLES, 'custom.ts')], {
+  // One strict program, as a user's editor would check their pipeline, with `inferbench` resolved
+  // to the package entry: the package's types are dist/index.d.ts, which tsc builds from src/index.ts.
+  test("the package's exported types: custom.ts type-checks, and they are real types, not any", () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; types: string; exports: { '.': { types: string } } };
+    expect([pkg.name, pkg.types, pkg.exports['.'].types]).toEqual(['inferbench', './dist/index.d.ts', './dist/index.d.ts']);
+    const wrong = writeModule(
+      'typed.ts',
+      `import type { PipelineContext, PipelineModule, PipelineStage, RawItem } from 'inferbench';
+export const wrongType: PipelineModule = { preprocess: () => [{ name: 'x', type: 'float33', dims: [1], data: new Float32Array(1) }] };
+export const noPreprocess: PipelineModule = { setup(ctx: PipelineContext) { void ctx.shapes; } };
+export const decoded: PipelineModule<number> = { decode: (item: RawItem) => item.bytes.length, preprocess: (items: string[]) => [] };
+export const stage: PipelineStage = 'inference';
+`,
+    );
+    const example = resolve(EXAMPLES, 'custom.ts');
+    const program = ts.createProgram([example, wrong], {
       strict: true,
       noUncheckedIndexedAccess: true,
       noEmit: true,
@@ -71,11 +85,17 @@ describe('user pipeline modules', () => {
       moduleResolution: ts.ModuleResolutionKind.Bundler,
       types: ['node'],
       skipLibCheck: true,
-      // what `import type … from 'inferbench'` resolves to once src/index.ts re-exports the types
-      paths: { inferbench: [resolve('src/pipeline/index.ts')] },
+      paths: { inferbench: [resolve('src/index.ts')] },
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-    expect(diagnostics).toEqual([]);
+    const diagnostics = ts.getPreEmitDiagnostics(program);
+    const of = (file: string): string[] => diagnostics.filter((d) => d.file && resolve(d.file.fileName) === file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(diagnostics.filter((d) => !d.file || ![example, resolve(wrong)].includes(resolve(d.file.fileName)))).toEqual([]);
+    expect(of(example)).toEqual([]);
+    const errors = of(resolve(wrong)).join('\n');
+    expect(errors).toMatch(/'"float33"' is not assignable to type 'ElementType'/);
+    expect(errors).toMatch(/Property 'preprocess' is missing/);
+    expect(errors).toMatch(/'number\[\]' is not assignable to type 'string\[\]'|Type 'number' is not assignable to type 'string'/);
+    expect(errors).toMatch(/'"inference"' is not assignable to type 'PipelineStage'/);
   });
 
   test('named exports work as well as a default export', async () => {

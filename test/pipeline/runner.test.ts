@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openDataSource } from '../../src/pipeline/data-source.js';
 import { parsePostprocessSteps } from '../../src/pipeline/postprocess.js';
-import { isNonePipeline, pipelineForData, resolvePipeline } from '../../src/pipeline/resolve.js';
+import { checkPipelineFlags, isNonePipeline, pipelineForData, resolvePipeline } from '../../src/pipeline/resolve.js';
+import { profile } from '../../src/profile.js';
 import { createPipelineRunner, feedMismatch } from '../../src/pipeline/runner.js';
 import type { PipelineModule, RawItem } from '../../src/pipeline/types.js';
 import { error, rejection } from '../helpers/errors.js';
@@ -86,5 +87,16 @@ describe('pipeline runner: load → preprocess → (inference) → postprocess',
 
     expect(['a/*.jpg', 'x.PNG', 'a.txt', 'a/**/*.pb', 'b.npy', 'data/'].map(pipelineForData)).toEqual(['image', 'image', 'text', 'tensors', 'tensors', null]);
     expect(error(() => parsePostprocessSteps('nope')).code).toBe('usage');
+  });
+
+  test('a flag that would do nothing is refused before anything runs: --data-cache without --data, --labels without topk/argmax', async () => {
+    expect(error(() => checkPipelineFlags({ dataCache: true })).message).toBe('--data-cache keeps the items of --data in memory, but no --data is given');
+    const labels = error(() => checkPipelineFlags({ data: IMAGES, labels: 'labels.txt' }));
+    expect([labels.code, labels.hint]).toEqual(['usage', 'add --postprocess softmax,topk=5 (or argmax), or drop --labels']);
+    expect(error(() => checkPipelineFlags({ labels: 'labels.txt', postprocess: 'softmax' })).message).toMatch(/neither step is given/);
+    expect(() => checkPipelineFlags({ data: IMAGES, dataCache: true, labels: 'l.txt', postprocess: 'softmax,topk=2' })).not.toThrow();
+    expect(() => checkPipelineFlags({ labels: 'l.txt', postprocess: 'argmax' })).not.toThrow();
+    // profile() checks them with the other options, before opening the model
+    expect((await rejection(profile({ model: 'fixtures/no-such-model.onnx', dataCache: true }))).message).toMatch(/^--data-cache keeps/);
   });
 });

@@ -6,7 +6,7 @@ import { encodeTensorProto } from '../../src/inputs/tensor-proto.js';
 import { openDataSource } from '../../src/pipeline/data-source.js';
 import { createTensorsPipeline } from '../../src/pipeline/tensors.js';
 import type { PipelineContext } from '../../src/pipeline/types.js';
-import { error } from '../helpers/errors.js';
+import { error, rejection } from '../helpers/errors.js';
 import { closeSessions, contextFor, DATA, runModel } from './helpers.js';
 
 /** A .npy v1 file: magic, version, header length, dict header padded to 64 bytes, data. */
@@ -78,6 +78,10 @@ describe('tensors pipeline', () => {
     expect(error(() => p.preprocess([sample], wrongType)).message).toBe("x.npy: input 'x' is float32 but the file holds float64");
     const wrongShape = [{ name: 'x', type: 'float32' as const, dims: [32], data: new Float32Array(32), path: 'x.npy' }];
     expect(error(() => p.preprocess([wrongShape], wrongType)).message).toMatch(/x\.npy: input 'x' takes \[64\] per sample \(or \[1, 64\]\) but the file holds \[32\]/);
+    // a symbolic dim that differs is named in the hint: the committed sample is sequence=8
+    const seq16 = await contextFor('transformer.onnx', 1, {}, { sequence: 16 });
+    const committed = await rejection(batchOf(join(DATA, 'tensors'), seq16, [0]));
+    expect([committed.code, committed.hint]).toEqual(['shape-invalid', 'pass --dim sequence=8 so the shapes match']);
     const two = [{ ...wrongShape[0]!, name: 'a' }, { ...wrongShape[0]!, name: 'b' }];
     expect(error(() => p.preprocess([two], wrongType)).message).toMatch(/2 tensor\(s\) \(a, b\) for 1 input\(s\) \(x\)/);
   });

@@ -28,9 +28,11 @@ describe('pipelines through profile()', () => {
     expect(total.meanMs).toBeCloseTo(load!.meanMs + preprocess.meanMs + inference.meanMs + postprocess.meanMs, 6);
   });
 
-  test('--data-cache takes I/O out of the load stage', async () => {
-    const trial = ok((await profile({ model: 'fixtures/cnn.onnx', data: 'test/data/pipeline/images', dataCache: true, ...QUICK })).trials[0]);
-    expect(trial.stages.load?.count).toBe(20);
+  test('--postprocess on synthetic inputs times postprocess and has no load stage', async () => {
+    const trial = ok((await profile({ model: 'fixtures/cnn.onnx', postprocess: 'softmax,argmax', ...QUICK })).trials[0]);
+    expect(trial.stages.load).toBeUndefined();
+    expect(trial.stages.postprocess.count).toBe(20);
+    expect(trial.inputs[0]?.source).toMatch(/^normal\(0,1\)/);
   });
 
   test('text data with a tokenizer feeds the transformer', async () => {
