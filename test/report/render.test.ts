@@ -69,7 +69,7 @@ describe('console', () => {
 
 describe('exporter registry', () => {
   test('finds exporters by format and by extension', () => {
-    expect(exporters.map((e) => e.format)).toEqual(['console', 'json', 'markdown']);
+    expect(exporters.map((e) => e.format)).toEqual(['console', 'json', 'markdown', 'csv']);
     expect(exporterFor('markdown').extension).toBe('md');
     expect(exporterFor('md').format).toBe('markdown');
     expect(exporterFor('JSON').format).toBe('json');
@@ -84,7 +84,7 @@ describe('exporter registry', () => {
       const e = error as InferbenchError;
       expect(e.code).toBe('usage');
       expect(e.message).toContain("'html'");
-      expect(e.hint).toBe('use one of: console, json, markdown');
+      expect(e.hint).toBe('use one of: console, json, markdown, csv');
     }
   });
 });
