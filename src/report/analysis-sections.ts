@@ -3,7 +3,8 @@
 // each in their own way. Every number goes through format.ts; absent fields give nothing.
 
 import type { Bottleneck, TrialOk } from '../types.js';
-import { type Fact, formatCount, formatEvidenceValue, formatPercent, formatQuantity, formatSI, formatTimestamp } from './format.js';
+import { formatCount, formatEvidenceValue, formatPercent, formatQuantity, formatSI, formatTimestamp } from './format.js';
+import { type Fact } from './facts.js';
 
 /** Column alignment of a section's table, shared by the console and Markdown layouts. */
 export type Align = 'left' | 'right';

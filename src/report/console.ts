@@ -31,21 +31,8 @@ import {
   opTypeRows,
 } from './op-profile-section.js';
 import { utilisationGroupLine, utilisationSection } from './utilisation-section.js';
-import {
-  type Fact,
-  INTERRUPTED_BANNER,
-  STAGE_TABLE_HEADER,
-  environmentFacts,
-  flaggedPercentiles,
-  formatTimestamp,
-  inputLines,
-  insufficientFootnotes,
-  modelFacts,
-  stageRows,
-  tensorRows,
-  trialConfig,
-  trialFacts,
-} from './format.js';
+import { formatTimestamp, insufficientFootnotes } from './format.js';
+import { type Fact, INTERRUPTED_BANNER, STAGE_TABLE_HEADER, environmentFacts, flaggedPercentiles, inputLines, modelFacts, stageRows, tensorRows, trialConfig, trialFacts } from './facts.js';
 
 interface Style {
   chalk: ChalkInstance;

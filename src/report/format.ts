@@ -2,22 +2,8 @@
 // `units.rs`). Every exporter formats through here, so a number reads the same in the console,
 // in Markdown and in a PR comment. Output is locale-independent (always `1,234.5`).
 
-import type {
-  AccuracyMetrics,
-  Dim,
-  Environment,
-  InputDescription,
-  ModelInfo,
-  PercentileKey,
-  PhaseBound,
-  StageStats,
-  StopReason,
-  TensorSpec,
-  TrialOk,
-  TrialSpec,
-} from '../types.js';
+import type { Dim, PercentileKey, PhaseBound, StageStats, StopReason } from '../types.js';
 import { PERCENTILE_KEYS, minimumSamples } from '../measure/sample-rules.js';
-import { TIMED_STAGES } from '../types.js';
 
 const NOT_AVAILABLE = 'n/a';
 
@@ -317,143 +303,6 @@ export function fileStamp(iso: string): string {
   return safe.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 }
 
-// ---------------------------------------------------------------------------------------------
-// Report pieces shared by the Markdown and console exporters, as label/value pairs and rows,
-// so both say the same thing and only the layout differs.
-
-/** A labelled fact: ['CPU', 'AMD EPYC 7B13 (8 cores, 16 threads, 2.45 GHz)']. */
-export type Fact = readonly [label: string, value: string];
-
-export const STAGE_TABLE_HEADER: readonly string[] = [
-  'stage',
-  ...PERCENTILE_KEYS.map(percentileLabel),
-  'mean',
-  'stddev',
-  'min',
-  'max',
-  'n',
-];
-
-/** One stage-table row, matching STAGE_TABLE_HEADER. */
-export function stageRow(stage: string, stats: StageStats): string[] {
-  return [
-    stage,
-    ...PERCENTILE_KEYS.map((key) => formatPercentileCell(stats, key)),
-    formatMs(stats.meanMs),
-    formatMs(stats.stddevMs),
-    formatMs(stats.minMs),
-    formatMs(stats.maxMs),
-    formatCount(stats.count),
-  ];
-}
-
-export function environmentFacts(env: Environment): Fact[] {
-  const { cpu, os } = env;
-  const runtimes = env.runtimes.map((runtime) => {
-    const eps = runtime.executionProviders.length > 0 ? ` (${runtime.executionProviders.join(', ')})` : '';
-    return `${runtime.name} ${runtime.version}${eps}`;
-  });
-  const gpus = env.gpus.map((gpu) => `${gpu.name} (${formatBytes(gpu.memoryBytes)}, driver ${gpu.driver})`);
-  return [
-    ['Host', env.hostname],
-    [
-      'CPU',
-      // VMs often report no clock speed: leave it out rather than print "n/a".
-      `${cpu.model} (${formatCount(cpu.physicalCores)} cores, ${formatCount(cpu.logicalCores)} threads${cpu.speedMHz ? `, ${formatMHz(cpu.speedMHz)}` : ''})`,
-    ],
-    ['Memory', formatBytes(env.memoryBytes)],
-    ['OS', `${os.distro} ${os.release} (${os.platform} ${os.arch}, kernel ${os.kernel})`],
-    ['Node', env.node],
-    ['Runtime', runtimes.length > 0 ? runtimes.join('; ') : 'none'],
-    ['GPU', gpus.length > 0 ? gpus.join('; ') : (env.gpuNote ?? 'none')],
-  ];
-}
-
-export function modelFacts(model: ModelInfo): Fact[] {
-  const facts: Fact[] = [
-    ['Path', model.path],
-    ['Size', formatBytes(model.sizeBytes)],
-    ['SHA-256', shortHash(model.sha256)],
-  ];
-  const details = [
-    model.producer,
-    model.irVersion === undefined ? undefined : `IR v${model.irVersion}`,
-    model.opsets?.map((opset) => `${opset.domain || 'ai.onnx'} ${opset.version}`).join(', '),
-    model.nodeCount === undefined ? undefined : `${formatCount(model.nodeCount)} nodes`,
-  ].filter((part): part is string => part !== undefined && part !== '');
-  if (details.length > 0) facts.push(['Graph', details.join(' · ')]);
-  return facts;
-}
-
-/** Rows of a tensor table: [name, type, shape]. */
-export function tensorRows(tensors: readonly TensorSpec[]): string[][] {
-  return tensors.map((tensor) => [tensor.name, tensor.type, formatShape(tensor.shape)]);
-}
-
-/** "cpu · fp32 · batch 1 · 4 threads · graph opt all". */
-export function trialConfig(spec: TrialSpec): string {
-  const inter = spec.interThreads === null ? '' : ` (inter-op ${formatCount(spec.interThreads)})`;
-  return [
-    spec.device,
-    spec.precision,
-    `batch ${formatBatch(spec.batch)}`,
-    `threads ${formatThreads(spec.threads)}${inter}`,
-    `graph opt ${spec.graphOptimization}`,
-  ].join(' · ');
-}
-
-/** Everything about an ok trial besides its stage table, in reading order. */
-export function trialFacts(trial: TrialOk): Fact[] {
-  const { coldStart, overhead, warmup, measure } = trial;
-  const inference = trial.stages.inference;
-  const level = formatLevel(inference.ci.level);
-  return [
-    ['Backend', trial.backend],
-    [
-      'Cold start',
-      `model load ${formatMs(coldStart.modelLoadMs)}, first inference ${formatMs(coldStart.firstInferenceMs)} (first total ${formatMs(coldStart.firstTotalMs)})`,
-    ],
-    [
-      `Inference ${level} CI`,
-      `p50 ${formatCI(inference.ci.p50Ms)}, p99 ${formatCI(inference.ci.p99Ms)}; CV ${formatPercent(inference.cv)}`,
-    ],
-    [
-      'Throughput',
-      `${formatRate(trial.throughput.inferencesPerSec)}, ${formatRate(trial.throughput.itemsPerSec, 'items/s')}`,
-    ],
-    ['Peak RSS', formatBytes(trial.peakRssBytes)],
-    [
-      'Harness overhead',
-      `${formatUs(overhead.perIterationUs)} per iteration (${formatPercent(overhead.shareOfInferenceP50)} of inference p50; timer ${formatNs(overhead.timerNs)})`,
-    ],
-    [
-      'Warm-up',
-      `${formatPhase(warmup.iterations, warmup.durationMs)}, ${formatConvergence(warmup.convergedAt)} (bound: ${formatBound(warmup.bound)})`,
-    ],
-    [
-      'Measured',
-      `${formatPhase(measure.iterations, measure.durationMs)}; stopped: ${formatStopReason(measure.stopReason, measure.bound)}; drift ${formatPercent(measure.driftRatio)}`,
-    ],
-    ...variantFacts(trial),
-  ];
-}
-
-function variantFacts(trial: TrialOk): Fact[] {
-  const facts: Fact[] = [];
-  if (trial.variant) {
-    const made = trial.variant.provenance ? `, ${trial.variant.provenance.method}` : '';
-    facts.push(['Variant', `${trial.variant.path} (${trial.variant.source}${made})`]);
-  }
-  if (trial.accuracy) facts.push(['Accuracy vs fp32', formatAccuracy(trial.accuracy.overall)]);
-  return facts;
-}
-
-/** "cosine 0.99998, max |err| 0.0012, rel err 0.05%, top-1 100%". */
-export function formatAccuracy(metrics: AccuracyMetrics): string {
-  const top1 = metrics.top1Agreement === null ? '' : `, top-1 ${formatPercent(metrics.top1Agreement)}`;
-  return `cosine ${metrics.cosineSimilarity.toFixed(5)}, max |err| ${formatSignificant(metrics.maxAbsError)}, rel err ${formatPercent(metrics.meanRelativeError)}${top1}`;
-}
-
 /** Three significant digits, switching to exponent form for tiny or huge values. */
 export function formatSignificant(value: number): string {
   if (value === 0) return '0';
@@ -461,28 +310,9 @@ export function formatSignificant(value: number): string {
   return magnitude < 1e-3 || magnitude >= 1e6 ? value.toExponential(2) : value.toPrecision(3);
 }
 
-/** The input tensors the trial fed, one line each: "input float32 [1, 3, 224, 224] random-normal". */
-export function inputLines(inputs: readonly InputDescription[]): string[] {
-  return inputs.map((input) => `${input.name} ${input.type} ${formatShape(input.dims)} ${input.source}`);
-}
-
-/** Every percentile flagged in any stage of the trial. */
-export function flaggedPercentiles(trial: TrialOk): PercentileKey[] {
-  return PERCENTILE_KEYS.filter((key) => Object.values(trial.stages).some((s) => s.insufficient.includes(key)));
-}
-
-export const INTERRUPTED_BANNER =
-  'Interrupted: the run was stopped (Ctrl-C). The trials below are complete; the rest of the sweep is absent.';
-
 /** A signed change or headroom: +0.2 → "+20%", −0.05 → "−5.0%". */
 export function formatSignedPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return formatPercent(fraction);
   const sign = fraction > 0 ? '+' : fraction < 0 ? '−' : '';
   return `${sign}${formatPercent(Math.abs(fraction))}`;
-}
-
-/** A trial's stage rows in request order: load (when input data was read), then the timed stages. */
-export function stageRows(trial: TrialOk): string[][] {
-  const rows = TIMED_STAGES.map((stage) => stageRow(stage, trial.stages[stage]));
-  return trial.stages.load ? [stageRow('load', trial.stages.load), ...rows] : rows;
 }

@@ -18,21 +18,8 @@ import {
 } from './analysis-sections.js';
 import { NODE_ALIGN, NODE_HEADER, OP_TYPE_HEADER, nodeRows, opProfileSummary, opTypeRows } from './op-profile-section.js';
 import { UTILISATION_HEADER, utilisationRows, utilisationSection } from './utilisation-section.js';
-import {
-  type Fact,
-  INTERRUPTED_BANNER,
-  STAGE_TABLE_HEADER,
-  environmentFacts,
-  flaggedPercentiles,
-  formatTimestamp,
-  inputLines,
-  insufficientFootnotes,
-  modelFacts,
-  stageRows,
-  tensorRows,
-  trialConfig,
-  trialFacts,
-} from './format.js';
+import { formatTimestamp, insufficientFootnotes } from './format.js';
+import { type Fact, INTERRUPTED_BANNER, STAGE_TABLE_HEADER, environmentFacts, flaggedPercentiles, inputLines, modelFacts, stageRows, tensorRows, trialConfig, trialFacts } from './facts.js';
 
 /** Escape text for a table cell or inline position: pipes, backslashes, line breaks. */
 function escapeCell(text: string): string {
