@@ -1,7 +1,8 @@
 // Words and table rows for a Comparison, shared by the console and Markdown renderers so both say
 // the same thing. Every number goes through report/format.ts.
 import { describeBudget, formatMeasured, type BudgetCheck } from '../budget/budget.js';
-import { formatCount, formatLevel, formatMs, formatPercent, formatRate, formatSignedPercent, trialConfig } from '../report/format.js';
+import { formatCount, formatLevel, formatMs, formatPercent, formatRate, formatSignedPercent } from '../report/format.js';
+import { trialConfig } from '../report/facts.js';
 import type { MetricChange, Verdict, VerdictReason } from './significance.js';
 import { MEAN_MAX_CV, MIN_ABSOLUTE_US, UNSTEADY_DRIFT_FACTOR } from './significance.js';
 import type { Comparison, TrialComparison } from './verdict.js';
