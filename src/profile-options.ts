@@ -57,6 +57,8 @@ export interface ProfileOptions {
   shapes?: Record<string, number[]>;
   /** Sizes of symbolic dims by name, e.g. { sequence: 128 }. */
   dims?: Record<string, number>;
+  /** The symbolic dim that `batch` sets (--batch-dim), when the heuristic (axis 0, or a batch-like name) is wrong. */
+  batchDim?: string;
   /** Constant value per input, e.g. { sr: 16000 }. */
   values?: Record<string, number>;
   /** Uniform range [lo, hi) per input, e.g. { input_ids: [0, 30000] }. */
@@ -177,6 +179,7 @@ function toPins(options: ProfileOptions): InputPins {
   fill(pins.values, options.values);
   fill(pins.ranges, options.ranges);
   fill(pins.files, options.inputFiles);
+  if (options.batchDim !== undefined) pins.batchDim = options.batchDim;
   return pins;
 }
 

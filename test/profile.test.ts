@@ -64,6 +64,12 @@ describe('profile() on a fixture', () => {
     expect(trial.throughput.itemsPerSec).toBeCloseTo(trial.throughput.inferencesPerSec * 4, 6);
   });
 
+  test('--batch-dim moves the batch to the named dim (here: the sequence, a length sweep)', async () => {
+    const trial = okTrial(await profile(quick('transformer.onnx', { batch: 8, batchDim: 'sequence' })));
+    expect(trial.spec.batch).toBe(8);
+    expect(trial.inputs.map((i) => i.dims)).toEqual([[1, 8], [1, 8]]);
+  });
+
   test('symbolic dims by name; int64 ids and mask get token ids and ones', async () => {
     const trial = okTrial(await profile(quick('transformer.onnx', { dims: { sequence: 16 } })));
     expect(trial.inputs.map((i) => [i.name, i.dims, i.source])).toEqual([

@@ -24,6 +24,7 @@ interface ProfileFlags {
   interThreads?: number;
   graphOpt: GraphOptimization;
   batch?: string;
+  batchDim?: string;
   isolate: boolean;
   dryRun: boolean;
   opProfile: boolean;
@@ -92,6 +93,7 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('--labels <file>', 'class labels, one per line, for topk')
     .option('--shape <name=AxBxC>', 'full shape of an input (repeatable)', collect)
     .option('--dim <name=size>', 'size of a symbolic dim, e.g. sequence=128 (repeatable)', collect)
+    .option('--batch-dim <name>', 'the symbolic dim --batch sets, when it is not axis 0 or batch-like (e.g. N in [seq, N])')
     .option('--value <name=number>', 'fill an input with a constant (repeatable)', collect)
     .option('--range <name=lo:hi>', 'uniform values in [lo, hi) for an input (repeatable)', collect)
     .option('--input-file <name=path>', 'read an input from a .npy or raw .bin file (repeatable)', collect)
@@ -131,6 +133,7 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     interThreads: flags.interThreads ?? null,
     graphOptimization: flags.graphOpt,
     batch: flags.batch === undefined ? null : parseBatchList(flags.batch),
+    ...(flags.batchDim !== undefined && { batchDim: flags.batchDim }),
     isolate: flags.isolate,
     opProfile: flags.opProfile,
     repeat: flags.repeat,

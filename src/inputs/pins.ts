@@ -17,6 +17,8 @@ export interface InputPins {
   ranges: Map<string, [number, number]>;
   /** `--input-file ids=path/to/ids.npy`: read the input from a .npy or raw .bin file. */
   files: Map<string, string>;
+  /** `--batch-dim N`: the symbolic dim the sweep's batch sets, when the heuristic cannot tell. */
+  batchDim?: string;
 }
 
 export function emptyPins(): InputPins {

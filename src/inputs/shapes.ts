@@ -11,6 +11,9 @@
 //     unresolved. One name gets one size across all inputs, as ONNX symbolic dims mean.
 //  4. An unnamed dynamic dim (null or '') at axis 0 is the batch: `batch`, or 1. Elsewhere it is
 //     unresolved: only `--shape` can size it.
+//  `--batch-dim NAME` replaces the batch heuristics of 3 and 4: that symbolic dim, and only it,
+//  takes the sweep's batch (time-major [seq, N] layouts, or names no heuristic knows); other
+//  batch-like names and an unnamed axis 0 then default to 1.
 //  Unresolved → 'dim-unresolved' naming the input, dim and axis, with the flag that fixes it.
 //  Pins naming no input (or, for --dim, no symbolic dim) of the model → 'usage' listing the inputs.
 import { InferbenchError } from '../errors.js';
@@ -50,7 +53,11 @@ function isSequenceName(name: string): boolean {
  * not sequence-like (time-major [seq, batch] layouts); else the first dim with a batch-like name
  * (batch, batch_size, N, bs, ...). `unk__*` (tf2onnx's unnamed dims) counts only at axis 0.
  */
-export function batchDimOf(spec: TensorSpec): number | null {
+export function batchDimOf(spec: TensorSpec, batchDim?: string): number | null {
+  if (batchDim !== undefined) {
+    const axis = spec.shape.indexOf(batchDim);
+    return axis < 0 ? null : axis;
+  }
   const first = spec.shape[0];
   if (first !== undefined && (isUnnamed(first) || (isSymbolic(first) && !isSequenceName(first)))) return 0;
   const i = spec.shape.findIndex((d) => isSymbolic(d) && isBatchName(d));
@@ -82,6 +89,10 @@ export function checkPinNames(specs: readonly TensorSpec[], pins: InputPins): vo
     }
   }
   const symbols = new Set(specs.flatMap((s) => s.shape.filter(isSymbolic)));
+  if (pins.batchDim !== undefined && !symbols.has(pins.batchDim)) {
+    const known = symbols.size > 0 ? `symbolic dims: ${[...symbols].join(', ')}; ` : 'the model has no symbolic dims, so its batch is fixed; ';
+    throw new InferbenchError('usage', `--batch-dim names '${pins.batchDim}', which is not a dim of the model`, known + describeInputs(specs));
+  }
   for (const name of pins.dims.keys()) {
     if (!symbols.has(name)) {
       const known = symbols.size > 0 ? `symbolic dims: ${[...symbols].join(', ')}; ` : 'the model has no symbolic dims; ';
@@ -149,15 +160,17 @@ export function resolveShapes(specs: TensorSpec[], pins: InputPins, batch: numbe
   checkPinNames(specs, pins);
   const fromShapes = bindingsFromShapes(specs, pins);
   const batchNames = new Set<string>();
+  const chosen = pins.batchDim;
   for (const spec of specs) {
-    const axis = batchDimOf(spec);
+    const axis = batchDimOf(spec, chosen);
     const dim = axis === null ? undefined : spec.shape[axis];
     if (dim !== undefined && isSymbolic(dim)) batchNames.add(dim);
   }
   const sizeOfName = (name: string): number | null => {
     const size = pins.dims.get(name) ?? fromShapes.get(name);
     if (size !== undefined) return size;
-    if (batchNames.has(name) || isBatchName(name)) return batch ?? 1;
+    if (batchNames.has(name)) return batch ?? 1;
+    if (isBatchName(name)) return chosen === undefined ? (batch ?? 1) : 1;
     return isSequenceName(name) ? DEFAULT_SEQUENCE_LENGTH : null;
   };
 
@@ -171,7 +184,8 @@ export function resolveShapes(specs: TensorSpec[], pins: InputPins, batch: numbe
     const resolved = spec.shape.map((d, axis): number | null => {
       if (typeof d === 'number' && d >= 0) return d;
       if (isSymbolic(d)) return sizeOfName(d);
-      return axis === 0 ? (batch ?? 1) : null;
+      if (axis !== 0) return null;
+      return chosen === undefined ? (batch ?? 1) : 1;
     });
     const missing = resolved.indexOf(null);
     if (missing >= 0) throw unresolved(spec, missing, resolved);

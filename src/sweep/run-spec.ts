@@ -82,7 +82,7 @@ export async function runSpec(
   try {
     const pins = withNpyShapes(options.pins);
     const shapes = resolveShapes(session.info.inputs, pins, spec.batch);
-    const batch = batchOf(session.info.inputs, shapes);
+    const batch = batchOf(session.info.inputs, shapes, pins.batchDim);
     const refusal = batchRefusal(spec, batch, session.info.inputs, shapes);
     if (refusal) return { result: { status: 'skipped', spec, reason: refusal }, model: session.info };
     const measuredSpec = { ...spec, batch, id: trialId({ ...spec, batch }) };
@@ -203,9 +203,9 @@ export function failed(spec: TrialSpec, phase: TrialFailed['phase'], error: unkn
 }
 
 /** The batch size the trial really ran: the batch dim of the first input that has one. */
-function batchOf(inputs: readonly TensorSpec[], shapes: Map<string, number[]>): number | null {
+function batchOf(inputs: readonly TensorSpec[], shapes: Map<string, number[]>, batchDim: string | undefined): number | null {
   for (const input of inputs) {
-    const axis = batchDimOf(input);
+    const axis = batchDimOf(input, batchDim);
     const size = axis === null ? undefined : shapes.get(input.name)?.[axis];
     if (size !== undefined) return size;
   }

@@ -57,6 +57,27 @@ describe('resolveShapes', () => {
     expect(resolve([spec('x', ['seq', 'batch', 2])], {}, 5)).toEqual({ x: [128, 5, 2] });
   });
 
+  test('--batch-dim names the dim the sweep batch sets when the heuristic picks another', () => {
+    const withBatchDim = (specs: TensorSpec[], batchDim: string, batch: number, dims: Record<string, number> = {}) => {
+      const pins = { ...collectPins({ dim: Object.entries(dims).map(([k, v]) => `${k}=${v}`) }), batchDim };
+      return Object.fromEntries(resolveShapes(specs, pins, batch));
+    };
+    // [time, N]: the heuristic takes the dynamic axis 0 ('time') as the batch.
+    const timeMajor = [spec('x', ['time', 'N', 16])];
+    expect(batchDimOf(timeMajor[0]!)).toBe(0);
+    expect(batchDimOf(timeMajor[0]!, 'N')).toBe(1);
+    expect(resolve(timeMajor, { dim: ['N=2'] }, 8)).toEqual({ x: [8, 2, 16] }); // without it: 'time' gets the batch
+    expect(withBatchDim(timeMajor, 'N', 8, { time: 50 })).toEqual({ x: [50, 8, 16] });
+    expect(error(() => withBatchDim(timeMajor, 'N', 8)).message).toBe("input 'x': dim 'time' (axis 0) is unresolved");
+    expect(withBatchDim([spec('x', ['seq', 'rows']), spec('m', ['rows'])], 'rows', 4)).toEqual({ x: [128, 4], m: [4] });
+    // other batch-like names and an unnamed axis 0 fall back to 1
+    expect(withBatchDim([spec('x', [null, 'samples']), spec('y', ['batch', 'samples'])], 'samples', 6)).toEqual({ x: [1, 6], y: [1, 6] });
+    const typo = error(() => withBatchDim(BERT, 'bacth', 2));
+    expect(typo.code).toBe('usage');
+    expect(typo.message).toBe("--batch-dim names 'bacth', which is not a dim of the model");
+    expect(typo.hint).toMatch(/^symbolic dims: batch, sequence; /);
+  });
+
   test('--dim sets a symbolic dim everywhere and wins over batch and defaults', () => {
     expect(resolve(BERT, { dim: ['sequence=64'] })).toEqual({ input_ids: [1, 64], attention_mask: [1, 64] });
     expect(resolve(BERT, { dim: ['batch=2', 'sequence=16'] }, 8)).toEqual({ input_ids: [2, 16], attention_mask: [2, 16] });
