@@ -3,10 +3,11 @@
 import type { ProfileHooks } from '../hooks.js';
 import type { ProfileOptions } from '../profile-options.js';
 import { formatMs } from '../report/format.js';
+import { renderPlan } from '../report/plan.js';
 import type { PhaseBound, TrialResult, TrialSpec } from '../types.js';
 import { bar, type Terminal } from './terminal.js';
 
-export interface SweepProgress extends Required<Pick<ProfileHooks, 'onTrialStart' | 'onPhase'>> {
+export interface SweepProgress extends Required<Pick<ProfileHooks, 'onPlan' | 'onTrialStart' | 'onPhase'>> {
   onTrialEnd(result: TrialResult): void;
 }
 
@@ -16,6 +17,10 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
   let total = 0;
   let label = '';
   return {
+    onPlan(specs: readonly TrialSpec[]) {
+      // A sweep shows what it is about to run (the same table as --dry-run); one trial needs no plan.
+      if (specs.length > 1) for (const line of renderPlan(specs).trimEnd().split('\n')) terminal.info(line);
+    },
     onTrialStart(spec: TrialSpec, index: number, count: number) {
       total = count;
       label = `[${index + 1}/${count}]`;

@@ -6,7 +6,7 @@ import { formatBatch, formatThreads } from './format.js';
 export function renderPlan(specs: readonly TrialSpec[]): string {
   const table = new Table({
     head: ['#', 'device', 'precision', 'batch', 'threads', 'graph opt'],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   specs.forEach((spec, i) => table.push([String(i + 1), spec.device, spec.precision, formatBatch(spec.batch), formatThreads(spec.threads), spec.graphOptimization]));
   return `${specs.length} trial${specs.length === 1 ? '' : 's'} planned for ${specs[0]?.model ?? '(none)'}\n${table.toString()}\n`;

@@ -162,6 +162,9 @@ describe('sweeps', () => {
     const run = await inferbench(['profile', 'fixtures/mlp.onnx', '--device', 'cuda,cpu', '--batch', '1,4', ...QUICK, '--no-save', '--no-sample']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Sweep: 4 trials');
+    // the plan comes first on stderr, then the trials
+    expect(run.stderr.indexOf('4 trials planned for fixtures/mlp.onnx')).toBeGreaterThanOrEqual(0);
+    expect(run.stderr.indexOf('4 trials planned')).toBeLessThan(run.stderr.indexOf('[1/4]'));
     expect(run.stderr).toContain('[4/4]');
     expect(run.stderr).toMatch(/skipped: device cuda unavailable/);
   });
