@@ -6,7 +6,7 @@ import { compareExporterFor, compareExporters } from '../compare/exporter.js';
 import { MATCH_FIELDS, type MatchField } from '../compare/match.js';
 import { readReport } from '../compare/load.js';
 import { renderCompareConsole } from '../compare/render-console.js';
-import { parseThresholds } from '../compare/threshold.js';
+import { parseRunVariance, parseThresholds } from '../compare/threshold.js';
 import { compareReports, type Comparison } from '../compare/verdict.js';
 import { InferbenchError } from '../errors.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
@@ -24,6 +24,7 @@ export interface CompareFlags {
   ignore?: string;
   seed?: number;
   resamples?: number;
+  runVariance?: string;
 }
 
 const EXAMPLES = `
@@ -35,7 +36,10 @@ Examples:
   $ inferbench compare threads4.json threads1.json --ignore threads,graph-opt
 
 A metric regresses only when its whole 95% bootstrap confidence interval of head/base lies above
-the threshold. Exit codes: 0 no regression, 1 regression or budget violation, 2 unreadable input.`;
+the threshold, the runs had the CPU to themselves, and (with --repeat ≥ 4 on both sides) a
+Mann–Whitney test across repetitions agrees. A side measured once is assumed to be within
+--run-variance (10%) of a rerun. Exit codes: 0 no regression, 1 regression or budget violation,
+2 unreadable input.`;
 
 export function compareCommand(globals: () => GlobalFlags = () => ({ quiet: false, verbose: false, color: true })): Command {
   return new Command('compare')
@@ -51,6 +55,7 @@ export function compareCommand(globals: () => GlobalFlags = () => ({ quiet: fals
     .option('--ignore <fields>', `configuration fields to ignore when pairing trials: ${MATCH_FIELDS.join(', ')} (comma-separated)`)
     .option('--seed <n>', 'bootstrap seed (results are deterministic for a seed)', (v) => parseNonNegativeInt(v, '--seed'))
     .option('--resamples <n>', 'bootstrap resamples (default 1000)', (v) => parsePositiveInt(v, '--resamples'))
+    .option('--run-variance <pct>', 'how far two runs of the same code may differ, assumed for a side measured once (default 10%; --repeat measures it instead)')
     .addHelpText('after', EXAMPLES)
     .action((base: string, head: string, flags: CompareFlags) => {
       process.exitCode = runCompare(base, head, flags, globals());
@@ -58,10 +63,11 @@ export function compareCommand(globals: () => GlobalFlags = () => ({ quiet: fals
 }
 
 /** Everything but printing, for `run` to reuse. */
-export function compareFiles(basePath: string, headPath: string, flags: Pick<CompareFlags, 'threshold' | 'budget' | 'strict' | 'ignore' | 'seed' | 'resamples'>): Comparison {
+export function compareFiles(basePath: string, headPath: string, flags: Pick<CompareFlags, 'threshold' | 'budget' | 'strict' | 'ignore' | 'seed' | 'resamples' | 'runVariance'>): Comparison {
   const thresholds = parseThresholds(flags.threshold ?? []);
   const ignore = parseIgnore(flags.ignore);
   const budgets = parseBudgets(flags.budget ?? []);
+  const runVariance = flags.runVariance === undefined ? undefined : parseRunVariance(flags.runVariance, '--run-variance');
   const base = readReport(basePath);
   const head = readReport(headPath);
   const comparison = compareReports(base, head, {
@@ -69,7 +75,7 @@ export function compareFiles(basePath: string, headPath: string, flags: Pick<Com
     budgets,
     labels: { base: basePath, head: headPath },
     ignore,
-    significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }) },
+    significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }), ...(runVariance !== undefined && { runVariance }) },
   });
   const { environment, toolVersions } = comparison.matching;
   if (flags.strict && (environment.length > 0 || toolVersions !== null)) {

@@ -1,7 +1,8 @@
 // `inferbench run [--config inferbench.config.json]`: profile every model the config declares,
 // write `<output.dir>/<model-name>.<ext>`, check budgets, and compare with `<baseline>/<model-name>.json`
-// when a baseline is configured. Flags override the file. Exit 0 all good, 1 a regression or a
-// budget violation, 2 a bad config, 4 every trial of a model failed.
+// when a baseline is configured (`output.comparison` gets the Markdown, and says which models had
+// no baseline yet). Flags override the file. Exit 0 all good, 1 a regression or a budget
+// violation, 2 a bad config, 4 every trial of a model failed.
 import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command } from 'commander';
@@ -10,7 +11,7 @@ import { renderCompareConsole } from '../compare/render-console.js';
 import { renderCompareMarkdown } from '../compare/render-markdown.js';
 import { compareReports, type Comparison } from '../compare/verdict.js';
 import { readReport } from '../compare/load.js';
-import { parseThresholds } from '../compare/threshold.js';
+import { parseRunVariance, parseThresholds } from '../compare/threshold.js';
 import { loadConfig, DEFAULT_CONFIG_FILE, type InferbenchConfig } from '../config/config.js';
 import { profileOptionsFor } from '../config/profile-options.js';
 import { parseBudgets } from '../budget/budget.js';
@@ -26,6 +27,7 @@ import type { GlobalFlags } from './main.js';
 interface RunFlags {
   config: string;
   out?: string;
+  comparison?: string;
   baseline?: string;
   compare: boolean;
   budget?: string[];
@@ -33,6 +35,8 @@ interface RunFlags {
   iterations?: number;
   duration?: number;
   warmup?: string;
+  repeat?: number;
+  runVariance?: string;
 }
 
 export function runCommand(globals: () => GlobalFlags = () => ({ quiet: false, verbose: false, color: true })): Command {
@@ -40,6 +44,7 @@ export function runCommand(globals: () => GlobalFlags = () => ({ quiet: false, v
     .description('run what a config file declares: profile its models, check budgets, compare with a baseline')
     .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
     .option('-o, --out <dir>', 'report directory (overrides output.dir)')
+    .option('--comparison <file>', 'Markdown comparison with the baseline (overrides output.comparison)')
     .option('--baseline <dir>', 'directory of baseline reports <model-name>.json (overrides baseline)')
     .option('--no-compare', 'do not compare with the baseline')
     .option('--budget <expr>', 'budget (repeatable; replaces the config budgets)', collect)
@@ -47,6 +52,8 @@ export function runCommand(globals: () => GlobalFlags = () => ({ quiet: false, v
     .option('-n, --iterations <n>', 'measured iterations (overrides measure)', (v) => parsePositiveInt(v, '-n'))
     .option('--duration <time>', 'measure for this long (overrides measure)', (v) => parseDurationMs(v, '--duration'))
     .option('-w, --warmup <n|time|auto>', 'warm-up (overrides measure.warmup)')
+    .option('--repeat <n>', 'measure every trial n times, interleaved (overrides measure.repeat)', (v) => parsePositiveInt(v, '--repeat'))
+    .option('--run-variance <pct>', 'compare: run-to-run allowance for a side measured once (overrides runVariance)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runConfig(flags, globals());
     });
@@ -65,31 +72,45 @@ async function runConfig(flags: RunFlags, globals: GlobalFlags): Promise<number>
   const baseline = flags.compare ? (flags.baseline ?? config.baseline) : undefined;
   const budgets = flags.budget === undefined ? config.budgets : parseBudgets(flags.budget);
   const thresholds = parseThresholds(flags.threshold ?? [], config.thresholds);
-  const overrides = { ...(flags.iterations !== undefined && { iterations: flags.iterations }), ...(flags.duration !== undefined && { durationMs: flags.duration }), ...(flags.warmup !== undefined && { warmup: flags.warmup }) };
+  const runVariance = flags.runVariance === undefined ? config.runVariance : parseRunVariance(flags.runVariance);
+  const overrides = {
+    ...(flags.iterations !== undefined && { iterations: flags.iterations }),
+    ...(flags.duration !== undefined && { durationMs: flags.duration }),
+    ...(flags.warmup !== undefined && { warmup: flags.warmup }),
+    ...(flags.repeat !== undefined && { repeat: flags.repeat }),
+  };
   // Every model's options are checked before the first one is measured.
   const plans = config.models.map((model) => ({ model, options: profileOptionsFor(config, model, overrides) }));
 
   let exit: number = ExitCode.ok;
   const comparisons: Comparison[] = [];
+  const missing: string[] = [];
   for (const { model, options } of plans) {
     terminal.info(`profiling ${model.path}`);
     const report = await profile({ ...options, argv: ['inferbench', ...process.argv.slice(2)] }, { onTrialStart: (spec, i, n) => terminal.info(`[${i + 1}/${n}] ${spec.id}`) });
     const stem = reportStem(model.path);
-    for (const path of writeReports(report, { outDir, formats: config.output.formats, baseName: stem })) terminal.info(`report written: ${path}`);
+    for (const path of writeReports(report, { outDir, formats: withJson(config.output.formats), baseName: stem })) terminal.info(`report written: ${path}`);
     if (!report.trials.some((t) => t.status === 'ok')) exit = Math.max(exit, ExitCode.trialsFailed);
     if (budgetsFail(report, budgets, terminal)) exit = Math.max(exit, ExitCode.budget);
     const basePath = baseline === undefined ? undefined : join(baseline, `${stem}.json`);
     if (basePath === undefined) continue;
     if (!existsSync(basePath)) {
       terminal.warn(`no baseline for ${stem} (${basePath} is missing): not compared`);
+      missing.push(`${stem} (${basePath})`);
       continue;
     }
-    const comparison = compareReports(readReport(basePath), report, { thresholds, budgets, labels: { base: basePath, head: join(outDir, `${stem}.json`) } });
+    const comparison = compareReports(readReport(basePath), report, {
+      thresholds,
+      budgets,
+      labels: { base: basePath, head: join(outDir, `${stem}.json`) },
+      ...(runVariance !== undefined && { significance: { runVariance } }),
+    });
     comparisons.push(comparison);
     process.stdout.write(renderCompareConsole(comparison, { color: terminal.color }));
     if (comparison.exitCode !== ExitCode.ok) exit = Math.max(exit, ExitCode.budget);
   }
-  writeComparison(config, comparisons, terminal);
+  const comparisonFile = flags.comparison ?? config.output.comparison;
+  if (baseline !== undefined && comparisonFile !== undefined) writeComparison(comparisonFile, comparisons, missing, terminal);
   return exit;
 }
 
@@ -104,8 +125,15 @@ function budgetsFail(report: Report, budgets: InferbenchConfig['budgets'], termi
   return checks.some((c) => !c.pass);
 }
 
-function writeComparison(config: InferbenchConfig, comparisons: readonly Comparison[], terminal: Terminal): void {
-  if (config.output.comparison === undefined || comparisons.length === 0) return;
-  writeFileAtomic(config.output.comparison, comparisons.map(renderCompareMarkdown).join('\n'));
-  terminal.info(`comparison written: ${config.output.comparison}`);
+/** output.comparison: every model's Markdown comparison, and the models that had no baseline (a first run). */
+function writeComparison(file: string, comparisons: readonly Comparison[], missing: readonly string[], terminal: Terminal): void {
+  const parts = comparisons.map(renderCompareMarkdown);
+  if (missing.length > 0) parts.push(`> ℹ️ No baseline yet, not compared: ${missing.join(', ')}. The next run on the baseline branch makes one.\n`);
+  writeFileAtomic(file, parts.join('\n'));
+  terminal.info(`comparison written: ${file}`);
+}
+
+/** The JSON report is always written: it is what the next run compares with. */
+function withJson(formats: readonly string[]): string[] {
+  return formats.includes('json') ? [...formats] : ['json', ...formats];
 }

@@ -3,8 +3,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Verdict } from './significance.js';
-import { BUDGET_HEADER, budgetRows, headline, metricHeader, metricRows, notableLines, sideLine, stabilityLine, trialTitle } from './rows.js';
-import { caveats, type Comparison } from './verdict.js';
+import { BUDGET_HEADER, budgetRows, headline, metricHeader, metricRows, notableLines, repetitionsLine, sideLine, stabilityLine, trialTitle } from './rows.js';
+import { caveats, notes, type Comparison } from './verdict.js';
 
 export interface CompareRenderOptions {
   color: boolean;
@@ -30,6 +30,7 @@ export function renderCompareConsole(c: Comparison, options: CompareRenderOption
     `  base  ${sideLine(c.base)}`,
     `  head  ${sideLine(c.head)}`,
     ...caveats(c).map((line) => chalk.yellow(`warning: ${line}`)),
+    ...notes(c).map((line) => `note: ${line}`),
     '',
     paint[c.verdict](headline(c)),
   ];
@@ -39,7 +40,8 @@ export function renderCompareConsole(c: Comparison, options: CompareRenderOption
       lines.push(`  ${trial.note}`);
       continue;
     }
-    if (trial.repetitions.base > 1 || trial.repetitions.head > 1) lines.push(`  repetitions: base ${trial.repetitions.base}, head ${trial.repetitions.head}`);
+    const repetitions = repetitionsLine(trial);
+    if (repetitions !== null) lines.push(`  ${repetitions}`);
     const stability = stabilityLine(trial);
     if (stability !== null) lines.push(chalk.yellow(`  ${stability}`));
     lines.push(table(metricHeader(c), metricRows(trial, verdictCell), chalk, options.color));

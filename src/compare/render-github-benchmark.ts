@@ -3,7 +3,7 @@
 // { name, unit, value, range?, extra? } (range and extra are free text). One action run takes one
 // tool, hence two formats. Values are head's; the action keeps its own history and alerts on its
 // own ratio, so `extra` carries our verdict and interval for the tooltip.
-import { formatMs } from '../report/format.js';
+import { formatLevel, formatMs } from '../report/format.js';
 import { formatChange, formatInterval } from './rows.js';
 import type { MetricChange } from './significance.js';
 import type { Comparison } from './verdict.js';
@@ -20,7 +20,7 @@ export interface BenchmarkEntry {
 export const CHARTED_STAGES = ['inference', 'total'] as const;
 
 function extra(m: MetricChange, base: string): string {
-  return `vs base ${base}: ${formatChange(m.change)} (95% CI ${formatInterval(m.ci)}), ${m.verdict}`;
+  return `vs base ${base}: ${formatChange(m.change)} (${formatLevel(m.level)} CI ${formatInterval(m.ci)}), ${m.verdict}`;
 }
 
 export function githubBenchmarkEntries(c: Comparison, kind: 'smaller' | 'bigger'): BenchmarkEntry[] {

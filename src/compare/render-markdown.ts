@@ -2,9 +2,9 @@
 // headline and caveats first, a one-line-per-trial summary, then each trial's full table folded
 // in <details> so a long sweep stays readable.
 import { formatChange } from './rows.js';
-import { BUDGET_HEADER, budgetRows, explain, headline, metricHeader, metricRows, sideLine, stabilityLine, trialTitle } from './rows.js';
+import { BUDGET_HEADER, budgetRows, explain, headline, metricHeader, metricRows, repetitionsLine, sideLine, stabilityLine, trialTitle } from './rows.js';
 import type { MetricChange, Verdict } from './significance.js';
-import { caveats, type Comparison, type TrialComparison } from './verdict.js';
+import { caveats, notes, type Comparison, type TrialComparison } from './verdict.js';
 
 const ICON: Record<Verdict, string> = { regressed: '🔴', improved: '🟢', unchanged: '⚪', inconclusive: '🟡' };
 
@@ -29,6 +29,8 @@ function trialDetails(c: Comparison, trial: TrialComparison): string[] {
   if (trial.note !== undefined) return [...lines, escapeCell(trial.note), '', '</details>'];
   const stability = stabilityLine(trial);
   if (stability !== null) lines.push(`> ⚠️ ${escapeCell(stability)}`, '');
+  const repetitions = repetitionsLine(trial);
+  if (repetitions !== null) lines.push(escapeCell(repetitions), '');
   lines.push(...table(metricHeader(c), metricRows(trial, verdictCell)), '');
   const all = [...trial.stages.flatMap((s) => s.metrics.map((m) => [s.stage, m] as const)), ...(trial.throughput ? [['trial', trial.throughput] as const] : [])];
   const notable = all.filter(([, m]) => m.verdict !== 'unchanged');
@@ -41,6 +43,8 @@ export function renderCompareMarkdown(c: Comparison): string {
   lines.push(`- **base:** ${escapeCell(sideLine(c.base))}`, `- **head:** ${escapeCell(sideLine(c.head))}`, '');
   const warnings = caveats(c);
   if (warnings.length > 0) lines.push(...warnings.map((w) => `> ⚠️ ${escapeCell(w)}`), '');
+  const remarks = notes(c);
+  if (remarks.length > 0) lines.push(...remarks.map((n) => `> ℹ️ ${escapeCell(n)}`), '');
   if (c.trials.length > 0) {
     const rows = c.trials.map((t) => [t.key, verdictCell(t.verdict), headlineChange(t, 'inference', 'p50'), headlineChange(t, 'total', 'p99'), headlineChange(t, 'trial', 'throughput')]);
     lines.push(...table(['trial', 'verdict', 'inference p50', 'total p99', 'throughput'], rows), '');
@@ -50,7 +54,7 @@ export function renderCompareMarkdown(c: Comparison): string {
     lines.push('### Budgets (head)', '', ...table(BUDGET_HEADER, budgetRows(c.budgets, (pass) => (pass ? '✅ pass' : '❌ fail'))), '');
   }
   lines.push(
-    `<sub>Method: ${Math.round(c.method.level * 100)}% percentile-bootstrap CI of head/base from the reports' HDR histograms (B = ${c.method.resamples}, seed ${c.method.seed}); a regression needs the whole CI above the threshold.</sub>`,
+    `<sub>Method: ${Math.round(c.method.level * 100)}% percentile-bootstrap CI of head/base from the reports' HDR histograms, repetitions resampled first (B = ${c.method.resamples}, seed ${c.method.seed}); a regression needs the whole CI above the threshold, a Mann–Whitney test across ≥ 4 repetitions a side to agree, and runs that were steady and had the CPU to themselves.</sub>`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -4,8 +4,8 @@ import { describeBudget, formatMeasured, type BudgetCheck } from '../budget/budg
 import { formatCount, formatLevel, formatMs, formatPercent, formatRate, formatSignedPercent } from '../report/format.js';
 import { trialConfig } from '../report/facts.js';
 import type { MetricChange, Verdict, VerdictReason } from './significance.js';
-import { MEAN_MAX_CV, MIN_ABSOLUTE_US, UNSTEADY_DRIFT_FACTOR } from './significance.js';
-import type { Comparison, TrialComparison } from './verdict.js';
+import { MEAN_MAX_CV, MIN_ABSOLUTE_US, UNSTEADY_FACTOR } from './significance.js';
+import { contentionLine, type Comparison, type TrialComparison } from './verdict.js';
 
 /** "+3.1%", "−2.0%", "0%". */
 export const formatChange = formatSignedPercent;
@@ -25,14 +25,18 @@ export function formatBaseValue(m: MetricChange): string {
 
 const REASON: Record<VerdictReason, (m: MetricChange) => string> = {
   'beyond-threshold': (m) => `the whole CI is past ±${formatPercent(m.threshold)}`,
-  'below-resolution': () => `past the threshold but under the ${formatCount(MIN_ABSOLUTE_US)} µs timer resolution`,
+  'below-resolution': () => `the difference is under ${formatCount(MIN_ABSOLUTE_US)} µs, finer than the histograms resolve`,
   'rank-disagrees': (m) => `CI past ±${formatPercent(m.threshold)} but the repetitions disagree (rank test p = ${m.rank?.p.toPrecision(2) ?? 'n/a'})`,
   'within-threshold': (m) => `CI within ±${formatPercent(m.threshold)}`,
   'too-noisy': (m) => `CI wider than ${formatPercent(m.threshold)}: too noisy to tell`,
-  'near-threshold': (m) => `CI crosses ±${formatPercent(m.threshold)} without clearing it`,
+  'near-threshold': (m) => `CI grazes ±${formatPercent(m.threshold)}, the change is inside it`,
+  'past-threshold-uncertain': (m) => `the change is past ±${formatPercent(m.threshold)} but its CI reaches back inside: measure longer or use --repeat`,
+  contended: () => 'a run shared the CPU with other processes, which could explain this (see the warning above): rerun on a quiet machine',
+  'tail-needs-repetitions': (m) => `CI past ±${formatPercent(m.threshold)}, but ${m.metric} moves more than that between runs: it is judged only with --repeat 5 (or more) on both sides`,
   'few-samples': (m) => `CI past ±${formatPercent(m.threshold)}, but a run has too few samples for ${m.metric} (see the report's * footnote): measure more iterations`,
   'heavy-tail': (m) => `CI past ±${formatPercent(m.threshold)}, but a run's mean is carried by a few outliers (CV over ${formatCount(MEAN_MAX_CV * 100)}%): judge p50/p90, or use --repeat`,
-  'unstable-run': (m) => `CI past ±${formatPercent(m.threshold)}, but a run drifted ${formatPercent(m.driftAllowance)} within itself (over ${formatCount(UNSTEADY_DRIFT_FACTOR)}× the threshold): warm up longer (-w 2s), measure longer, or use --repeat`,
+  'unstable-repetitions': (m) => `CI past ±${formatPercent(m.threshold)}, but a side's repetitions differ by over ${formatCount(UNSTEADY_FACTOR)}× the threshold: the machine changes state by more than the change (see the repetitions line); rerun, or on a quieter machine`,
+  'unstable-run': (m) => `CI past ±${formatPercent(m.threshold)}, but a run measured once drifted over ${formatCount(UNSTEADY_FACTOR)}× the threshold within itself: warm up longer (-w 2s), measure longer, or use --repeat`,
 };
 
 export function explain(m: MetricChange): string {
@@ -68,12 +72,28 @@ export function notableLines(trial: TrialComparison): string[] {
     .map(([stage, m]) => `${stage} ${m.metric} ${formatChange(m.change)} (CI ${formatInterval(m.ci)}): ${m.verdict} — ${explain(m)}`);
 }
 
-/** Why this trial's intervals are wide, or null: "intervals widened by ±38% for within-run drift; base run warned …". */
+/** Why this trial's intervals are wide or its verdicts capped, or null: "head shared the CPU …; intervals widened by ±10% …; base run warned …". */
 export function stabilityLine(trial: TrialComparison): string | null {
   const parts: string[] = [];
-  if ((trial.driftAllowance ?? 0) >= 0.005) parts.push(`intervals widened by ±${formatPercent(trial.driftAllowance ?? 0)} for within-run drift`);
+  const contention = contentionLine(trial);
+  if (contention !== null) parts.push(contention);
+  if ((trial.driftAllowance ?? 0) >= 0.005) parts.push(`intervals widened by ±${formatPercent(trial.driftAllowance ?? 0)} for what one run a side cannot show (--run-variance, or half the runs' drift)`);
   if (trial.instability !== undefined) parts.push(trial.instability);
   return parts.length === 0 ? null : parts.join('; ');
+}
+
+/** "repetitions: base 5 (inference p50 318 µs … 630 µs, spread 53%), head 5 (…)", or null without repetitions. */
+export function repetitionsLine(trial: TrialComparison): string | null {
+  if (trial.repetitionP50 === undefined) return null;
+  const side = (name: 'base' | 'head'): string => {
+    const p50s = trial.repetitionP50?.[name] ?? [];
+    const lo = Math.min(...p50s);
+    const hi = Math.max(...p50s);
+    const median = [...p50s].sort((a, b) => a - b)[p50s.length >> 1] ?? 0;
+    const spread = p50s.length > 1 && median > 0 ? `, spread ${formatPercent((hi - lo) / median)}` : '';
+    return `${name} ${formatCount(trial.repetitions[name])} (inference p50 ${p50s.length > 1 ? `${formatMs(lo)} … ${formatMs(hi)}` : formatMs(lo)}${spread})`;
+  };
+  return `repetitions: ${side('base')}, ${side('head')}`;
 }
 
 export function trialTitle(trial: TrialComparison): string {
@@ -86,13 +106,15 @@ export function budgetRows(checks: readonly BudgetCheck[], resultCell: (pass: bo
   return checks.map((check) => [check.trialId, describeBudget(check.budget), formatMeasured(check), formatChange(check.headroom), resultCell(check.pass)]);
 }
 
-/** "regressed: 1 of 3 trials; 1 budget violated (threshold 5%, 95% bootstrap CI, B = 1,000)". */
+/** "regressed: 1 of 3 trials regressed; 2 metrics inconclusive; 1 of 3 budget checks failed (threshold 5%, 95% bootstrap CI, B = 1,000)". */
 export function headline(c: Comparison): string {
   const regressed = `${formatCount(c.regressions)} of ${formatCount(c.trials.length)} trials regressed`;
   const budgets = c.budgets.length === 0 ? 'no budgets' : `${formatCount(c.budgetViolations)} of ${formatCount(c.budgets.length)} budget checks failed`;
   const overrides = Object.entries(c.method.overrides).map(([k, v]) => `${k} ${formatPercent(v)}`);
   const threshold = [`threshold ${formatPercent(c.method.defaultThreshold)}`, ...overrides].join(', ');
-  return `${c.verdict}: ${regressed}; ${budgets} (${threshold}; ${formatLevel(c.method.level)} bootstrap CI, B = ${formatCount(c.method.resamples)})`;
+  const inconclusive = c.trials.reduce((n, t) => n + (t.inconclusiveMetrics ?? 0), 0);
+  const unresolved = inconclusive > 0 ? `; ${formatCount(inconclusive)} ${inconclusive === 1 ? 'metric' : 'metrics'} inconclusive` : '';
+  return `${c.verdict}: ${regressed}${unresolved}; ${budgets} (${threshold}; ${formatLevel(c.method.level)} bootstrap CI, B = ${formatCount(c.method.resamples)})`;
 }
 
 /** "reports/base.json (mlp.onnx, inferbench 0.1.0, 2025-01-31 14:05:09 UTC, host ci-1)". */

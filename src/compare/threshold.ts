@@ -21,12 +21,18 @@ const STAGES = ['preprocess', 'inference', 'postprocess', 'total'];
 const HINT = 'use a percentage: --threshold 5% (all metrics), --threshold p99=10% or --threshold inference.p99=10%';
 
 /** "5%" → 0.05. */
-export function parsePercent(raw: string, what: string): number {
+export function parsePercent(raw: string, what: string, hint = HINT): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(raw);
-  if (!match) throw new InferbenchError('usage', `${what} '${raw}' is not a percentage`, HINT);
+  if (!match) throw new InferbenchError('usage', `${what} '${raw}' is not a percentage`, hint);
   const value = Number(match[1]) / 100;
-  if (!(value > 0 && value < 10)) throw new InferbenchError('usage', `${what} must be between 0% and 1000%, got '${raw}'`, HINT);
+  if (!(value > 0 && value < 10)) throw new InferbenchError('usage', `${what} must be between 0% and 1000%, got '${raw}'`, hint);
   return value;
+}
+
+/** The run-to-run allowance (significance.ts RUN_VARIANCE): "10%" → 0.1; "0%" is allowed. */
+export function parseRunVariance(raw: string, what = '--run-variance'): number {
+  const hint = 'use a percentage, e.g. --run-variance 10% (0% on a machine whose runs agree exactly); or measure it: profile with --repeat 5';
+  return /^\s*0+(\.0+)?\s*%\s*$/.test(raw) ? 0 : parsePercent(raw, what, hint);
 }
 
 /** Parse every --threshold value; later values override earlier ones for the same key. */

@@ -6,8 +6,9 @@ import { ExitCode, InferbenchError } from '../errors.js';
 import { formatPercent } from '../report/format.js';
 import { decodeHistogram, type Histogram } from '../measure/histogram.js';
 import { TIMED_STAGES, type Report, type TimedStage, type TrialOk, type TrialResult, type TrialSpec } from '../types.js';
+import { contentionLimit, contentionOf, CONTENTION_LIMIT, isContended } from './contention.js';
 import { matchReports, type MatchField, type Matching, type MatchedPair } from './match.js';
-import { compareStage, DEFAULT_SIGNIFICANCE, MEAN_MAX_CV, type MetricChange, type SignificanceOptions, type StageInput, type Verdict } from './significance.js';
+import { compareStage, DEFAULT_SIGNIFICANCE, MEAN_MAX_CV, MIN_RANK_REPETITIONS, type MetricChange, type SignificanceOptions, type StageInput, type Verdict } from './significance.js';
 import { DEFAULT_THRESHOLD, thresholdFor, type Thresholds } from './threshold.js';
 
 export interface CompareOptions {
@@ -39,10 +40,16 @@ export interface TrialComparison {
   note?: string;
   /** Full configurations when the pair differs in ignored fields (--ignore). */
   differs?: { base: string; head: string };
-  /** Widening applied to every interval for within-run drift (max |driftRatio| of both runs). */
+  /** Widening applied to every interval for within-run drift (half the |driftRatio| of each side measured once, summed). */
   driftAllowance?: number;
-  /** The profile warnings (drift, not-converged, too-noisy) of either run, in words. */
+  /** The profile warnings (drift, not-converged, too-noisy, unstable) of either run, in words. */
   instability?: string;
+  /** CPU share (0–1) other processes took while each side was measured; null where the report has no CPU samples. */
+  contention?: { base: number | null; head: number | null };
+  /** Inference p50 (ms) of each repetition, per side: the run-to-run spread. */
+  repetitionP50?: { base: number[]; head: number[] };
+  /** Metrics judged inconclusive (tails and means included). */
+  inconclusiveMetrics?: number;
 }
 
 export interface SideSummary {
@@ -69,11 +76,6 @@ export interface Comparison {
   method: SignificanceOptions & { defaultThreshold: number; overrides: Record<string, number> };
 }
 
-/** Optional per-repetition stage histograms (what `--repeat N` is expected to add to a trial). */
-interface RepetitionLike {
-  stages?: Partial<Record<TimedStage, { histogram?: string }>>;
-}
-
 function decode(encoded: string, where: string): Histogram {
   try {
     return decodeHistogram(encoded);
@@ -88,7 +90,7 @@ function decode(encoded: string, where: string): Histogram {
  * repetition.
  */
 export function stageHistograms(trial: TrialOk, stage: TimedStage, where: string): Histogram[] {
-  const reps = (trial as TrialOk & { repetitions?: RepetitionLike[] }).repetitions;
+  const reps = trial.repetitions;
   const encoded = Array.isArray(reps) && reps.length >= 2 ? reps.map((r) => r.stages?.[stage]?.histogram) : [];
   if (encoded.length >= 2 && encoded.every((e): e is string => typeof e === 'string')) {
     return encoded.map((e, i) => decode(e, `${where} repetition ${i + 1} ${stage}`));
@@ -103,7 +105,26 @@ export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
   return verdicts.reduce<Verdict>((worst, v) => (RANK[v] > RANK[worst] ? v : worst), 'unchanged');
 }
 
-function comparePair(pair: MatchedPair, thresholds: Thresholds, options: SignificanceOptions): TrialComparison {
+/**
+ * A trial's verdict: regressed if any metric regressed, else improved if any improved, else
+ * inconclusive if a median (p50) could not be resolved, else unchanged. A tail percentile or a
+ * mean that could not be resolved is listed and counted but does not by itself make the trial
+ * inconclusive: it needs far more samples than a median (p99 has 1% of them above it), so on real
+ * runs it is inconclusive nearly always, and a headline that is always yellow tells nothing.
+ */
+export function trialVerdict(stages: readonly StageComparison[], throughput: MetricChange | null): Verdict {
+  const all = [...stages.flatMap((s) => s.metrics), ...(throughput === null ? [] : [throughput])];
+  const decisive = worstVerdict(all.map((m) => m.verdict).filter((v) => v === 'regressed' || v === 'improved'));
+  if (decisive !== 'unchanged') return decisive;
+  return all.some((m) => m.metric === 'p50' && m.verdict === 'inconclusive') ? 'inconclusive' : 'unchanged';
+}
+
+interface Sides {
+  base: Report;
+  head: Report;
+}
+
+function comparePair(pair: MatchedPair, reports: Sides, thresholds: Thresholds, options: SignificanceOptions): TrialComparison {
   const { base, head } = pair;
   const empty = { key: pair.key, spec: head.spec, stages: [], throughput: null, repetitions: { base: 0, head: 0 }, ...(pair.differs && { differs: pair.differs }) };
   if (head.status !== 'ok') {
@@ -114,22 +135,26 @@ function comparePair(pair: MatchedPair, thresholds: Thresholds, options: Signifi
   }
   if (base.status !== 'ok') return { ...empty, verdict: 'inconclusive', note: `${base.status} in base, nothing to compare against: ${base.status === 'failed' ? base.error.message : base.reason}` };
 
-  const driftAllowance = Math.max(Math.abs(base.measure.driftRatio), Math.abs(head.measure.driftRatio));
+  const contention = { base: contentionOf(reports.base, base)?.share ?? null, head: contentionOf(reports.head, head)?.share ?? null };
   const stages: StageComparison[] = [];
   let throughput: MetricChange | null = null;
   let repetitions = { base: 1, head: 1 };
+  let driftAllowance = 0;
   TIMED_STAGES.forEach((stage, index) => {
     if (base.stages[stage].count === 0 || head.stages[stage].count === 0) return;
     const baseHists = stageHistograms(base, stage, `base trial ${base.spec.id}`);
     const headHists = stageHistograms(head, stage, `head trial ${head.spec.id}`);
     repetitions = { base: baseHists.length, head: headHists.length };
+    // A side measured once carries its drift into the interval; repetitions carry their spread.
+    const drift = { base: baseHists.length === 1 ? base.measure.driftRatio : null, head: headHists.length === 1 ? head.measure.driftRatio : null };
     const withThroughput = stage === 'total' && base.throughput.inferencesPerSec > 0 && head.throughput.inferencesPerSec > 0;
     const metrics = compareStage(
-      { base: baseHists, head: headHists, driftAllowance, caps: capsFor(base, head, stage), ...(withThroughput && { throughput: { base: base.throughput.inferencesPerSec, head: head.throughput.inferencesPerSec } }) },
+      { base: baseHists, head: headHists, drift, contention, caps: capsFor(base, head, stage), ...(withThroughput && { throughput: { base: base.throughput.inferencesPerSec, head: head.throughput.inferencesPerSec } }) },
       (metric) => thresholdFor(thresholds, stage, metric),
       options,
       index,
     );
+    driftAllowance = metrics[0]?.driftAllowance ?? driftAllowance;
     throughput = metrics.find((m) => m.metric === 'throughput') ?? throughput;
     stages.push({ stage, metrics: metrics.filter((m) => m.metric !== 'throughput') });
   });
@@ -142,10 +167,17 @@ function comparePair(pair: MatchedPair, thresholds: Thresholds, options: Signifi
     stages,
     throughput,
     repetitions,
-    verdict: worstVerdict(all.map((m) => m.verdict)),
+    verdict: trialVerdict(stages, throughput),
     driftAllowance,
+    contention,
+    ...(repetitions.base > 1 || repetitions.head > 1 ? { repetitionP50: { base: repetitionP50(base), head: repetitionP50(head) } } : {}),
+    inconclusiveMetrics: all.filter((m) => m.verdict === 'inconclusive').length,
     ...(instability.length > 0 && { instability: instability.join('; ') }),
   };
+}
+
+function repetitionP50(trial: TrialOk): number[] {
+  return (trial.repetitions ?? [trial]).map((r) => r.stages.inference.p50Ms);
 }
 
 /** Metrics of `stage` that the runs' own diagnostics cannot back (see significance.ts). */
@@ -162,7 +194,7 @@ function capsFor(base: TrialOk, head: TrialOk, stage: TimedStage): StageInput['c
 }
 
 /** Warnings that make a run's numbers less trustworthy, in words; null when there are none. */
-const INSTABILITY_CODES = new Set(['drift', 'not-converged', 'too-noisy']);
+const INSTABILITY_CODES = new Set(['drift', 'not-converged', 'too-noisy', 'unstable']);
 
 function describeInstability(side: string, trial: TrialOk): string | null {
   const codes = trial.warnings.filter((w) => INSTABILITY_CODES.has(w.code)).map((w) => w.code);
@@ -178,7 +210,7 @@ export function compareReports(base: Report, head: Report, options: CompareOptio
   const thresholds = options.thresholds ?? { default: DEFAULT_THRESHOLD, overrides: {} };
   const significance = { ...DEFAULT_SIGNIFICANCE, ...options.significance };
   const { pairs, ...matching } = matchReports(base, head, { ignore: options.ignore ?? [] });
-  const trials = pairs.map((pair) => comparePair(pair, thresholds, significance));
+  const trials = pairs.map((pair) => comparePair(pair, { base, head }, thresholds, significance));
   const budgets = evaluateBudgets(head.trials, options.budgets ?? []);
   const regressions = trials.filter((t) => t.verdict === 'regressed').length;
   const budgetViolations = budgets.filter((b) => !b.pass).length;
@@ -211,4 +243,32 @@ export function caveats(c: Comparison): string[] {
   for (const t of c.trials) if (t.differs) lines.push(`Compared across configurations (--ignore): ${t.differs.base} → ${t.differs.head}.`);
   if (c.trials.length === 0) lines.push('No trial matched: nothing was compared.');
   return lines;
+}
+
+/** What the method could not see in this comparison, in words (printed after the caveats). */
+export function notes(c: Comparison): string[] {
+  const compared = c.trials.filter((t) => t.stages.length > 0);
+  const lines: string[] = [];
+  const fewest = Math.min(...compared.map((t) => Math.min(t.repetitions.base, t.repetitions.head)));
+  if (compared.length > 0 && fewest < MIN_RANK_REPETITIONS) {
+    lines.push(
+      fewest === 1
+        ? 'A side was measured once (no --repeat): its intervals hold sampling noise and within-run drift, not run-to-run variance; contention from other processes is checked from the CPU samples. For a gate on shared runners, profile both sides with --repeat 5.'
+        : `Fewer than ${MIN_RANK_REPETITIONS} repetitions a side: the spread between them is in the intervals, but there is no rank test; use --repeat ${MIN_RANK_REPETITIONS + 1} for one.`,
+    );
+  }
+  const unsampled = (['base', 'head'] as const).filter((side) => compared.some((t) => t.contention?.[side] === null));
+  if (unsampled.length > 0) lines.push(`No CPU samples in ${unsampled.join(' and ')} (--no-sample, or a platform without /proc): contention from other processes was not checked.`);
+  return lines;
+}
+
+/** "head shared the CPU: other processes took 57% of the machine …", or null when no metric was affected. */
+export function contentionLine(t: TrialComparison): string | null {
+  const strictest = contentionLimit('p99');
+  const sides = (['base', 'head'] as const).filter((side) => isContended(t.contention?.[side], 'p99'));
+  if (sides.length === 0) return null;
+  const shares = sides.length === 1 ? formatPercent(t.contention?.[sides[0]!] ?? 0) : sides.map((side) => `${formatPercent(t.contention?.[side] ?? 0)} (${side})`).join(' and ');
+  const heavy = sides.some((side) => isContended(t.contention?.[side], 'p50'));
+  const what = heavy ? `over ${formatPercent(CONTENTION_LIMIT)}: no verdict in that direction stands` : `over ${formatPercent(strictest)}: p99 cannot be judged in that direction`;
+  return `${sides.join(' and ')} shared the CPU: other processes took ${shares} of the machine's CPU from the trial (${what})`;
 }

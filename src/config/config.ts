@@ -7,15 +7,27 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseBudget, type Budget } from '../budget/budget.js';
-import { parseThresholds, type Thresholds } from '../compare/threshold.js';
+import { parseRunVariance, parseThresholds, type Thresholds } from '../compare/threshold.js';
 import { InferbenchError, messageOf } from '../errors.js';
 import type { GraphOptimization, Precision } from '../types.js';
 
 export const DEFAULT_CONFIG_FILE = 'inferbench.config.json';
 
+/** Real data and its pipeline (profile's --data, --pipeline, --pipeline-opt, --data-cache, --postprocess, --labels). */
+export interface PipelineEntry {
+  name?: string;
+  data?: string;
+  cache?: boolean;
+  options?: Record<string, string>;
+  postprocess?: string;
+  labels?: string;
+}
+
 export interface ModelEntry {
   path: string;
+  pipeline?: PipelineEntry;
   dims?: Record<string, number>;
+  batchDim?: string;
   shapes?: Record<string, number[]>;
   values?: Record<string, number>;
   ranges?: Record<string, [number, number]>;
@@ -26,9 +38,11 @@ export interface ModelEntry {
 export interface ConfigFile {
   models: (string | ModelEntry)[];
   sweep?: { device?: string[]; precision?: Precision[]; batch?: number[]; threads?: (number | 'auto')[]; graphOptimization?: GraphOptimization[] };
+  pipeline?: PipelineEntry;
   measure?: { warmup?: number | string; iterations?: number; duration?: string; repeat?: number; seed?: number };
   budgets?: string[];
   thresholds?: string[];
+  runVariance?: string;
   output?: { dir?: string; formats?: string[]; comparison?: string };
   baseline?: string;
 }
@@ -38,12 +52,16 @@ export interface InferbenchConfig {
   file: string;
   models: ModelEntry[];
   sweep: NonNullable<ConfigFile['sweep']>;
+  /** Top-level pipeline (paths resolved); each model's `pipeline` overrides it field by field. */
+  pipeline: PipelineEntry;
   measure: NonNullable<ConfigFile['measure']>;
   budgets: Budget[];
   /** The budget strings as written (for `compare --budget`). */
   budgetTexts: string[];
   thresholds: Thresholds;
   thresholdTexts: string[];
+  /** compare's run-to-run allowance for a side measured once; undefined = compare's default. */
+  runVariance?: number;
   output: { dir: string; formats: string[]; comparison?: string };
   baseline?: string;
 }
@@ -67,16 +85,35 @@ function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return `${where}: unknown field '${String(params.additionalProperty)}'`;
   if (error.keyword === 'required') return `${where}: missing required field '${String(params.missingProperty)}'`;
   if (error.keyword === 'enum') return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-  return `${where}: ${error.message ?? error.keyword}`;
+  return `${where}: ${problem(error)}`;
 }
 
-/** Schema errors, one line each, most specific first (oneOf echoes are dropped when a branch says more). */
+function problem(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'const') return `must be ${JSON.stringify(params.allowedValue)}`;
+  return error.message ?? error.keyword;
+}
+
+/**
+ * Schema errors, one line per field. oneOf echoes are dropped when a branch says more, and the
+ * branches' complaints about one field are joined: "/sweep/threads/0: must be integer or must be \"auto\"".
+ */
 export function configErrors(data: unknown): string[] {
   const validate = validator();
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' || !errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath)));
-  return [...new Set(specific.map(describe))];
+  // A oneOf echo, or another branch's "must be string" at a parent of a deeper error, says less than the deeper error.
+  const deeper = (e: ErrorObject): boolean => errors.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`));
+  const specific = errors.filter((e) => !(e.keyword === 'oneOf' && (deeper(e) || errors.some((o) => o !== e && o.instancePath === e.instancePath))) && !(e.keyword === 'type' && deeper(e)));
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of specific) byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e]);
+  return [...byPath.values()].flatMap((group) => {
+    const simple = group.filter((e) => e.keyword === 'type' || e.keyword === 'const');
+    if (simple.length < 2) return [...new Set(group.map(describe))];
+    const where = group[0]!.instancePath;
+    const rest = group.filter((e) => !simple.includes(e)).map(describe);
+    return [...new Set([`${where}: ${[...new Set(simple.map(problem))].join(' or ')}`, ...rest])];
+  });
 }
 
 /** Validate parsed JSON as a config from `file`; throws InferbenchError('usage') naming the field. */
@@ -92,17 +129,44 @@ export function parseConfig(data: unknown, file: string): InferbenchConfig {
   const budgets = budgetTexts.map((text, i) => withPath(() => parseBudget(text), file, `/budgets/${i}`));
   const thresholdTexts = raw.thresholds ?? [];
   const thresholds = withPath(() => parseThresholds(thresholdTexts), file, '/thresholds');
+  const runVariance = raw.runVariance === undefined ? undefined : withPath(() => parseRunVariance(raw.runVariance ?? '', 'runVariance'), file, '/runVariance');
   return {
     file,
-    models: raw.models.map((m) => (typeof m === 'string' ? { path: at(m) } : { ...m, path: at(m.path), ...(m.inputFiles && { inputFiles: Object.fromEntries(Object.entries(m.inputFiles).map(([k, v]) => [k, at(v)])) }) })),
+    models: raw.models.map((m) => (typeof m === 'string' ? { path: at(m) } : resolveModel(m, at))),
     sweep: raw.sweep ?? {},
+    pipeline: resolvePipeline(raw.pipeline ?? {}, at),
     measure: raw.measure ?? {},
     budgets,
     budgetTexts,
     thresholds,
     thresholdTexts,
+    ...(runVariance !== undefined && { runVariance }),
     output: { dir: at(raw.output?.dir ?? 'reports'), formats: raw.output?.formats ?? ['json', 'md'], ...(raw.output?.comparison && { comparison: at(raw.output.comparison) }) },
     ...(raw.baseline && { baseline: at(raw.baseline) }),
+  };
+}
+
+function resolveModel(m: ModelEntry, at: (p: string) => string): ModelEntry {
+  return {
+    ...m,
+    path: at(m.path),
+    ...(m.inputFiles && { inputFiles: Object.fromEntries(Object.entries(m.inputFiles).map(([k, v]) => [k, at(v)])) }),
+    ...(m.pipeline && { pipeline: resolvePipeline(m.pipeline, at) }),
+  };
+}
+
+/** Pipeline options that name files, resolved like every other path in the config. */
+const PATH_OPTIONS = ['tokenizer', 'tokenizer-config'];
+const BUILTIN_PIPELINE_NAMES = ['image', 'text', 'tensors', 'none'];
+
+function resolvePipeline(p: PipelineEntry, at: (path: string) => string): PipelineEntry {
+  const options = p.options && Object.fromEntries(Object.entries(p.options).map(([k, v]) => [k, PATH_OPTIONS.includes(k) ? at(v) : v]));
+  return {
+    ...p,
+    ...(p.name !== undefined && !BUILTIN_PIPELINE_NAMES.includes(p.name) && { name: at(p.name) }),
+    ...(p.data !== undefined && { data: at(p.data) }),
+    ...(p.labels !== undefined && { labels: at(p.labels) }),
+    ...(options && { options }),
   };
 }
 

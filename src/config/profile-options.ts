@@ -1,6 +1,7 @@
 // A loaded config → the ProfileOptions of one profile() call per model: the sweep axes pass
 // through as lists; graphOptimization, not an axis of the planner, must hold one value (refused
-// with an error that says so, never silently reduced to the first).
+// with an error that says so, never silently reduced to the first); the pipeline is the top-level
+// one with the model's own fields over it.
 import { InferbenchError } from '../errors.js';
 import type { ProfileOptions } from '../profile-options.js';
 import { parseDurationMs, parseWarmup } from '../cli/parse.js';
@@ -12,6 +13,7 @@ export interface RunOverrides {
   iterations?: number;
   durationMs?: number;
   warmup?: string;
+  repeat?: number;
 }
 
 function single<T>(config: InferbenchConfig, axis: string, values: readonly T[] | undefined): T | undefined {
@@ -38,8 +40,23 @@ function measureBound(config: InferbenchConfig, overrides: RunOverrides): PhaseB
   return { kind: 'auto' };
 }
 
+/** The top-level pipeline with the model's own fields over it (options merge key by key). */
+function pipelineOf(config: InferbenchConfig, model: ModelEntry): Partial<ProfileOptions> {
+  const p = { ...config.pipeline, ...model.pipeline };
+  const options = { ...config.pipeline.options, ...model.pipeline?.options };
+  return {
+    ...(p.data !== undefined && { data: p.data }),
+    ...(p.cache !== undefined && { dataCache: p.cache }),
+    ...(p.name !== undefined && { pipeline: p.name }),
+    ...(Object.keys(options).length > 0 && { pipelineOptions: options }),
+    ...(p.postprocess !== undefined && { postprocess: p.postprocess }),
+    ...(p.labels !== undefined && { labels: p.labels }),
+  };
+}
+
 export function profileOptionsFor(config: InferbenchConfig, model: ModelEntry, overrides: RunOverrides = {}): ProfileOptions {
   const { sweep } = config;
+  const repeat = overrides.repeat ?? config.measure.repeat;
   const warmup = overrides.warmup ?? (config.measure.warmup === undefined ? undefined : String(config.measure.warmup));
   const graphOptimization = single(config, 'graphOptimization', sweep.graphOptimization);
   return {
@@ -49,8 +66,10 @@ export function profileOptionsFor(config: InferbenchConfig, model: ModelEntry, o
     ...(sweep.batch !== undefined && { batch: [...sweep.batch] }),
     ...(graphOptimization !== undefined && { graphOptimization }),
     threads: sweep.threads === undefined ? null : sweep.threads.map((t) => (t === 'auto' ? null : t)),
-    ...(config.measure.repeat !== undefined && { repeat: config.measure.repeat }),
+    ...(repeat !== undefined && { repeat }),
+    ...pipelineOf(config, model),
     ...(model.dims && { dims: model.dims }),
+    ...(model.batchDim !== undefined && { batchDim: model.batchDim }),
     ...(model.shapes && { shapes: model.shapes }),
     ...(model.values && { values: model.values }),
     ...(model.ranges && { ranges: model.ranges }),

@@ -118,8 +118,22 @@ export function trialFacts(trial: TrialOk): Fact[] {
       'Measured',
       `${formatPhase(measure.iterations, measure.durationMs)}; stopped: ${formatStopReason(measure.stopReason, measure.bound)}; drift ${formatPercent(measure.driftRatio)}`,
     ],
+    ...repetitionFacts(trial),
     ...variantFacts(trial),
   ];
+}
+
+/** --repeat: the spread between repetitions, shown even when it is small (run-to-run variance). */
+function repetitionFacts(trial: TrialOk): Fact[] {
+  const reps = trial.repetitions;
+  if (reps === undefined || reps.length < 2) return [];
+  const p50s = reps.map((r) => r.stages.inference.p50Ms);
+  const sorted = [...p50s].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1] ?? 0;
+  const spread = median > 0 ? ((sorted.at(-1) ?? 0) - (sorted[0] ?? 0)) / median : 0;
+  const rates = reps.map((r) => r.throughput.inferencesPerSec);
+  const range = `${formatRate(Math.min(...rates))} – ${formatRate(Math.max(...rates))}`;
+  return [['Repetitions', `${formatCount(reps.length)} runs, inference p50 ${p50s.map(formatMs).join(', ')} (spread ${formatPercent(spread)}); throughput ${range}`]];
 }
 
 function variantFacts(trial: TrialOk): Fact[] {

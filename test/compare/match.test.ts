@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { configKey, matchReports } from '../../src/compare/match.js';
-import { caveats, compareReports } from '../../src/compare/verdict.js';
+import { stabilityLine } from '../../src/compare/rows.js';
+import { caveats, compareReports, notes } from '../../src/compare/verdict.js';
 import { sampleReport } from '../helpers/sample-report.js';
 import { okTrial, reportOf } from './reports.js';
 
@@ -58,19 +59,55 @@ describe('matching', () => {
 });
 
 describe('compareReports', () => {
-  test('A/A reports: no regression, exit 0; A/B 10% slower: regressed, exit 1', () => {
-    const base = reportOf([okTrial({ inferenceUs: 600, seed: 1 })]);
-    const same = reportOf([okTrial({ inferenceUs: 600, seed: 2 })]);
-    const slow = reportOf([okTrial({ inferenceUs: 660, seed: 3 })]);
+  test('with 5 repetitions a side: A/A unchanged, exit 0; A/B 10% slower regressed, exit 1', () => {
+    const base = reportOf([okTrial({ inferenceUs: 600, seed: 1, repetitions: 5 })]);
+    const same = reportOf([okTrial({ inferenceUs: 600, seed: 2, repetitions: 5 })]);
+    const slow = reportOf([okTrial({ inferenceUs: 660, seed: 3, repetitions: 5 })]);
     const aa = compareReports(base, same);
-    expect(aa.regressions).toBe(0);
-    expect(aa.exitCode).toBe(0);
+    expect(aa).toMatchObject({ verdict: 'unchanged', regressions: 0, exitCode: 0 });
+    expect(aa.trials[0]?.repetitions).toEqual({ base: 5, head: 5 });
+    expect(aa.trials[0]?.driftAllowance).toBe(0);
     const ab = compareReports(base, slow);
     expect(ab.verdict).toBe('regressed');
     expect(ab.exitCode).toBe(1);
-    const inference = ab.trials[0]?.stages.find((s) => s.stage === 'inference');
-    expect(inference?.metrics.find((m) => m.metric === 'p50')?.verdict).toBe('regressed');
+    const p50 = ab.trials[0]?.stages.find((s) => s.stage === 'inference')?.metrics.find((m) => m.metric === 'p50');
+    expect(p50).toMatchObject({ verdict: 'regressed' });
+    expect(p50?.rank?.p).toBeLessThan(0.05);
     expect(ab.trials[0]?.throughput?.verdict).toBe('regressed');
+    expect(notes(ab)).toEqual([expect.stringContaining('No CPU samples in base and head')]);
+  });
+
+  test('one run a side: A/A is never regressed, 10% slower is inconclusive, 30% slower regressed', () => {
+    const base = reportOf([okTrial({ inferenceUs: 600, seed: 1 })]);
+    const aa = compareReports(base, reportOf([okTrial({ inferenceUs: 600, seed: 2 })]));
+    expect(aa).toMatchObject({ regressions: 0, exitCode: 0 });
+    // ±10% run-to-run allowance on a ±5% threshold: a single run cannot claim "unchanged" either.
+    expect(aa.verdict).toBe('inconclusive');
+    expect(aa.trials[0]?.driftAllowance).toBe(0.1);
+    expect(notes(aa)[0]).toMatch(/^A side was measured once/);
+    expect(compareReports(base, reportOf([okTrial({ inferenceUs: 660, seed: 3 })]))).toMatchObject({ verdict: 'inconclusive', exitCode: 0 });
+    expect(compareReports(base, reportOf([okTrial({ inferenceUs: 780, seed: 4 })]))).toMatchObject({ verdict: 'regressed', exitCode: 1 });
+    // --run-variance 0%: the machine's runs are taken to agree, and 10% is resolved.
+    const exact = compareReports(base, reportOf([okTrial({ inferenceUs: 660, seed: 3 })]), { significance: { runVariance: 0 } });
+    expect(exact).toMatchObject({ verdict: 'regressed', exitCode: 1 });
+  });
+
+  test('a head that shared its CPU with other processes is not called regressed; the output says why', () => {
+    // The sample report's machine has 16 logical cores; its trial runs 4 threads (25% of them).
+    const quiet = { totalPct: 25, processPct: 25 };
+    const starved = { totalPct: 100, processPct: 10 }; // wanted 4 cores, got 1.6: others had 2.4 of them
+    const base = reportOf([okTrial({ inferenceUs: 600, seed: 1, repetitions: 5, cpu: quiet })]);
+    const head = reportOf([okTrial({ inferenceUs: 900, seed: 2, repetitions: 5, cpu: starved })]);
+    const c = compareReports(base, head);
+    expect(c.trials[0]?.contention?.base).toBe(0);
+    expect(c.trials[0]?.contention?.head).toBeCloseTo(0.15, 10);
+    expect(c).toMatchObject({ verdict: 'inconclusive', regressions: 0, exitCode: 0 });
+    expect(c.trials[0]?.stages.find((s) => s.stage === 'inference')?.metrics[0]).toMatchObject({ verdict: 'inconclusive', reason: 'contended' });
+    expect(stabilityLine(c.trials[0]!)).toContain("head shared the CPU: other processes took 15% of the machine's CPU from the trial");
+    // The same slowdown measured on a quiet machine is a regression; a contended base does not hide it.
+    expect(compareReports(base, reportOf([okTrial({ inferenceUs: 900, seed: 2, repetitions: 5, cpu: quiet })])).verdict).toBe('regressed');
+    const busyBase = reportOf([okTrial({ inferenceUs: 600, seed: 1, repetitions: 5, cpu: starved })]);
+    expect(compareReports(busyBase, reportOf([okTrial({ inferenceUs: 900, seed: 2, repetitions: 5, cpu: quiet })])).verdict).toBe('regressed');
   });
 
   test('a trial that ran in base and fails in head is a regression; failed on both sides is inconclusive', () => {

@@ -10,8 +10,8 @@ import { okTrial, reportOf } from './reports.js';
 
 let slow: Comparison;
 beforeAll(() => {
-  const base = reportOf([okTrial({ inferenceUs: 600, seed: 1 })]);
-  const head = reportOf([okTrial({ inferenceUs: 660, seed: 2 }), okTrial({ inferenceUs: 600, seed: 3, spec: { batch: 8 } })]);
+  const base = reportOf([okTrial({ inferenceUs: 600, seed: 1, repetitions: 5 })]);
+  const head = reportOf([okTrial({ inferenceUs: 660, seed: 2, repetitions: 5 }), okTrial({ inferenceUs: 600, seed: 3, spec: { batch: 8 } })]);
   head.environment = { ...head.environment, cpu: { ...head.environment.cpu, model: 'Intel Xeon' } };
   slow = compareReports(base, head, { budgets: parseBudgets(['inference.p99<=1ms', 'throughput>=100/s']), labels: { base: 'base.json', head: 'head.json' } });
 });
@@ -20,7 +20,9 @@ describe('console', () => {
   test('headline, caveats, the table and budgets, without escape codes when colour is off', () => {
     const text = renderCompareConsole(slow, { color: false });
     expect(text).not.toContain('\x1b[');
-    expect(text).toMatch(/^regressed: 1 of 1 trials regressed; 2 of 4 budget checks failed/m);
+    expect(text).toMatch(/^regressed: 1 of 1 trials regressed; \d+ metrics inconclusive; 2 of 4 budget checks failed/m);
+    expect(text).toContain('repetitions: base 5 (inference p50 ');
+    expect(text).toContain('note: No CPU samples in base and head');
     expect(text).toContain('warning: Different machines: CPU AMD EPYC 7B13');
     expect(text).toContain('Only in head (not compared): resnet_tiny.onnx cpu fp32 batch=8');
     expect(text).toMatch(/│ inference\s+│ p50\s+│\s+6\d\d µs │\s+6\d\d µs │\s+\+\d+(\.\d)?% │/);
@@ -43,6 +45,8 @@ describe('markdown', () => {
     expect(md).toMatch(/\| inference \| p50 \| 6\d\d µs \| 6\d\d µs \|/);
     expect(md).toContain('### Budgets (head)');
     expect(md).toContain('❌ fail');
+    expect(md).toContain('> ℹ️ No CPU samples in base and head');
+    expect(md).toMatch(/<sub>Method: 95% percentile-bootstrap CI .* Mann–Whitney/);
   });
 });
 

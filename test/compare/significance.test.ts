@@ -1,14 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { mannWhitney } from '../../src/compare/mann-whitney.js';
 import { aliasSampler, seededUniform } from '../../src/compare/sampler.js';
-import { compareStage, judge, type MetricChange } from '../../src/compare/significance.js';
+import { compareStage, DEFAULT_SIGNIFICANCE, repetitionSpread, RUN_VARIANCE, type MetricChange } from '../../src/compare/significance.js';
 import { latencyHistogram } from './synthetic.js';
 
 const FIVE = (): number => 0.05;
 const decisive = (changes: MetricChange[]): MetricChange[] => changes.filter((c) => c.verdict === 'regressed');
 
 describe('bootstrap on HDR histograms', () => {
-  test('A/A: two independent samples of one distribution are not called regressed (50 seeds)', () => {
+  test('A/A without the run-to-run allowance: two samples of one distribution are not called regressed (50 seeds)', () => {
     let falseAlarms = 0;
     for (let seed = 1; seed <= 50; seed++) {
       const base = latencyHistogram({ medianUs: 600 }, 2000, seed * 2);
@@ -17,7 +17,7 @@ describe('bootstrap on HDR histograms', () => {
       if (decisive(changes).length > 0) falseAlarms++;
     }
     // Each metric's interval must clear +5% with its lower bound; observed: 0 of 50.
-    expect(falseAlarms).toBeLessThanOrEqual(1);
+    expect(falseAlarms).toBe(0);
   });
 
   test('A/B: head 10% slower is regressed on p50, p90 and mean', () => {
@@ -64,15 +64,69 @@ describe('bootstrap on HDR histograms', () => {
     expect(changes.find((c) => c.metric === 'p50')?.verdict).toBe('unchanged');
   });
 
-  test('drift widens the interval, and drift over 2× the threshold caps even a 2× slowdown', () => {
+  test('a side measured once: intervals widen by the run-to-run allowance, or by half the drifts when larger', () => {
     const base = latencyHistogram({ medianUs: 600 }, 2000, 41);
     const head = latencyHistogram({ medianUs: 1200 }, 2000, 42);
-    const plain = compareStage({ base: [base], head: [head] }, FIVE).find((c) => c.metric === 'p50')!;
-    const drifting = compareStage({ base: [base], head: [head], driftAllowance: 0.3 }, FIVE).find((c) => c.metric === 'p50')!;
-    expect(drifting.ci[0]).toBeLessThan(plain.ci[0]);
-    expect(drifting.ci[1]).toBeGreaterThan(plain.ci[1]);
+    const p50 = (drift?: { base: number | null; head: number | null }) => compareStage({ base: [base], head: [head], ...(drift && { drift }) }, FIVE).find((c) => c.metric === 'p50')!;
+    const plain = p50();
+    const single = p50({ base: 0.01, head: 0.02 });
+    expect(plain.driftAllowance).toBe(0);
+    expect(single.driftAllowance).toBe(RUN_VARIANCE);
+    expect(single.ci[0]).toBeCloseTo((1 + plain.ci[0]) / (1 + RUN_VARIANCE) - 1, 10);
+    expect(single.ci[1]).toBeCloseTo((1 + plain.ci[1]) * (1 + RUN_VARIANCE) - 1, 10);
+    expect(p50({ base: -0.3, head: 0.1 }).driftAllowance).toBeCloseTo(0.2, 10);
     expect(plain.verdict).toBe('regressed');
-    expect(drifting).toMatchObject({ verdict: 'inconclusive', reason: 'unstable-run' });
+    expect(single.verdict).toBe('regressed');
+    // A run that drifted over 2× the threshold within itself cannot resolve it, even for a 2× slowdown.
+    expect(p50({ base: 0.01, head: -0.3 })).toMatchObject({ verdict: 'inconclusive', reason: 'unstable-run' });
+    // A side with repetitions (null) carries its spread in the interval, not its drift.
+    expect(p50({ base: null, head: null })).toMatchObject({ driftAllowance: 0, verdict: 'regressed' });
+  });
+
+  test('one run a side resolves about threshold + run-to-run allowance: 10% slower is inconclusive, 30% regressed', () => {
+    const base = latencyHistogram({ medianUs: 600 }, 2000, 61);
+    const drift = { base: 0.01, head: 0.01 };
+    const p50Of = (medianUs: number, runVariance = RUN_VARIANCE) =>
+      compareStage({ base: [base], head: [latencyHistogram({ medianUs }, 2000, 62)], drift }, FIVE, { ...DEFAULT_SIGNIFICANCE, runVariance }).find((c) => c.metric === 'p50')!;
+    expect(p50Of(660)).toMatchObject({ verdict: 'inconclusive', reason: 'too-noisy' });
+    expect(p50Of(780).verdict).toBe('regressed');
+    // On a machine whose runs agree (--run-variance 0%), the 10% change is resolved.
+    expect(p50Of(660, 0).verdict).toBe('regressed');
+  });
+
+  test('A/A, one run a side: never regressed (50 seeds); p99 is decided only with the rank test', () => {
+    let falseAlarms = 0;
+    for (let seed = 1; seed <= 50; seed++) {
+      const base = latencyHistogram({ medianUs: 600 }, 2000, seed * 2);
+      const head = latencyHistogram({ medianUs: 600 }, 2000, seed * 2 + 1);
+      const changes = compareStage({ base: [base], head: [head], drift: { base: 0.02, head: -0.02 } }, FIVE, undefined, seed);
+      if (changes.some((c) => c.verdict === 'regressed' || c.verdict === 'improved')) falseAlarms++;
+    }
+    expect(falseAlarms).toBe(0);
+    const base = latencyHistogram({ medianUs: 600 }, 2000, 71);
+    const head = latencyHistogram({ medianUs: 1200 }, 2000, 72);
+    const p99 = compareStage({ base: [base], head: [head], drift: { base: 0, head: 0 } }, FIVE).find((c) => c.metric === 'p99')!;
+    expect(p99.ci[0]).toBeGreaterThan(0.05);
+    expect(p99).toMatchObject({ verdict: 'inconclusive', reason: 'tail-needs-repetitions' });
+    const repeated = (median: number, seed: number) => [0, 1, 2, 3, 4].map((r) => latencyHistogram({ medianUs: median, tail: 0 }, 2000, seed + r));
+    expect(compareStage({ base: repeated(600, 100), head: repeated(1200, 200) }, FIVE).find((c) => c.metric === 'p99')?.verdict).toBe('regressed');
+  });
+
+  test('contention: a contended head cannot regress, a contended base cannot improve; p99 tolerates only 1%', () => {
+    const reps5 = (median: number, seed: number) => [0, 1, 2, 3, 4].map((r) => latencyHistogram({ medianUs: median }, 2000, seed + r));
+    const base = latencyHistogram({ medianUs: 600 }, 2000, 81);
+    const slow = latencyHistogram({ medianUs: 900 }, 2000, 82);
+    const verdicts = (contention: { base: number | null; head: number | null }, a = base, b = slow) =>
+      Object.fromEntries(compareStage({ base: [a], head: [b], contention }, FIVE).map((c) => [c.metric, c.verdict]));
+    expect(verdicts({ base: 0, head: 0 }).p50).toBe('regressed');
+    expect(verdicts({ base: 0, head: 0.5 }).p50).toBe('inconclusive');
+    expect(verdicts({ base: 0.5, head: 0 }).p50).toBe('regressed');
+    expect(verdicts({ base: 0.5, head: 0 }, slow, base).p50).toBe('inconclusive');
+    // 5% contention in head: p50 and p90 stand, p99 (1% of the samples above it) does not.
+    const light = compareStage({ base: reps5(600, 300), head: reps5(900, 400), contention: { base: 0, head: 0.05 } }, FIVE).map((c) => c.verdict);
+    expect(light.slice(0, 3)).toEqual(['regressed', 'regressed', 'inconclusive']);
+    // Unknown contention (no samples) changes nothing.
+    expect(verdicts({ base: null, head: null }).p50).toBe('regressed');
   });
 
   test('a cap from the report (too few samples) turns a regression into inconclusive', () => {
@@ -94,30 +148,32 @@ describe('repetitions', () => {
     expect(p50.verdict).toBe('regressed');
   });
 
+  test('A/A with 5 repetitions a side: p50 and p90 unchanged, nothing decisive', () => {
+    const changes = compareStage({ base: reps(600, [1, 2, 3, 4, 5]), head: reps(600, [6, 7, 8, 9, 10]) }, FIVE);
+    expect(changes.filter((c) => c.metric === 'p50' || c.metric === 'p90').map((c) => c.verdict)).toEqual(['unchanged', 'unchanged']);
+    expect(decisive(changes)).toEqual([]);
+  });
+
+  test('a run-to-run shift between repetitions widens the interval (cluster bootstrap)', () => {
+    const steady = compareStage({ base: reps(600, [1, 2, 3, 4]), head: reps(600, [5, 6, 7, 8]) }, FIVE)[0]!;
+    const shifted = compareStage({ base: [...reps(600, [1, 2, 3]), ...reps(700, [4])], head: reps(600, [5, 6, 7, 8]) }, FIVE)[0]!;
+    expect(shifted.ci[1] - shifted.ci[0]).toBeGreaterThan(3 * (steady.ci[1] - steady.ci[0]));
+  });
+
+  test('a machine state that outlasts a repetition: base mostly in a slow mode, head mostly fast, is not "improved"', () => {
+    // As measured on the development VM: the latency floor moved 315 → 435 µs for tens of seconds.
+    const base = [...reps(600, [1]), ...reps(830, [2, 3, 4, 5])];
+    const head = [...reps(600, [6, 7, 8]), ...reps(830, [9, 10])];
+    const changes = compareStage({ base, head }, FIVE);
+    expect(changes.filter((c) => c.verdict === 'improved' || c.verdict === 'regressed')).toEqual([]);
+    expect(changes.some((c) => c.reason === 'unstable-repetitions' || c.reason === 'too-noisy')).toBe(true);
+    expect(repetitionSpread([600, 830, 830, 830, 830])).toBeCloseTo(230 / 830, 10);
+  });
+
   test('repetitions that disagree (one slow run in base and head each) are not regressed', () => {
     const base = [...reps(600, [1, 2, 3]), ...reps(720, [4])];
     const head = [...reps(600, [5, 6, 7]), ...reps(720, [8])];
     expect(decisive(compareStage({ base, head }, FIVE))).toEqual([]);
-  });
-});
-
-describe('judge', () => {
-  test.each([
-    [[0.08, 0.12], 'regressed', 'beyond-threshold'],
-    [[-0.12, -0.08], 'improved', 'beyond-threshold'],
-    [[-0.02, 0.03], 'unchanged', 'within-threshold'],
-    [[0.01, 0.09], 'inconclusive', 'too-noisy'],
-    [[0.03, 0.06], 'unchanged', 'near-threshold'],
-  ] as const)('CI %j at 5%% → %s', (ci, verdict, reason) => {
-    expect(judge(ci, 0.05, null, 0.05)).toEqual({ verdict, reason });
-  });
-
-  test('past the threshold but the rank test does not agree → inconclusive', () => {
-    expect(judge([0.08, 0.12], 0.05, { u: 10, p: 0.3, method: 'exact', nBase: 4, nHead: 4 }, 0.05).verdict).toBe('inconclusive');
-  });
-
-  test('past the threshold but below the timer resolution → unchanged', () => {
-    expect(judge([0.5, 1.0], 0.05, null, 0.05, false)).toEqual({ verdict: 'unchanged', reason: 'below-resolution' });
   });
 });
 
