@@ -3,7 +3,7 @@
 // each in their own way. Every number goes through format.ts; absent fields give nothing.
 
 import type { Bottleneck, TrialOk } from '../types.js';
-import { formatCount, formatEvidenceValue, formatPercent, formatQuantity, formatSI, formatTimestamp } from './format.js';
+import { formatBytes, formatCount, formatEvidenceValue, formatPercent, formatQuantity, formatSI, formatTimestamp } from './format.js';
 import { type Fact } from './facts.js';
 
 /** Column alignment of a section's table, shared by the console and Markdown layouts. */
@@ -61,16 +61,19 @@ function calibrationLine(trial: TrialOk): string | undefined {
 export const REFRESH_CALIBRATION = 'inferbench calibrate --refresh';
 
 /**
- * A note when the trial beats the calibrated roof: the peaks were measured on a busy machine.
- * The text ends where REFRESH_CALIBRATION should follow.
+ * A note when the trial beats the calibrated roof. Two causes: a memory-bound model small enough
+ * to stay in the CPU caches runs under the cache-bandwidth roof, which is above the DRAM roof the
+ * calibration measures (its vectors are sized past any last-level cache on purpose); or the
+ * peaks were measured on a busy machine. The text ends where REFRESH_CALIBRATION should follow.
  */
 export function calibrationNote(trial: TrialOk): string | undefined {
   const roofline = trial.roofline;
   if (roofline === undefined || !(roofline.fractionOfPeak > ROOF_OVERSHOOT)) return undefined;
-  return (
-    `the trial reached ${formatPercent(roofline.fractionOfPeak)} of the calibrated roof, so the calibration looks low ` +
-    '(the machine was probably busy when it ran); measure again with'
-  );
+  const reached = `the trial reached ${formatPercent(roofline.fractionOfPeak)} of the calibrated roof`;
+  const cached = roofline.bound === 'memory' && trial.cost
+    ? `: its ${formatBytes(trial.cost.bytes)} per inference may stay in the CPU caches, whose bandwidth is above the DRAM roof the calibration measures, or the calibration looks low (the machine was probably busy when it ran); if the latter, `
+    : ', so the calibration looks low (the machine was probably busy when it ran); ';
+  return `${reached}${cached}measure again with`;
 }
 
 /** Facts that join the trial's fact list: providers, cost and roofline, calibration. */

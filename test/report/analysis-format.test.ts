@@ -67,6 +67,11 @@ describe('section builders', () => {
     expect(calibrationNote(trial)).toContain('271% of the calibrated roof, so the calibration looks low');
     const roofline = { ...cnnAnalysis().roofline, fractionOfPeak: 1.05 };
     expect(calibrationNote({ ...trial, roofline })).toBeUndefined();
+    // A memory-bound trial over the roof: its bytes may live in cache, above the DRAM roof.
+    const memory = { ...cnnAnalysis().roofline, bound: 'memory' as const, fractionOfPeak: 1.14 };
+    expect(calibrationNote({ ...trial, roofline: memory })).toBe(
+      'the trial reached 114% of the calibrated roof: its 2.27 MiB per inference may stay in the CPU caches, whose bandwidth is above the DRAM roof the calibration measures, or the calibration looks low (the machine was probably busy when it ran); if the latter, measure again with',
+    );
   });
 
   test('node rows: rank, provider short name, times, share and shapes', () => {
