@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'input-rejected'
   | 'device-unavailable'
   | 'runtime-error'
+  | 'out-of-memory'
   | 'trial-crashed'
   | 'output-failed'
   | 'all-trials-failed';
@@ -44,6 +45,7 @@ const EXIT_FOR_CODE: Record<ErrorCode, number> = {
   'input-rejected': ExitCode.trialsFailed,
   'device-unavailable': ExitCode.usage,
   'runtime-error': ExitCode.trialsFailed,
+  'out-of-memory': ExitCode.trialsFailed,
   'trial-crashed': ExitCode.trialsFailed,
   'output-failed': ExitCode.output,
   'all-trials-failed': ExitCode.trialsFailed,

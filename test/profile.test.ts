@@ -158,6 +158,16 @@ describe('what cannot run is a value or a clear error', () => {
     if (trial.status === 'skipped') expect(trial.reason).toContain('batch 4 not possible');
   });
 
+  test('a batch too large to build inputs for fails that trial only; the sweep goes on', async () => {
+    const report = await profile(quick('mlp.onnx', { batch: [1, 2 ** 27] })); // 2^27 × 64 floats = 32 GiB
+    expect(report.trials.map((t) => t.status)).toEqual(['ok', 'failed']);
+    const big = report.trials[1]!;
+    if (big.status !== 'failed') throw new Error('expected failed');
+    expect(big).toMatchObject({ phase: 'inputs', error: { code: 'out-of-memory' } });
+    expect(big.error.message).toBe("input 'x' of shape [134217728, 64] would take 32.0 GiB, over the 4.00 GiB a tensor may take");
+    expect(big.spec.batch).toBe(2 ** 27);
+  });
+
   test('a missing model rejects with model-not-found', async () => {
     expect((await rejection(profile(quick('missing.onnx')))).code).toBe('model-not-found');
   });

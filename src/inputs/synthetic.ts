@@ -5,6 +5,7 @@
 import type { HostTensor, TypedArray } from '../adapters/adapter.js';
 import { InferbenchError } from '../errors.js';
 import type { ElementType, InputDescription, TensorSpec } from '../types.js';
+import { formatBytes } from '../report/format.js';
 import { readInputFile } from './npy.js';
 import type { InputPins } from './pins.js';
 import { checkPinNames } from './shapes.js';
@@ -16,7 +17,7 @@ type IntType = Exclude<NumericType, 'float16' | 'float32' | 'float64'>;
 /** Token ids are drawn from [0, TOKEN_ID_LIMIT): inside any real vocabulary (BERT's is 30522). */
 export const TOKEN_ID_LIMIT = 1000;
 /** Refuse inputs larger than this: typed arrays beyond it fail late with an obscure RangeError. */
-const MAX_INPUT_BYTES = 2 ** 32;
+export const MAX_INPUT_BYTES = 2 ** 32;
 
 /** Value limits of integer types; 64-bit ones are limited to what a JS number holds exactly. */
 const INT_LIMITS: Record<IntType, [number, number]> = {
@@ -253,7 +254,9 @@ function buildOne(spec: TensorSpec, dims: number[], pins: InputPins, seed: numbe
   }
   const bytes = count * BYTES[spec.type];
   if (bytes > MAX_INPUT_BYTES) {
-    throw new InferbenchError('shape-invalid', `input '${spec.name}' of shape [${dims.join(', ')}] would take ${bytes} bytes`, 'pass a smaller --shape or --dim');
+    // One configuration (a large batch) too big to build is that trial's failure, like an OOM:
+    // the sweep records it and goes on with the sizes that fit.
+    throw new InferbenchError('out-of-memory', `input '${spec.name}' of shape [${dims.join(', ')}] would take ${formatBytes(bytes)}, over the ${formatBytes(MAX_INPUT_BYTES)} a tensor may take`, 'pass a smaller --batch, --shape or --dim');
   }
   const file = pins.files.get(spec.name);
   if (file !== undefined) return { tensor: readInputFile(file, spec, dims), source: `file ${file}` };

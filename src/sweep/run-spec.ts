@@ -87,7 +87,14 @@ export async function runSpec(
     if (refusal) return { result: { status: 'skipped', spec, reason: refusal }, model: session.info };
     const measuredSpec = { ...spec, batch, id: trialId({ ...spec, batch }) };
     context.sampler?.setTag(measuredSpec.id, 'load');
-    const inputs = await prepareInputs(session, shapes, batch ?? 1, pins, options);
+    let inputs: TrialInputs;
+    try {
+      inputs = await prepareInputs(session, shapes, batch ?? 1, pins, options);
+    } catch (error) {
+      // Inputs too big for this batch are this trial's failure; a bad pin or file is everyone's.
+      if (isRunWideError(error, spec)) throw error;
+      return { result: failed(measuredSpec, 'inputs', error), model: session.info };
+    }
     let result: TrialResult;
     try {
       result = await measure(session, measuredSpec, inputs, modelLoadMs, context, options, hooks);

@@ -232,6 +232,7 @@ describe('buildInputs', () => {
 
   test('absurd sizes are refused before allocating', () => {
     const e = error(() => one('x', 'float32', [1024, 1024, 1024, 2]));
-    expect(e.code).toBe('shape-invalid');
+    expect(e.code).toBe('out-of-memory');
+    expect(e.message).toBe("input 'x' of shape [1024, 1024, 1024, 2] would take 8.00 GiB, over the 4.00 GiB a tensor may take");
   });
 });
