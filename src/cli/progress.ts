@@ -16,6 +16,7 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
   let done = 0;
   let total = 0;
   let label = '';
+  let trialStart = sweepStart;
   return {
     onPlan(specs: readonly TrialSpec[]) {
       // A sweep shows what it is about to run (the same table as --dry-run); one trial needs no plan.
@@ -23,13 +24,17 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
     },
     onTrialStart(spec: TrialSpec, index: number, count: number) {
       total = count;
+      trialStart = Date.now();
       label = `[${index + 1}/${count}]`;
       terminal.info(`${label} ${spec.id}`);
     },
     onPhase(_spec, phase, iterations, elapsedMs) {
       const bound = phase === 'measure' ? options.measure : phase === 'warmup' ? options.warmup : undefined;
       const fraction = phaseFraction(bound, iterations, elapsedMs);
-      const eta = done > 0 ? `, sweep ~${formatMs(((Date.now() - sweepStart) / done) * (total - done))} left` : '';
+      // Finished trials' mean duration × the trials not finished, less what the current one has run.
+      const now = Date.now();
+      const left = done > 0 ? Math.max(0, ((trialStart - sweepStart) / done) * (total - done) - (now - trialStart)) : null;
+      const eta = left === null ? '' : `, sweep ~${formatMs(left)} left`;
       const shown = fraction === undefined ? '' : `${bar(fraction)} `;
       terminal.status(`${label} ${phase} ${shown}${iterations} it, ${formatMs(elapsedMs)}${eta}`);
     },

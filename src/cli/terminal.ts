@@ -51,7 +51,8 @@ export function createTerminal(options: TerminalOptions, env: NodeJS.ProcessEnv 
     warn: line,
     status: (text) => {
       if (!live) return;
-      const width = stderr.columns ?? 80;
+      // Some ptys (script(1), editors' shells) report 0 columns: treat that as unknown.
+      const width = stderr.columns || 80;
       stderr.write(`\r\x1b[2K${text.slice(0, width - 1)}`);
       statusShown = true;
     },
