@@ -34,7 +34,8 @@ export function stageRow(stage: string, stats: StageStats): string[] {
 export function environmentFacts(env: Environment): Fact[] {
   const { cpu, os } = env;
   const runtimes = env.runtimes.map((runtime) => {
-    const eps = runtime.executionProviders.length > 0 ? ` (${runtime.executionProviders.join(', ')})` : '';
+    // What the installed package provides; whether each runs here is the trial's (probed) business.
+    const eps = runtime.executionProviders.length > 0 ? ` (installed: ${runtime.executionProviders.join(', ')})` : '';
     return `${runtime.name} ${runtime.version}${eps}`;
   });
   const gpus = env.gpus.map((gpu) => `${gpu.name} (${formatBytes(gpu.memoryBytes)}, driver ${gpu.driver})`);
