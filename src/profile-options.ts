@@ -27,6 +27,11 @@ export interface ProfileOptions {
   batch?: number | null | number[];
   /** Run each trial in its own child process, so a crash or OOM kill loses one trial only. */
   isolate?: boolean;
+  /**
+   * Requests in flight at once (closed loop), each on its own session in a worker thread; default 1.
+   * A list sweeps them. ONNX models with synthetic inputs only.
+   */
+  concurrency?: number | number[];
   /** Real input data: a file, a directory or a glob (--data). */
   data?: string;
   /** Keep loaded (and decoded) items in memory, separating I/O from compute (--data-cache). */
@@ -86,6 +91,7 @@ export interface ResolvedProfileOptions {
   interThreads: number | null;
   graphOptimization: GraphOptimization;
   batches: (number | null)[];
+  concurrency: number[];
   isolate: boolean;
   variantCacheDir: string | null;
   pipeline: { name: string; data: string | null; dataCache: boolean; options: Record<string, string>; postprocess: string | null; labels: string | null };
@@ -128,6 +134,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     interThreads: positiveIntOrNull(options.interThreads, 'interThreads'),
     graphOptimization,
     batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
+    concurrency: concurrencyOf(options),
     isolate: options.isolate ?? false,
     variantCacheDir: options.variantCacheDir ?? null,
     pipeline: {
@@ -182,6 +189,19 @@ function toPins(options: ProfileOptions): InputPins {
   if (options.batchDim !== undefined) pins.batchDim = options.batchDim;
   return pins;
 }
+
+/** Concurrency > 1 runs synthetic feeds in worker threads: a data pipeline stays in this thread. */
+function concurrencyOf(options: ProfileOptions): number[] {
+  const values = nonEmpty(listOf(options.concurrency ?? 1), 'concurrency').map((c) => positiveIntOrNull(c, 'concurrency') ?? 1);
+  if (values.some((c) => c > MAX_CONCURRENCY)) throw new InferbenchError('usage', `concurrency must be at most ${MAX_CONCURRENCY}, got ${Math.max(...values)}`, 'each stream is a thread with its own session');
+  if (values.some((c) => c > 1) && (options.data !== undefined || options.postprocess !== undefined || (options.pipeline !== undefined && options.pipeline !== 'none'))) {
+    throw new InferbenchError('usage', '--concurrency above 1 runs synthetic inputs only, not --data, --pipeline or --postprocess', 'measure the pipeline at --concurrency 1, or the model alone under load');
+  }
+  return [...new Set(values)];
+}
+
+/** Threads with a session each; beyond this a sweep is more likely a typo than a plan. */
+const MAX_CONCURRENCY = 256;
 
 function positiveIntOrNull(value: number | null | undefined, name: string): number | null {
   if (value === undefined || value === null) return null;

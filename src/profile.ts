@@ -24,7 +24,7 @@ export function plan(options: ProfileOptions): TrialSpec[] {
 function planFor(options: ResolvedProfileOptions): TrialSpec[] {
   return planSweep(
     { model: options.model, interThreads: options.interThreads, graphOptimization: options.graphOptimization },
-    { devices: options.devices, precisions: options.precisions, threads: options.threads, batches: options.batches },
+    { devices: options.devices, precisions: options.precisions, threads: options.threads, batches: options.batches, concurrency: options.concurrency },
   );
 }
 
@@ -33,6 +33,10 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   const startedAt = new Date().toISOString();
   const adapter = await resolveAdapter(resolved.model);
   await rejectUnknownDevices(adapter, resolved.devices);
+  if (adapter.runtime !== 'onnxruntime' && resolved.concurrency.some((c) => c > 1)) {
+    // tfjs keeps one global backend per process and its wasm/cpu backends one thread: no streams.
+    throw new InferbenchError('usage', `--concurrency above 1 needs an ONNX model (${adapter.runtime} runs one backend per process)`, 'profile the ONNX export of the model under load');
+  }
   const environment = collectEnvironment([await runtimeVersion(adapter)]);
 
   const specs = planFor(resolved);

@@ -73,6 +73,8 @@ export interface TrialSpec {
   threads: number | null;
   interThreads: number | null;
   graphOptimization: GraphOptimization;
+  /** Requests in flight at once, each stream on its own session in a worker thread; absent = 1. */
+  concurrency?: number;
 }
 
 /** How the warm-up or measurement phase is bounded. `auto` adapts to the model's speed. */

@@ -70,6 +70,28 @@ describe('profile() on a fixture', () => {
     expect(trial.inputs.map((i) => i.dims)).toEqual([[1, 8], [1, 8]]);
   });
 
+  test('--concurrency sweeps streams: each its own session, -n shared, throughput over wall time', async () => {
+    const report = await profile(quick('mlp.onnx', { concurrency: [1, 2], measure: { kind: 'count', iterations: 120 } }));
+    expect(validateReport(report)).toEqual({ valid: true });
+    expect(report.trials.map((t) => t.spec.id)).toEqual(['cpu fp32 batch=1 threads=1', 'cpu fp32 batch=1 threads=1 concurrency=2']);
+    const two = report.trials[1]!;
+    if (two.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(two)}`);
+    expect(two.spec.concurrency).toBe(2);
+    expect(two.measure.iterations).toBe(120);
+    expect(two.stages.inference.count).toBe(120);
+    expect(two.throughput.inferencesPerSec).toBeCloseTo((120 * 1000) / two.measure.durationMs, 6);
+    expect(report.trials[0]!.spec).not.toHaveProperty('concurrency');
+  });
+
+  test('--concurrency above 1 is refused with data pipelines and TensorFlow models', async () => {
+    const withData = await rejection(profile(quick('mlp.onnx', { concurrency: 2, data: 'examples/pipelines/features.csv', pipeline: 'examples/pipelines/custom.mjs' })));
+    expect(withData).toMatchObject({ code: 'usage' });
+    expect(withData.message).toMatch(/synthetic inputs only/);
+    const tf = await rejection(profile({ ...quick('tf/mlp/model.json'), concurrency: [1, 2] }));
+    expect(tf.message).toMatch(/^--concurrency above 1 needs an ONNX model/);
+    expect((await rejection(profile(quick('mlp.onnx', { concurrency: 0 })))).code).toBe('usage');
+  });
+
   test('symbolic dims by name; int64 ids and mask get token ids and ones', async () => {
     const trial = okTrial(await profile(quick('transformer.onnx', { dims: { sequence: 16 } })));
     expect(trial.inputs.map((i) => [i.name, i.dims, i.source])).toEqual([

@@ -25,6 +25,7 @@ interface ProfileFlags {
   graphOpt: GraphOptimization;
   batch?: string;
   batchDim?: string;
+  concurrency?: string;
   isolate: boolean;
   dryRun: boolean;
   opProfile: boolean;
@@ -93,6 +94,7 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('--labels <file>', 'class labels, one per line, for topk')
     .option('--shape <name=AxBxC>', 'full shape of an input (repeatable)', collect)
     .option('--dim <name=size>', 'size of a symbolic dim, e.g. sequence=128 (repeatable)', collect)
+    .option('-c, --concurrency <list>', 'requests in flight at once, each on its own session in a worker thread (throughput under load); a list sweeps')
     .option('--batch-dim <name>', 'the symbolic dim --batch sets, when it is not axis 0 or batch-like (e.g. N in [seq, N])')
     .option('--value <name=number>', 'fill an input with a constant (repeatable)', collect)
     .option('--range <name=lo:hi>', 'uniform values in [lo, hi) for an input (repeatable)', collect)
@@ -134,6 +136,7 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     graphOptimization: flags.graphOpt,
     batch: flags.batch === undefined ? null : parseBatchList(flags.batch),
     ...(flags.batchDim !== undefined && { batchDim: flags.batchDim }),
+    ...(flags.concurrency !== undefined && { concurrency: parseList(flags.concurrency).map((c) => parsePositiveInt(c, '--concurrency')) }),
     isolate: flags.isolate,
     opProfile: flags.opProfile,
     repeat: flags.repeat,

@@ -8,7 +8,7 @@ import { formatBytes } from '../report/format.js';
 import type { Environment, Report, TrialResult, TrialSpec } from '../types.js';
 
 /** Configuration fields a match can be told to ignore (`--ignore threads,graph-opt`). */
-export const MATCH_FIELDS = ['model', 'device', 'precision', 'batch', 'threads', 'inter-threads', 'graph-opt'] as const;
+export const MATCH_FIELDS = ['model', 'device', 'precision', 'batch', 'threads', 'inter-threads', 'graph-opt', 'concurrency'] as const;
 export type MatchField = (typeof MATCH_FIELDS)[number];
 
 export interface MatchOptions {
@@ -71,6 +71,7 @@ export function configKey(model: string, spec: TrialSpec, ignore: readonly Match
     ['threads', `threads=${spec.threads ?? 'auto'}`],
     ['inter-threads', spec.interThreads === null ? '' : `inter=${spec.interThreads}`],
     ['graph-opt', `opt=${spec.graphOptimization}`],
+    ['concurrency', (spec.concurrency ?? 1) > 1 ? `concurrency=${spec.concurrency}` : ''],
   ];
   return parts
     .filter(([field, text]) => text !== '' && !ignore.includes(field))

@@ -37,7 +37,7 @@ export interface ModelEntry {
 /** The file as written (after schema validation). */
 export interface ConfigFile {
   models: (string | ModelEntry)[];
-  sweep?: { device?: string[]; precision?: Precision[]; batch?: number[]; threads?: (number | 'auto')[]; graphOptimization?: GraphOptimization[] };
+  sweep?: { device?: string[]; precision?: Precision[]; batch?: number[]; concurrency?: number[]; threads?: (number | 'auto')[]; graphOptimization?: GraphOptimization[] };
   pipeline?: PipelineEntry;
   measure?: { warmup?: number | string; iterations?: number; duration?: string; repeat?: number; seed?: number };
   budgets?: string[];

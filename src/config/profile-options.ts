@@ -64,6 +64,7 @@ export function profileOptionsFor(config: InferbenchConfig, model: ModelEntry, o
     ...(sweep.device !== undefined && { device: [...sweep.device] }),
     ...(sweep.precision !== undefined && { precision: [...sweep.precision] }),
     ...(sweep.batch !== undefined && { batch: [...sweep.batch] }),
+    ...(sweep.concurrency !== undefined && { concurrency: [...sweep.concurrency] }),
     ...(graphOptimization !== undefined && { graphOptimization }),
     threads: sweep.threads === undefined ? null : sweep.threads.map((t) => (t === 'auto' ? null : t)),
     ...(repeat !== undefined && { repeat }),

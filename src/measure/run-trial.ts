@@ -14,7 +14,7 @@ import { createWarmupDetector, driftRatio, isDrifting, noiseWarnings } from './c
 import { StageRecorder } from './recorder.js';
 import { summarizeStage } from './stats.js';
 import { measureStopRule, warmupDone } from './stop-rules.js';
-import type { TrialDriver } from './timed-loop.js';
+import type { LoopResult, TrialDriver } from './timed-loop.js';
 
 export type TrialPhase = 'warmup' | 'measure';
 
@@ -61,7 +61,21 @@ export async function runTrial(driver: TrialDriver, options: RunTrialOptions): P
     signal: options.signal,
     onProgress: options.onProgress && ((n, ms) => options.onProgress?.('measure', n, ms)),
   });
+  return summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs });
+}
 
+export interface MeasuredPhases {
+  /** The measured phase's samples, in completion order. */
+  recorder: StageRecorder;
+  loop: LoopResult;
+  bound: PhaseBound;
+  firstIteration: Omit<ColdStart, 'modelLoadMs'>;
+  warmup: WarmupSummary;
+  perIterationUs: number;
+}
+
+/** Statistics, overhead and warnings of a measured phase (one stream or several merged). */
+export function summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs }: MeasuredPhases): TrialMeasurement {
   const stages = Object.fromEntries(
     recorder.stages.map((stage) => [stage, summarizeStage(recorder.samplesOf(stage), recorder.count, recorder.histogramOf(stage))]),
   ) as TrialOk['stages'];
@@ -87,7 +101,7 @@ export async function runTrial(driver: TrialDriver, options: RunTrialOptions): P
 }
 
 /** Per-iteration cost (µs) of the timing loop itself: clock reads, recording, stop checks. */
-async function harnessCostUs(driver: TrialDriver): Promise<number> {
+export async function harnessCostUs(driver: TrialDriver): Promise<number> {
   const perRound: number[] = [];
   for (let round = 0; round < CALIBRATION_ROUNDS; round++) {
     const loop = await driver.emptyLoop(new StageRecorder(CALIBRATION_ITERATIONS, driver.hasLoad), {
@@ -99,7 +113,7 @@ async function harnessCostUs(driver: TrialDriver): Promise<number> {
 }
 
 /** The cold iteration, through the same loop as every other so that it is timed the same way. */
-async function timeFirstIteration(driver: TrialDriver): Promise<Omit<ColdStart, 'modelLoadMs'>> {
+export async function timeFirstIteration(driver: TrialDriver): Promise<Omit<ColdStart, 'modelLoadMs'>> {
   let first = { firstInferenceMs: 0, firstTotalMs: 0 };
   const sink = {
     record: (_pre: number, inferenceNs: number, _post: number, totalNs: number) => {
@@ -110,7 +124,7 @@ async function timeFirstIteration(driver: TrialDriver): Promise<Omit<ColdStart, 
   return first;
 }
 
-async function warmUp(driver: TrialDriver, options: RunTrialOptions): Promise<WarmupSummary> {
+export async function warmUp(driver: TrialDriver, options: Pick<RunTrialOptions, 'warmup' | 'signal' | 'onProgress'>): Promise<WarmupSummary> {
   const bound = options.warmup;
   const detector = createWarmupDetector();
   const sink = { record: (_pre: number, inferenceNs: number) => detector.push(inferenceNs / 1000) };

@@ -7,7 +7,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
-import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
+import { sweepTable } from './sweep-table.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
 import {
   type Align,
@@ -175,17 +175,13 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
     else if (trial.status === 'failed') lines.push(...failedTrial(trial, style));
     else lines.push(...skippedTrial(trial, style));
   }
-  const sweep = sweepRows(report);
-  if (sweep) lines.push('', style.chalk.bold(`Sweep: ${report.trials.length} trials`), sweepTable(sweep, style));
+  const sweep = sweepTable(report);
+  if (sweep) lines.push('', style.chalk.bold(`Sweep: ${report.trials.length} trials`), compactTable(sweep.header, sweep.rows, style, sweep.firstNumeric));
   if (report.budget) {
     lines.push('', style.chalk.bold('Budgets'), compactTable(BUDGET_HEADER, budgetRows(report.budget), style, 2));
     lines.push(report.budget.best ? style.chalk.green(bestLine(report.budget)) : style.chalk.red(bestLine(report.budget)));
   }
   return `${lines.join('\n')}\n`;
-}
-
-function sweepTable(rows: string[][], style: Style): string {
-  return compactTable(SWEEP_HEADER, rows, style, 5);
 }
 
 export const consoleExporter: Exporter = {

@@ -10,7 +10,7 @@ import { csvNumber } from './format.js';
 const PERCENTILES = [['p50', 'p50Ms'], ['p90', 'p90Ms'], ['p95', 'p95Ms'], ['p99', 'p99Ms'], ['p999', 'p999Ms']] as const;
 
 export const CSV_COLUMNS = [
-  'trial', 'model', 'device', 'precision', 'batch', 'threads', 'status', 'backend', 'stage', 'count',
+  'trial', 'model', 'device', 'precision', 'batch', 'threads', 'concurrency', 'status', 'backend', 'stage', 'count',
   'min_ms', 'mean_ms', 'stddev_ms', 'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms', 'cv',
   'insufficient', 'inferences_per_s', 'items_per_s', 'bottleneck', 'reason',
 ] as const;
@@ -29,7 +29,7 @@ function stageCells(stats: StageStats): string[] {
 
 function trialRows(report: Report, trial: TrialResult): string[][] {
   const { spec } = trial;
-  const config = [spec.id, report.model.path, spec.device, spec.precision, spec.batch === null ? '' : csvNumber(spec.batch), spec.threads === null ? '' : csvNumber(spec.threads), trial.status];
+  const config = [spec.id, report.model.path, spec.device, spec.precision, spec.batch === null ? '' : csvNumber(spec.batch), spec.threads === null ? '' : csvNumber(spec.threads), csvNumber(spec.concurrency ?? 1), trial.status];
   const blankStats = Array.from({ length: 12 }, () => '');
   if (trial.status === 'failed') return [[...config, '', '', ...blankStats, '', '', '', `${trial.phase}: ${trial.error.message}`]];
   if (trial.status === 'skipped') return [[...config, '', '', ...blankStats, '', '', '', trial.reason]];

@@ -83,6 +83,7 @@ export function trialConfig(spec: TrialSpec): string {
     spec.precision,
     `batch ${formatBatch(spec.batch)}`,
     `threads ${formatThreads(spec.threads)}${inter}`,
+    ...((spec.concurrency ?? 1) > 1 ? [`concurrency ${formatCount(spec.concurrency ?? 1)} (one session per stream)`] : []),
     `graph opt ${spec.graphOptimization}`,
   ].join(' · ');
 }

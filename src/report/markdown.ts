@@ -2,7 +2,7 @@
 // rendering, laid out as headings, fact lists and tables. Every number comes from format.ts.
 
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
-import { SWEEP_HEADER, sweepRows } from './sweep-table.js';
+import { sweepTable } from './sweep-table.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
 import type { Exporter } from './exporter.js';
 import {
@@ -150,8 +150,8 @@ export function renderMarkdown(report: Report): string {
     ...table(['output', 'type', 'shape'], tensorRows(report.model.outputs), 3),
     '',
   );
-  const sweep = sweepRows(report);
-  if (sweep) lines.push('## Sweep', '', ...table(SWEEP_HEADER, sweep, 5), '');
+  const sweep = sweepTable(report);
+  if (sweep) lines.push('## Sweep', '', ...table(sweep.header, sweep.rows, sweep.firstNumeric), '');
   if (report.budget) lines.push('## Budgets', '', ...table(BUDGET_HEADER, budgetRows(report.budget), 2), '', `**${bestLine(report.budget)}**`, '');
   lines.push('## Trials');
   if (report.trials.length === 0) lines.push('', 'No trials ran.');

@@ -14,12 +14,29 @@ export function baselineTrial(trials: readonly TrialResult[]): TrialOk | undefin
   return trials.find((t): t is TrialOk => t.status === 'ok' && t.spec.precision === 'fp32') ?? trials.find((t): t is TrialOk => t.status === 'ok');
 }
 
-/** Rows for a report with more than one trial; null when there is nothing to compare. */
-export function sweepRows(report: Report): string[][] | null {
+export interface SweepTable {
+  header: string[];
+  rows: string[][];
+  /** Columns from this index on are numbers (right-aligned). */
+  firstNumeric: number;
+}
+
+/** The table for a report with more than one trial; null when there is nothing to compare. */
+export function sweepTable(report: Report): SweepTable | null {
   if (report.trials.length < 2) return null;
+  // The concurrency column appears only when some trial ran more than one stream.
+  const concurrent = report.trials.some((t) => (t.spec.concurrency ?? 1) > 1);
+  const header = concurrent ? [...SWEEP_HEADER.slice(0, 4), 'concurrency', ...SWEEP_HEADER.slice(4)] : [...SWEEP_HEADER];
+  const configColumns = concurrent ? 5 : 4;
+  const rows = sweepRows(report, concurrent);
+  return { header, rows, firstNumeric: configColumns + 1 };
+}
+
+function sweepRows(report: Report, concurrent: boolean): string[][] {
   const baseline = baselineTrial(report.trials);
   return report.trials.map((trial) => {
     const config = [trial.spec.device, trial.spec.precision, formatBatch(trial.spec.batch), formatThreads(trial.spec.threads)];
+    if (concurrent) config.push(String(trial.spec.concurrency ?? 1));
     if (trial.status !== 'ok') return [...config, trial.status, ...Array<string>(SWEEP_HEADER.length - 5).fill('')];
     const { inference, total } = trial.stages;
     const accuracy = trial.accuracy?.overall;

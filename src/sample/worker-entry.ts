@@ -42,11 +42,19 @@ const { workerData } = require('node:worker_threads');
 register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(TS_HOOKS)}), { data: { typescript: workerData.typescriptUrl } });
 import(workerData.entryUrl);`;
 
-/** Starts `sampler-worker` next to this module, as JavaScript when built, else from its .ts source. */
-export function startSamplerWorker(workerData: object): Worker {
-  const built = new URL('./sampler-worker.js', import.meta.url);
+/**
+ * Starts the worker module `base` (a URL without extension, e.g. new URL('./x', import.meta.url)):
+ * `base.js` when built, else `base.ts` through the TypeScript bootstrap.
+ */
+export function startModuleWorker(base: URL, workerData: object): Worker {
+  const built = new URL(`${base.href}.js`);
   if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData });
-  const source = new URL('./sampler-worker.ts', import.meta.url);
+  const source = new URL(`${base.href}.ts`);
   const typescriptUrl = pathToFileURL(createRequire(import.meta.url).resolve('typescript')).href;
   return new Worker(BOOTSTRAP, { eval: true, workerData: { ...workerData, entryUrl: source.href, typescriptUrl } });
+}
+
+/** Starts `sampler-worker` next to this module. */
+export function startSamplerWorker(workerData: object): Worker {
+  return startModuleWorker(new URL('./sampler-worker', import.meta.url), workerData);
 }

@@ -12,6 +12,8 @@ export interface SweepAxes {
   threads: (number | null)[];
   /** null = the model's own batch (1 for a symbolic batch dim). */
   batches: (number | null)[];
+  /** Requests in flight; default [1]. */
+  concurrency?: number[];
 }
 
 export interface PlanBase {
@@ -25,15 +27,18 @@ export function planSweep(base: PlanBase, axes: SweepAxes): TrialSpec[] {
   for (const device of axes.devices)
     for (const precision of axes.precisions)
       for (const threads of axes.threads)
-        for (const batch of axes.batches) {
-          const spec = { ...base, device, precision, threads, batch };
-          specs.push({ id: trialId(spec), ...spec });
-        }
+        for (const concurrency of axes.concurrency ?? [1])
+          for (const batch of axes.batches) {
+            const spec = { ...base, device, precision, threads, batch, ...(concurrency > 1 && { concurrency }) };
+            specs.push({ id: trialId(spec), ...spec });
+          }
   return specs;
 }
 
 export function trialId(spec: Omit<TrialSpec, 'id'>): string {
-  return [spec.device, spec.precision, `batch=${spec.batch ?? 'model'}`, `threads=${spec.threads ?? 'auto'}`].join(' ');
+  const parts = [spec.device, spec.precision, `batch=${spec.batch ?? 'model'}`, `threads=${spec.threads ?? 'auto'}`];
+  if ((spec.concurrency ?? 1) > 1) parts.push(`concurrency=${spec.concurrency}`);
+  return parts.join(' ');
 }
 
 const MAX_AXIS_VALUES = 64;

@@ -2,14 +2,16 @@
 // then measure. Every failure that belongs to this configuration alone becomes a value
 // (skipped/failed); errors that would hit every trial alike (a bad flag, an unresolved dim, the
 // user's own model unreadable) are thrown so the run stops with one clear message.
-import type { HostTensor, RuntimeAdapter, Session } from '../adapters/adapter.js';
+import type { HostTensor, RuntimeAdapter, Session, SessionOptions } from '../adapters/adapter.js';
 import { InferbenchError, isInferbenchError, messageOf } from '../errors.js';
 import type { ProfileHooks } from '../hooks.js';
 import { withNpyShapes } from '../inputs/npy.js';
 import { inputsRejected } from '../inputs/rejection.js';
 import { batchDimOf, resolveShapes } from '../inputs/shapes.js';
 import { elapsedNs, now } from '../measure/clock.js';
-import { runTrial } from '../measure/run-trial.js';
+import { runConcurrentTrial, StreamError } from '../measure/concurrent.js';
+import { runTrial, type TrialPhase } from '../measure/run-trial.js';
+import type { InputPins } from '../inputs/pins.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
 import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
 import type { InputDescription, ModelInfo, TensorSpec, TrialFailed, TrialOk, TrialResult, TrialSpec, VariantInfo, Warning } from '../types.js';
@@ -68,12 +70,7 @@ export async function runSpec(
   const loadStart = now();
   let session: Session;
   try {
-    session = await adapter.open(context.variant.path, {
-      device: spec.device,
-      intraOpThreads: spec.threads,
-      interOpThreads: spec.interThreads,
-      graphOptimization: spec.graphOptimization,
-    });
+    session = await adapter.open(context.variant.path, sessionOptionsOf(spec));
   } catch (error) {
     if (isRunWideError(error, spec)) throw error;
     return { result: failed(spec, 'open', error) };
@@ -97,7 +94,7 @@ export async function runSpec(
     }
     let result: TrialResult;
     try {
-      result = await measure(session, measuredSpec, inputs, modelLoadMs, context, options, hooks);
+      result = await measure(session, measuredSpec, inputs, modelLoadMs, context, options, hooks, { shapes, pins });
     } finally {
       await inputs.close();
     }
@@ -129,20 +126,25 @@ async function measure(
   context: TrialContext,
   options: ResolvedProfileOptions,
   hooks: ProfileHooks,
+  resolved: { shapes: Map<string, number[]>; pins: InputPins },
 ): Promise<TrialResult> {
   hooks.onPhase?.(spec, 'cold-start', 0, 0);
   let phase: TrialFailed['phase'] = 'cold-start';
   try {
-    const measured = await runTrial(inputs.driver, {
+    const phases = {
       warmup: options.warmup,
       measure: options.measure,
       signal: options.signal,
-      onPhaseStart: (p) => {
+      onPhaseStart: (p: TrialPhase) => {
         phase = p;
         context.sampler?.setTag(spec.id, p);
       },
-      onProgress: (p, n, ms) => hooks.onPhase?.(spec, p, n, ms),
-    });
+      onProgress: (p: TrialPhase, n: number, ms: number) => hooks.onPhase?.(spec, p, n, ms),
+    };
+    const concurrency = spec.concurrency ?? 1;
+    const measured = concurrency > 1
+      ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec), ...resolved, seed: options.seed, concurrency })
+      : await runTrial(inputs.driver, phases);
     const { iterations, durationMs } = measured.measure;
     const inferencesPerSec = durationMs > 0 ? (iterations * 1000) / durationMs : 0;
     return {
@@ -160,6 +162,7 @@ async function measure(
       warnings: [...measured.warnings, ...leakWarnings(session)],
     };
   } catch (error) {
+    if (error instanceof StreamError) return failed(spec, error.phase === 'open' || error.phase === 'inputs' ? 'warmup' : error.phase, error);
     // The first run is where the runtime first sees our shapes and values: say what was tried.
     if (phase === 'cold-start' && !isInferbenchError(error)) return failed(spec, phase, inputsRejected(error, inputs.descriptions()));
     return failed(spec, phase, error);
@@ -201,6 +204,10 @@ async function addAccuracy(result: TrialOk, reference: Fp32Reference, session: S
   } catch (error) {
     result.warnings.push({ code: 'accuracy-unavailable', message: `could not compare outputs with fp32: ${messageOf(error)}` });
   }
+}
+
+function sessionOptionsOf(spec: TrialSpec): SessionOptions {
+  return { device: spec.device, intraOpThreads: spec.threads, interOpThreads: spec.interThreads, graphOptimization: spec.graphOptimization };
 }
 
 export function failed(spec: TrialSpec, phase: TrialFailed['phase'], error: unknown): TrialFailed {

@@ -126,3 +126,10 @@ describe('compareReports', () => {
     expect(p99?.every((m) => m.verdict !== 'regressed' && m.verdict !== 'improved')).toBe(true);
   });
 });
+
+test('concurrency is part of a trial\'s configuration (absent = 1), and --ignore can drop it', () => {
+  const spec = { id: 'x', model: 'm.onnx', precision: 'fp32' as const, device: 'cpu', batch: 1, threads: 1, interThreads: null, graphOptimization: 'all' as const };
+  expect(configKey('m.onnx', spec)).toBe('m.onnx cpu fp32 batch=1 threads=1 opt=all');
+  expect(configKey('m.onnx', { ...spec, concurrency: 4 })).toBe('m.onnx cpu fp32 batch=1 threads=1 opt=all concurrency=4');
+  expect(configKey('m.onnx', { ...spec, concurrency: 4 }, ['concurrency'])).toBe(configKey('m.onnx', spec));
+});

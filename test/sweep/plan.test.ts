@@ -39,3 +39,18 @@ describe('planSweep', () => {
     expect(specs.at(-1)).toMatchObject({ device: 'cuda', precision: 'int8', threads: null, batch: 8, model: 'm.onnx' });
   });
 });
+
+describe('the concurrency axis', () => {
+  const base = { model: 'm.onnx', interThreads: null, graphOptimization: 'all' as const };
+  test('expands between threads and batch; 1 stays out of the id and the spec', () => {
+    const specs = planSweep(base, { devices: ['cpu'], precisions: ['fp32'], threads: [1], batches: [1, 8], concurrency: [1, 4] });
+    expect(specs.map((s) => s.id)).toEqual([
+      'cpu fp32 batch=1 threads=1',
+      'cpu fp32 batch=8 threads=1',
+      'cpu fp32 batch=1 threads=1 concurrency=4',
+      'cpu fp32 batch=8 threads=1 concurrency=4',
+    ]);
+    expect(specs[0]).not.toHaveProperty('concurrency');
+    expect(specs[2]?.concurrency).toBe(4);
+  });
+});
