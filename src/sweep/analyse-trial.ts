@@ -38,8 +38,11 @@ export async function analyseTrial(
   const { spec } = result;
   // TensorFlow's wasm / tfjs-cpu / tensorflow devices compute on the host CPU like ORT's 'cpu'.
   const onCpu = adapter.onCpu?.(spec.device) ?? spec.device === 'cpu';
-  // Threads the backend really computes with (tfjs wasm and cpu: one, whatever was asked).
-  const threads = adapter.computeThreads ? await adapter.computeThreads(spec.device, spec.threads) : spec.threads;
+  // Threads the backend really computes with (tfjs wasm and cpu: one, whatever was asked); with
+  // --concurrency every stream has its own session, so the trial keeps streams × threads busy.
+  const perStream = adapter.computeThreads ? await adapter.computeThreads(spec.device, spec.threads) : spec.threads;
+  const streams = spec.concurrency ?? 1;
+  const threads = streams === 1 || perStream === null ? perStream : Math.min(perStream * streams, options.logicalCores);
   // A non-CPU trial always gets a short profiled pass: it is the proof of which provider ran.
   const wantOps = adapter.profileOps && (options.opProfile || !onCpu);
   let ops: OpProfile | null = null;
@@ -57,12 +60,15 @@ export async function analyseTrial(
     const cost = modelCost(ops.nodes, Math.max(1, ops.runs));
     result.opProfile = { ...ops, nodes: ops.nodes.slice(0, OP_TABLE_ROWS) };
     result.cost = { flops: cost.flops, bytes: cost.bytes, arithmeticIntensity: cost.arithmeticIntensity, unknownOpTypes: cost.unknownOpTypes };
-    if (cost.bytes > 0 && result.stages.inference.p50Ms > 0) {
+    // One request's time, or under --concurrency the machine's time per request (1 / throughput):
+    // the roof bounds what the device does in aggregate, not what one stream gets of it.
+    const secondsPerInference = streams > 1 ? 1 / result.throughput.inferencesPerSec : result.stages.inference.p50Ms / 1000;
+    if (cost.bytes > 0 && secondsPerInference > 0 && Number.isFinite(secondsPerInference)) {
       // The peaks of the device that computed: the host CPU's for every CPU backend.
       const device = onCpu ? 'cpu' : spec.device;
       try {
         const peaks = await calibrate({ device, threads, ...(options.calibrationCache && { cachePath: options.calibrationCache }) });
-        position = roofline(cost.flops, cost.bytes, result.stages.inference.p50Ms / 1000, peaks);
+        position = roofline(cost.flops, cost.bytes, secondsPerInference, peaks);
         result.roofline = { ...position, calibration: { gflops: peaks.gflops, gbps: peaks.gbps, measuredAt: peaks.measuredAt, fromCache: peaks.fromCache } };
       } catch (error) {
         result.warnings.push({ code: 'roofline-unavailable', message: `no roofline for ${device}: its calibration failed: ${messageOf(error)}` });
