@@ -4,6 +4,7 @@
 // file was renamed), device, precision, batch, threads, inter-op threads and graph optimisation.
 // Trials present on one side only are listed, never dropped; reports from different machines or
 // tool versions are compared but flagged, never silently treated as like for like.
+import { osName } from '../report/facts.js';
 import { formatBytes } from '../report/format.js';
 import type { Environment, Report, TrialResult, TrialSpec } from '../types.js';
 
@@ -123,7 +124,7 @@ export function fingerprint(env: Environment): Record<string, string> {
   return {
     CPU: `${env.cpu.model}, ${env.cpu.physicalCores} cores / ${env.cpu.logicalCores} threads`,
     Memory: formatBytes(env.memoryBytes),
-    OS: `${env.os.platform} ${env.os.arch} ${env.os.distro} (kernel ${env.os.kernel})`,
+    OS: `${env.os.platform} ${env.os.arch} ${osName(env.os)} (kernel ${env.os.kernel})`,
     Node: env.node,
     Runtime: env.runtimes.map((r) => `${r.name} ${r.version} [${r.executionProviders.join(', ')}]`).join('; ') || 'none',
     GPU: env.gpus.map((g) => `${g.name} (driver ${g.driver})`).join('; ') || 'none',

@@ -31,6 +31,15 @@ export function stageRow(stage: string, stats: StageStats): string[] {
   ];
 }
 
+/**
+ * "Debian GNU/Linux 12". Reports before 0.1.0's fix stored the release inside `distro` too
+ * ("Debian GNU/Linux 12" + "12"): strip it there, so old and new reports name the OS alike.
+ */
+export function osName(os: Environment['os']): string {
+  const distro = os.release && os.distro.endsWith(` ${os.release}`) ? os.distro.slice(0, -os.release.length - 1) : os.distro;
+  return `${distro} ${os.release}`.trim();
+}
+
 export function environmentFacts(env: Environment): Fact[] {
   const { cpu, os } = env;
   const runtimes = env.runtimes.map((runtime) => {
@@ -47,7 +56,7 @@ export function environmentFacts(env: Environment): Fact[] {
       `${cpu.model} (${formatCount(cpu.physicalCores)} cores, ${formatCount(cpu.logicalCores)} threads${cpu.speedMHz ? `, ${formatMHz(cpu.speedMHz)}` : ''})`,
     ],
     ['Memory', formatBytes(env.memoryBytes)],
-    ['OS', `${os.distro} ${os.release} (${os.platform} ${os.arch}, kernel ${os.kernel})`],
+    ['OS', `${osName(os)} (${os.platform} ${os.arch}, kernel ${os.kernel})`],
     ['Node', env.node],
     ['Runtime', runtimes.length > 0 ? runtimes.join('; ') : 'none'],
     ['GPU', gpus.length > 0 ? gpus.join('; ') : (env.gpuNote ?? 'none')],

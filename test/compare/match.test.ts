@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { configKey, matchReports } from '../../src/compare/match.js';
+import { osName } from '../../src/report/facts.js';
 import { stabilityLine } from '../../src/compare/rows.js';
 import { caveats, compareReports, notes } from '../../src/compare/verdict.js';
 import { sampleReport } from '../helpers/sample-report.js';
@@ -132,4 +133,11 @@ test('concurrency is part of a trial\'s configuration (absent = 1), and --ignore
   expect(configKey('m.onnx', spec)).toBe('m.onnx cpu fp32 batch=1 threads=1 opt=all');
   expect(configKey('m.onnx', { ...spec, concurrency: 4 })).toBe('m.onnx cpu fp32 batch=1 threads=1 opt=all concurrency=4');
   expect(configKey('m.onnx', { ...spec, concurrency: 4 }, ['concurrency'])).toBe(configKey('m.onnx', spec));
+});
+
+test('the OS is named alike in reports that stored the release inside distro and in those that do not', () => {
+  const os = { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1', arch: 'x64' };
+  expect(osName(os)).toBe('Debian GNU/Linux 12');
+  expect(osName({ ...os, distro: 'Debian GNU/Linux 12' })).toBe('Debian GNU/Linux 12');
+  expect(osName({ ...os, distro: 'macOS', release: '' })).toBe('macOS');
 });
