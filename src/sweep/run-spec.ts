@@ -162,7 +162,8 @@ async function measure(
       warnings: [...measured.warnings, ...leakWarnings(session)],
     };
   } catch (error) {
-    if (error instanceof StreamError) return failed(spec, error.phase === 'open' || error.phase === 'inputs' ? 'warmup' : error.phase, error);
+    // A stream's own session failing (to open, or mid-run) is this trial's failure, in its phase.
+    if (error instanceof StreamError) return failed(spec, error.phase, error);
     // The first run is where the runtime first sees our shapes and values: say what was tried.
     if (phase === 'cold-start' && !isInferbenchError(error)) return failed(spec, phase, inputsRejected(error, inputs.descriptions()));
     return failed(spec, phase, error);
