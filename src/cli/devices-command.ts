@@ -16,8 +16,8 @@ export function devicesCommand(): Command {
         return;
       }
       const lines: string[] = [];
-      for (const { runtime, version, devices } of runtimes) {
-        lines.push(`${runtime} ${version}`);
+      for (const { runtime, version, devices, error } of runtimes) {
+        lines.push(error === undefined ? `${runtime} ${version}` : `${runtime} unavailable: ${error}`);
         for (const d of devices) lines.push(`  ${d.available ? 'yes' : 'no '}  ${d.device.padEnd(10)} ${d.detail}`);
       }
       lines.push('GPUs:');
