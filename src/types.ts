@@ -127,6 +127,7 @@ export interface Warning {
     | 'unstable'
     | 'repetitions-failed'
     | 'roofline-unavailable'
+    | 'oversubscribed'
     | 'fallback';
   message: string;
 }

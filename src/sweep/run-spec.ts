@@ -159,7 +159,7 @@ async function measure(
       throughput: { inferencesPerSec, itemsPerSec: inferencesPerSec * (spec.batch ?? 1) },
       peakRssBytes: readPeakRssBytes(),
       overhead: measured.overhead,
-      warnings: [...measured.warnings, ...leakWarnings(session)],
+      warnings: [...measured.warnings, ...leakWarnings(session), ...oversubscription(spec, context.logicalCores)],
     };
   } catch (error) {
     // A stream's own session failing (to open, or mid-run) is this trial's failure, in its phase.
@@ -205,6 +205,18 @@ async function addAccuracy(result: TrialOk, reference: Fp32Reference, session: S
   } catch (error) {
     result.warnings.push({ code: 'accuracy-unavailable', message: `could not compare outputs with fp32: ${messageOf(error)}` });
   }
+}
+
+/** Streams × threads beyond the cores: the tail then measures the OS scheduler, not the model. */
+export function oversubscription(spec: TrialSpec, logicalCores: number): Warning[] {
+  const streams = spec.concurrency ?? 1;
+  if (streams === 1) return [];
+  const threads = spec.threads ?? logicalCores; // ORT's default: a thread per core
+  if (streams * threads <= logicalCores) return [];
+  return [{
+    code: 'oversubscribed',
+    message: `${streams} streams × ${threads} intra-op thread${threads === 1 ? '' : 's'} = ${streams * threads} threads on ${logicalCores} cores: requests queue in the OS scheduler, which shows in the tail latency — ${streams > logicalCores ? `use at most ${logicalCores} streams with --threads 1` : `use --threads ${Math.floor(logicalCores / streams)} for ${streams} streams`}`,
+  }];
 }
 
 function sessionOptionsOf(spec: TrialSpec): SessionOptions {
