@@ -90,26 +90,31 @@ function startStream(trial: ConcurrentTrial, index: number, control: SharedArray
     clock,
   };
   const worker = startModuleWorker(new URL('./load-worker', import.meta.url), data);
-  let onReady!: (m: Ready) => void;
-  let onDone!: (m: Done) => void;
-  let onFail!: (e: Error) => void;
-  const ready = new Promise<Ready>((resolve, reject) => ((onReady = resolve), (onFail = reject)));
-  const done = new Promise<Done>((resolve, reject) => {
-    onDone = resolve;
-    const failReady = onFail;
-    onFail = (e) => (failReady(e), reject(e));
-  });
-  // A failure before GO rejects `ready` (awaited first) and `done` (never awaited then): keep
-  // the second from surfacing as an unhandled rejection.
-  done.catch(() => undefined);
+  const ready = deferred<Ready>();
+  const done = deferred<Done>();
+  // A failure rejects both: `ready` if the stream had not got there, else `done`. A settled
+  // promise ignores the second call, and `done` is never awaited when `ready` fails, so keep it
+  // from surfacing as an unhandled rejection.
+  done.promise.catch(() => undefined);
+  const fail = (error: Error): void => {
+    ready.reject(error);
+    done.reject(error);
+  };
   worker.on('message', (message: LoadWorkerMessage) => {
-    if (message.type === 'ready') onReady(message);
-    else if (message.type === 'done') onDone(message);
-    else onFail(new StreamError(`stream ${index + 1} of ${trial.concurrency}: ${message.message}`, message.phase));
+    if (message.type === 'ready') ready.resolve(message);
+    else if (message.type === 'done') done.resolve(message);
+    else fail(new StreamError(`stream ${index + 1} of ${trial.concurrency}: ${message.message}`, message.phase));
   });
-  worker.on('error', (error) => onFail(new StreamError(`stream ${index + 1} of ${trial.concurrency} crashed: ${error.message}`, 'measure')));
-  worker.on('exit', (code) => onFail(new StreamError(`stream ${index + 1} of ${trial.concurrency} exited (code ${code}) before it finished`, 'measure')));
-  return { worker, ready, done };
+  worker.on('error', (error) => fail(new StreamError(`stream ${index + 1} of ${trial.concurrency} crashed: ${error.message}`, 'measure')));
+  worker.on('exit', (code) => fail(new StreamError(`stream ${index + 1} of ${trial.concurrency} exited (code ${code}) before it finished`, 'measure')));
+  return { worker, ready: ready.promise, done: done.promise };
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: Error): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
 }
 
 /** All streams' samples in completion order, so drift and convergence read the phase as it ran. */
