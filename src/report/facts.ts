@@ -127,7 +127,9 @@ export function trialFacts(trial: TrialOk): Fact[] {
     ],
     [
       'Measured',
-      `${formatPhase(measure.iterations, measure.durationMs)}; stopped: ${formatStopReason(measure.stopReason, measure.bound)}; drift ${formatPercent(measure.driftRatio)}`,
+      // With --repeat the bound applies to each repetition: say so, or "1,000 iterations; reached
+      // the requested 500" reads as a contradiction.
+      `${formatPhase(measure.iterations, measure.durationMs)}${trial.repetitions ? ` over ${formatCount(trial.repetitions.length)} repetitions; each` : ';'} stopped: ${formatStopReason(measure.stopReason, measure.bound)}; drift ${formatPercent(measure.driftRatio)}${trial.repetitions ? ' (worst repetition)' : ''}`,
     ],
     ...repetitionFacts(trial),
     ...variantFacts(trial),

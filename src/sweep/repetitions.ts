@@ -1,9 +1,12 @@
 // --repeat N: each configuration measured N times, interleaved with the other trials so that
 // slow machine drift spreads over all of them instead of biasing one. The repetitions stay in the
 // report (compare resamples them as clusters); the trial's headline numbers merge them.
+import { noiseWarnings } from '../measure/convergence.js';
 import { mergeStageStats } from '../measure/merge-stats.js';
 import type { StageStats, TimedStage, TrialOk, TrialResult, Warning } from '../types.js';
 import { TIMED_STAGES } from '../types.js';
+
+const MERGED_CODES = new Set<Warning['code']>(['few-samples', 'too-noisy']);
 
 /** Spread of inference p50 across repetitions (max − min over median) that marks a configuration unstable. */
 export const UNSTABLE_SPREAD = 0.1;
@@ -24,8 +27,12 @@ export function mergeRepetitions(results: readonly TrialResult[]): TrialResult {
     },
     peakRssBytes: Math.max(...oks.map((r) => r.peakRssBytes)),
     repetitions: oks.map((r) => ({ stages: r.stages, throughput: r.throughput, measure: r.measure })),
-    warnings: [...dedupe(oks.flatMap((r) => r.warnings)), ...spreadWarnings(oks), ...failureWarnings(results, oks.length)],
+    warnings: [],
   };
+  // Sample-count and noise warnings describe the merged numbers the trial reports (n = the sum
+  // of the repetitions'), not any one repetition; the others (drift, leaks, ...) stay per run.
+  const perRun = dedupe(oks.flatMap((r) => r.warnings)).filter((w) => !MERGED_CODES.has(w.code));
+  merged.warnings = [...noiseWarnings(merged.stages.inference), ...perRun, ...spreadWarnings(oks), ...failureWarnings(results, oks.length)];
   const inferencesPerSec = merged.measure.durationMs > 0 ? (merged.measure.iterations * 1000) / merged.measure.durationMs : 0;
   merged.throughput = { inferencesPerSec, itemsPerSec: inferencesPerSec * (first.spec.batch ?? 1) };
   return merged;

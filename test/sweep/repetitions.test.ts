@@ -28,6 +28,21 @@ describe('mergeRepetitions', () => {
     expect(merged.warnings.map((w) => w.code)).toContain('unstable');
   });
 
+  test('sample-count warnings describe the merged numbers, not one repetition', () => {
+    // 500 samples each: p99 (needs 662) is untrustworthy per repetition, trustworthy merged.
+    const rep = (): TrialOk => {
+      const t = okTrial();
+      const few = { code: 'few-samples' as const, message: 'only 500 samples: p99 needs 662' };
+      return { ...t, stages: { ...t.stages, inference: { ...t.stages.inference, count: 500, insufficient: ['p99', 'p999'] } }, warnings: [few, { code: 'drift', message: 'drifted' }] };
+    };
+    const merged = mergeRepetitions([rep(), rep()]) as TrialOk;
+    expect(merged.stages.inference.count).toBe(1000);
+    const codes = merged.warnings.map((w) => w.code);
+    expect(merged.stages.inference.insufficient).not.toContain('p99');
+    expect(merged.warnings.find((w) => w.code === 'few-samples')?.message ?? '').not.toContain('p99 needs');
+    expect(codes).toContain('drift'); // a per-run finding stays
+  });
+
   test('failed repetitions are said; all failed keeps the failure', () => {
     const failure: TrialResult = { status: 'failed', spec: okTrial().spec, phase: 'measure', error: { code: 'runtime-error', message: 'boom' } };
     const merged = mergeRepetitions([okTrial(), failure]) as TrialOk;
