@@ -17,7 +17,7 @@ import type { PhaseBound } from '../types.js';
 import { elapsedNs, now } from './clock.js';
 import { harnessCostUs, timeFirstIteration, warmUp } from './run-trial.js';
 import { measureStopRule } from './stop-rules.js';
-import { syntheticDriver } from './timed-loop.js';
+import { syntheticDriver, timedLoop } from './timed-loop.js';
 import { CONTROL, type LoadWorkerData, type LoadWorkerMessage } from './load-protocol.js';
 
 const STAGES = 4; // preprocess, inference, postprocess, total, in ns
@@ -48,7 +48,11 @@ async function main(data: LoadWorkerData): Promise<void> {
   }
 }
 
-/** The timed loop of timedLoop(), with the stop decision taken on the shared counters. */
+/**
+ * The measured phase of one stream: timedLoop() itself, admitting a request only while the
+ * shared phase runs (and, under -n, while tickets last), recording each request's stage times
+ * with its completion time, and taking the stop decision on the shared completion count.
+ */
 async function measureStream(
   session: Session,
   inputs: readonly HostTensor[],
@@ -63,37 +67,33 @@ async function measureStream(
   let completedAt: Float64Array<ArrayBuffer> = new Float64Array(capacity);
   let n = 0;
   let stoppedBy: string | null = null;
-  for (;;) {
+  const sink = {
+    record(preprocessNs: number, inferenceNs: number, postprocessNs: number, totalNs: number): void {
+      if (n === capacity) {
+        capacity *= 2;
+        stages = stages.map((old) => grow(old, capacity));
+        completedAt = grow(completedAt, capacity);
+      }
+      stages[0]![n] = preprocessNs;
+      stages[1]![n] = inferenceNs;
+      stages[2]![n] = postprocessNs;
+      stages[3]![n] = totalNs;
+      completedAt[n] = elapsedNs(start, now());
+      n++;
+    },
+  };
+  await timedLoop(session, inputs, sink, {
     // Stopped (Ctrl-C) before the phase began: stream 0 still measures one request, as a
     // single-stream trial does, so that the trial has numbers.
-    if (Atomics.load(control, CONTROL.stop) !== 0 && (n > 0 || !lead)) break;
-    if (bound.kind === 'count' && Atomics.add(control, CONTROL.issued, 1) >= bound.iterations) break;
-    // The same bare timed region as timedLoop(), on purpose inline: no call between clock reads.
-    const t0 = now();
-    const feeds = session.prepare(inputs);
-    const t1 = now();
-    const outputs = await session.run(feeds);
-    const t2 = now();
-    session.collect(outputs);
-    const t3 = now();
-
-    if (n === capacity) {
-      capacity *= 2;
-      stages = stages.map((old) => grow(old, capacity));
-      completedAt = grow(completedAt, capacity);
-    }
-    stages[0]![n] = elapsedNs(t0, t1);
-    stages[1]![n] = elapsedNs(t1, t2);
-    stages[2]![n] = elapsedNs(t2, t3);
-    stages[3]![n] = elapsedNs(t0, t3);
-    completedAt[n] = elapsedNs(start, t3);
-    n++;
-    const done = Atomics.add(control, CONTROL.completed, 1) + 1;
-    if (bound.kind !== 'count') {
+    admit: () => (Atomics.load(control, CONTROL.stop) === 0 || (lead && n === 0)) && (bound.kind !== 'count' || Atomics.add(control, CONTROL.issued, 1) < bound.iterations),
+    stop: () => {
+      const done = Atomics.add(control, CONTROL.completed, 1) + 1;
+      if (bound.kind === 'count') return null; // admit() hands out exactly -n tickets
       const reason = rule(done, completedAt[n - 1]! / 1e6);
       if (reason && Atomics.compareExchange(control, CONTROL.stop, 0, 1) === 0) stoppedBy = reason;
-    }
-  }
+      return reason;
+    },
+  });
   return { stages: stages.map((s) => s.slice(0, n)), completedAtNs: completedAt.slice(0, n), stoppedBy };
 }
 

@@ -26,6 +26,11 @@ export interface LoopControl {
   signal?: AbortSignal | undefined;
   /** Called at most every PROGRESS_INTERVAL_MS, outside the timed region. */
   onProgress?: ((iterations: number, elapsedMs: number) => void) | undefined;
+  /**
+   * Asked before each iteration; false ends the loop before it starts one. Concurrent streams
+   * (load-worker.ts) take a ticket here so that -n counts requests across all of them.
+   */
+  admit?: (() => boolean) | undefined;
 }
 
 const PROGRESS_INTERVAL_NS = 100_000_000n;
@@ -42,11 +47,12 @@ export async function timedLoop(
   sink: IterationSink,
   control: LoopControl,
 ): Promise<LoopResult> {
-  const { signal, onProgress } = control;
+  const { signal, onProgress, admit } = control;
   const start = now();
   let lastProgress = start;
   let iterations = 0;
   for (;;) {
+    if (admit && !admit()) return { iterations, durationMs: elapsedNs(start, now()) / 1e6, stopReason: 'iterations' };
     const t0 = now();
     const feeds = session.prepare(inputs);
     const t1 = now();
