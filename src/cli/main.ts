@@ -20,9 +20,9 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0    success
   1    a budget violated (profile/run --budget) or a regression (compare, run)
-  2    usage error (bad flag or value, unresolved input dim)
+  2    usage error (bad flag or value, unknown device, unresolved input dim)
   3    model missing or not a valid model
-  4    no trial succeeded (runtime rejected the inputs, device unavailable, runtime error)
+  4    no trial succeeded (runtime rejected the inputs, device unavailable, inputs too large, runtime error)
   5    a report could not be written
   70   internal error (a bug: please report it with the stack printed by --verbose)
   130  interrupted by Ctrl-C (the partial report was written)`;
