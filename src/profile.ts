@@ -60,7 +60,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
 }
 
 /** A typo in --device fails before the sweep, not as a skipped trial at its end. */
-async function rejectUnknownDevices(adapter: RuntimeAdapter, devices: readonly string[]): Promise<void> {
+export async function rejectUnknownDevices(adapter: RuntimeAdapter, devices: readonly string[]): Promise<void> {
   const listed = (await adapter.devices()).map((d) => d.device);
   const known = new Set([...(adapter.knownDevices ?? []), ...listed]);
   const unknown = devices.filter((d) => !known.has(d));
@@ -81,7 +81,7 @@ async function describeModel(adapter: RuntimeAdapter, path: string): Promise<Mod
   return session.info;
 }
 
-async function runtimeVersion(adapter: RuntimeAdapter): Promise<{ name: string; version: string; executionProviders: string[] }> {
+export async function runtimeVersion(adapter: RuntimeAdapter): Promise<{ name: string; version: string; executionProviders: string[] }> {
   const devices = await adapter.devices();
   return {
     name: adapter.runtime,

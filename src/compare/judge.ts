@@ -1,7 +1,7 @@
 // The verdict rules for one metric: an interval of the relative change and a practical threshold
-// in, regressed / improved / unchanged / inconclusive and the reason out. Then the caps: what the
-// runs say about themselves (drift, too few samples, a heavy tail, a CPU shared with other
-// processes) can only weaken a verdict, never strengthen it. See significance.ts for the method.
+// in, regressed / improved / unchanged / inconclusive and the reason out. What the runs say about
+// themselves (drift, contention) widens the interval before it gets here (significance.ts); the
+// data caps (too few samples, a heavy tail) can only weaken a verdict, never strengthen it.
 import type { RankTest } from './mann-whitney.js';
 
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
@@ -20,6 +20,7 @@ export type VerdictReason =
   | 'few-samples' // past ±threshold, but a run has too few samples for this percentile (LoadGen rule)
   | 'tail-needs-repetitions' // past ±threshold, but a tail percentile without the rank test across ≥ 4 repetitions a side
   | 'heavy-tail' // past ±threshold, but a run's mean is dominated by a few outliers (CV > MEAN_MAX_CV)
+  | 'identical' // both sides hold the same samples (a report compared with itself)
   | 'contended'; // a run shared the CPU with other processes, in the direction that could explain the verdict
 
 export interface Judged {
@@ -70,26 +71,7 @@ export function judge(ci: readonly [number, number], threshold: number, evidence
 
 const decisive = (j: Judged): boolean => j.verdict === 'regressed' || j.verdict === 'improved';
 
-/** A run measured once that drifted too much within itself caps a decisive verdict at inconclusive. */
-export function steady(judged: Judged, unstable: boolean): Judged {
-  return unstable && decisive(judged) ? { verdict: 'inconclusive', reason: 'unstable-run' } : judged;
-}
-
 /** A metric whose data cannot carry a decisive verdict is capped at inconclusive. */
 export function capped(judged: Judged, cap: 'few-samples' | 'heavy-tail' | 'tail-needs-repetitions' | undefined): Judged {
   return cap !== undefined && decisive(judged) ? { verdict: 'inconclusive', reason: cap } : judged;
-}
-
-/**
- * Other processes on the CPU can only add time to the side they ran beside. So: a regression
- * stands if only base was contended (base was, if anything, too slow), an improvement stands if
- * only head was; a regression with a contended head, an improvement with a contended base, and
- * "unchanged" with either (contention may hide a change) become inconclusive.
- */
-export function uncontended(judged: Judged, contended: { base: boolean; head: boolean }): Judged {
-  const explains =
-    (judged.verdict === 'regressed' && contended.head) ||
-    (judged.verdict === 'improved' && contended.base) ||
-    (judged.verdict === 'unchanged' && (contended.base || contended.head));
-  return explains ? { verdict: 'inconclusive', reason: 'contended' } : judged;
 }

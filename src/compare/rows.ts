@@ -31,6 +31,7 @@ const REASON: Record<VerdictReason, (m: MetricChange) => string> = {
   'too-noisy': (m) => `CI wider than ${formatPercent(m.threshold)}: too noisy to tell`,
   'near-threshold': (m) => `CI grazes ±${formatPercent(m.threshold)}, the change is inside it`,
   'past-threshold-uncertain': (m) => `the change is past ±${formatPercent(m.threshold)} but its CI reaches back inside: measure longer or use --repeat`,
+  identical: () => 'both sides hold the same samples',
   contended: () => 'a run shared the CPU with other processes, which could explain this (see the warning above): rerun on a quiet machine',
   'tail-needs-repetitions': (m) => `CI past ±${formatPercent(m.threshold)}, but ${m.metric} moves more than that between runs: it is judged only with --repeat 5 (or more) on both sides`,
   'few-samples': (m) => `CI past ±${formatPercent(m.threshold)}, but a run has too few samples for ${m.metric} (see the report's * footnote): measure more iterations`,

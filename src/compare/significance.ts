@@ -72,7 +72,7 @@ import type { Histogram } from '../measure/histogram.js';
 import { bootstrapStage, LATENCY_METRICS, percentileInterval, type LatencyMetric, type StageBootstrap } from './bootstrap.js';
 import { mannWhitney, type RankTest } from './mann-whitney.js';
 import { isContended } from './contention.js';
-import { capped, judge, steady, uncontended, type Judged, type Verdict, type VerdictReason } from './judge.js';
+import { capped, judge, type Judged, type Verdict, type VerdictReason } from './judge.js';
 import type { Metric } from './threshold.js';
 
 export { judge, type Verdict, type VerdictReason };
@@ -131,6 +131,13 @@ export const MEAN_MAX_CV = 1;
 export const TAIL_METRICS = ['p99'] as const;
 /** Fewest repetitions a side for the rank test (4 vs 4: smallest two-sided p is 0.029). */
 export const MIN_RANK_REPETITIONS = 4;
+/**
+ * How far a tail percentile may move between two quiet runs of the same code, the widening of a
+ * p99 interval when no rank test across repetitions backs it: quiet single runs of the CNN fixture
+ * on the development VM moved p99 by 30–50% (TAIL_METRICS above). A tail change beyond it is
+ * called even from one run a side.
+ */
+export const TAIL_RUN_VARIANCE = 0.5;
 
 export interface MetricChange {
   metric: Metric;
@@ -182,7 +189,12 @@ export interface StageInput {
   caps?: Partial<Record<Metric, DataCap>>;
   /** Share of the CPU the trial wanted that other processes had, per side (contention.ts); null = unknown. */
   contention?: { base: number | null; head: number | null };
+  /** Both sides hold exactly the same samples (a report compared with itself): unchanged, by definition. */
+  identical?: boolean;
 }
+
+/** The verdict of two sides with the same samples: there is no change to find. */
+const IDENTICAL = { verdict: 'unchanged' as const, reason: 'identical' as const, ci: [0, 0] as [number, number] };
 
 /** How the run-level evidence of a stage bears on every metric's verdict. */
 interface RunEvidence {
@@ -219,15 +231,65 @@ interface MetricEvidence {
   reps: { base: readonly number[]; head: readonly number[] };
 }
 
-function verdictOf(e: MetricEvidence, run: RunEvidence, cap: DataCap | undefined): Judged {
-  const judged = judge(e.ci, e.threshold, { change: e.change, rank: e.rank, alpha: run.alpha, raw: e.raw, resolution: e.resolution, allowance: run.widen });
-  const contended = { base: isContended(run.contention.base, e.metric), head: isContended(run.contention.head, e.metric) };
-  const tail = e.rank === null && (TAIL_METRICS as readonly Metric[]).includes(e.metric) ? 'tail-needs-repetitions' : undefined;
+/**
+ * A run's diagnostics (drift, spread between repetitions, an unresolved tail, contention) widen
+ * the interval; they never veto it. A change whose whole widened interval is past the threshold
+ * is decisive whatever the diagnostics say; one that the widening pulls back across the threshold
+ * becomes inconclusive, and the reason names the widening that did it.
+ */
+interface Widening {
+  reason: VerdictReason;
+  /** Relative widening of the lower bound (a side's slowdown could explain it) and the upper one. */
+  down: number;
+  up: number;
+}
+
+function widenings(e: MetricEvidence, run: RunEvidence): Widening[] {
+  const list: Widening[] = [];
   const limit = UNSTEADY_FACTOR * e.threshold;
-  const drifted = steady(judged, run.maxDrift > limit);
+  // A run measured once that moved by more than 2t within itself: its whole drift is possible.
+  if (run.maxDrift > limit) list.push({ reason: 'unstable-run', down: run.maxDrift, up: run.maxDrift });
   const spread = Math.max(repetitionSpread(e.reps.base), repetitionSpread(e.reps.head));
-  const unsteady = spread > limit && drifted.verdict !== 'inconclusive' && (drifted.verdict === 'regressed' || drifted.verdict === 'improved') ? { verdict: 'inconclusive' as const, reason: 'unstable-repetitions' as const } : drifted;
-  return uncontended(capped(capped(unsteady, cap), tail), contended);
+  if (spread > limit) list.push({ reason: 'unstable-repetitions', down: spread, up: spread });
+  if (e.rank === null && (TAIL_METRICS as readonly Metric[]).includes(e.metric)) list.push({ reason: 'tail-needs-repetitions', down: TAIL_RUN_VARIANCE, up: TAIL_RUN_VARIANCE });
+  // Contention can only slow the side it ran beside: on head it can explain a regression (the
+  // lower bound moves down), on base an improvement (the upper bound moves up). A side that got
+  // (1 − c) of the CPU it wanted was on average at most 1 / (1 − c) slower, which bounds the mean
+  // and throughput. A percentile at or above 1 − c may consist of disturbed iterations only, each
+  // late by a whole scheduler slice: past contentionLimit() its widening has no bound.
+  const reach = (c: number | null): number => {
+    if (c === null || c <= 0) return 0;
+    if (PERCENTILE_METRICS.has(e.metric) && isContended(c, e.metric)) return Infinity;
+    const share = Math.min(c, MAX_CONTENTION_SHARE);
+    return share / (1 - share);
+  };
+  const down = reach(run.contention.head);
+  const up = reach(run.contention.base);
+  if (down > 0 || up > 0) list.push({ reason: 'contended', down, up });
+  return list;
+}
+
+const PERCENTILE_METRICS: ReadonlySet<Metric> = new Set(['p50', 'p90', 'p99']);
+/** A share of 90% or more of the CPU taken by others is counted as 90% (a 10× slowdown bound). */
+const MAX_CONTENTION_SHARE = 0.9;
+
+function widen(ci: readonly [number, number], w: Widening): [number, number] {
+  return [(1 + ci[0]) / (1 + w.down) - 1, (1 + ci[1]) * (1 + w.up) - 1];
+}
+
+/** judge() on the interval widened by every diagnostic, then the data caps. */
+function verdictOf(e: MetricEvidence, run: RunEvidence, cap: DataCap | undefined): Judged & { ci: [number, number] } {
+  const evidence = { change: e.change, rank: e.rank, alpha: run.alpha, raw: e.raw, resolution: e.resolution, allowance: run.widen };
+  const before = judge(e.ci, e.threshold, evidence);
+  const list = widenings(e, run);
+  const ci = list.reduce<[number, number]>((acc, w) => widen(acc, w), [e.ci[0], e.ci[1]]);
+  let judged = judge(ci, e.threshold, evidence);
+  if (judged.verdict === 'inconclusive' && before.verdict !== 'inconclusive' && list.length > 0) {
+    // Name the widest of the widenings: it is what a rerun should fix.
+    const widest = list.reduce((a, b) => (Math.max(b.down, b.up) > Math.max(a.down, a.up) ? b : a));
+    judged = { verdict: 'inconclusive', reason: widest.reason };
+  }
+  return { ...capped(judged, cap), ci };
 }
 
 /**
@@ -250,15 +312,15 @@ export function compareStage(
     const rank = rankTest(boot.baseReps[metric], boot.headReps[metric]);
     const threshold = thresholdOf(metric);
     const reps = { base: boot.baseReps[metric], head: boot.headReps[metric] };
-    const judged = verdictOf({ metric, ci, raw, change, threshold, rank, resolution: MIN_ABSOLUTE_US / boot.base[metric], reps }, run, input.caps?.[metric]);
-    return { metric, base: boot.base[metric] / 1000, head: boot.head[metric] / 1000, change, ci, level: options.level, driftAllowance: run.widen, rank, threshold, ...judged };
+    const judged = input.identical ? IDENTICAL : verdictOf({ metric, ci, raw, change, threshold, rank, resolution: MIN_ABSOLUTE_US / boot.base[metric], reps }, run, input.caps?.[metric]);
+    return { metric, base: boot.base[metric] / 1000, head: boot.head[metric] / 1000, change, level: options.level, driftAllowance: run.widen, rank, threshold, ...judged };
   });
-  if (input.throughput !== undefined) changes.push(throughputChange(boot, input.throughput, thresholdOf('throughput'), options, run, input.caps?.throughput));
+  if (input.throughput !== undefined) changes.push(throughputChange(boot, input.throughput, thresholdOf('throughput'), options, run, input.caps?.throughput, input.identical ?? false));
   return changes;
 }
 
 /** Throughput ≈ 1 / mean latency: the inverted mean interval, centred on the reported values. */
-function throughputChange(boot: StageBootstrap, reported: { base: number; head: number }, threshold: number, options: SignificanceOptions, run: RunEvidence, cap?: DataCap): MetricChange {
+function throughputChange(boot: StageBootstrap, reported: { base: number; head: number }, threshold: number, options: SignificanceOptions, run: RunEvidence, cap: DataCap | undefined, identical: boolean): MetricChange {
   const pointMeanRatio = boot.head.mean / boot.base.mean;
   const reportedRatio = reported.head / reported.base;
   const [lo, hi] = percentileInterval(boot.ratios.mean, options.level);
@@ -270,6 +332,7 @@ function throughputChange(boot: StageBootstrap, reported: { base: number; head: 
   const reps = { base: inv(boot.baseReps.mean), head: inv(boot.headReps.mean) };
   const rank = rankTest(reps.base, reps.head);
   // Bigger is better: judge the change with its sign flipped so that positive = worse.
-  const judged = verdictOf({ metric: 'throughput', ci: [-ci[1], -ci[0]], raw: [-raw[1], -raw[0]], change: -(reportedRatio - 1), threshold, rank, resolution: 0, reps }, run, cap);
-  return { metric: 'throughput', base: reported.base, head: reported.head, change: reportedRatio - 1, ci, level: options.level, driftAllowance: run.widen, rank, threshold, ...judged };
+  const judged = identical ? IDENTICAL : verdictOf({ metric: 'throughput', ci: [-ci[1], -ci[0]], raw: [-raw[1], -raw[0]], change: -(reportedRatio - 1), threshold, rank, resolution: 0, reps }, run, cap);
+  // The widened interval comes back oriented (positive = worse): flip it to head/base − 1 again.
+  return { metric: 'throughput', base: reported.base, head: reported.head, change: reportedRatio - 1, level: options.level, driftAllowance: run.widen, rank, threshold, ...judged, ci: [-judged.ci[1], -judged.ci[0]] };
 }

@@ -5,7 +5,7 @@ import { evaluateBudgets, type Budget, type BudgetCheck } from '../budget/budget
 import { ExitCode, InferbenchError } from '../errors.js';
 import { formatPercent } from '../report/format.js';
 import { decodeHistogram, type Histogram } from '../measure/histogram.js';
-import { TIMED_STAGES, type Report, type TimedStage, type TrialOk, type TrialResult, type TrialSpec } from '../types.js';
+import { TIMED_STAGES, type Report, type StopReason, type TimedStage, type TrialOk, type TrialResult, type TrialSpec } from '../types.js';
 import { contentionLimit, contentionOf, CONTENTION_LIMIT, isContended } from './contention.js';
 import { matchReports, type MatchField, type Matching, type MatchedPair } from './match.js';
 import { compareStage, DEFAULT_SIGNIFICANCE, MEAN_MAX_CV, MIN_RANK_REPETITIONS, type MetricChange, type SignificanceOptions, type StageInput, type Verdict } from './significance.js';
@@ -19,6 +19,26 @@ export interface CompareOptions {
   ignore?: readonly MatchField[];
   /** Names shown for the two sides (file paths); default 'base' and 'head'. */
   labels?: { base: string; head: string };
+  /** Exit 1 when the verdict is inconclusive too (strict gates); default false. */
+  failOnInconclusive?: boolean;
+}
+
+/** How a paired comparison measured one configuration (src/paired/). */
+export interface PairedTrialInfo {
+  /** in-process: both sessions in one process; child-processes: one child per side, alternating. */
+  mode: 'in-process' | 'child-processes';
+  /** Pairs of blocks measured, and iterations per side in each. */
+  blocks: number;
+  iterationsPerBlock: number;
+  /** Blocks in which base ran first (the order is drawn per block). */
+  baseFirstBlocks: number;
+  /** Wall time of the measured blocks, both sides. */
+  durationMs: number;
+  stopReason: StopReason;
+  /** The per-side block length the block size aims at. */
+  blockTargetMs: number;
+  /** Each side's own numbers (stages, throughput, cold start) as trial results. */
+  sides: { base: TrialOk; head: TrialOk };
 }
 
 export interface StageComparison {
@@ -50,6 +70,8 @@ export interface TrialComparison {
   repetitionP50?: { base: number[]; head: number[] };
   /** Metrics judged inconclusive (tails and means included). */
   inconclusiveMetrics?: number;
+  /** Present when the pair was measured interleaved (paired path). */
+  paired?: PairedTrialInfo;
 }
 
 export interface SideSummary {
@@ -62,6 +84,11 @@ export interface SideSummary {
 }
 
 export interface Comparison {
+  /**
+   * Which path produced the verdict: 'paired' (both models measured interleaved in one run, the
+   * verdict from the pairs) or 'reports' (two runs measured separately, compared from their reports).
+   */
+  path: 'paired' | 'reports';
   base: SideSummary;
   head: SideSummary;
   matching: Omit<Matching, 'pairs'>;
@@ -71,8 +98,10 @@ export interface Comparison {
   verdict: Verdict;
   regressions: number;
   budgetViolations: number;
-  /** 0 nothing regressed and every budget met, 1 otherwise. */
+  /** 0 nothing regressed and every budget met, 1 otherwise (also when inconclusive with failOnInconclusive). */
   exitCode: number;
+  /** The paired run was stopped (Ctrl-C, SIGTERM) before every configuration was measured. */
+  interrupted?: boolean;
   method: SignificanceOptions & { defaultThreshold: number; overrides: Record<string, number> };
 }
 
@@ -148,8 +177,9 @@ function comparePair(pair: MatchedPair, reports: Sides, thresholds: Thresholds, 
     // A side measured once carries its drift into the interval; repetitions carry their spread.
     const drift = { base: baseHists.length === 1 ? base.measure.driftRatio : null, head: headHists.length === 1 ? head.measure.driftRatio : null };
     const withThroughput = stage === 'total' && base.throughput.inferencesPerSec > 0 && head.throughput.inferencesPerSec > 0;
+    const identical = sameSamples(base, head, stage);
     const metrics = compareStage(
-      { base: baseHists, head: headHists, drift, contention, caps: capsFor(base, head, stage), ...(withThroughput && { throughput: { base: base.throughput.inferencesPerSec, head: head.throughput.inferencesPerSec } }) },
+      { base: baseHists, head: headHists, drift, contention, identical, caps: capsFor(base, head, stage), ...(withThroughput && { throughput: { base: base.throughput.inferencesPerSec, head: head.throughput.inferencesPerSec } }) },
       (metric) => thresholdFor(thresholds, stage, metric),
       options,
       index,
@@ -174,6 +204,12 @@ function comparePair(pair: MatchedPair, reports: Sides, thresholds: Thresholds, 
     inconclusiveMetrics: all.filter((m) => m.verdict === 'inconclusive').length,
     ...(instability.length > 0 && { instability: instability.join('; ') }),
   };
+}
+
+/** The same encoded histograms, repetition for repetition (and the same throughput): the same run. */
+function sameSamples(base: TrialOk, head: TrialOk, stage: TimedStage): boolean {
+  const encoded = (t: TrialOk): string => JSON.stringify([t.stages[stage].histogram, t.throughput, (t.repetitions ?? []).map((r) => r.stages?.[stage]?.histogram)]);
+  return encoded(base) === encoded(head);
 }
 
 function repetitionP50(trial: TrialOk): number[] {
@@ -214,18 +250,25 @@ export function compareReports(base: Report, head: Report, options: CompareOptio
   const budgets = evaluateBudgets(head.trials, options.budgets ?? []);
   const regressions = trials.filter((t) => t.verdict === 'regressed').length;
   const budgetViolations = budgets.filter((b) => !b.pass).length;
+  const verdict = worstVerdict(trials.map((t) => t.verdict));
   return {
+    path: 'reports',
     base: summary(base, options.labels?.base ?? 'base'),
     head: summary(head, options.labels?.head ?? 'head'),
     matching,
     trials,
     budgets,
-    verdict: worstVerdict(trials.map((t) => t.verdict)),
+    verdict,
     regressions,
     budgetViolations,
-    exitCode: regressions > 0 || budgetViolations > 0 ? ExitCode.budget : ExitCode.ok,
+    exitCode: exitCodeOf(verdict, regressions, budgetViolations, options.failOnInconclusive ?? false),
     method: { ...significance, defaultThreshold: thresholds.default, overrides: thresholds.overrides },
   };
+}
+
+/** 1 when anything regressed or a budget failed (or, strict, the verdict is inconclusive); else 0. */
+export function exitCodeOf(verdict: Verdict, regressions: number, budgetViolations: number, failOnInconclusive: boolean): number {
+  return regressions > 0 || budgetViolations > 0 || (failOnInconclusive && verdict === 'inconclusive') ? ExitCode.budget : ExitCode.ok;
 }
 
 /** Lines that must head any rendering: what makes this comparison less than like for like. */

@@ -312,6 +312,8 @@ export function formatSignificant(value: number): string {
 
 /** A signed change or headroom: +0.2 → "+20%", −0.05 → "−5.0%". */
 export function formatSignedPercent(fraction: number): string {
+  if (fraction === Infinity) return '+∞';
+  if (fraction === -Infinity) return '−∞';
   if (!Number.isFinite(fraction)) return formatPercent(fraction);
   const sign = fraction > 0 ? '+' : fraction < 0 ? '−' : '';
   return `${sign}${formatPercent(Math.abs(fraction))}`;

@@ -56,13 +56,8 @@ export async function runSpec(
   options: ResolvedProfileOptions,
   hooks: ProfileHooks,
 ): Promise<TrialOutcome> {
-  const devices = await adapter.devices();
-  const listed = devices.find((d) => d.device === spec.device);
-  const device = listed?.available && adapter.probe ? await adapter.probe(spec.device) : listed;
-  if (!device?.available) {
-    const detail = device?.detail ?? `not one of: ${devices.map((d) => d.device).join(', ')}`;
-    return { result: { status: 'skipped', spec, reason: `device ${spec.device} unavailable: ${detail}` } };
-  }
+  const unavailable = await deviceUnavailable(adapter, spec.device);
+  if (unavailable !== null) return { result: { status: 'skipped', spec, reason: unavailable } };
 
   resetPeakRss();
   context.sampler?.setTag(spec.id, 'load');
@@ -170,6 +165,16 @@ async function measure(
   }
 }
 
+/** Why `device` cannot run here ("device cuda unavailable: …"), or null when it can (probed). */
+export async function deviceUnavailable(adapter: RuntimeAdapter, name: string): Promise<string | null> {
+  const devices = await adapter.devices();
+  const listed = devices.find((d) => d.device === name);
+  const device = listed?.available && adapter.probe ? await adapter.probe(name) : listed;
+  if (device?.available) return null;
+  const detail = device?.detail ?? `not one of: ${devices.map((d) => d.device).join(', ')}`;
+  return `device ${name} unavailable: ${detail}`;
+}
+
 /** Profiled runs behind --op-profile's table: enough to average, few enough to stay quick. */
 const OP_PROFILE_ITERATIONS = 20;
 
@@ -219,7 +224,7 @@ export function oversubscription(spec: TrialSpec, logicalCores: number): Warning
   }];
 }
 
-function sessionOptionsOf(spec: TrialSpec): SessionOptions {
+export function sessionOptionsOf(spec: TrialSpec): SessionOptions {
   return { device: spec.device, intraOpThreads: spec.threads, interOpThreads: spec.interThreads, graphOptimization: spec.graphOptimization };
 }
 
@@ -230,7 +235,7 @@ export function failed(spec: TrialSpec, phase: TrialFailed['phase'], error: unkn
 }
 
 /** The batch size the trial really ran: the batch dim of the first input that has one. */
-function batchOf(inputs: readonly TensorSpec[], shapes: Map<string, number[]>, batchDim: string | undefined): number | null {
+export function batchOf(inputs: readonly TensorSpec[], shapes: Map<string, number[]>, batchDim: string | undefined): number | null {
   for (const input of inputs) {
     const axis = batchDimOf(input, batchDim);
     const size = axis === null ? undefined : shapes.get(input.name)?.[axis];
@@ -240,7 +245,7 @@ function batchOf(inputs: readonly TensorSpec[], shapes: Map<string, number[]>, b
 }
 
 /** Why a requested batch cannot run (a fixed-batch model, or shapes that pin the batch). */
-function batchRefusal(spec: TrialSpec, batch: number | null, inputs: readonly TensorSpec[], shapes: Map<string, number[]>): string | null {
+export function batchRefusal(spec: TrialSpec, batch: number | null, inputs: readonly TensorSpec[], shapes: Map<string, number[]>): string | null {
   if (spec.batch === null || batch === spec.batch) return null;
   const first = inputs[0];
   const firstShape = shapes.get(first?.name ?? '') ?? [];

@@ -93,20 +93,26 @@ describe('compareReports', () => {
     expect(exact).toMatchObject({ verdict: 'regressed', exitCode: 1 });
   });
 
-  test('a head that shared its CPU with other processes is not called regressed; the output says why', () => {
+  test('a head that shared its CPU: a slowdown contention can explain is inconclusive, one it cannot is regressed', () => {
     // The sample report's machine has 16 logical cores; its trial runs 4 threads (25% of them).
     const quiet = { totalPct: 25, processPct: 25 };
     const starved = { totalPct: 100, processPct: 10 }; // wanted 4 cores, got 1.6: others had 2.4 of them
     const base = reportOf([okTrial({ inferenceUs: 600, seed: 1, repetitions: 5, cpu: quiet })]);
-    const head = reportOf([okTrial({ inferenceUs: 900, seed: 2, repetitions: 5, cpu: starved })]);
+    const head = reportOf([okTrial({ inferenceUs: 690, seed: 2, repetitions: 5, cpu: starved })]);
     const c = compareReports(base, head);
     expect(c.trials[0]?.contention?.base).toBe(0);
     expect(c.trials[0]?.contention?.head).toBeCloseTo(0.15, 10);
+    // 15% slower while 15% of the CPU it wanted went elsewhere: contention explains it.
     expect(c).toMatchObject({ verdict: 'inconclusive', regressions: 0, exitCode: 0 });
     expect(c.trials[0]?.stages.find((s) => s.stage === 'inference')?.metrics[0]).toMatchObject({ verdict: 'inconclusive', reason: 'contended' });
     expect(stabilityLine(c.trials[0]!)).toContain("head shared the CPU: other processes took 15% of the machine's CPU from the trial");
+    // Widened, never vetoed: 50% slower is more than 15% contention can explain (at most 1/0.85 on
+    // the mean), so it is a regression even though head was contended.
+    const gross = compareReports(base, reportOf([okTrial({ inferenceUs: 900, seed: 2, repetitions: 5, cpu: starved })]));
+    expect(gross).toMatchObject({ verdict: 'regressed', exitCode: 1 });
+    expect(gross.trials[0]?.stages.find((s) => s.stage === 'inference')?.metrics.find((m) => m.metric === 'p50')?.reason).toBe('contended');
     // The same slowdown measured on a quiet machine is a regression; a contended base does not hide it.
-    expect(compareReports(base, reportOf([okTrial({ inferenceUs: 900, seed: 2, repetitions: 5, cpu: quiet })])).verdict).toBe('regressed');
+    expect(compareReports(base, reportOf([okTrial({ inferenceUs: 690, seed: 2, repetitions: 5, cpu: quiet })])).verdict).toBe('regressed');
     const busyBase = reportOf([okTrial({ inferenceUs: 600, seed: 1, repetitions: 5, cpu: starved })]);
     expect(compareReports(busyBase, reportOf([okTrial({ inferenceUs: 900, seed: 2, repetitions: 5, cpu: quiet })])).verdict).toBe('regressed');
   });

@@ -1,0 +1,91 @@
+// A paired run (run-paired.ts) as a Comparison, the type every compare exporter renders: each
+// configuration's stages judged from the pairs of blocks (paired-stats.ts), budgets checked on
+// head, one verdict and exit code.
+import { evaluateBudgets, type Budget } from '../budget/budget.js';
+import { DEFAULT_SIGNIFICANCE, type SignificanceOptions } from '../compare/significance.js';
+import { DEFAULT_THRESHOLD, thresholdFor, type Thresholds } from '../compare/threshold.js';
+import { exitCodeOf, trialVerdict, worstVerdict, type Comparison, type SideSummary, type StageComparison, type TrialComparison } from '../compare/verdict.js';
+import { hostname } from 'node:os';
+import { TIMED_STAGES, type TrialResult } from '../types.js';
+import { TOOL_VERSION } from '../version.js';
+import { BLOCK_TARGET_MS } from './paired-loop.js';
+import { comparePairedStage, comparePairedThroughput } from './paired-stats.js';
+import type { PairedRun, PairedTrial } from './run-paired.js';
+
+export interface PairedCompareOptions {
+  thresholds?: Thresholds;
+  budgets?: readonly Budget[];
+  significance?: Partial<SignificanceOptions>;
+  labels?: { base: string; head: string };
+  /** Exit 1 when the verdict is inconclusive, for strict gates. */
+  failOnInconclusive?: boolean;
+}
+
+export function pairedComparison(run: PairedRun, options: PairedCompareOptions = {}): Comparison {
+  const thresholds = options.thresholds ?? { default: DEFAULT_THRESHOLD, overrides: {} };
+  const significance = { ...DEFAULT_SIGNIFICANCE, ...options.significance };
+  const trials = run.trials.map((t) => comparePairedTrial(t, thresholds, significance));
+  const headTrials: TrialResult[] = run.trials.map((t) => (t.status === 'ok' ? t.head : { status: 'skipped', spec: t.spec, reason: t.message }));
+  const budgets = evaluateBudgets(headTrials, options.budgets ?? []);
+  const verdict = worstVerdict(trials.map((t) => t.verdict));
+  const regressions = trials.filter((t) => t.verdict === 'regressed').length;
+  const budgetViolations = budgets.filter((b) => !b.pass).length;
+  return {
+    path: 'paired',
+    base: side(run, 'base', options.labels?.base ?? run.base.path),
+    head: side(run, 'head', options.labels?.head ?? run.head.path),
+    matching: { baseOnly: [], headOnly: [], environment: [], toolVersions: null, modelChanges: [] },
+    trials,
+    budgets,
+    verdict,
+    regressions,
+    budgetViolations,
+    exitCode: exitCodeOf(verdict, regressions, budgetViolations, options.failOnInconclusive ?? false),
+    method: { ...significance, defaultThreshold: thresholds.default, overrides: thresholds.overrides },
+    ...(run.interrupted && { interrupted: true }),
+  };
+}
+
+function side(run: PairedRun, name: 'base' | 'head', label: string): SideSummary {
+  const s = run[name];
+  return { label, model: s.path, sha256: s.info?.sha256 ?? '', toolVersion: TOOL_VERSION, startedAt: run.startedAt, hostname: hostname() };
+}
+
+function comparePairedTrial(t: PairedTrial, thresholds: Thresholds, options: SignificanceOptions): TrialComparison {
+  const empty = { key: t.spec.id, spec: t.spec, stages: [], throughput: null, repetitions: { base: 0, head: 0 } };
+  if (t.status !== 'ok') {
+    // Head failing where base runs is a regression of the worst kind; anything else has no numbers.
+    const verdict = t.status === 'failed' && t.side === 'head' ? 'regressed' : 'inconclusive';
+    return { ...empty, verdict, note: `${t.status} (${t.side === 'both' ? 'both sides' : t.side}): ${t.message}` };
+  }
+  const m = t.measurement;
+  const stages: StageComparison[] = [];
+  TIMED_STAGES.forEach((stage, index) => {
+    const n = { base: t.samples.base.count, head: t.samples.head.count };
+    if (t.base.stages[stage].count === 0 || t.head.stages[stage].count === 0) return;
+    const samples = { base: t.samples.base.samplesOf(stage).subarray(0, n.base), head: t.samples.head.samplesOf(stage).subarray(0, n.head) };
+    const metrics = comparePairedStage(samples, m.blocks, (metric) => thresholdFor(thresholds, stage, metric), options, options.seed + index * 7919);
+    stages.push({ stage, metrics });
+  });
+  const throughput = comparePairedThroughput(m.blocks, thresholdFor(thresholds, 'total', 'throughput'), options, options.seed + 104729);
+  const all = [...stages.flatMap((s) => s.metrics), throughput];
+  const baseFirst = m.blocks.baseFirst.filter(Boolean).length;
+  return {
+    ...empty,
+    stages,
+    throughput,
+    repetitions: { base: 1, head: 1 },
+    verdict: trialVerdict(stages, throughput),
+    inconclusiveMetrics: all.filter((x) => x.verdict === 'inconclusive').length,
+    paired: {
+      mode: t.mode,
+      blocks: m.blocks.baseEnds.length,
+      iterationsPerBlock: m.iterationsPerBlock,
+      baseFirstBlocks: baseFirst,
+      durationMs: m.durationMs,
+      stopReason: m.stopReason,
+      blockTargetMs: BLOCK_TARGET_MS,
+      sides: { base: t.base, head: t.head },
+    },
+  };
+}

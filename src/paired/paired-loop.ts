@@ -1,0 +1,115 @@
+// The interleaved measurement of two sides: both warmed up, then short blocks — k iterations of
+// base and k of head back to back, the order drawn per block from a seeded generator — until the
+// bound is met. Each side records its own samples; the loop records where every block ends and
+// how long each half took on the wall clock. What a side is (a session in this process, or a
+// child process holding one) is behind PairedSide, so one loop serves both modes.
+import type { PhaseBound, StopReason, WarmupSummary, ColdStart } from '../types.js';
+import { elapsedNs, now } from '../measure/clock.js';
+import { mulberry32 } from '../measure/prng.js';
+import { MAX_ITERATIONS } from '../measure/stop-rules.js';
+import type { StageRecorder } from '../measure/recorder.js';
+import { quickHalfWidth, type PairedBlocks } from './paired-stats.js';
+
+export interface PairedSide {
+  /** Where this side's measured samples go (one recorder for all its blocks). */
+  readonly recorder: StageRecorder;
+  /** The cold first iteration (not recorded). */
+  first(): Promise<Omit<ColdStart, 'modelLoadMs'>>;
+  warmup(bound: PhaseBound, signal: AbortSignal | undefined): Promise<WarmupSummary>;
+  /** The loop's own cost per iteration (µs), from the same loop with the work taken out. */
+  harnessCostUs(): Promise<number>;
+  /** Runs `k` iterations into `recorder`; resolves with the block's wall time (ns). */
+  block(k: number): Promise<number>;
+}
+
+/**
+ * A block lasts about this long per side. Short enough that both halves of a block see the same
+ * machine state (on the development VM it holds for seconds, moving by ±20% between states);
+ * long enough that the switch between sessions is a small part of it. The issue's prototype used
+ * blocks of 10 runs of a 2 ms model.
+ */
+export const BLOCK_TARGET_MS = 20;
+export const MAX_BLOCK_ITERATIONS = 500;
+
+/**
+ * Auto bound: measure at least AUTO.minMs and AUTO.minBlocks, then stop once the quick interval's
+ * half-width is at most a quarter of the threshold (a fixed-width stopping rule in the sense of
+ * Chow & Robbins 1965: it looks at the precision, never at the estimate, so it does not bias the
+ * verdict), or at AUTO.maxMs (the issue's "at most 10 s of measuring per comparison").
+ */
+export const AUTO = { minMs: 2_000, minBlocks: 30, maxMs: 10_000, precisionShare: 0.25 } as const;
+
+export interface PairedMeasurement {
+  blocks: PairedBlocks & { baseFirst: boolean[] };
+  iterationsPerBlock: number;
+  durationMs: number;
+  stopReason: StopReason;
+  warmup: { base: WarmupSummary; head: WarmupSummary };
+  first: { base: Omit<ColdStart, 'modelLoadMs'>; head: Omit<ColdStart, 'modelLoadMs'> };
+  harnessUs: { base: number; head: number };
+}
+
+export interface PairedLoopOptions {
+  warmup: PhaseBound;
+  /** count: iterations per side; time: the whole measurement (both sides); auto: see AUTO. */
+  measure: PhaseBound;
+  seed: number;
+  /** The practical threshold the verdict will use (the auto bound's precision goal). */
+  threshold: number;
+  /** Stage the auto bound watches: 'total' (the request). */
+  signal?: AbortSignal | undefined;
+  onProgress?: ((blocks: number, elapsedMs: number) => void) | undefined;
+}
+
+/** Iterations per block from the warm-up's pace: BLOCK_TARGET_MS of the slower side. */
+export function blockSize(warmup: { base: WarmupSummary; head: WarmupSummary }, bound: PhaseBound): number {
+  const pace = Math.max(msPerIteration(warmup.base), msPerIteration(warmup.head));
+  const k = pace > 0 ? Math.round(BLOCK_TARGET_MS / pace) : 10;
+  const capped = Math.min(MAX_BLOCK_ITERATIONS, Math.max(1, k));
+  return bound.kind === 'count' ? Math.min(capped, bound.iterations) : capped;
+}
+
+function msPerIteration(w: WarmupSummary): number {
+  return w.iterations > 0 ? w.durationMs / w.iterations : 0;
+}
+
+export async function runPairedLoop(base: PairedSide, head: PairedSide, options: PairedLoopOptions): Promise<PairedMeasurement> {
+  const first = { base: await base.first(), head: await head.first() };
+  const warmup = { base: await base.warmup(options.warmup, options.signal), head: await head.warmup(options.warmup, options.signal) };
+  const harnessUs = { base: await base.harnessCostUs(), head: await head.harnessCostUs() };
+  const k = blockSize(warmup, options.measure);
+  const random = mulberry32(options.seed);
+  const blocks = { baseEnds: [] as number[], headEnds: [] as number[], baseWallNs: [] as number[], headWallNs: [] as number[], baseFirst: [] as boolean[] };
+  const start = now();
+  let stopReason: StopReason | null = null;
+  while (stopReason === null) {
+    const done = base.recorder.count;
+    const size = options.measure.kind === 'count' ? Math.min(k, options.measure.iterations - done) : k;
+    const baseFirst = random() < 0.5;
+    const [firstSide, secondSide] = baseFirst ? [base, head] : [head, base];
+    const wallFirst = await firstSide.block(size);
+    const wallSecond = await secondSide.block(size);
+    blocks.baseFirst.push(baseFirst);
+    blocks.baseWallNs.push(baseFirst ? wallFirst : wallSecond);
+    blocks.headWallNs.push(baseFirst ? wallSecond : wallFirst);
+    blocks.baseEnds.push(base.recorder.count);
+    blocks.headEnds.push(head.recorder.count);
+    const elapsedMs = elapsedNs(start, now()) / 1e6;
+    stopReason = options.signal?.aborted ? 'interrupted' : stopRule(options, base, head, blocks, elapsedMs);
+    options.onProgress?.(blocks.baseEnds.length, elapsedMs);
+  }
+  return { blocks, iterationsPerBlock: k, durationMs: elapsedNs(start, now()) / 1e6, stopReason, warmup, first, harnessUs };
+}
+
+function stopRule(options: PairedLoopOptions, base: PairedSide, head: PairedSide, blocks: PairedBlocks, elapsedMs: number): StopReason | null {
+  const bound = options.measure;
+  if (base.recorder.count >= MAX_ITERATIONS) return 'max-iterations';
+  if (bound.kind === 'count') return base.recorder.count >= bound.iterations ? 'iterations' : null;
+  if (bound.kind === 'time') return elapsedMs >= bound.ms ? 'duration' : null;
+  if (elapsedMs >= AUTO.maxMs) return 'auto-time-budget';
+  if (elapsedMs < AUTO.minMs || blocks.baseEnds.length < AUTO.minBlocks) return null;
+  // Checked every tenth block: the quick interval costs O(samples), outside every timed region.
+  if (blocks.baseEnds.length % 10 !== 0) return null;
+  const samples = { base: base.recorder.samplesOf('total').subarray(0, base.recorder.count), head: head.recorder.samplesOf('total').subarray(0, head.recorder.count) };
+  return quickHalfWidth(samples, blocks) <= AUTO.precisionShare * options.threshold ? 'auto-target' : null;
+}

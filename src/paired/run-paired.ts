@@ -1,0 +1,187 @@
+// comparePaired(options) → Comparison: the paired path of `inferbench compare BASE HEAD` when
+// BASE and HEAD are models. One process loads both, builds the same inputs for both, and measures
+// them interleaved (paired-loop.ts) for every planned trial configuration; the verdict comes from
+// the pairs (paired-stats.ts). Failures are values: a configuration that cannot run on one side is
+// reported with the reason and the others go on. Never prints.
+import type { RuntimeAdapter, Session } from '../adapters/adapter.js';
+import { resolveAdapter } from '../adapters/resolve.js';
+import { isInferbenchError, messageOf } from '../errors.js';
+import { withNpyShapes } from '../inputs/npy.js';
+import { resolveShapes } from '../inputs/shapes.js';
+import { elapsedNs, now } from '../measure/clock.js';
+import { summarizeMeasurement } from '../measure/run-trial.js';
+import { syntheticDriver } from '../measure/timed-loop.js';
+import { plan, rejectUnknownDevices } from '../profile.js';
+import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from '../profile-options.js';
+import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
+import { batchOf, batchRefusal, deviceUnavailable, isRunWideError, sessionOptionsOf } from '../sweep/run-spec.js';
+import { prepareInputs, type TrialInputs } from '../sweep/trial-inputs.js';
+import { trialId } from '../sweep/plan.js';
+import { VariantResolver } from '../sweep/variants.js';
+import type { ModelInfo, TrialOk, TrialSpec } from '../types.js';
+import type { StageRecorder } from '../measure/recorder.js';
+import { inProcessSide } from './in-process-side.js';
+import { runPairedLoop, type PairedMeasurement, type PairedSide } from './paired-loop.js';
+
+/** What `compare BASE HEAD` takes when both are models: the profile options, minus the model. */
+export interface PairedOptions extends Omit<ProfileOptions, 'model' | 'repeat' | 'variants' | 'opProfile' | 'concurrency' | 'sample' | 'sampleIntervalMs'> {
+  base: string;
+  head: string;
+  /** The threshold the verdict uses for p50 (the auto bound's precision goal); default 5%. */
+  threshold?: number;
+}
+
+export interface PairedHooks {
+  onPlan?: (specs: TrialSpec[]) => void;
+  onTrialStart?: (spec: TrialSpec, index: number, total: number) => void;
+  onBlock?: (spec: TrialSpec, blocks: number, elapsedMs: number) => void;
+}
+
+/** One measured pair of trials, or why there is none. */
+export type PairedTrial =
+  | { status: 'ok'; spec: TrialSpec; base: TrialOk; head: TrialOk; measurement: PairedMeasurement; mode: PairedMode; samples: Sides<StageRecorder> }
+  | { status: 'failed' | 'skipped'; spec: TrialSpec; side: 'base' | 'head' | 'both'; message: string };
+
+/** in-process: both sessions in this process, alternating blocks. */
+export type PairedMode = 'in-process';
+
+export interface PairedRun {
+  trials: PairedTrial[];
+  base: { path: string; runtime: string; info?: ModelInfo };
+  head: { path: string; runtime: string; info?: ModelInfo };
+  startedAt: string;
+  interrupted: boolean;
+}
+
+export async function runPaired(options: PairedOptions, hooks: PairedHooks = {}): Promise<PairedRun> {
+  const resolved = resolveProfileOptions({ ...options, model: options.base, sample: false });
+  const [baseAdapter, headAdapter] = [await resolveAdapter(options.base), await resolveAdapter(options.head)];
+  await rejectUnknownDevices(baseAdapter, resolved.devices);
+  await rejectUnknownDevices(headAdapter, resolved.devices);
+  const specs = plan({ ...options, model: options.base });
+  hooks.onPlan?.(specs);
+  const variants = {
+    base: new VariantResolver(options.base, {}, resolved.variantCacheDir ?? undefined),
+    head: new VariantResolver(options.head, {}, resolved.variantCacheDir ?? undefined),
+  };
+  const startedAt = new Date().toISOString();
+  const models: Partial<Sides<ModelInfo>> = {};
+  const trials: PairedTrial[] = [];
+  for (const [index, spec] of specs.entries()) {
+    if (resolved.signal?.aborted) break;
+    hooks.onTrialStart?.(spec, index, specs.length);
+    trials.push(await runPair(spec, { base: baseAdapter, head: headAdapter }, variants, resolved, options.threshold ?? 0.05, hooks, models));
+  }
+  return {
+    trials,
+    base: { path: options.base, runtime: baseAdapter.runtime, ...(models.base && { info: models.base }) },
+    head: { path: options.head, runtime: headAdapter.runtime, ...(models.head && { info: models.head }) },
+    startedAt,
+    interrupted: resolved.signal?.aborted ?? false,
+  };
+}
+
+type Sides<T> = { base: T; head: T };
+
+async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, variants: Sides<VariantResolver>, options: ResolvedProfileOptions, threshold: number, hooks: PairedHooks, models: Partial<Sides<ModelInfo>>): Promise<PairedTrial> {
+  for (const side of ['base', 'head'] as const) {
+    const unavailable = await deviceUnavailable(adapters[side], spec.device);
+    if (unavailable !== null) return { status: 'skipped', spec, side, message: unavailable };
+  }
+  const sessions: Partial<Sides<Session>> = {};
+  const inputs: Partial<Sides<TrialInputs>> = {};
+  let phase = 'open';
+  try {
+    const loadMs = { base: 0, head: 0 };
+    for (const side of ['base', 'head'] as const) {
+      const variant = await variants[side].resolve(spec.precision);
+      const start = now();
+      sessions[side] = await adapters[side].open(variant.path, sessionOptionsOf(spec));
+      loadMs[side] = elapsedNs(start, now()) / 1e6;
+      if (spec.precision === 'fp32') models[side] ??= sessions[side]!.info;
+    }
+    const open = sessions as Sides<Session>;
+    phase = 'inputs';
+    const pins = withNpyShapes(options.pins);
+    const shapes = resolveShapes(open.base.info.inputs, pins, spec.batch);
+    const headShapes = resolveShapes(open.head.info.inputs, pins, spec.batch);
+    const mismatch = inputMismatch(open, shapes, headShapes);
+    if (mismatch !== null) return { status: 'failed', spec, side: 'head', message: mismatch };
+    const batch = batchOf(open.base.info.inputs, shapes, pins.batchDim);
+    const refusal = batchRefusal(spec, batch, open.base.info.inputs, shapes);
+    if (refusal !== null) return { status: 'skipped', spec, side: 'both', message: refusal };
+    const measured = { ...spec, batch, id: trialId({ ...spec, batch }) };
+    inputs.base = await prepareInputs(open.base, shapes, batch ?? 1, pins, options);
+    inputs.head = synthetic(options)
+      ? { ...inputs.base, driver: syntheticDriver(open.head, inputs.base.tensors()), close: async () => undefined }
+      : await prepareInputs(open.head, headShapes, batch ?? 1, pins, options);
+    phase = 'measure';
+    resetPeakRss();
+    const sides = { base: inProcessSide(inputs.base.driver), head: inProcessSide(inputs.head.driver) };
+    const measurement = await runPairedLoop(sides.base, sides.head, {
+      warmup: options.warmup,
+      measure: options.measure,
+      seed: options.seed,
+      threshold,
+      signal: options.signal,
+      onProgress: (blocks, ms) => hooks.onBlock?.(measured, blocks, ms),
+    });
+    const peak = readPeakRssBytes();
+    const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name], measurement, open[name], inputs[name]!, loadMs[name], peak);
+    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode: 'in-process', samples: { base: sides.base.recorder, head: sides.head.recorder } };
+  } catch (error) {
+    if (isRunWideError(error, spec) && phase !== 'measure') throw error;
+    const which = sessions.base === undefined ? 'base' : sessions.head === undefined && phase === 'open' ? 'head' : 'both';
+    return { status: 'failed', spec, side: which, message: `${phase}: ${messageOf(error)}${isInferbenchError(error) && error.hint ? ` (hint: ${error.hint})` : ''}` };
+  } finally {
+    await inputs.base?.close();
+    await inputs.head?.close();
+    await sessions.base?.close();
+    await sessions.head?.close();
+  }
+}
+
+function synthetic(options: ResolvedProfileOptions): boolean {
+  const { pipeline } = options;
+  return pipeline.name === 'none' && pipeline.data === null && pipeline.postprocess === null;
+}
+
+/** Both sides must take the same inputs: the same names, types and (resolved) shapes. */
+function inputMismatch(sessions: Sides<Session>, base: Map<string, number[]>, head: Map<string, number[]>): string | null {
+  const describe = (s: Session, shapes: Map<string, number[]>): string =>
+    s.info.inputs.map((i) => `${i.name} ${i.type} [${(shapes.get(i.name) ?? []).join(', ')}]`).sort().join('; ');
+  const b = describe(sessions.base, base);
+  const h = describe(sessions.head, head);
+  return b === h ? null : `base and head take different inputs, so they cannot be fed the same data: base ${b}; head ${h}`;
+}
+
+/** A side's numbers as a trial result, so budgets, exporters and JSON read them as any trial. */
+function sideTrial(spec: TrialSpec, name: 'base' | 'head', side: PairedSide, m: PairedMeasurement, session: Session, inputs: TrialInputs, modelLoadMs: number, peakRssBytes: number): TrialOk {
+  const wallNs = name === 'base' ? m.blocks.baseWallNs : m.blocks.headWallNs;
+  const durationMs = wallNs.reduce((sum, ns) => sum + ns, 0) / 1e6;
+  const iterations = side.recorder.count;
+  const summary = summarizeMeasurement({
+    recorder: side.recorder,
+    loop: { iterations, durationMs, stopReason: m.stopReason },
+    bound: { kind: 'auto' },
+    firstIteration: m.first[name],
+    warmup: m.warmup[name],
+    perIterationUs: m.harnessUs[name],
+  });
+  const inferencesPerSec = durationMs > 0 ? (iterations * 1000) / durationMs : 0;
+  return {
+    status: 'ok',
+    spec,
+    backend: session.backend,
+    inputs: inputs.descriptions(),
+    coldStart: { modelLoadMs, ...summary.firstIteration },
+    warmup: summary.warmup,
+    measure: summary.measure,
+    stages: summary.stages,
+    throughput: { inferencesPerSec, itemsPerSec: inferencesPerSec * (spec.batch ?? 1) },
+    peakRssBytes,
+    overhead: summary.overhead,
+    // Drift within a side is what the pairing cancels; only the warnings about the data stay.
+    warnings: summary.warnings.filter((w) => w.code !== 'drift'),
+  };
+}
