@@ -11,10 +11,18 @@ import { compareReports, type Comparison } from '../compare/verdict.js';
 import { InferbenchError } from '../errors.js';
 import { writeFileAtomic } from '../report/write-atomic.js';
 import { collect, parseList, parseNonNegativeInt, parsePositiveInt } from './parse.js';
-import { createTerminal } from './terminal.js';
+import { createTerminal, type Terminal } from './terminal.js';
+import { addModelFlags, modelFlagsGiven, modelOptionsFrom, type ModelFlags } from './model-flags.js';
+import { sidesKind } from '../compare/sides.js';
+import { ExitCode } from '../errors.js';
+import { runPaired } from '../paired/run-paired.js';
+import { pairedComparison } from '../paired/paired-comparison.js';
+import { plan } from '../profile.js';
+import { renderPlan } from '../report/plan.js';
+import { formatMs } from '../report/format.js';
 import type { GlobalFlags } from './main.js';
 
-export interface CompareFlags {
+export interface CompareFlags extends ModelFlags {
   threshold?: string[];
   budget?: string[];
   format: string;
@@ -25,45 +33,57 @@ export interface CompareFlags {
   seed?: number;
   resamples?: number;
   runVariance?: string;
+  failOnInconclusive: boolean;
 }
 
 const EXAMPLES = `
 Examples:
-  $ inferbench compare baseline.json head.json
+  $ inferbench compare base.onnx head.onnx                     # paired: both measured interleaved
+  $ inferbench compare base.onnx head.onnx --threads 1 --batch 1,8 --threshold 2%
+  $ inferbench compare base.onnx head.onnx --format md -o summary.md --fail-on-inconclusive
+  $ inferbench compare baseline.json head.json                  # two reports measured earlier
   $ inferbench compare base.json head.json --threshold 5% --threshold p99=10%
   $ inferbench compare base.json head.json --budget "inference.p99<=15ms" --budget "throughput>=200/s"
-  $ inferbench compare base.json head.json --format md >> "$GITHUB_STEP_SUMMARY"
   $ inferbench compare threads4.json threads1.json --ignore threads,graph-opt
 
-A metric regresses only when its whole 95% bootstrap confidence interval of head/base lies above
-the threshold, the runs had the CPU to themselves, and (with --repeat ≥ 4 on both sides) a
-Mann–Whitney test across repetitions agrees. A side measured once is assumed to be within
---run-variance (10%) of a rerun. Exit codes: 0 no regression, 1 regression or budget violation,
-2 unreadable input.`;
+Two models: PAIRED. One process loads both, feeds both the same inputs, and measures them in short
+interleaved blocks (order drawn per block) for every configuration the model flags plan, so both
+see the same machine; the verdict comes from a bootstrap over the pairs of blocks. This is the
+mode for CI gates on shared runners.
+Two reports: each side was measured separately; a metric regresses only when its whole 95%
+bootstrap interval of head/base lies above the threshold after widening for what separate runs
+cannot show (--run-variance, drift, contention, and with --repeat the spread between runs).
+Exit codes: 0 no regression, 1 regression, budget violation (or inconclusive with
+--fail-on-inconclusive), 2 unreadable input or bad flags, 3 a model missing or invalid.`;
 
 export function compareCommand(globals: () => GlobalFlags = () => ({ quiet: false, verbose: false, color: true })): Command {
-  return new Command('compare')
-    .description('compare two reports: per-stage change with confidence intervals, regressions, budgets')
-    .argument('<base>', 'baseline report (JSON)')
-    .argument('<head>', 'report to judge (JSON)')
+  const command = new Command('compare')
+    .description('compare two models (measured interleaved, paired) or two reports: per-stage change with confidence intervals, regressions, budgets')
+    .argument('<base>', 'baseline: a model (.onnx, TF.js model.json or directory, SavedModel) or a report (JSON)')
+    .argument('<head>', 'the model or report to judge')
     .option('--threshold <pct>', 'practical threshold: 5% (all), p99=10% or inference.p99=10% (repeatable)', collect)
     .option('--budget <expr>', 'budget on head, e.g. "inference.p99<=15ms", "throughput>=200/s" (repeatable)', collect)
     .option('-f, --format <name>', `output format: ${compareExporters.map((e) => e.format).join(', ')}`, 'console')
     .option('-o, --out <file>', 'write the output to a file instead of stdout (stdout then gets the console summary)')
     .option('--json', 'print the JSON comparison to stdout (same as --format json)', false)
-    .option('--strict', 'treat reports from different machines or inferbench versions as an input error (exit 2)', false)
-    .option('--ignore <fields>', `configuration fields to ignore when pairing trials: ${MATCH_FIELDS.join(', ')} (comma-separated)`)
-    .option('--seed <n>', 'bootstrap seed (results are deterministic for a seed)', (v) => parseNonNegativeInt(v, '--seed'))
+    .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive too (strict gates)', false)
+    .option('--strict', 'reports: treat reports from different machines or inferbench versions as an input error (exit 2)', false)
+    .option('--ignore <fields>', `reports: configuration fields to ignore when pairing trials: ${MATCH_FIELDS.join(', ')} (comma-separated)`)
+    .option('--seed <n>', 'seed of the bootstrap (and, paired, of the block order): results are reproducible for a seed', (v) => parseNonNegativeInt(v, '--seed'))
     .option('--resamples <n>', 'bootstrap resamples (default 1000)', (v) => parsePositiveInt(v, '--resamples'))
-    .option('--run-variance <pct>', 'how far two runs of the same code may differ, assumed for a side measured once (default 10%; --repeat measures it instead)')
+    .option('--run-variance <pct>', 'reports: how far two runs of the same code may differ, assumed for a side measured once (default 10%; --repeat measures it instead)');
+  return addModelFlags(command, {
+    iterations: 'paired: iterations per side (default auto: until the interval is a quarter of the threshold wide, 2–10 s)',
+    duration: 'paired: measure both sides for this long in all, e.g. 10s',
+  })
     .addHelpText('after', EXAMPLES)
-    .action((base: string, head: string, flags: CompareFlags) => {
-      process.exitCode = runCompare(base, head, flags, globals());
+    .action(async (base: string, head: string, flags: CompareFlags, cmd: Command) => {
+      process.exitCode = await runCompare(base, head, flags, globals(), cmd);
     });
 }
 
 /** Everything but printing, for `run` to reuse. */
-export function compareFiles(basePath: string, headPath: string, flags: Pick<CompareFlags, 'threshold' | 'budget' | 'strict' | 'ignore' | 'seed' | 'resamples' | 'runVariance'>): Comparison {
+export function compareFiles(basePath: string, headPath: string, flags: Pick<CompareFlags, 'threshold' | 'budget' | 'strict' | 'ignore' | 'seed' | 'resamples' | 'runVariance'> & { failOnInconclusive?: boolean }): Comparison {
   const thresholds = parseThresholds(flags.threshold ?? []);
   const ignore = parseIgnore(flags.ignore);
   const budgets = parseBudgets(flags.budget ?? []);
@@ -76,6 +96,7 @@ export function compareFiles(basePath: string, headPath: string, flags: Pick<Com
     labels: { base: basePath, head: headPath },
     ignore,
     significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }), ...(runVariance !== undefined && { runVariance }) },
+    failOnInconclusive: flags.failOnInconclusive ?? false,
   });
   const { environment, toolVersions } = comparison.matching;
   if (flags.strict && (environment.length > 0 || toolVersions !== null)) {
@@ -98,10 +119,20 @@ function parseIgnore(raw: string | undefined): MatchField[] {
   return fields as MatchField[];
 }
 
-function runCompare(basePath: string, headPath: string, flags: CompareFlags, globals: GlobalFlags): number {
+async function runCompare(basePath: string, headPath: string, flags: CompareFlags, globals: GlobalFlags, command: Command): Promise<number> {
   const terminal = createTerminal(globals);
   const exporter = compareExporterFor(flags.json ? 'json' : flags.format);
-  const comparison = compareFiles(basePath, headPath, flags);
+  const kind = sidesKind(basePath, headPath);
+  let comparison: Comparison;
+  if (kind === 'reports') {
+    const given = modelFlagsGiven(command);
+    if (given.length > 0) throw new InferbenchError('usage', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} when comparing models, not reports`, 'pass two models (.onnx, model.json) to measure them interleaved, or drop the flag');
+    comparison = compareFiles(basePath, headPath, flags);
+  } else {
+    const result = await comparePairedModels(basePath, headPath, flags, terminal);
+    if (result === null) return ExitCode.ok; // --dry-run
+    comparison = result;
+  }
   const text = exporter.render(comparison, { color: flags.out === undefined && terminal.color });
   if (flags.out !== undefined) {
     writeFileAtomic(flags.out, text);
@@ -110,5 +141,42 @@ function runCompare(basePath: string, headPath: string, flags: CompareFlags, glo
   } else {
     process.stdout.write(text);
   }
-  return comparison.exitCode;
+  return comparison.interrupted ? ExitCode.interrupted : comparison.exitCode;
+}
+
+/** Paired mode: both models measured interleaved, per planned configuration. */
+async function comparePairedModels(basePath: string, headPath: string, flags: CompareFlags, terminal: Terminal): Promise<Comparison | null> {
+  for (const flag of ['strict', 'ignore', 'runVariance'] as const) {
+    if (flags[flag] !== undefined && flags[flag] !== false) throw new InferbenchError('usage', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to comparing reports, not models`, 'paired mode measures both models on the same machine at the same time: drop the flag');
+  }
+  if (flags.isolate) throw new InferbenchError('usage', '--isolate is not supported by paired compare yet', 'drop --isolate: both models run in one process, alternating blocks');
+  const thresholds = parseThresholds(flags.threshold ?? []);
+  const budgets = parseBudgets(flags.budget ?? []);
+  const controller = new AbortController();
+  const stop = (): void => {
+    terminal.warn('interrupted: finishing the current block and judging what was measured');
+    controller.abort();
+  };
+  const options = { ...modelOptionsFrom(flags), base: basePath, head: headPath, threshold: thresholds.default, signal: controller.signal, ...(flags.seed !== undefined && { seed: flags.seed }) };
+  if (flags.dryRun) {
+    process.stdout.write(renderPlan(plan({ ...options, model: basePath })));
+    return null;
+  }
+  process.on('SIGINT', stop);
+  try {
+    const run = await runPaired(options, {
+      onTrialStart: (spec, index, total) => terminal.info(`[${index + 1}/${total}] ${spec.id}: base and head interleaved`),
+      onBlock: (spec, blocks, ms) => terminal.status(`${spec.id}: ${blocks} blocks, ${formatMs(ms)}`),
+    });
+    terminal.clearStatus();
+    return pairedComparison(run, {
+      thresholds,
+      budgets,
+      labels: { base: basePath, head: headPath },
+      significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }) },
+      failOnInconclusive: flags.failOnInconclusive,
+    });
+  } finally {
+    process.off('SIGINT', stop);
+  }
 }

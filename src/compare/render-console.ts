@@ -3,7 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Verdict } from './significance.js';
-import { BUDGET_HEADER, budgetRows, headline, metricHeader, metricRows, notableLines, repetitionsLine, sideLine, stabilityLine, trialTitle } from './rows.js';
+import { BUDGET_HEADER, budgetRows, headline, methodLine, metricHeader, metricRows, notableLines, pairedLine, repetitionsLine, sideLine, stabilityLine, trialTitle } from './rows.js';
 import { caveats, notes, type Comparison } from './verdict.js';
 
 export interface CompareRenderOptions {
@@ -31,6 +31,7 @@ export function renderCompareConsole(c: Comparison, options: CompareRenderOption
     `  head  ${sideLine(c.head)}`,
     ...caveats(c).map((line) => chalk.yellow(`warning: ${line}`)),
     ...notes(c).map((line) => `note: ${line}`),
+    `method: ${methodLine(c)}`,
     '',
     paint[c.verdict](headline(c)),
   ];
@@ -40,6 +41,8 @@ export function renderCompareConsole(c: Comparison, options: CompareRenderOption
       lines.push(`  ${trial.note}`);
       continue;
     }
+    const paired = pairedLine(trial);
+    if (paired !== null) lines.push(`  ${paired}`);
     const repetitions = repetitionsLine(trial);
     if (repetitions !== null) lines.push(`  ${repetitions}`);
     const stability = stabilityLine(trial);

@@ -31,6 +31,9 @@ export function githubBenchmarkEntries(c: Comparison, kind: 'smaller' | 'bigger'
       if (t !== null) entries.push({ name: `${trial.key} throughput`, unit: 'inf/s', value: round(t.head), extra: extra(t, `${round(t.base)} inf/s`) });
       continue;
     }
+    // Paired: the ratio head/base of inference p50 comes first, with its interval as the range.
+    const paired = trial.paired !== undefined ? trial.stages.find((s) => s.stage === 'inference')?.metrics.find((m) => m.metric === 'p50') : undefined;
+    if (paired !== undefined) entries.push({ name: `${trial.key} inference p50 head/base (paired)`, unit: 'ratio', value: round(1 + paired.change), range: `${round(1 + paired.ci[0])} … ${round(1 + paired.ci[1])}`, extra: `${paired.verdict} (paired, threshold ${formatChange(paired.threshold)})` });
     for (const stage of trial.stages.filter((s) => (CHARTED_STAGES as readonly string[]).includes(s.stage))) {
       for (const m of stage.metrics) {
         entries.push({ name: `${trial.key} ${stage.stage} ${m.metric}`, unit: 'ms', value: round(m.head), extra: extra(m, formatMs(m.base)) });

@@ -107,6 +107,39 @@ export function budgetRows(checks: readonly BudgetCheck[], resultCell: (pass: bo
   return checks.map((check) => [check.trialId, describeBudget(check.budget), formatMeasured(check), formatChange(check.headroom), resultCell(check.pass)]);
 }
 
+/**
+ * The one line that says which path produced the verdict: the pairs of an interleaved run, or two
+ * reports measured separately.
+ */
+export function methodLine(c: Comparison): string {
+  if (c.path === 'paired') {
+    return `Paired: base and head measured interleaved in one process, in short blocks whose order is drawn per block; the verdict comes from a bootstrap over the pairs of blocks (B = ${formatCount(c.method.resamples)}, seed ${c.method.seed}).`;
+  }
+  return `Reports: each side was measured in its own run; intervals are widened for what separate runs cannot show (run-to-run allowance ${formatPercent(c.method.runVariance)}, drift, contention, spread between repetitions). For a gate on a shared runner, compare the two models instead (paired).`;
+}
+
+/** "paired: 412 blocks × 10 iterations a side (base first in 201), 9.87 s, stopped: …", or null. */
+export function pairedLine(trial: TrialComparison): string | null {
+  const p = trial.paired;
+  if (p === undefined) return null;
+  const p50 = trial.stages.find((x) => x.stage === 'inference')?.metrics.find((m) => m.metric === 'p50');
+  const ratio = p50 === undefined ? '' : `inference p50 head/base ${formatRatio(1 + p50.change)} (${formatLevel(p50.level)} CI ${formatRatio(1 + p50.ci[0])} … ${formatRatio(1 + p50.ci[1])}); `;
+  return `${ratio}paired (${p.mode}): ${formatCount(p.blocks)} blocks × ${formatCount(p.iterationsPerBlock)} iteration${p.iterationsPerBlock === 1 ? '' : 's'} a side (base ran first in ${formatCount(p.baseFirstBlocks)}), ${formatMs(p.durationMs)} measured, stopped: ${STOP_WORDS[p.stopReason] ?? p.stopReason}`;
+}
+
+function formatRatio(x: number): string {
+  return `${x.toFixed(3)}×`;
+}
+
+const STOP_WORDS: Record<string, string> = {
+  iterations: 'the requested -n per side',
+  duration: 'the requested --duration',
+  'auto-target': 'the interval reached a quarter of the threshold',
+  'auto-time-budget': 'the 10 s budget',
+  'max-iterations': 'the iteration cap',
+  interrupted: 'interrupted',
+};
+
 /** "regressed: 1 of 3 trials regressed; 2 metrics inconclusive; 1 of 3 budget checks failed (threshold 5%, 95% bootstrap CI, B = 1,000)". */
 export function headline(c: Comparison): string {
   const regressed = `${formatCount(c.regressions)} of ${formatCount(c.trials.length)} trials regressed`;
@@ -115,7 +148,8 @@ export function headline(c: Comparison): string {
   const threshold = [`threshold ${formatPercent(c.method.defaultThreshold)}`, ...overrides].join(', ');
   const inconclusive = c.trials.reduce((n, t) => n + (t.inconclusiveMetrics ?? 0), 0);
   const unresolved = inconclusive > 0 ? `; ${formatCount(inconclusive)} ${inconclusive === 1 ? 'metric' : 'metrics'} inconclusive` : '';
-  return `${c.verdict}: ${regressed}${unresolved}; ${budgets} (${threshold}; ${formatLevel(c.method.level)} bootstrap CI, B = ${formatCount(c.method.resamples)})`;
+  const method = c.path === 'paired' ? 'paired bootstrap CI' : 'bootstrap CI';
+  return `${c.verdict}: ${regressed}${unresolved}; ${budgets} (${threshold}; ${formatLevel(c.method.level)} ${method}, B = ${formatCount(c.method.resamples)})`;
 }
 
 /** "reports/base.json (mlp.onnx, inferbench 0.1.0, 2025-01-31 14:05:09 UTC, host ci-1)". */

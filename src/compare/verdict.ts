@@ -290,6 +290,7 @@ export function caveats(c: Comparison): string[] {
 
 /** What the method could not see in this comparison, in words (printed after the caveats). */
 export function notes(c: Comparison): string[] {
+  if (c.path === 'paired') return c.interrupted ? ['Interrupted: configurations not measured are missing, and the last one stopped early.'] : [];
   const compared = c.trials.filter((t) => t.stages.length > 0);
   const lines: string[] = [];
   const fewest = Math.min(...compared.map((t) => Math.min(t.repetitions.base, t.repetitions.head)));
