@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
-const DT = onnx.TensorProto.DataType;
+export const DT = onnx.TensorProto.DataType;
 const AT = onnx.AttributeProto.AttributeType;
 
 const IR_VERSION = 8;
@@ -55,7 +55,7 @@ function normalSource(uniform) {
 }
 
 /** Each model gets its own seed so that adding one model never changes another's weights. */
-function rngFor(seed) {
+export function rngFor(seed) {
   const normal = normalSource(mulberry32(seed));
   return {
     normal(count, std) {
@@ -106,7 +106,7 @@ function valueInfo(name, elemType, dims) {
   };
 }
 
-class Graph {
+export class Graph {
   constructor(name) {
     this.name = name;
     this.inputs = [];

@@ -4,8 +4,32 @@
 import { readReport } from './compare/load.js';
 import { compareReports, type CompareOptions, type Comparison } from './compare/verdict.js';
 import type { Report } from './types.js';
+import { runPaired, type PairedHooks, type PairedOptions } from './paired/run-paired.js';
+import { pairedComparison, type PairedCompareOptions } from './paired/paired-comparison.js';
 
 export type { CompareOptions, Comparison } from './compare/verdict.js';
+export type { PairedOptions, PairedHooks } from './paired/run-paired.js';
+export type { PairedCompareOptions } from './paired/paired-comparison.js';
+
+/**
+ * compareModels({ base, head, ...profile options }) → Comparison: the paired path of
+ * `inferbench compare BASE HEAD` with two models. Both are loaded in this process, fed the same
+ * inputs and measured interleaved in short blocks for every configuration the options plan; the
+ * verdict comes from a bootstrap over the pairs of blocks. `threshold` (default 5%) is the
+ * practical threshold the auto bound measures to; pass the same in `thresholds.default`.
+ */
+export async function compareModels(options: PairedOptions & Omit<PairedCompareOptions, 'labels'>, hooks: PairedHooks = {}): Promise<Comparison> {
+  const { thresholds, budgets, significance, failOnInconclusive, ...run } = options;
+  const threshold = run.threshold ?? thresholds?.default;
+  const result = await runPaired({ ...run, ...(threshold !== undefined && { threshold }) }, hooks);
+  return pairedComparison(result, {
+    ...(thresholds !== undefined && { thresholds }),
+    ...(budgets !== undefined && { budgets }),
+    ...(significance !== undefined && { significance }),
+    labels: { base: options.base, head: options.head },
+    ...(failOnInconclusive !== undefined && { failOnInconclusive }),
+  });
+}
 
 export function compare(base: Report | string, head: Report | string, options: CompareOptions = {}): Comparison {
   const read = (side: Report | string): Report => (typeof side === 'string' ? readReport(side) : side);

@@ -15,8 +15,7 @@ import { createTerminal, type Terminal } from './terminal.js';
 import { addModelFlags, modelFlagsGiven, modelOptionsFrom, type ModelFlags } from './model-flags.js';
 import { sidesKind } from '../compare/sides.js';
 import { ExitCode } from '../errors.js';
-import { runPaired } from '../paired/run-paired.js';
-import { pairedComparison } from '../paired/paired-comparison.js';
+import { compareModels } from '../compare.js';
 import { plan } from '../profile.js';
 import { renderPlan } from '../report/plan.js';
 import { formatMs } from '../report/format.js';
@@ -164,18 +163,21 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
   }
   process.on('SIGINT', stop);
   try {
-    const run = await runPaired(options, {
-      onTrialStart: (spec, index, total) => terminal.info(`[${index + 1}/${total}] ${spec.id}: base and head interleaved`),
-      onBlock: (spec, blocks, ms) => terminal.status(`${spec.id}: ${blocks} blocks, ${formatMs(ms)}`),
-    });
+    const comparison = await compareModels(
+      {
+        ...options,
+        thresholds,
+        budgets,
+        significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }) },
+        failOnInconclusive: flags.failOnInconclusive,
+      },
+      {
+        onTrialStart: (spec, index, total) => terminal.info(`[${index + 1}/${total}] ${spec.id}: base and head interleaved`),
+        onBlock: (spec, blocks, ms) => terminal.status(`${spec.id}: ${blocks} blocks, ${formatMs(ms)}`),
+      },
+    );
     terminal.clearStatus();
-    return pairedComparison(run, {
-      thresholds,
-      budgets,
-      labels: { base: basePath, head: headPath },
-      significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }) },
-      failOnInconclusive: flags.failOnInconclusive,
-    });
+    return comparison;
   } finally {
     process.off('SIGINT', stop);
   }

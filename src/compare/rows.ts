@@ -1,7 +1,7 @@
 // Words and table rows for a Comparison, shared by the console and Markdown renderers so both say
 // the same thing. Every number goes through report/format.ts.
 import { describeBudget, formatMeasured, type BudgetCheck } from '../budget/budget.js';
-import { formatCount, formatLevel, formatMs, formatPercent, formatRate, formatSignedPercent } from '../report/format.js';
+import { formatCount, formatLevel, formatMs, formatPercent, formatPreciseRatio, formatRate, formatSignedPercent } from '../report/format.js';
 import { trialConfig } from '../report/facts.js';
 import type { MetricChange, Verdict, VerdictReason } from './significance.js';
 import { MEAN_MAX_CV, MIN_ABSOLUTE_US, UNSTEADY_FACTOR } from './significance.js';
@@ -123,12 +123,8 @@ export function pairedLine(trial: TrialComparison): string | null {
   const p = trial.paired;
   if (p === undefined) return null;
   const p50 = trial.stages.find((x) => x.stage === 'inference')?.metrics.find((m) => m.metric === 'p50');
-  const ratio = p50 === undefined ? '' : `inference p50 head/base ${formatRatio(1 + p50.change)} (${formatLevel(p50.level)} CI ${formatRatio(1 + p50.ci[0])} … ${formatRatio(1 + p50.ci[1])}); `;
+  const ratio = p50 === undefined ? '' : `inference p50 head/base ${formatPreciseRatio(1 + p50.change)} (${formatLevel(p50.level)} CI ${formatPreciseRatio(1 + p50.ci[0])} … ${formatPreciseRatio(1 + p50.ci[1])}); `;
   return `${ratio}paired (${p.mode}): ${formatCount(p.blocks)} blocks × ${formatCount(p.iterationsPerBlock)} iteration${p.iterationsPerBlock === 1 ? '' : 's'} a side (base ran first in ${formatCount(p.baseFirstBlocks)}), ${formatMs(p.durationMs)} measured, stopped: ${STOP_WORDS[p.stopReason] ?? p.stopReason}`;
-}
-
-function formatRatio(x: number): string {
-  return `${x.toFixed(3)}×`;
 }
 
 const STOP_WORDS: Record<string, string> = {

@@ -95,8 +95,8 @@ export async function runPairedLoop(base: PairedSide, head: PairedSide, options:
     blocks.baseEnds.push(base.recorder.count);
     blocks.headEnds.push(head.recorder.count);
     const elapsedMs = elapsedNs(start, now()) / 1e6;
-    stopReason = options.signal?.aborted ? 'interrupted' : stopRule(options, base, head, blocks, elapsedMs);
     options.onProgress?.(blocks.baseEnds.length, elapsedMs);
+    stopReason = options.signal?.aborted ? 'interrupted' : stopRule(options, base, head, blocks, elapsedMs);
   }
   return { blocks, iterationsPerBlock: k, durationMs: elapsedNs(start, now()) / 1e6, stopReason, warmup, first, harnessUs };
 }

@@ -24,7 +24,7 @@ import { inProcessSide } from './in-process-side.js';
 import { runPairedLoop, type PairedMeasurement, type PairedSide } from './paired-loop.js';
 
 /** What `compare BASE HEAD` takes when both are models: the profile options, minus the model. */
-export interface PairedOptions extends Omit<ProfileOptions, 'model' | 'repeat' | 'variants' | 'opProfile' | 'concurrency' | 'sample' | 'sampleIntervalMs'> {
+export interface PairedOptions extends Omit<ProfileOptions, 'model' | 'repeat' | 'variants' | 'opProfile' | 'concurrency' | 'sample' | 'sampleIntervalMs' | 'budgets'> {
   base: string;
   head: string;
   /** The threshold the verdict uses for p50 (the auto bound's precision goal); default 5%. */

@@ -95,6 +95,11 @@ export function formatRatio(ratio: number): string {
 }
 
 /** A confidence interval in ms: "3.10 ms – 3.52 ms", or "n/a" when there were too few samples. */
+/** "1.043×": a ratio near 1 with three decimals, for paired head/base ratios whose CI is ±0.5%. */
+export function formatPreciseRatio(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(3)}×` : NOT_AVAILABLE;
+}
+
 export function formatCI(interval: readonly [number, number] | null): string {
   if (interval === null) return NOT_AVAILABLE;
   return `${formatMs(interval[0])} – ${formatMs(interval[1])}`;

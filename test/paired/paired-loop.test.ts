@@ -1,0 +1,99 @@
+// The interleaving logic of the paired loop, on sides that record made-up samples (no runtime:
+// what is tested here is the scheduling, not what a runtime measures).
+import { describe, expect, test } from 'vitest';
+import { StageRecorder } from '../../src/measure/recorder.js';
+import { AUTO, BLOCK_TARGET_MS, blockSize, runPairedLoop, type PairedSide } from '../../src/paired/paired-loop.js';
+import type { PhaseBound, WarmupSummary } from '../../src/types.js';
+
+interface FakeSide extends PairedSide {
+  /** Global order of block starts, shared by both sides. */
+  calls: number[];
+}
+
+function fakeSide(name: string, log: string[], usPerIteration: number): FakeSide {
+  const recorder = new StageRecorder(null);
+  const calls: number[] = [];
+  return {
+    recorder,
+    calls,
+    first: async () => ({ firstInferenceMs: 1, firstTotalMs: 1 }),
+    warmup: async (bound: PhaseBound): Promise<WarmupSummary> => ({ iterations: 10, durationMs: (10 * usPerIteration) / 1000, convergedAt: 5, bound }),
+    harnessCostUs: async () => 0.5,
+    async block(k: number) {
+      log.push(`${name}:${k}`);
+      for (let i = 0; i < k; i++) recorder.record(0, usPerIteration * 1000, 0, usPerIteration * 1000);
+      await new Promise((resolve) => setImmediate(resolve));
+      return k * usPerIteration * 1000;
+    },
+  };
+}
+
+describe('runPairedLoop', () => {
+  test('-n N: exactly N iterations a side, in blocks that alternate the sides in a drawn order', async () => {
+    const log: string[] = [];
+    const base = fakeSide('base', log, 2000); // 2 ms an iteration: blocks of 10 (20 ms)
+    const head = fakeSide('head', log, 2000);
+    const m = await runPairedLoop(base, head, { warmup: { kind: 'auto' }, measure: { kind: 'count', iterations: 1005 }, seed: 3, threshold: 0.05 });
+    expect(base.recorder.count).toBe(1005);
+    expect(head.recorder.count).toBe(1005);
+    expect(m.iterationsPerBlock).toBe(BLOCK_TARGET_MS / 2);
+    expect(m.blocks.baseEnds).toHaveLength(101); // 100 blocks of 10, then one of 5
+    expect(m.blocks.baseEnds.at(-1)).toBe(1005);
+    expect(m.blocks.headEnds).toEqual(m.blocks.baseEnds);
+    expect(m.stopReason).toBe('iterations');
+    // Each block holds one half of each side, in the order drawn for it.
+    for (let b = 0; b < 101; b++) {
+      const pair = log.slice(2 * b, 2 * b + 2).map((entry) => entry.split(':')[0]);
+      expect(pair).toEqual(m.blocks.baseFirst[b] ? ['base', 'head'] : ['head', 'base']);
+    }
+    // Both orders occur, about equally often.
+    const baseFirst = m.blocks.baseFirst.filter(Boolean).length;
+    expect(baseFirst).toBeGreaterThan(30);
+    expect(baseFirst).toBeLessThan(71);
+    expect(m.blocks.baseWallNs).toHaveLength(101);
+  });
+
+  test('the order is seeded: the same seed draws the same order, another seed another', async () => {
+    const orderOf = async (seed: number) => {
+      const log: string[] = [];
+      const m = await runPairedLoop(fakeSide('base', log, 1000), fakeSide('head', log, 1000), { warmup: { kind: 'auto' }, measure: { kind: 'count', iterations: 400 }, seed, threshold: 0.05 });
+      return m.blocks.baseFirst;
+    };
+    expect(await orderOf(1)).toEqual(await orderOf(1));
+    expect(await orderOf(1)).not.toEqual(await orderOf(2));
+  });
+
+  test('an abort stops after the current block, marked interrupted', async () => {
+    const controller = new AbortController();
+    const log: string[] = [];
+    const base = fakeSide('base', log, 1000);
+    const m = await runPairedLoop(base, fakeSide('head', log, 1000), {
+      warmup: { kind: 'auto' },
+      measure: { kind: 'time', ms: 60_000 },
+      seed: 1,
+      threshold: 0.05,
+      signal: controller.signal,
+      onProgress: (blocks) => blocks === 3 && controller.abort(),
+    });
+    expect(m.stopReason).toBe('interrupted');
+    expect(m.blocks.baseEnds).toHaveLength(3);
+  });
+
+  test('auto: never stops before its minimum blocks, and stops on the precision goal', async () => {
+    const log: string[] = [];
+    // Identical, noise-free sides: the interval is zero wide as soon as it may be computed.
+    const m = await runPairedLoop(fakeSide('base', log, 20_000), fakeSide('head', log, 20_000), { warmup: { kind: 'auto' }, measure: { kind: 'auto' }, seed: 1, threshold: 0.05 });
+    expect(m.stopReason).toBe('auto-target');
+    expect(m.blocks.baseEnds.length).toBeGreaterThanOrEqual(AUTO.minBlocks);
+  });
+});
+
+describe('blockSize', () => {
+  const warm = (msPerIteration: number): WarmupSummary => ({ iterations: 100, durationMs: 100 * msPerIteration, convergedAt: 1, bound: { kind: 'auto' } });
+  test('aims at BLOCK_TARGET_MS of the slower side, at least one iteration, at most -n', () => {
+    expect(blockSize({ base: warm(0.5), head: warm(2) }, { kind: 'auto' })).toBe(10);
+    expect(blockSize({ base: warm(100), head: warm(100) }, { kind: 'auto' })).toBe(1);
+    expect(blockSize({ base: warm(0.001), head: warm(0.001) }, { kind: 'auto' })).toBe(500);
+    expect(blockSize({ base: warm(0.5), head: warm(0.5) }, { kind: 'count', iterations: 7 })).toBe(7);
+  });
+});

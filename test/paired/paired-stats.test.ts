@@ -1,0 +1,124 @@
+// The paired statistics on constructed data with known ratios: pairs of blocks that share a
+// machine state (a per-block slowdown hitting both sides alike), as an interleaved run sees them.
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_SIGNIFICANCE } from '../../src/compare/significance.js';
+import { mulberry32 } from '../../src/measure/prng.js';
+import { comparePairedStage, comparePairedThroughput, quickHalfWidth, MIN_BLOCKS_FOR_ESTIMATE, type PairedBlocks } from '../../src/paired/paired-stats.js';
+
+interface Built {
+  samples: { base: Float64Array; head: Float64Array };
+  blocks: PairedBlocks;
+}
+
+/**
+ * `nb` blocks of `k` samples a side. Block b runs on a machine whose speed factor drifts between
+ * states (×0.8 … ×1.25, changing every 50 blocks); head costs `ratio` × base. Each sample has 3%
+ * noise of its own.
+ */
+function pairedRun(nb: number, k: number, ratio: number, seed: number, baseUs = 1000): Built {
+  const random = mulberry32(seed);
+  const noise = (): number => 1 + 0.03 * (random() + random() + random() - 1.5) * 2;
+  const base = new Float64Array(nb * k);
+  const head = new Float64Array(nb * k);
+  const blocks = { baseEnds: [] as number[], headEnds: [] as number[], baseWallNs: [] as number[], headWallNs: [] as number[] };
+  let machine = 1;
+  for (let b = 0; b < nb; b++) {
+    if (b % 50 === 0) machine = 0.8 + 0.45 * random();
+    let wallBase = 0;
+    let wallHead = 0;
+    for (let i = 0; i < k; i++) {
+      base[b * k + i] = baseUs * machine * noise();
+      head[b * k + i] = baseUs * ratio * machine * noise();
+      wallBase += base[b * k + i]! * 1000;
+      wallHead += head[b * k + i]! * 1000;
+    }
+    blocks.baseEnds.push((b + 1) * k);
+    blocks.headEnds.push((b + 1) * k);
+    blocks.baseWallNs.push(wallBase);
+    blocks.headWallNs.push(wallHead);
+  }
+  return { samples: { base, head }, blocks };
+}
+
+const FIVE = (): number => 0.05;
+const metric = (changes: ReturnType<typeof comparePairedStage>, name: string) => changes.find((m) => m.metric === name)!;
+
+describe('paired block bootstrap', () => {
+  test('head 10% slower under a drifting machine: ratio ≈ 1.10 with a tight interval, regressed', () => {
+    const run = pairedRun(200, 10, 1.1, 1);
+    const changes = comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 7);
+    const p50 = metric(changes, 'p50');
+    expect(p50.change).toBeGreaterThan(0.08);
+    expect(p50.change).toBeLessThan(0.12);
+    expect(p50.ci[0]).toBeLessThan(0.1);
+    expect(p50.ci[1]).toBeGreaterThan(0.1);
+    // The machine's ±20% states cancel in the pairs: the interval is a few percent wide at most.
+    expect(p50.ci[1] - p50.ci[0]).toBeLessThan(0.03);
+    expect(p50).toMatchObject({ verdict: 'regressed', reason: 'beyond-threshold', driftAllowance: 0, rank: null });
+    expect(metric(changes, 'mean').verdict).toBe('regressed');
+  });
+
+  test('A/A under the same drift: never regressed or improved (30 seeds), p50 unchanged', () => {
+    let alarms = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const run = pairedRun(150, 5, 1, seed);
+      const changes = comparePairedStage(run.samples, run.blocks, FIVE, { ...DEFAULT_SIGNIFICANCE, resamples: 400 }, seed);
+      if (changes.some((m) => m.verdict === 'regressed' || m.verdict === 'improved')) alarms++;
+      expect(metric(changes, 'p50').verdict).toBe('unchanged');
+    }
+    expect(alarms).toBe(0);
+  });
+
+  test('4.5% slower at a 2% threshold: regressed; at 5%: not a regression', () => {
+    const run = pairedRun(300, 10, 1.045, 3);
+    const at = (t: number) => metric(comparePairedStage(run.samples, run.blocks, () => t, DEFAULT_SIGNIFICANCE, 11), 'p50');
+    expect(at(0.02).verdict).toBe('regressed');
+    expect(at(0.05).verdict).not.toBe('regressed');
+  });
+
+  test('head faster: improved; the interval is of head/base − 1 in every metric', () => {
+    const run = pairedRun(200, 10, 0.8, 5);
+    const p90 = metric(comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 1), 'p90');
+    expect(p90.verdict).toBe('improved');
+    expect(p90.change).toBeCloseTo(-0.2, 1);
+    expect(p90.base).toBeGreaterThan(p90.head);
+  });
+
+  test('is deterministic for a seed, and the seed moves only the interval, not the point', () => {
+    const run = pairedRun(100, 5, 1.1, 9);
+    const a = comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 1);
+    expect(comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 1)).toEqual(a);
+    const b = comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 2);
+    expect(metric(b, 'p50').change).toBe(metric(a, 'p50').change);
+  });
+
+  test('percentiles a side has too few samples for are never decisive (LoadGen rule)', () => {
+    const run = pairedRun(20, 5, 2, 4); // 100 samples a side: enough for p50, not for p99
+    const changes = comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 1);
+    expect(metric(changes, 'p50').verdict).toBe('regressed');
+    expect(metric(changes, 'p99')).toMatchObject({ verdict: 'inconclusive', reason: 'few-samples' });
+  });
+
+  test('throughput from the wall time of each half-block: bigger is better', () => {
+    const slow = pairedRun(200, 10, 1.25, 6);
+    const t = comparePairedThroughput(slow.blocks, 0.05, DEFAULT_SIGNIFICANCE, 3);
+    expect(t.change).toBeCloseTo(1 / 1.25 - 1, 1);
+    expect(t.ci[0]).toBeLessThan(t.change);
+    expect(t.ci[1]).toBeGreaterThan(t.change);
+    expect(t.verdict).toBe('regressed');
+    expect(comparePairedThroughput(pairedRun(200, 10, 0.8, 6).blocks, 0.05, DEFAULT_SIGNIFICANCE, 3).verdict).toBe('improved');
+  });
+});
+
+describe('the stop rule estimate', () => {
+  test('Infinity below the minimum block count; narrows as blocks accumulate', () => {
+    const run = pairedRun(400, 5, 1.1, 8);
+    const upTo = (nb: number) => quickHalfWidth(run.samples, { baseEnds: run.blocks.baseEnds.slice(0, nb), headEnds: run.blocks.headEnds.slice(0, nb) });
+    expect(upTo(MIN_BLOCKS_FOR_ESTIMATE - 1)).toBe(Infinity);
+    const early = upTo(40);
+    const late = upTo(400);
+    expect(late).toBeLessThan(early);
+    expect(late).toBeGreaterThan(0);
+    expect(late).toBeLessThan(0.01);
+  });
+});
