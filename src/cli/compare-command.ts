@@ -158,7 +158,7 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
   };
   const options = { ...modelOptionsFrom(flags), base: basePath, head: headPath, threshold: thresholds.default, signal: controller.signal, ...(flags.seed !== undefined && { seed: flags.seed }) };
   if (flags.dryRun) {
-    process.stdout.write(renderPlan(plan({ ...options, model: basePath })));
+    process.stdout.write(`paired: every trial below measures ${basePath} (base) and ${headPath} (head) interleaved\n${renderPlan(plan({ ...options, model: basePath }))}`);
     return null;
   }
   process.on('SIGINT', stop);

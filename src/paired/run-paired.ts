@@ -106,7 +106,7 @@ async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, variant
     const shapes = resolveShapes(open.base.info.inputs, pins, spec.batch);
     const headShapes = resolveShapes(open.head.info.inputs, pins, spec.batch);
     const mismatch = inputMismatch(open, shapes, headShapes);
-    if (mismatch !== null) return { status: 'failed', spec, side: 'head', message: mismatch };
+    if (mismatch !== null) return { status: 'failed', spec, side: 'both', message: mismatch };
     const batch = batchOf(open.base.info.inputs, shapes, pins.batchDim);
     const refusal = batchRefusal(spec, batch, open.base.info.inputs, shapes);
     if (refusal !== null) return { status: 'skipped', spec, side: 'both', message: refusal };

@@ -1,0 +1,141 @@
+// `inferbench compare BASE HEAD` with two models (paired mode), spawned as a user would, on
+// chain models generated into a temp dir, and the report path's fail-safe rules.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+// @ts-expect-error: a plain .mjs script without types (the fixture generator)
+import { DT, Graph, rngFor } from '../../scripts/make-fixtures.mjs';
+import { okTrial, reportOf } from '../compare/reports.js';
+
+let dir: string;
+const file = (name: string): string => join(dir, name);
+
+function inferbench(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['bin/inferbench', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** x[batch,128] → layers × (MatMul + Relu): twice the layers, twice the work. */
+function chain(layers: number, seed: number): Uint8Array {
+  const rng = rngFor(seed);
+  const g = new Graph(`chain${layers}`);
+  let h = g.input('x', DT.FLOAT, ['batch', 128]);
+  for (let i = 0; i < layers; i++) h = g.node('Relu', [g.node('MatMul', [h, g.weight(`w${i}`, [128, 128], rng.he(128 * 128, 128))])], {}, i === layers - 1 ? 'y' : undefined);
+  g.output('y', DT.FLOAT, ['batch', 128]);
+  return g.encode(`${layers} layers`);
+}
+
+const QUICK = ['--threads', '1', '--batch', '16', '-w', '20', '-n', '400'];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'inferbench-paired-'));
+  writeFileSync(file('a.onnx'), chain(4, 1));
+  writeFileSync(file('a2.onnx'), chain(4, 2));
+  writeFileSync(file('slow.onnx'), chain(12, 1));
+  const reports = {
+    'base.json': reportOf([okTrial({ inferenceUs: 600, seed: 1 })]),
+    'slow10.json': reportOf([okTrial({ inferenceUs: 660, seed: 6 })]),
+    // 2× slower in a run that drifted 30% within itself.
+    'drifting-2x.json': reportOf([okTrial({ inferenceUs: 1200, seed: 7, driftRatio: 0.3 })]),
+  };
+  for (const [name, report] of Object.entries(reports)) writeFileSync(file(name), JSON.stringify(report));
+});
+
+describe('compare with two models: paired', () => {
+  test('3× the work is regressed, exit 1; the JSON says paired and holds both sides', () => {
+    const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK, '--json');
+    expect(r.status).toBe(1);
+    const c = JSON.parse(r.stdout) as { path: string; verdict: string; trials: { key: string; paired: { blocks: number; iterationsPerBlock: number; mode: string; sides: { base: { stages: { inference: { count: number } } } } }; stages: { stage: string; metrics: { metric: string; change: number; ci: number[] }[] }[] }[] };
+    expect(c).toMatchObject({ format: 'inferbench-compare/1', path: 'paired', verdict: 'regressed' });
+    const t = c.trials[0]!;
+    expect(t.key).toBe('cpu fp32 batch=16 threads=1');
+    expect(t.paired.mode).toBe('in-process');
+    expect(t.paired.sides.base.stages.inference.count).toBe(400);
+    expect(t.paired.blocks * t.paired.iterationsPerBlock).toBeGreaterThanOrEqual(400);
+    const p50 = t.stages.find((s) => s.stage === 'inference')!.metrics.find((m) => m.metric === 'p50')!;
+    expect(p50.change).toBeGreaterThan(0.2);
+    expect(p50.ci[0]).toBeGreaterThan(0.05);
+    expect(r.stderr).toContain('[1/1] cpu fp32 batch=16 threads=1: base and head interleaved');
+  });
+
+  test('the console and Markdown say which path made the verdict and lead with the paired ratio', () => {
+    const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK);
+    expect(r.stdout).toContain('method: Paired: base and head measured interleaved in one process');
+    expect(r.stdout).toMatch(/inference p50 head\/base \d\.\d{3}× \(95% CI \d\.\d{3}× … \d\.\d{3}×\); paired \(in-process\): \d+ blocks × \d+ iterations? a side/);
+    const md = inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK, '--format', 'md').stdout;
+    expect(md).toMatch(/^## 🔴 inferbench compare: regressed/);
+    expect(md).toContain('<sub>Paired: base and head measured interleaved');
+    expect(md).toContain('inference p50 head/base');
+    const entries = JSON.parse(inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK, '--format', 'github-benchmark').stdout) as { name: string; unit: string; value: number; range: string }[];
+    expect(entries[0]).toMatchObject({ name: 'cpu fp32 batch=16 threads=1 inference p50 head/base (paired)', unit: 'ratio' });
+    expect(entries[0]!.value).toBeGreaterThan(1.5);
+  });
+
+  test('A/A (same architecture, other weights): no regression, exit 0', () => {
+    const r = inferbench('compare', file('a.onnx'), file('a2.onnx'), ...QUICK, '--json');
+    expect(r.status).toBe(0);
+    const c = JSON.parse(r.stdout) as { verdict: string; regressions: number };
+    expect(c.regressions).toBe(0);
+    expect(['unchanged', 'inconclusive']).toContain(c.verdict);
+  });
+
+  test('every planned configuration is paired and judged on its own', () => {
+    const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), '--threads', '1', '--batch', '1,8', '-w', '10', '-n', '200', '--json');
+    const c = JSON.parse(r.stdout) as { trials: { key: string; verdict: string }[] };
+    expect(c.trials.map((t) => t.key)).toEqual(['cpu fp32 batch=1 threads=1', 'cpu fp32 batch=8 threads=1']);
+    expect(c.trials.every((t) => t.verdict === 'regressed')).toBe(true);
+  });
+
+  test('--dry-run prints the plan and measures nothing', () => {
+    const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), '--batch', '1,2', '--dry-run');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^paired: every trial below measures .*a\.onnx \(base\) and .*slow\.onnx \(head\) interleaved$/m);
+    expect(r.stdout).toMatch(/^2 trials planned/m);
+    expect(r.stdout).toMatch(/│ 2 │ cpu\s+│ fp32\s+│ 2\s+│/);
+  });
+
+  test('models that take different inputs: the trial says so, and --fail-on-inconclusive fails the gate', () => {
+    const r = inferbench('compare', 'fixtures/mlp.onnx', file('a.onnx'), '-n', '50', '-w', '5');
+    expect(r.stdout).toContain('base and head take different inputs');
+    expect(r.status).toBe(0);
+    expect(inferbench('compare', 'fixtures/mlp.onnx', file('a.onnx'), '-n', '50', '-w', '5', '--fail-on-inconclusive').status).toBe(1);
+  });
+
+  test.each([
+    [['a.onnx', 'base.json'], /compare takes two reports or two models, not a model .* and a report/],
+    [['base.json', 'slow10.json', '--batch', '2'], /--batch applies when comparing models, not reports/],
+    [['a.onnx', 'slow.onnx', '--run-variance', '5%'], /--run-variance applies to comparing reports, not models/],
+    [['a.onnx', 'slow.onnx', '--device', 'cdua'], /unknown device 'cdua'/],
+  ])('bad input %j: exit 2 with a clear message', (args, message) => {
+    const r = inferbench('compare', ...args.map((a) => (/\.(onnx|json)$/.test(a) ? file(a) : a)));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/^hint: /m);
+  });
+});
+
+describe('compare with two reports: fail-safe', () => {
+  test('a report compared with itself is unchanged, exit 0', () => {
+    const r = inferbench('compare', file('base.json'), file('base.json'), '--json');
+    expect(r.status).toBe(0);
+    const c = JSON.parse(r.stdout) as { path: string; verdict: string; trials: { stages: { metrics: { reason: string }[] }[] }[] };
+    expect(c).toMatchObject({ path: 'reports', verdict: 'unchanged' });
+    expect(c.trials[0]!.stages.flatMap((s) => s.metrics.map((m) => m.reason)).every((reason) => reason === 'identical')).toBe(true);
+  });
+
+  test('2× slower in a run that drifted 30%: the drift widens the interval, and it is still regressed, exit 1', () => {
+    const r = inferbench('compare', file('base.json'), file('drifting-2x.json'));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^regressed: 1 of 1 trials regressed/m);
+    expect(r.stdout).toContain('method: Reports: each side was measured in its own run');
+  });
+
+  test('--fail-on-inconclusive: an inconclusive verdict exits 1', () => {
+    expect(inferbench('compare', file('base.json'), file('slow10.json')).status).toBe(0);
+    const strict = inferbench('compare', file('base.json'), file('slow10.json'), '--fail-on-inconclusive');
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toMatch(/^inconclusive:/m);
+  });
+});
