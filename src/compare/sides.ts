@@ -1,16 +1,24 @@
 // What `compare BASE HEAD` was given: two reports (compare them), or two models (measure them,
-// paired). A report is a JSON file with `schemaVersion` and `trials`; a TF.js model.json is JSON
-// too, so the extension alone cannot tell.
+// paired). A report is JSON with `schemaVersion` and `trials`; a TF.js model.json is JSON too, so
+// the extension alone cannot tell. A path that is neither clearly a model (.onnx, a directory, a
+// TF.js model.json) nor clearly a report takes the other side's kind, so that its own reader
+// (readReport or the runtime adapter) names what is wrong with it.
 import { readFileSync, statSync } from 'node:fs';
 import { InferbenchError } from '../errors.js';
 
-export type SideKind = 'report' | 'model';
+export type SideKind = 'report' | 'model' | 'unknown';
 
 export function sideKind(path: string): SideKind {
-  if (!/\.json$/i.test(path)) return 'model';
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // missing: decided by the name below
+  }
+  if (isDirectory || /\.onnx$/i.test(path)) return 'model';
+  if (!/\.json$/i.test(path)) return 'unknown';
   let parsed: unknown;
   try {
-    if (!statSync(path).isFile()) return 'model';
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return 'report'; // missing or not JSON: readReport names the problem
@@ -20,9 +28,9 @@ export function sideKind(path: string): SideKind {
 }
 
 export function sidesKind(base: string, head: string): 'reports' | 'models' {
-  const kinds = [sideKind(base), sideKind(head)];
-  if (kinds[0] !== kinds[1]) {
-    throw new InferbenchError('usage', `compare takes two reports or two models, not a ${kinds[0]} (${base}) and a ${kinds[1]} (${head})`, 'profile the model first (inferbench profile MODEL --json > head.json), or pass both models to measure them interleaved');
+  const [b, h] = [sideKind(base), sideKind(head)];
+  if ((b === 'model' && h === 'report') || (b === 'report' && h === 'model')) {
+    throw new InferbenchError('usage', `compare takes two reports or two models, not a ${b} (${base}) and a ${h} (${head})`, 'profile the model first (inferbench profile MODEL --json > head.json), or pass both models to measure them interleaved');
   }
-  return kinds[0] === 'report' ? 'reports' : 'models';
+  return b === 'report' || h === 'report' ? 'reports' : 'models';
 }
