@@ -4,7 +4,11 @@
 // no baseline yet). Flags override the file. Exit 0 all good, 1 a regression or a budget
 // violation, 2 a bad config, 4 every trial of a model failed.
 import { existsSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
+import { compareModels } from '../compare.js';
+import { renderCompareJson } from '../compare/render-json.js';
+import { baseModelFor, type BaseSource } from '../paired/base-model.js';
+import type { ProfileOptions } from '../profile-options.js';
 import { Command } from 'commander';
 import { describeBudget, evaluateBudgets, formatMeasured } from '../budget/budget.js';
 import { renderCompareConsole } from '../compare/render-console.js';
@@ -12,7 +16,7 @@ import { renderCompareMarkdown } from '../compare/render-markdown.js';
 import { compareReports, type Comparison } from '../compare/verdict.js';
 import { readReport } from '../compare/load.js';
 import { parseRunVariance, parseThresholds } from '../compare/threshold.js';
-import { loadConfig, DEFAULT_CONFIG_FILE, type InferbenchConfig } from '../config/config.js';
+import { loadConfig, DEFAULT_CONFIG_FILE, type InferbenchConfig, type ModelEntry } from '../config/config.js';
 import { profileOptionsFor } from '../config/profile-options.js';
 import { parseBudgets } from '../budget/budget.js';
 import { ExitCode } from '../errors.js';
@@ -37,6 +41,8 @@ interface RunFlags {
   warmup?: string;
   repeat?: number;
   runVariance?: string;
+  baseRef?: string;
+  baseDir?: string;
 }
 
 export function runCommand(globals: () => GlobalFlags = () => ({ quiet: false, verbose: false, color: true })): Command {
@@ -54,6 +60,8 @@ export function runCommand(globals: () => GlobalFlags = () => ({ quiet: false, v
     .option('-w, --warmup <n|time|auto>', 'warm-up (overrides measure.warmup)')
     .option('--repeat <n>', 'measure every trial n times, interleaved (overrides measure.repeat)', (v) => parsePositiveInt(v, '--repeat'))
     .option('--run-variance <pct>', 'compare: run-to-run allowance for a side measured once (overrides runVariance)')
+    .option('--base-ref <ref>', 'paired: compare each model with its version at this git ref, measured interleaved (overrides paired)')
+    .option('--base-dir <dir>', 'paired: compare each model with the same-named model in this directory, measured interleaved (overrides paired)')
     .action(async (flags: RunFlags) => {
       process.exitCode = await runConfig(flags, globals());
     });
@@ -81,6 +89,8 @@ async function runConfig(flags: RunFlags, globals: GlobalFlags): Promise<number>
   };
   // Every model's options are checked before the first one is measured.
   const plans = config.models.map((model) => ({ model, options: profileOptionsFor(config, model, overrides) }));
+  const pairedBase = flags.baseRef !== undefined ? { baseRef: flags.baseRef } : flags.baseDir !== undefined ? { baseDir: resolve(flags.baseDir) } : config.paired;
+  if (pairedBase !== undefined && flags.compare) return runPairedConfig(plans, pairedBase, { outDir, thresholds, budgets, comparisonFile: flags.comparison ?? config.output.comparison }, terminal);
 
   let exit: number = ExitCode.ok;
   const comparisons: Comparison[] = [];
@@ -114,6 +124,47 @@ async function runConfig(flags: RunFlags, globals: GlobalFlags): Promise<number>
   return exit;
 }
 
+interface PairedRunSettings {
+  outDir: string;
+  thresholds: ReturnType<typeof parseThresholds>;
+  budgets: InferbenchConfig['budgets'];
+  comparisonFile: string | undefined;
+}
+
+/**
+ * `paired` in the config (or --base-ref / --base-dir): each model is measured interleaved with its
+ * base version (compare BASE HEAD) instead of profiled and compared with a baseline report. The
+ * comparison is written as JSON to <output.dir>/<model-name>.compare.json.
+ */
+async function runPairedConfig(plans: { model: ModelEntry; options: ProfileOptions }[], source: BaseSource, settings: PairedRunSettings, terminal: Terminal): Promise<number> {
+  let exit: number = ExitCode.ok;
+  const comparisons: Comparison[] = [];
+  const missing: string[] = [];
+  for (const { model, options } of plans) {
+    const base = baseModelFor(source, model.path);
+    const stem = reportStem(model.path);
+    if (base === null) {
+      terminal.warn(`no base version of ${model.path} (${source.baseRef === undefined ? `not in ${source.baseDir}` : `not at ${source.baseRef}`}): not compared`);
+      missing.push(stem);
+      continue;
+    }
+    terminal.info(`comparing ${model.path} with its base version (${source.baseRef ?? base}), interleaved`);
+    const { model: _model, repeat: _repeat, concurrency: _concurrency, budgets: _budgets, ...rest } = options;
+    const comparison = await compareModels(
+      { ...rest, base, head: model.path, threshold: settings.thresholds.default, thresholds: settings.thresholds, budgets: settings.budgets },
+      { onTrialStart: (spec, i, n) => terminal.info(`[${i + 1}/${n}] ${spec.id}: base and head interleaved`) },
+    );
+    const file = join(settings.outDir, `${stem}.compare.json`);
+    writeFileAtomic(file, renderCompareJson(comparison));
+    terminal.info(`comparison written: ${file}`);
+    comparisons.push(comparison);
+    process.stdout.write(renderCompareConsole(comparison, { color: terminal.color }));
+    if (comparison.exitCode !== ExitCode.ok) exit = Math.max(exit, ExitCode.budget);
+  }
+  if (settings.comparisonFile !== undefined) writeComparison(settings.comparisonFile, comparisons, missing, terminal);
+  return exit;
+}
+
 /** Print each budget check; true when one failed. */
 function budgetsFail(report: Report, budgets: InferbenchConfig['budgets'], terminal: Terminal): boolean {
   const checks = evaluateBudgets(report.trials, budgets);
@@ -128,7 +179,7 @@ function budgetsFail(report: Report, budgets: InferbenchConfig['budgets'], termi
 /** output.comparison: every model's Markdown comparison, and the models that had no baseline (a first run). */
 function writeComparison(file: string, comparisons: readonly Comparison[], missing: readonly string[], terminal: Terminal): void {
   const parts = comparisons.map(renderCompareMarkdown);
-  if (missing.length > 0) parts.push(`> ℹ️ No baseline yet, not compared: ${missing.join(', ')}. The next run on the baseline branch makes one.\n`);
+  if (missing.length > 0) parts.push(`> ℹ️ No baseline yet, not compared: ${missing.join(', ')}.\n`);
   writeFileAtomic(file, parts.join('\n'));
   terminal.info(`comparison written: ${file}`);
 }

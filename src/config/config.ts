@@ -45,6 +45,13 @@ export interface ConfigFile {
   runVariance?: string;
   output?: { dir?: string; formats?: string[]; comparison?: string };
   baseline?: string;
+  paired?: PairedBase;
+}
+
+/** Where paired comparisons take each model's base version: a git ref, or a directory (resolved). */
+export interface PairedBase {
+  baseRef?: string;
+  baseDir?: string;
 }
 
 /** A loaded config: paths resolved, budgets and thresholds parsed. */
@@ -64,6 +71,8 @@ export interface InferbenchConfig {
   runVariance?: number;
   output: { dir: string; formats: string[]; comparison?: string };
   baseline?: string;
+  /** Compare each model with its base version, interleaved (compare BASE HEAD), instead of with baseline reports. */
+  paired?: PairedBase;
 }
 
 function schemaPath(): string {
@@ -143,6 +152,7 @@ export function parseConfig(data: unknown, file: string): InferbenchConfig {
     ...(runVariance !== undefined && { runVariance }),
     output: { dir: at(raw.output?.dir ?? 'reports'), formats: raw.output?.formats ?? ['json', 'md'], ...(raw.output?.comparison && { comparison: at(raw.output.comparison) }) },
     ...(raw.baseline && { baseline: at(raw.baseline) }),
+    ...(raw.paired && { paired: raw.paired.baseDir === undefined ? { ...raw.paired } : { baseDir: at(raw.paired.baseDir) } }),
   };
 }
 
