@@ -19,6 +19,13 @@ describe('config', () => {
     expect(config.baseline).toBe(resolve('baseline'));
   });
 
+  test('paired: a base directory resolves against the config; a ref is kept; not both', () => {
+    expect(parseConfig({ models: ['a.onnx'], paired: { baseDir: 'base' } }, '/ci/inferbench.config.json').paired).toEqual({ baseDir: resolve('/ci/base') });
+    expect(parseConfig({ models: ['a.onnx'], paired: { baseRef: 'origin/main' } }, '/ci/inferbench.config.json').paired).toEqual({ baseRef: 'origin/main' });
+    expect(configErrors({ models: ['a.onnx'], paired: { baseRef: 'origin/main', baseDir: 'base' } }).join('\n')).toMatch(/paired/);
+    expect(configErrors({ models: ['a.onnx'], paired: {} }).join('\n')).toMatch(/paired/);
+  });
+
   test('the example maps onto profile options; flags override the file', () => {
     const config = loadConfig(EXAMPLE);
     const options = profileOptionsFor(config, config.models[0]!);
