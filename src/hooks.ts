@@ -9,6 +9,8 @@ export interface ProfileHooks {
   onTrialStart?(spec: TrialSpec, index: number, total: number): void;
   /** Progress inside a trial, at most every 100 ms, outside the timed region. */
   onPhase?(spec: TrialSpec, phase: HookPhase, iterations: number, elapsedMs: number): void;
+  /** A trial's speed-up is being measured paired with the baseline trial (after the sweep). */
+  onSpeedUpStart?(spec: TrialSpec, baseline: TrialSpec, index: number, total: number): void;
   /** `partial` is the report so far, for callers that persist results as they arrive. */
   onTrialEnd?(result: TrialResult, partial: Report): void;
 }

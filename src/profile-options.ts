@@ -52,6 +52,11 @@ export interface ProfileOptions {
   sample?: boolean;
   /** Sampling interval, ms; default 100. */
   sampleIntervalMs?: number;
+  /**
+   * After a sweep, measure each trial's speed-up against the baseline trial interleaved with it
+   * (paired), so machine drift cancels and the speed-up gets an interval; default true.
+   */
+  pairedSpeedUp?: boolean;
   /** Per-operator profile (ORT's profiler, outside the timed runs), FLOPs and roofline; default false. */
   opProfile?: boolean;
   /** Calibration cache file for the roofline's peaks; default under $XDG_CACHE_HOME or ~/.cache. */
@@ -100,6 +105,7 @@ export interface ResolvedProfileOptions {
   sample: boolean;
   sampleIntervalMs: number;
   opProfile: boolean;
+  pairedSpeedUp: boolean;
   calibrationCache: string | null;
   pins: InputPins;
   seed: number;
@@ -150,6 +156,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     sample: options.sample ?? true,
     sampleIntervalMs: positiveIntOrNull(options.sampleIntervalMs, 'sampleIntervalMs') ?? DEFAULT_SAMPLE_INTERVAL_MS,
     opProfile: options.opProfile ?? false,
+    pairedSpeedUp: options.pairedSpeedUp ?? true,
     calibrationCache: options.calibrationCache ?? null,
     pins: toPins(options),
     seed: options.seed ?? DEFAULT_SEED,

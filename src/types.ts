@@ -128,6 +128,7 @@ export interface Warning {
     | 'repetitions-failed'
     | 'roofline-unavailable'
     | 'oversubscribed'
+    | 'speedup-unpaired'
     | 'fallback';
   message: string;
 }
@@ -230,8 +231,28 @@ export interface TrialOk {
   bottleneck?: Bottleneck;
   /** Utilisation while measuring (mean/max per metric), when the sampler ran. */
   utilisation?: UtilisationSummary;
+  /**
+   * The speed-up against the sweep's baseline trial, measured paired: both interleaved in short
+   * blocks after the sweep (src/sweep/speedups.ts), so machine drift cancels. Absent for the
+   * baseline itself, for a single trial, with --no-paired-speedup, --isolate or concurrency > 1.
+   */
+  pairedSpeedUp?: PairedSpeedUp;
   /** --repeat N: each repetition's own numbers; `stages` etc. above merge them. */
   repetitions?: { stages: TrialOk['stages']; throughput: TrialOk['throughput']; measure: MeasureSummary }[];
+}
+
+/** Items/s of a trial over items/s of the sweep's baseline trial, from an interleaved measurement. */
+export interface PairedSpeedUp {
+  /** The baseline trial's id. */
+  vsTrial: string;
+  /** >1: this trial delivers more items/s than the baseline. */
+  ratio: number;
+  /** Bootstrap interval of `ratio` over the pairs of blocks. */
+  ci: [number, number];
+  level: number;
+  blocks: number;
+  iterationsPerBlock: number;
+  durationMs: number;
 }
 
 export interface TrialFailed {

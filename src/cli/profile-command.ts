@@ -23,6 +23,7 @@ interface ProfileFlags extends ModelFlags {
   budget?: string[];
   repeat: number;
   sample: boolean;
+  pairedSpeedup: boolean;
   sampleInterval: number;
   seed: number;
   out: string;
@@ -57,6 +58,7 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('--op-profile', 'per-operator profile (ORT profiler, outside the timed runs), FLOPs and roofline', false)
     .option('--sample-interval <ms>', 'utilisation sampling interval', (v) => parsePositiveInt(v, '--sample-interval'), 100)
     .option('--no-sample', 'do not sample CPU / memory / disk / GPU utilisation')
+    .option('--no-paired-speedup', 'sweeps: do not re-measure each trial interleaved with the baseline for its speed-up interval')
     .option('--seed <n>', 'seed of the synthetic inputs', (v) => parseNonNegativeInt(v, '--seed'), 42)
     .option('-o, --out <dir>', 'directory for report files', 'reports')
     .option('-f, --format <list>', 'report file formats: json, md, csv, console (comma-separated)', 'json,md')
@@ -86,6 +88,7 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     variants: parseVariants(flags.variant ?? []),
     ...(flags.concurrency !== undefined && { concurrency: parseList(flags.concurrency).map((c) => parsePositiveInt(c, '--concurrency')) }),
     opProfile: flags.opProfile,
+    pairedSpeedUp: flags.pairedSpeedup,
     repeat: flags.repeat,
     budgets: flags.budget ?? [],
     sample: flags.sample,

@@ -7,7 +7,7 @@ import { renderPlan } from '../report/plan.js';
 import type { PhaseBound, TrialResult, TrialSpec } from '../types.js';
 import { bar, type Terminal } from './terminal.js';
 
-export interface SweepProgress extends Required<Pick<ProfileHooks, 'onPlan' | 'onTrialStart' | 'onPhase'>> {
+export interface SweepProgress extends Required<Pick<ProfileHooks, 'onPlan' | 'onTrialStart' | 'onPhase' | 'onSpeedUpStart'>> {
   onTrialEnd(result: TrialResult): void;
 }
 
@@ -21,6 +21,9 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
     onPlan(specs: readonly TrialSpec[]) {
       // A sweep shows what it is about to run (the same table as --dry-run); one trial needs no plan.
       if (specs.length > 1) for (const line of renderPlan(specs).trimEnd().split('\n')) terminal.info(line);
+    },
+    onSpeedUpStart(spec: TrialSpec, baseline: TrialSpec, index: number, count: number) {
+      terminal.info(`[speed-up ${index + 1}/${count}] ${spec.id} vs ${baseline.id}, interleaved`);
     },
     onTrialStart(spec: TrialSpec, index: number, count: number) {
       total = count;

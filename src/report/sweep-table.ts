@@ -41,6 +41,7 @@ function sweepRows(report: Report, concurrent: boolean): string[][] {
     const { inference, total } = trial.stages;
     const accuracy = trial.accuracy?.overall;
     const speedUp = baseline ? trial.throughput.itemsPerSec / baseline.throughput.itemsPerSec : Number.NaN;
+    const paired = trial.pairedSpeedUp;
     return [
       ...config,
       trial === baseline ? 'ok (baseline)' : 'ok',
@@ -49,7 +50,7 @@ function sweepRows(report: Report, concurrent: boolean): string[][] {
       formatMs(total.p50Ms),
       formatPercentileCell(total, 'p99'),
       formatRate(trial.throughput.itemsPerSec, 'items/s'),
-      Number.isFinite(speedUp) ? formatRatio(speedUp) : '',
+      paired ? `${formatRatio(paired.ratio)} ±${formatPercent((paired.ci[1] - paired.ci[0]) / 2 / paired.ratio)}` : Number.isFinite(speedUp) ? formatRatio(speedUp) : '',
       accuracy ? accuracy.cosineSimilarity.toFixed(5) : trial.spec.precision === 'fp32' ? 'ref' : '',
       accuracy ? formatSignificant(accuracy.maxAbsError) : '',
       accuracy?.top1Agreement != null ? formatPercent(accuracy.top1Agreement) : '',

@@ -12,6 +12,8 @@ import type { SampleSeries } from '../sample/sample-types.js';
 import { mergeRepetitions } from './repetitions.js';
 import { failed, isRunWideError, runSpec, type TrialContext, type TrialOutcome } from './run-spec.js';
 import { Fp32Reference, VariantResolver } from './variants.js';
+import { baselineTrial } from '../report/sweep-table.js';
+import { pairedSpeedUps } from './speedups.js';
 
 export interface SweepResult {
   trials: TrialResult[];
@@ -51,6 +53,11 @@ export async function runSweep(
         sofar.trials = perSpec.filter((results) => results.length > 0).map(mergeRepetitions);
         if (hooks.onTrialEnd) hooks.onTrialEnd(outcome.result, await snapshot(sofar));
       }
+    }
+    const baseline = baselineTrial(sofar.trials);
+    if (options.pairedSpeedUp && !options.isolate && !options.signal?.aborted && baseline !== undefined) {
+      sampler?.setTag('speed-ups', 'idle');
+      sofar.trials = await pairedSpeedUps(adapter, sofar.trials, baseline, variants, options, hooks);
     }
   } finally {
     await reference?.close();
