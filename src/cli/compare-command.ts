@@ -33,6 +33,7 @@ export interface CompareFlags extends ModelFlags {
   resamples?: number;
   runVariance?: string;
   failOnInconclusive: boolean;
+  duet: boolean;
 }
 
 const EXAMPLES = `
@@ -66,6 +67,7 @@ export function compareCommand(globals: () => GlobalFlags = () => ({ quiet: fals
     .option('-o, --out <file>', 'write the output to a file instead of stdout (stdout then gets the console summary)')
     .option('--json', 'print the JSON comparison to stdout (same as --format json)', false)
     .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive too (strict gates)', false)
+    .option('--duet', 'paired: run base and head at the same time, each in its own process (needs a core each), instead of alternating', false)
     .option('--strict', 'reports: treat reports from different machines or inferbench versions as an input error (exit 2)', false)
     .option('--ignore <fields>', `reports: configuration fields to ignore when pairing trials: ${MATCH_FIELDS.join(', ')} (comma-separated)`)
     .option('--seed <n>', 'seed of the bootstrap (and, paired, of the block order): results are reproducible for a seed', (v) => parseNonNegativeInt(v, '--seed'))
@@ -148,7 +150,6 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
   for (const flag of ['strict', 'ignore', 'runVariance'] as const) {
     if (flags[flag] !== undefined && flags[flag] !== false) throw new InferbenchError('usage', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to comparing reports, not models`, 'paired mode measures both models on the same machine at the same time: drop the flag');
   }
-  if (flags.isolate) throw new InferbenchError('usage', '--isolate is not supported by paired compare yet', 'drop --isolate: both models run in one process, alternating blocks');
   const thresholds = parseThresholds(flags.threshold ?? []);
   const budgets = parseBudgets(flags.budget ?? []);
   const controller = new AbortController();
@@ -156,7 +157,8 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
     terminal.warn('interrupted: finishing the current block and judging what was measured');
     controller.abort();
   };
-  const options = { ...modelOptionsFrom(flags), base: basePath, head: headPath, threshold: thresholds.default, signal: controller.signal, ...(flags.seed !== undefined && { seed: flags.seed }) };
+  const mode = flags.duet ? 'duet' : flags.isolate ? 'child-processes' : 'in-process';
+  const options = { ...modelOptionsFrom(flags), base: basePath, head: headPath, threshold: thresholds.default, mode, signal: controller.signal, ...(flags.seed !== undefined && { seed: flags.seed }) } as const;
   if (flags.dryRun) {
     process.stdout.write(`paired: every trial below measures ${basePath} (base) and ${headPath} (head) interleaved\n${renderPlan(plan({ ...options, model: basePath }))}`);
     return null;

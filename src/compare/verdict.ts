@@ -25,8 +25,11 @@ export interface CompareOptions {
 
 /** How a paired comparison measured one configuration (src/paired/). */
 export interface PairedTrialInfo {
-  /** in-process: both sessions in one process; child-processes: one child per side, alternating. */
-  mode: 'in-process' | 'child-processes';
+  /**
+   * in-process: both sessions in one process, alternating blocks; child-processes: one child per
+   * side, alternating (--isolate); duet: one child per side, both running each block at once (--duet).
+   */
+  mode: 'in-process' | 'child-processes' | 'duet';
   /** Pairs of blocks measured, and iterations per side in each. */
   blocks: number;
   iterationsPerBlock: number;

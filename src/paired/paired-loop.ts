@@ -59,6 +59,8 @@ export interface PairedLoopOptions {
   /** Stage the auto bound watches: 'total' (the request). */
   signal?: AbortSignal | undefined;
   onProgress?: ((blocks: number, elapsedMs: number) => void) | undefined;
+  /** Duet: both halves of a block run at the same time (sides in separate processes), not one after the other. */
+  duet?: boolean;
 }
 
 /** Iterations per block from the warm-up's pace: BLOCK_TARGET_MS of the slower side. */
@@ -87,8 +89,7 @@ export async function runPairedLoop(base: PairedSide, head: PairedSide, options:
     const size = options.measure.kind === 'count' ? Math.min(k, options.measure.iterations - done) : k;
     const baseFirst = random() < 0.5;
     const [firstSide, secondSide] = baseFirst ? [base, head] : [head, base];
-    const wallFirst = await firstSide.block(size);
-    const wallSecond = await secondSide.block(size);
+    const [wallFirst, wallSecond] = options.duet ? await Promise.all([firstSide.block(size), secondSide.block(size)]) : [await firstSide.block(size), await secondSide.block(size)];
     blocks.baseFirst.push(baseFirst);
     blocks.baseWallNs.push(baseFirst ? wallFirst : wallSecond);
     blocks.headWallNs.push(baseFirst ? wallSecond : wallFirst);

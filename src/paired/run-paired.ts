@@ -18,10 +18,11 @@ import { batchOf, batchRefusal, deviceUnavailable, isRunWideError, sessionOption
 import { prepareInputs, type TrialInputs } from '../sweep/trial-inputs.js';
 import { trialId } from '../sweep/plan.js';
 import { VariantResolver } from '../sweep/variants.js';
-import type { ModelInfo, TrialOk, TrialSpec } from '../types.js';
+import type { InputDescription, ModelInfo, TrialOk, TrialSpec } from '../types.js';
 import type { StageRecorder } from '../measure/recorder.js';
 import { inProcessSide } from './in-process-side.js';
-import { runPairedLoop, type PairedMeasurement, type PairedSide } from './paired-loop.js';
+import { runPairedLoop, type PairedLoopOptions, type PairedMeasurement, type PairedSide } from './paired-loop.js';
+import { childSide, type ChildSide } from './child-side.js';
 
 /** What `compare BASE HEAD` takes when both are models: the profile options, minus the model. */
 export interface PairedOptions extends Omit<ProfileOptions, 'model' | 'repeat' | 'variants' | 'opProfile' | 'concurrency' | 'sample' | 'sampleIntervalMs' | 'budgets'> {
@@ -29,6 +30,12 @@ export interface PairedOptions extends Omit<ProfileOptions, 'model' | 'repeat' |
   head: string;
   /** The threshold the verdict uses for p50 (the auto bound's precision goal); default 5%. */
   threshold?: number;
+  /**
+   * in-process (default): both sessions here, alternating blocks. child-processes: each side in
+   * its own child process, alternating (set by `isolate: true` too). duet: each side in a child,
+   * both running every block at the same time.
+   */
+  mode?: PairedMode;
 }
 
 export interface PairedHooks {
@@ -42,8 +49,7 @@ export type PairedTrial =
   | { status: 'ok'; spec: TrialSpec; base: TrialOk; head: TrialOk; measurement: PairedMeasurement; mode: PairedMode; samples: Sides<StageRecorder> }
   | { status: 'failed' | 'skipped'; spec: TrialSpec; side: 'base' | 'head' | 'both'; message: string };
 
-/** in-process: both sessions in this process, alternating blocks. */
-export type PairedMode = 'in-process';
+export type PairedMode = 'in-process' | 'child-processes' | 'duet';
 
 export interface PairedRun {
   trials: PairedTrial[];
@@ -67,10 +73,12 @@ export async function runPaired(options: PairedOptions, hooks: PairedHooks = {})
   const startedAt = new Date().toISOString();
   const models: Partial<Sides<ModelInfo>> = {};
   const trials: PairedTrial[] = [];
+  const mode: PairedMode = options.mode ?? (resolved.isolate ? 'child-processes' : 'in-process');
   for (const [index, spec] of specs.entries()) {
     if (resolved.signal?.aborted) break;
     hooks.onTrialStart?.(spec, index, specs.length);
-    trials.push(await runPair(spec, { base: baseAdapter, head: headAdapter }, variants, resolved, options.threshold ?? 0.05, hooks, models));
+    const context = { variants, options: resolved, threshold: options.threshold ?? 0.05, hooks, models };
+    trials.push(mode === 'in-process' ? await runPair(spec, { base: baseAdapter, head: headAdapter }, context) : await runPairInChildren(spec, { base: baseAdapter, head: headAdapter }, context, mode));
   }
   return {
     trials,
@@ -83,11 +91,33 @@ export async function runPaired(options: PairedOptions, hooks: PairedHooks = {})
 
 type Sides<T> = { base: T; head: T };
 
-async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, variants: Sides<VariantResolver>, options: ResolvedProfileOptions, threshold: number, hooks: PairedHooks, models: Partial<Sides<ModelInfo>>): Promise<PairedTrial> {
+interface PairContext {
+  variants: Sides<VariantResolver>;
+  options: ResolvedProfileOptions;
+  threshold: number;
+  hooks: PairedHooks;
+  /** Each side's model as the runtime describes it (fp32), filled by the first trial that opens it. */
+  models: Partial<Sides<ModelInfo>>;
+}
+
+/** Why a configuration cannot run on one of the sides' runtimes, or null. */
+async function unavailableOn(spec: TrialSpec, adapters: Sides<RuntimeAdapter>): Promise<PairedTrial | null> {
   for (const side of ['base', 'head'] as const) {
     const unavailable = await deviceUnavailable(adapters[side], spec.device);
     if (unavailable !== null) return { status: 'skipped', spec, side, message: unavailable };
   }
+  return null;
+}
+
+function loopOptions(context: PairContext, spec: TrialSpec, duet = false): PairedLoopOptions {
+  const { options, threshold, hooks } = context;
+  return { warmup: options.warmup, measure: options.measure, seed: options.seed, threshold, signal: options.signal, duet, onProgress: (blocks, ms) => hooks.onBlock?.(spec, blocks, ms) };
+}
+
+async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context: PairContext): Promise<PairedTrial> {
+  const { variants, options, models } = context;
+  const skipped = await unavailableOn(spec, adapters);
+  if (skipped !== null) return skipped;
   const sessions: Partial<Sides<Session>> = {};
   const inputs: Partial<Sides<TrialInputs>> = {};
   let phase = 'open';
@@ -118,16 +148,9 @@ async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, variant
     phase = 'measure';
     resetPeakRss();
     const sides = { base: inProcessSide(inputs.base.driver), head: inProcessSide(inputs.head.driver) };
-    const measurement = await runPairedLoop(sides.base, sides.head, {
-      warmup: options.warmup,
-      measure: options.measure,
-      seed: options.seed,
-      threshold,
-      signal: options.signal,
-      onProgress: (blocks, ms) => hooks.onBlock?.(measured, blocks, ms),
-    });
+    const measurement = await runPairedLoop(sides.base, sides.head, loopOptions(context, measured));
     const peak = readPeakRssBytes();
-    const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name], measurement, open[name], inputs[name]!, loadMs[name], peak);
+    const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name], measurement, { backend: open[name].backend, inputs: inputs[name]!.descriptions(), modelLoadMs: loadMs[name], peakRssBytes: peak });
     return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode: 'in-process', samples: { base: sides.base.recorder, head: sides.head.recorder } };
   } catch (error) {
     if (isRunWideError(error, spec) && phase !== 'measure') throw error;
@@ -155,8 +178,45 @@ function inputMismatch(sessions: Sides<Session>, base: Map<string, number[]>, he
   return b === h ? null : `base and head take different inputs, so they cannot be fed the same data: base ${b}; head ${h}`;
 }
 
+/** Each side in a child process (--isolate), alternating; or both at once (duet). */
+async function runPairInChildren(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context: PairContext, mode: Exclude<PairedMode, 'in-process'>): Promise<PairedTrial> {
+  const skipped = await unavailableOn(spec, adapters);
+  if (skipped !== null) return skipped;
+  const sides: Partial<Sides<ChildSide>> = {};
+  try {
+    for (const side of ['base', 'head'] as const) {
+      const variant = await context.variants[side].resolve(spec.precision);
+      sides[side] = await childSide(variant.path, spec, context.options);
+      if (spec.precision === 'fp32') context.models[side] ??= sides[side]!.opened.info;
+    }
+    const { base, head } = sides as Sides<ChildSide>;
+    const describe = (s: ChildSide): string => s.opened.inputs.map((i) => `${i.name} ${i.type} [${i.dims.join(', ')}]`).sort().join('; ');
+    if (describe(base) !== describe(head)) return { status: 'failed', spec, side: 'both', message: `base and head take different inputs, so they cannot be fed the same data: base ${describe(base)}; head ${describe(head)}` };
+    const refusal = batchRefusal(spec, base.opened.batch, base.opened.info.inputs, new Map(base.opened.shapes));
+    if (refusal !== null) return { status: 'skipped', spec, side: 'both', message: refusal };
+    const measured = { ...spec, batch: base.opened.batch, id: trialId({ ...spec, batch: base.opened.batch }) };
+    const measurement = await runPairedLoop(base, head, loopOptions(context, measured, mode === 'duet'));
+    const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name]!, measurement, { backend: sides[name]!.opened.backend, inputs: sides[name]!.opened.inputs, modelLoadMs: sides[name]!.opened.loadMs, peakRssBytes: 0 });
+    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode, samples: { base: base.recorder, head: head.recorder } };
+  } catch (error) {
+    if (isRunWideError(error, spec)) throw error;
+    return { status: 'failed', spec, side: sides.base === undefined ? 'base' : sides.head === undefined ? 'head' : 'both', message: `${messageOf(error)}${isInferbenchError(error) && error.hint ? ` (hint: ${error.hint})` : ''}` };
+  } finally {
+    await sides.base?.close();
+    await sides.head?.close();
+  }
+}
+
+interface SideFacts {
+  backend: string;
+  inputs: InputDescription[];
+  modelLoadMs: number;
+  /** Peak RSS of the process during the run (0 where the side ran in a child). */
+  peakRssBytes: number;
+}
+
 /** A side's numbers as a trial result, so budgets, exporters and JSON read them as any trial. */
-function sideTrial(spec: TrialSpec, name: 'base' | 'head', side: PairedSide, m: PairedMeasurement, session: Session, inputs: TrialInputs, modelLoadMs: number, peakRssBytes: number): TrialOk {
+function sideTrial(spec: TrialSpec, name: 'base' | 'head', side: PairedSide, m: PairedMeasurement, facts: SideFacts): TrialOk {
   const wallNs = name === 'base' ? m.blocks.baseWallNs : m.blocks.headWallNs;
   const durationMs = wallNs.reduce((sum, ns) => sum + ns, 0) / 1e6;
   const iterations = side.recorder.count;
@@ -172,14 +232,14 @@ function sideTrial(spec: TrialSpec, name: 'base' | 'head', side: PairedSide, m: 
   return {
     status: 'ok',
     spec,
-    backend: session.backend,
-    inputs: inputs.descriptions(),
-    coldStart: { modelLoadMs, ...summary.firstIteration },
+    backend: facts.backend,
+    inputs: facts.inputs,
+    coldStart: { modelLoadMs: facts.modelLoadMs, ...summary.firstIteration },
     warmup: summary.warmup,
     measure: summary.measure,
     stages: summary.stages,
     throughput: { inferencesPerSec, itemsPerSec: inferencesPerSec * (spec.batch ?? 1) },
-    peakRssBytes,
+    peakRssBytes: facts.peakRssBytes,
     overhead: summary.overhead,
     // Drift within a side is what the pairing cancels; only the warnings about the data stay.
     warnings: summary.warnings.filter((w) => w.code !== 'drift'),

@@ -81,6 +81,18 @@ describe('compare with two models: paired', () => {
     expect(['unchanged', 'inconclusive']).toContain(c.verdict);
   });
 
+  test.each([
+    ['--isolate', 'child-processes'],
+    ['--duet', 'duet'],
+  ])('%s: each side in its own child process (%s), the mode is stated, 3× the work still regressed', (flag, mode) => {
+    const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK, flag, '--json');
+    const c = JSON.parse(r.stdout) as { verdict: string; trials: { paired: { mode: string; sides: { head: { stages: { inference: { count: number } } } } } }[] };
+    expect(c.trials[0]!.paired.mode).toBe(mode);
+    expect(c.trials[0]!.paired.sides.head.stages.inference.count).toBe(400);
+    expect(c.verdict).toBe('regressed');
+    expect(r.status).toBe(1);
+  });
+
   test('every planned configuration is paired and judged on its own', () => {
     const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), '--threads', '1', '--batch', '1,8', '-w', '10', '-n', '200', '--json');
     const c = JSON.parse(r.stdout) as { trials: { key: string; verdict: string }[] };
