@@ -10,6 +10,7 @@
 // Not a test: it prints a table. Pin it for per-core numbers:
 //
 //   npm run build && taskset -c 0 node bench/paired-compare.mjs [--runs 20] [--busy] [--cases ab10,ab45,aa5,aa2]
+//   node bench/paired-compare.mjs --mode duet      (both sides at once, one process and core each; not pinned)
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ const flag = (name, fallback) => {
 const runs = Number(flag('--runs', 20));
 const busy = args.includes('--busy');
 const cases = flag('--cases', 'ab10,ab45,aa5,aa2').split(',');
+const mode = flag('--mode', 'in-process'); // in-process (alternating), child-processes, duet
 const WIDTH = 512;
 
 /** x[batch,512] → N × (MatMul W_i + Relu) → y[batch,512]; He-initialised so values stay O(1). */
@@ -65,7 +67,7 @@ for (const name of cases) {
   const widths = [];
   const seconds = [];
   for (let r = 0; r < runs; r++) {
-    const result = await compareModels({ base: c.base, head: c.head, threads: 1, batch: 64, seed: 1000 + r, thresholds: { default: c.threshold, overrides: {} } });
+    const result = await compareModels({ base: c.base, head: c.head, threads: 1, batch: 64, mode, seed: 1000 + r, thresholds: { default: c.threshold, overrides: {} } });
     const trial = result.trials[0];
     const p50 = trial?.stages.find((s) => s.stage === 'inference')?.metrics.find((m) => m.metric === 'p50');
     if (!p50 || !trial.paired) throw new Error(`no paired result: ${trial?.note ?? 'no trial'}`);
@@ -81,7 +83,7 @@ for (const name of cases) {
 }
 neighbour?.kill();
 
-console.log(`\npaired compare, ${runs} comparisons per case, threads 1, batch 64${busy ? ', busy loop on another core' : ''}\n`);
+console.log(`\npaired compare (${mode}), ${runs} comparisons per case, threads 1, batch 64${busy ? ', busy loop on another core' : ''}\n`);
 console.log('| case | result | goal | inference p50 ratio | CI half-width | measured s |');
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
