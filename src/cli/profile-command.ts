@@ -104,7 +104,7 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('-n, --iterations <n>', 'measured iterations (default: auto, ≥1000 samples and ≥2 s within 10 s)', (v) => parsePositiveInt(v, '-n'))
     .option('--duration <time>', 'measure for this long instead, e.g. 10s', (v) => parseDurationMs(v, '--duration'))
     .option('-o, --out <dir>', 'directory for report files', 'reports')
-    .option('-f, --format <list>', 'report file formats: json, md, csv, console (comma-separated)', 'json,md')
+    .option('-f, --format <list>', 'report file formats: json, md, csv, html, console (comma-separated)', 'json,md')
     .option('--no-save', 'do not write report files')
     .option('--json', 'print the JSON report to stdout (nothing else goes to stdout)', false)
     .addHelpText('after', EXAMPLES)
