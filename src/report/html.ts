@@ -15,7 +15,7 @@ import { stageBarChart } from './html/chart-stages.js';
 import { timelineChart } from './html/chart-timeline.js';
 import { html, type SafeHtml } from './html/escape.js';
 import { page } from './html/page.js';
-import { sweepAxis } from './html/sweep-series.js';
+import { sweepAxis, sweepLines } from './html/sweep-series.js';
 import { factList, table } from './html/tables.js';
 import { trialSection } from './html/trial-section.js';
 
@@ -25,7 +25,9 @@ function baseName(path: string): string {
 
 function sweepCharts(report: Report): SafeHtml {
   const ok = report.trials.filter((t): t is TrialOk => t.status === 'ok');
-  const axis = sweepAxis(report.trials);
+  const swept = sweepAxis(report.trials);
+  // A curve needs two points on one line; a sweep whose other trials failed has none to draw.
+  const axis = swept !== null && sweepLines(report.trials, swept).some((l) => l.points.length >= 2) ? swept : null;
   const hasVariants = ok.some((t) => t.accuracy !== undefined);
   return html`<div class="charts">${axis ? [sweepLatencyChart(report, axis), sweepThroughputChart(report, axis)] : ''}${hasVariants ? accuracyChart(report, (t) => t.spec.id) : ''}${stageBarChart(ok, (t) => t.spec.id)}${ok.some((t) => t.roofline) ? rooflineChart(ok, (t) => t.spec.id) : ''}${timelineChart(report)}</div>`;
 }

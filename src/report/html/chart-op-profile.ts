@@ -24,7 +24,7 @@ export function opProfileChart(profile: OpProfile): SafeHtml {
   const x = linearScale([0, Math.max(...top.map((o) => o.us), 1e-9) * 1.02], [area.left, area.right]);
   const rows = top.map((o, i) => {
     const y = area.top + i * ROW + 3;
-    return html`<text class="tick" x="${px(area.left - 6)}" y="${px(y + ROW / 2)}" text-anchor="end">${o.name.length > 24 ? `${o.name.slice(0, 23)}…` : o.name}<title>${o.name}</title></text><rect class="bar s0" x="${px(area.left)}" y="${px(y)}" width="${px(Math.max(0.5, x(o.us) - area.left))}" height="${px(ROW - 6)}"><title>${`${o.name}: ${formatUs(o.us)} per inference, ${formatPercent(o.share)} of inference, ${o.nodes} nodes`}</title></rect><text class="value" x="${px(x(o.us) + 4)}" y="${px(y + ROW / 2)}">${formatPercent(o.share)}</text>`;
+    return html`<text class="tick" x="${px(area.left - 6)}" y="${px(y + (ROW - 6) / 2 + 4)}" text-anchor="end">${o.name.length > 24 ? `${o.name.slice(0, 23)}…` : o.name}<title>${o.name}</title></text><rect class="bar s0" x="${px(area.left)}" y="${px(y)}" width="${px(Math.max(0.5, x(o.us) - area.left))}" height="${px(ROW - 6)}"><title>${`${o.name}: ${formatUs(o.us)} per inference, ${formatPercent(o.share)} of inference, ${o.nodes} nodes`}</title></rect><text class="value" x="${px(x(o.us) + 4)}" y="${px(y + (ROW - 6) / 2 + 4)}">${formatPercent(o.share)}</text>`;
   });
   return figure({
     kind: 'op-profile',

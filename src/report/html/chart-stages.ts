@@ -42,7 +42,7 @@ export function stageBarChart(trials: readonly TrialOk[], label: (t: TrialOk) =>
     });
     const name = label(trial);
     const short = name.length > 28 ? `${name.slice(0, 27)}…` : name;
-    return html`<text class="tick" x="${px(area.left - 6)}" y="${px(y + ROW / 2)}" text-anchor="end">${short}<title>${name}</title></text>${segments}<text class="value" x="${px(x(at) + 4)}" y="${px(y + ROW / 2)}">${formatMs(sum)}</text>`;
+    return html`<text class="tick" x="${px(area.left - 6)}" y="${px(y + (ROW - 8) / 2 + 4)}" text-anchor="end">${short}<title>${name}</title></text>${segments}<text class="value" x="${px(x(at) + 4)}" y="${px(y + (ROW - 8) / 2 + 4)}">${formatMs(sum)}</text>`;
   });
   const legend: SeriesStyle[] = PARTS.filter((p) => used.has(p)).map((p) => ({ label: p, slot: STAGE_ORDER.indexOf(p) }));
   return figure({

@@ -29,9 +29,10 @@ function budgetLine(area: Area, yPos: number, text: string): SafeHtml {
   return html`<line class="budget" x1="${px(area.left)}" x2="${px(area.right)}" y1="${px(yPos)}" y2="${px(yPos)}"/><text class="budget-label" x="${px(area.right - 4)}" y="${px(yPos - 5)}" text-anchor="end">${text}</text>`;
 }
 
-function knee(best: TrialOk | undefined, xPos: number, yPos: number): SafeHtml | '' {
+function knee(best: TrialOk | undefined, xPos: number, yPos: number, area: Area): SafeHtml | '' {
   if (best === undefined) return '';
-  return html`<circle class="knee" cx="${px(xPos)}" cy="${px(yPos)}" r="10"><title>${`best within budget: ${best.spec.id}`}</title></circle><text class="knee-label" x="${px(xPos + 12)}" y="${px(yPos - 10)}">best within budget</text>`;
+  const right = xPos > (area.left + area.right) / 2;
+  return html`<circle class="knee" cx="${px(xPos)}" cy="${px(yPos)}" r="10"><title>${`best within budget: ${best.spec.id}`}</title></circle><text class="knee-label" x="${px(right ? xPos - 13 : xPos + 13)}" y="${px(yPos - 12)}" text-anchor="${right ? 'end' : 'start'}">best within budget</text>`;
 }
 
 function uniqueBudgets(report: Report): Budget[] {
@@ -60,7 +61,7 @@ export function sweepLatencyChart(report: Report, axis: XAxisField): SafeHtml {
     return html`${line(p50, slot)}${line(p99, slot, true)}${marks}`;
   });
   const budgetMarks = budgets.map((b) => budgetLine(area, y(b.limitMs), `budget ${b.stage}.${b.metric} ${b.op} ${formatMs(b.limitMs)}`));
-  const kneeMark = best && lines.some((l) => l.points.some((p) => p.trial === best)) ? knee(best, x(lines.flatMap((l) => l.points).find((p) => p.trial === best)!.x), y(best.stages.total.p50Ms)) : '';
+  const kneeMark = best && lines.some((l) => l.points.some((p) => p.trial === best)) ? knee(best, x(lines.flatMap((l) => l.points).find((p) => p.trial === best)!.x), y(best.stages.total.p50Ms), area) : '';
   const legend: SeriesStyle[] = lines.flatMap((l, slot) => [{ label: `${l.label} p50`, slot }, { label: `${l.label} p99`, slot, dashed: true }]);
   return figure({
     kind: 'sweep-latency',
@@ -95,7 +96,7 @@ export function sweepThroughputChart(report: Report, axis: XAxisField): SafeHtml
     area,
     x: { scale: x, title: AXIS_TITLE[axis], format: (v) => String(v), ticks: xTicks(lines) },
     y: { scale: y, title: 'throughput (items/s)', format: (v) => formatRate(v, '') },
-    body: [body, floorMarks, bestPoint ? knee(best, x(bestPoint.x), y(value(best!))) : ''],
+    body: [body, floorMarks, bestPoint ? knee(best, x(bestPoint.x), y(value(best!)), area) : ''],
     legend: lines.map((l, slot) => ({ label: l.label, slot })),
     caption: html`Items per second (batch × inferences per second). The knee is where the line flattens: past it a larger ${axis} buys little throughput and costs latency.${best ? html` The ringed point is ${best.spec.id}, the highest throughput that meets every budget.` : ''}`,
   });

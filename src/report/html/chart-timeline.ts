@@ -7,7 +7,7 @@
 // warm-up convergence, which were computed from the latencies while they were in memory.
 import type { Report, TrialOk } from '../../types.js';
 import type { Sample, SampleSeries } from '../../sample/sample-types.js';
-import { formatBytes, formatConvergence, formatMs, formatPct, formatSignedPercent } from '../format.js';
+import { formatBytes, formatConvergence, formatCount, formatMs, formatPct, formatSignedPercent } from '../format.js';
 import { html, type SafeHtml } from './escape.js';
 import { minMaxDecimate, type Point } from './downsample.js';
 import { extent, linearScale } from './scale.js';
@@ -17,6 +17,7 @@ import { figure, line, noChart, plotArea, px, type SeriesStyle } from './svg.js'
 const DRAW_BUCKETS = 400;
 const TOP_HEIGHT = 240;
 const BOTTOM_HEIGHT = 150;
+const MIB = 2 ** 20;
 
 interface Metric {
   label: string;
@@ -35,14 +36,14 @@ function gpuMetrics(samples: readonly Sample[]): Metric[] {
 }
 
 /** Contiguous runs of one phase, as [start, end] in the chart's seconds. */
-function phaseSpans(samples: readonly Sample[], t0: number): { phase: string; from: number; to: number }[] {
-  const spans: { phase: string; from: number; to: number }[] = [];
+function phaseSpans(samples: readonly Sample[], t0: number): { trial: string; phase: string; from: number; to: number }[] {
+  const spans: { trial: string; phase: string; from: number; to: number }[] = [];
   for (const s of samples) {
     const from = (s.tMs - s.intervalMs - t0) / 1000;
     const to = (s.tMs - t0) / 1000;
     const last = spans.at(-1);
-    if (last !== undefined && last.phase === s.phase) last.to = to;
-    else spans.push({ phase: s.phase, from: Math.max(0, from), to });
+    if (last !== undefined && last.phase === s.phase && last.trial === s.trial) last.to = to;
+    else spans.push({ trial: s.trial, phase: s.phase, from: Math.max(0, from), to });
   }
   return spans;
 }
@@ -66,11 +67,12 @@ export function timelineChart(report: Report, trial?: TrialOk): SafeHtml {
   const x = linearScale([0, tEnd], [top.left, top.right]);
   const y = linearScale([0, 100], [top.bottom, top.top]);
   const spans = phaseSpans(samples, t0);
-  const bands = spans.map((s) => html`<rect class="${`band phase-${s.phase}`}" x="${px(x(s.from))}" y="${px(top.top)}" width="${px(Math.max(0.5, x(s.to) - x(s.from)))}" height="${px(top.bottom - top.top)}"><title>${s.phase}</title></rect>`);
+  const bands = spans.map((s) => html`<rect class="${`band phase-${s.phase}`}" x="${px(x(s.from))}" y="${px(top.top)}" width="${px(Math.max(0.5, x(s.to) - x(s.from)))}" height="${px(top.bottom - top.top)}"><title>${s.trial === '' ? s.phase : `${s.trial}: ${s.phase}`}</title></rect>`);
   const labels = spans.filter((s) => x(s.to) - x(s.from) > 40).map((s) => html`<text class="band-label" x="${px(x(s.from) + 4)}" y="${px(top.top + 12)}">${s.phase}</text>`);
   const drawn = metrics.map((m, slot) => ({ m, slot, points: series(samples, t0, (s) => m.value(s, all.logicalCores)) })).filter((d) => d.points.some((p) => Number.isFinite(p[1])));
   const lines = drawn.map((d) => line(d.points.map(([a, b]) => [x(a), y(b)] as const), d.slot));
-  const rss = series(samples, t0, (s) => s.processRssBytes);
+  // RSS in MiB so the ticks land on round binary sizes.
+  const rss = series(samples, t0, (s) => (s.processRssBytes === null ? null : s.processRssBytes / MIB));
   const bottom = plotArea(undefined, BOTTOM_HEIGHT);
   const rssRange = extent(rss.map((p) => p[1])) ?? [0, 1];
   const yRss = linearScale([0, rssRange[1] * 1.1], [bottom.bottom, bottom.top]);
@@ -82,14 +84,14 @@ export function timelineChart(report: Report, trial?: TrialOk): SafeHtml {
     legend,
     panels: [
       { label: `${title}: CPU, memory and GPU busy (%)`, height: TOP_HEIGHT, area: top, x: { ...xAxis, title: trial ? xAxis.title : 'time since the run started (s)' }, y: { scale: y, title: 'busy (% of capacity)', format: (v) => formatPct(v) }, body: [bands, labels, lines] },
-      { label: 'process resident memory over time', height: BOTTOM_HEIGHT, area: bottom, x: { ...xAxis, title: 'time (s), same axis as above' }, y: { scale: yRss, title: 'RSS', format: (v) => formatBytes(v), ticks: yRss.ticks(3) }, body: [line(rss.map(([a, b]) => [x(a), yRss(b)] as const), 7)] },
+      { label: 'process resident memory over time', height: BOTTOM_HEIGHT, area: bottom, x: { ...xAxis, title: 'time (s), same axis as above' }, y: { scale: yRss, title: 'RSS', format: (v) => formatBytes(v * MIB), ticks: yRss.ticks(3) }, body: [line(rss.map(([a, b]) => [x(a), yRss(b)] as const), 7)] },
     ],
     caption: captionFor(trial, samples.length, all.intervalMs),
   });
 }
 
 function captionFor(trial: TrialOk | undefined, count: number, intervalMs: number): SafeHtml {
-  const base = html`${count} samples, one every ${formatMs(intervalMs)}, drawn thinned (min–max per pixel column) so spikes stay visible. Shaded bands are the phases the sampler was told about.`;
+  const base = html`${formatCount(count)} samples, one every ${formatMs(intervalMs)}, drawn thinned (min–max per pixel column) so spikes stay visible. Shaded bands are the phases the sampler was told about.`;
   if (trial === undefined) return html`${base} Each trial's own chart is in its section below; failed and skipped trials have no measure band.`;
   return html`${base} The report keeps latency as histograms, not per iteration, so latency itself is not drawn over time: warm-up ${formatConvergence(trial.warmup.convergedAt)}, and the median moved ${formatSignedPercent(trial.measure.driftRatio)} from the first to the last third of the measure phase. A CPU line that sags inside the measure band, or memory that climbs, is what moves latency within a run.`;
 }
