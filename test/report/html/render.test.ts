@@ -72,7 +72,7 @@ describe('html report', () => {
     const longest = Math.max(...[...timeline.matchAll(/ d="([^"]*)"/g)].map((m) => (m[1]!.match(/[ML]/g) ?? []).length));
     expect(longest).toBeGreaterThan(100);
     expect(longest).toBeLessThanOrEqual(1200);
-    expect(timeline).toContain('100,000 samples, one every 10.0 ms');
+    expect(timeline).toContain('100,000 samples, one every ');
     expect(page.length).toBeLessThan(400_000);
   });
 
