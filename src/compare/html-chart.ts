@@ -16,14 +16,14 @@ export const VERDICT_SYMBOL: Record<Verdict, string> = { regressed: '▲', impro
 const MAX_SHOWN = 1;
 const ROW = 24;
 const LEFT = 150;
-const RIGHT_TEXT = 250;
+const RIGHT_TEXT = 290;
 
 export function compareChart(trial: TrialComparison): SafeHtml {
   const rows: { name: string; m: MetricChange }[] = [
     ...trial.stages.flatMap((s) => s.metrics.map((m) => ({ name: `${s.stage} ${m.metric}`, m }))),
     ...(trial.throughput ? [{ name: 'throughput', m: trial.throughput }] : []),
   ];
-  const width = 760;
+  const width = 820;
   const height = 16 + rows.length * ROW + 52;
   const area = { left: LEFT, right: width - RIGHT_TEXT, top: 16, bottom: height - 52 };
   const reach = Math.min(MAX_SHOWN, Math.max(0.1, ...rows.flatMap((r) => [Math.abs(r.m.ci[0]), Math.abs(r.m.ci[1]), r.m.threshold])) * 1.1);
@@ -39,7 +39,7 @@ export function compareChart(trial: TrialComparison): SafeHtml {
 <line class="${`ci ${cls}`}" x1="${px(clip(m.ci[0]))}" x2="${px(clip(m.ci[1]))}" y1="${px(y)}" y2="${px(y)}"/>${clipped}
 <circle class="${cls}" cx="${px(clip(m.change))}" cy="${px(y)}" r="4.5"><title>${tip}</title></circle>
 <text class="${`verdict-label ${cls}`}" x="${px(area.right + 14)}" y="${px(y + 4)}">${`${VERDICT_SYMBOL[m.verdict]} ${m.verdict} ${formatSignedPercent(m.change)}`}</text>
-<text class="tick" x="${px(area.right + 150)}" y="${px(y + 4)}">${`${formatBaseValue(m)} → ${formatMetricValue(m)}`}</text>`;
+<text class="tick" x="${px(area.right + 160)}" y="${px(y + 4)}">${`${formatBaseValue(m)} → ${formatMetricValue(m)}`}</text>`;
   });
   const zero = html`<line class="zero" x1="${px(x(0))}" x2="${px(x(0))}" y1="${px(area.top)}" y2="${px(area.bottom)}"/>`;
   return figure({

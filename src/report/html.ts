@@ -34,7 +34,7 @@ function sweepCharts(report: Report): SafeHtml {
 
 function toc(report: Report, sweep: boolean): SafeHtml {
   const trials = report.trials.map((t, i) => html`<li><a href="${`#trial-${i + 1}`}">${t.spec.id}</a>${t.status === 'ok' ? '' : ` (${t.status})`}</li>`);
-  return html`<nav class="toc"><ul><li><a href="#environment">Environment and model</a></li>${sweep ? html`<li><a href="#sweep">Sweep</a></li>` : ''}${report.budget ? html`<li><a href="#budgets">Budgets</a></li>` : ''}${trials}</ul></nav>`;
+  return html`<nav class="toc"><ul>${sweep ? html`<li><a href="#sweep">Sweep</a></li>` : ''}${report.budget ? html`<li><a href="#budgets">Budgets</a></li>` : ''}${trials}<li><a href="#environment">Environment and model</a></li></ul></nav>`;
 }
 
 export function renderHtml(report: Report): string {
@@ -43,11 +43,11 @@ export function renderHtml(report: Report): string {
   const body = html`<header><h1>${title}</h1><p class="sub">inferbench ${report.tool.version}, finished ${formatTimestamp(report.finishedAt)} · <code>${report.command.argv.join(' ')}</code></p>
 ${report.interrupted === true ? html`<p class="banner">${INTERRUPTED_BANNER}</p>` : ''}</header>
 ${report.trials.length > 1 ? toc(report, sweep !== null) : ''}
-<section id="environment"><h2>Environment and model</h2>${factList(environmentFacts(report.environment))}${factList(modelFacts(report.model))}
-${table(['input', 'type', 'shape'], tensorRows(report.model.inputs), 3)}${table(['output', 'type', 'shape'], tensorRows(report.model.outputs), 3)}</section>
 ${sweep ? html`<section id="sweep"><h2>Sweep</h2>${table(sweep.header, sweep.rows, sweep.firstNumeric)}${sweepCharts(report)}</section>` : ''}
 ${report.budget ? html`<section id="budgets"><h2>Budgets</h2>${table(BUDGET_HEADER, budgetRows(report.budget), 2)}<p><strong>${bestLine(report.budget)}</strong></p></section>` : ''}
 <section id="trials"><h2>Trials</h2>${report.trials.length === 0 ? html`<p>No trials ran.</p>` : report.trials.map((t, i) => trialSection(report, t, i, sweep !== null))}</section>
+<section id="environment"><h2>Environment and model</h2>${factList(environmentFacts(report.environment))}${factList(modelFacts(report.model))}
+${table(['input', 'type', 'shape'], tensorRows(report.model.inputs), 3)}${table(['output', 'type', 'shape'], tensorRows(report.model.outputs), 3)}</section>
 <footer>Self-contained report: no scripts, no network; charts are static SVG drawn from the report's histograms and samples.</footer>`;
   return page(title, body);
 }

@@ -54,7 +54,7 @@ export function percentileChart(trial: TrialOk): SafeHtml {
     kind: 'percentiles',
     title: 'Latency by percentile',
     x: { scale: x, title: 'percentile (log scale of 1/(1−p))', format: percentileTick, ticks },
-    y: { scale: y, title: `latency (ms${y.kind === 'log' ? ', log scale' : ''})`, format: (v) => formatMs(v) },
+    y: { scale: y, title: `latency${y.kind === 'log' ? ' (log scale)' : ''}`, format: (v) => formatMs(v) },
     area,
     body,
     legend: legendEntries,
