@@ -7,7 +7,7 @@
 // (apt-get install -y chromium). Not a test: it prints. Run under the bench lock:
 //
 //   npm run build && flock /tmp/inferbench-bench.lock node bench/html-report.mjs [rounds]
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
 const pages = [];
 for (const [name, args] of Object.entries(RUNS)) {
   const out = join(dir, name.replace(/\W+/g, '-'));
-  execFileSync(process.execPath, ['bin/inferbench', '--quiet', ...args, '--format', 'json,html', '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const run = spawnSync(process.execPath, ['bin/inferbench', '--quiet', ...args, '--format', 'json,html', '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Exit 1 is a violated budget, which the sweep is meant to show; anything else is a failure.
+  if (run.status !== 0 && run.status !== 1) throw new Error(`inferbench ${args.join(' ')} exited ${run.status}`);
   const html = join(out, readdirSync(out).find((f) => f.endsWith('.html')));
   const report = JSON.parse(readFileSync(html.replace(/\.html$/, '.json'), 'utf8'));
   const t0 = performance.now();

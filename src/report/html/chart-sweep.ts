@@ -71,7 +71,7 @@ export function sweepLatencyChart(report: Report, axis: XAxisField): SafeHtml {
     y: { scale: y, title: `total latency per request${y.kind === 'log' ? ' (log scale)' : ''}`, format: (v) => formatMs(v) },
     body: [body, budgetMarks, kneeMark],
     legend,
-    caption: html`Solid lines are the median (p50) of a whole request, dashed lines its p99, one colour and marker per configuration. Latency per request grows with ${axis}; where the p99 line leaves its p50 line, queueing or stalls start to dominate.${budgets.length > 0 ? ' Horizontal lines are the latency budgets (the stage and metric they apply to are in the label).' : ''}`,
+    caption: html`Solid lines are the median (p50) of a whole request, dashed lines its p99, one colour and marker per configuration. Read how a request's latency changes with ${axis}; where a dashed p99 line pulls away from its solid p50 line, stalls or queueing start to dominate the tail.${budgets.length > 0 ? ' Horizontal lines are the latency budgets (the stage and metric they apply to are in the label).' : ''}`,
   });
 }
 

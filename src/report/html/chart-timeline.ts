@@ -48,8 +48,18 @@ function phaseSpans(samples: readonly Sample[], t0: number): { trial: string; ph
   return spans;
 }
 
+/** A sample further than this many intervals from the previous one starts a new line segment. */
+const GAP_INTERVALS = 2.5;
+
 function series(samples: readonly Sample[], t0: number, value: (s: Sample) => number | null): Point[] {
-  const points: Point[] = samples.map((s) => [(s.tMs - t0) / 1000, value(s) ?? Number.NaN]);
+  const points: Point[] = [];
+  samples.forEach((s, i) => {
+    // With --repeat a trial's samples come in separate windows (other trials ran in between):
+    // break the line there instead of drawing a straight segment across the gap.
+    const prev = samples[i - 1];
+    if (prev !== undefined && s.tMs - prev.tMs > GAP_INTERVALS * Math.max(1, s.intervalMs)) points.push([(prev.tMs - t0) / 1000, Number.NaN]);
+    points.push([(s.tMs - t0) / 1000, value(s) ?? Number.NaN]);
+  });
   return minMaxDecimate(points, DRAW_BUCKETS);
 }
 

@@ -54,7 +54,7 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
     const model = writeHostileModel(dir);
     await Promise.all([
       inferbench(['profile', model, '-n', '300', '-w', '20', '--batch', '2', '--op-profile', '--sample-interval', '20', '--format', 'json,html', '-o', join(dir, 'single')]),
-      inferbench(['profile', 'fixtures/mlp.onnx', '--batch', '1,4,16', '--precision', 'fp32,int8', '-n', '100', '-w', '10', '-t', '1', '--budget', 'p99<=50ms', '--format', 'html', '-o', join(dir, 'sweep')]),
+      inferbench(['profile', 'fixtures/mlp.onnx', '--batch', '1,8', '--precision', 'fp32,int8', '-n', '100', '-w', '10', '-t', '1', '--budget', 'p99<=50ms', '--format', 'html', '-o', join(dir, 'sweep')]),
       inferbench(['compare', 'test/data/compare/cnn-t1-a.json', 'test/data/compare/cnn-slow-t1.json', '--format', 'json', '-o', join(dir, 'compare.json')]),
     ]);
     pages.single = onlyFile(join(dir, 'single'), '.html');

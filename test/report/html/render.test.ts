@@ -76,6 +76,18 @@ describe('html report', () => {
     expect(page.length).toBeLessThan(400_000);
   });
 
+  test('--repeat windows: a trial\'s samples with other trials in between draw as separate segments', () => {
+    const report = single();
+    const trialId = report.trials[0]!.spec.id;
+    const template = report.samples!.samples[0]!;
+    const at = (tMs: number, trial: string): Sample => ({ ...template, tMs, intervalMs: 100, trial, phase: 'measure' });
+    report.samples = { ...report.samples!, samples: [at(100, trialId), at(200, trialId), at(300, 'other'), at(400, 'other'), at(500, trialId), at(600, trialId)] };
+    const page = renderHtml(report);
+    const timeline = page.slice(page.indexOf('data-chart="timeline"'), page.indexOf('data-chart="stages"'));
+    const cpuPath = /<path class="series s0" d="([^"]*)"/.exec(timeline)![1]!;
+    expect(cpuPath.match(/M/g)).toHaveLength(2);
+  });
+
   test('is registered as --format html and renders the same as renderHtml', () => {
     const report = analysedReport();
     expect(exporterFor('html').render(report)).toBe(renderHtml(report));
