@@ -8,6 +8,7 @@ import { compareCommand } from './compare-command.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { devicesCommand } from './devices-command.js';
 import { profileCommand } from './profile-command.js';
+import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 
 export interface GlobalFlags {
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   program.addCommand(calibrateCommand().exitOverride());
   program.addCommand(compareCommand(globals).exitOverride());
   program.addCommand(runCommand(globals).exitOverride());
+  program.addCommand(reportCommand(globals).exitOverride());
   return program;
 }
 

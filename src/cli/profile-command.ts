@@ -61,7 +61,7 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('--no-paired-speedup', 'sweeps: do not re-measure each trial interleaved with the baseline for its speed-up interval')
     .option('--seed <n>', 'seed of the synthetic inputs', (v) => parseNonNegativeInt(v, '--seed'), 42)
     .option('-o, --out <dir>', 'directory for report files', 'reports')
-    .option('-f, --format <list>', 'report file formats: json, md, csv, console (comma-separated)', 'json,md')
+    .option('-f, --format <list>', 'report file formats: json, md, csv, html, console (comma-separated)', 'json,md')
     .option('--no-save', 'do not write report files')
     .option('--json', 'print the JSON report to stdout (nothing else goes to stdout)', false)
     .addHelpText('after', EXAMPLES)

@@ -1,6 +1,7 @@
 // Comparison exporters, one per --format of `inferbench compare` (same pattern as report/exporter.ts).
 import { InferbenchError } from '../errors.js';
 import { renderCompareConsole } from './render-console.js';
+import { renderCompareHtml } from './render-html.js';
 import { renderGithubBenchmark } from './render-github-benchmark.js';
 import { renderCompareJson } from './render-json.js';
 import { renderCompareMarkdown } from './render-markdown.js';
@@ -18,6 +19,7 @@ export const compareExporters: readonly CompareExporter[] = [
   { format: 'console', aliases: ['text', 'txt'], extension: 'txt', render: (c, o) => renderCompareConsole(c, o) },
   { format: 'md', aliases: ['markdown'], extension: 'md', render: (c) => renderCompareMarkdown(c) },
   { format: 'json', aliases: [], extension: 'json', render: (c) => renderCompareJson(c) },
+  { format: 'html', aliases: [], extension: 'html', render: (c) => renderCompareHtml(c) },
   { format: 'github-benchmark', aliases: ['customSmallerIsBetter'], extension: 'json', render: (c) => renderGithubBenchmark(c, 'smaller') },
   { format: 'github-benchmark-throughput', aliases: ['customBiggerIsBetter'], extension: 'json', render: (c) => renderGithubBenchmark(c, 'bigger') },
 ];

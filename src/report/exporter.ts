@@ -6,6 +6,7 @@ import { InferbenchError } from '../errors.js';
 import type { Report } from '../types.js';
 import { consoleExporter } from './console.js';
 import { csvExporter } from './csv.js';
+import { htmlExporter } from './html.js';
 import { jsonExporter } from './json.js';
 import { markdownExporter } from './markdown.js';
 
@@ -23,7 +24,7 @@ export interface Exporter {
 }
 
 /** Every exporter, in the order the help text lists them. */
-export const exporters: readonly Exporter[] = [consoleExporter, jsonExporter, markdownExporter, csvExporter];
+export const exporters: readonly Exporter[] = [consoleExporter, jsonExporter, markdownExporter, csvExporter, htmlExporter];
 
 /** The format names --format accepts. */
 export function exporterFormats(): string[] {

@@ -323,3 +323,10 @@ export function formatSignedPercent(fraction: number): string {
   const sign = fraction > 0 ? '+' : fraction < 0 ? '−' : '';
   return `${sign}${formatPercent(Math.abs(fraction))}`;
 }
+
+/** An axis tick: up to three significant digits, no trailing zeros, grouped: 0.5 → "0.5", 2000 → "2,000". */
+export function formatTick(value: number): string {
+  if (!Number.isFinite(value)) return NOT_AVAILABLE;
+  const rounded = Number(value.toPrecision(3));
+  return Math.abs(rounded) >= 1000 ? grouped.format(rounded) : String(rounded);
+}

@@ -60,7 +60,7 @@ function spec(id: string, overrides: Partial<TrialSpec> = {}): TrialSpec {
   };
 }
 
-function okTrial(): TrialOk {
+export function okTrial(): TrialOk {
   const count = 500;
   // 500 samples: enough for p90 (64) but not p99 (662) — so p99 and p99.9 are flagged.
   const flagged: PercentileKey[] = ['p99', 'p999'];

@@ -1,0 +1,70 @@
+// `inferbench report`: render a saved report or comparison in another format (spawns the built CLI).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { renderHtml } from '../../src/report/html.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import type { Report } from '../../src/types.js';
+
+const REPORT = 'test/data/compare/cnn-quiet.json';
+let dir: string;
+
+function inferbench(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['bin/inferbench', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'inferbench-report-'));
+});
+
+describe('inferbench report', () => {
+  const report = (): Report => JSON.parse(readFileSync(REPORT, 'utf8')) as Report;
+
+  test('html to a file (the format follows -o), byte-identical to the exporter', () => {
+    const out = join(dir, 'quiet.html');
+    const r = inferbench('report', REPORT, '-o', out);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`report written: ${out}\n`);
+    expect(readFileSync(out, 'utf8')).toBe(renderHtml(report()));
+  });
+
+  test('--format md to stdout', () => {
+    const r = inferbench('report', REPORT, '--format', 'md');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(renderMarkdown(report()));
+  });
+
+  test('a saved comparison renders as HTML with its verdict', () => {
+    const cmp = join(dir, 'cmp.json');
+    expect(inferbench('compare', 'test/data/compare/cnn-t1-a.json', 'test/data/compare/cnn-t1-b.json', '--format', 'json', '-o', cmp, '--quiet').status).toBe(0);
+    const r = inferbench('report', cmp, '--format', 'html');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^<!doctype html>/);
+    expect(r.stdout).toContain('data-chart="compare"');
+    expect(r.stdout).toMatch(/class="verdict v-(unchanged|inconclusive)"/);
+  });
+
+  test('bad input is one error line and exit 2', () => {
+    const notJson = inferbench('report', 'test/data/compare/not-json.txt', '--format', 'html');
+    expect(notJson.status).toBe(2);
+    expect(notJson.stderr).toMatch(/^error: test\/data\/compare\/not-json.txt is not JSON/);
+    const unknown = inferbench('report', REPORT, '--format', 'pdf');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown report format 'pdf'\nhint: use one of: console, json, markdown, csv, html\n$/);
+    const future = join(dir, 'future.json');
+    writeFileSync(future, JSON.stringify({ format: 'inferbench-compare/9', trials: [] }));
+    const tooNew = inferbench('report', future);
+    expect(tooNew.status).toBe(2);
+    expect(tooNew.stderr).toMatch(/comparison format 'inferbench-compare\/9' is not supported/);
+    const notReport = inferbench('report', 'test/data/compare/not-a-report.json');
+    expect(notReport.status).toBe(2);
+    expect(notReport.stderr).toMatch(/is not a valid inferbench report/);
+  });
+
+  test('--help of profile lists html among the formats', () => {
+    expect(inferbench('profile', '--help').stdout).toMatch(/report file formats: json, md, csv, html, console/);
+  });
+});
