@@ -1,5 +1,6 @@
 // The public, JSON-friendly options of profile() and their validation. The CLI parses strings into
 // this shape; library users write it directly. Every default lives here.
+import { availableParallelism } from 'node:os';
 import { InferbenchError } from './errors.js';
 import { emptyPins, type InputPins } from './inputs/pins.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
@@ -130,8 +131,8 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     devices: nonEmpty(listOf(options.device ?? 'cpu'), 'device'),
     precisions: nonEmpty(listOf(options.precision ?? 'fp32'), 'precision').map(checkPrecision),
     variants: options.variants ?? {},
-    threads: nonEmpty(listOf(options.threads ?? null), 'threads').map((t) => positiveIntOrNull(t, 'threads')),
-    interThreads: positiveIntOrNull(options.interThreads, 'interThreads'),
+    threads: nonEmpty(listOf(options.threads ?? null), 'threads').map((t) => boundedThreads(positiveIntOrNull(t, 'threads'), 'threads')),
+    interThreads: boundedThreads(positiveIntOrNull(options.interThreads, 'interThreads'), 'interThreads'),
     graphOptimization,
     batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
     concurrency: concurrencyOf(options),
@@ -202,6 +203,22 @@ function concurrencyOf(options: ProfileOptions): number[] {
 
 /** Threads with a session each; beyond this a sweep is more likely a typo than a plan. */
 const MAX_CONCURRENCY = 256;
+
+/**
+ * Oversubscription bound: ORT starts one OS thread per requested thread before the first run,
+ * so `--threads 9999` spends minutes creating threads (2,296 after 71 s) and then measures the
+ * scheduler. Four threads per logical core still lets a sweep show what oversubscription costs.
+ */
+export const MAX_THREADS_PER_CORE = 4;
+
+function boundedThreads(value: number | null, name: string): number | null {
+  const cores = availableParallelism();
+  const max = MAX_THREADS_PER_CORE * cores;
+  if (value !== null && value > max) {
+    throw new InferbenchError('usage', `${name} must be at most ${max} (${MAX_THREADS_PER_CORE} per logical core, ${cores} cores here), got ${value}`, 'more threads than that only measures the OS scheduler; the runtime default is one per physical core');
+  }
+  return value;
+}
 
 function positiveIntOrNull(value: number | null | undefined, name: string): number | null {
   if (value === undefined || value === null) return null;

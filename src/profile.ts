@@ -21,6 +21,15 @@ export function plan(options: ProfileOptions): TrialSpec[] {
   return planFor(resolveProfileOptions(options));
 }
 
+/** plan() after the checks a real run makes first: the model opens, every device is known. */
+export async function checkedPlan(options: ProfileOptions): Promise<TrialSpec[]> {
+  const resolved = resolveProfileOptions(options);
+  const adapter = await resolveAdapter(resolved.model);
+  await rejectUnknownDevices(adapter, resolved.devices);
+  await describeModel(adapter, resolved.model);
+  return planFor(resolved);
+}
+
 function planFor(options: ResolvedProfileOptions): TrialSpec[] {
   return planSweep(
     { model: options.model, interThreads: options.interThreads, graphOptimization: options.graphOptimization },
@@ -54,9 +63,14 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     trials: [...sofar.trials],
     ...(resolved.budgets.length > 0 && { budget: budgetSummary(sofar.trials, resolved.budgets) }),
     ...(sofar.samples && { samples: sofar.samples }),
-    ...(resolved.signal?.aborted && { interrupted: true }),
+    // A partial report (rewritten after each trial) says interrupted until the final rewrite, so a
+    // run killed outright (SIGKILL, OOM) never leaves a report that looks complete.
+    ...((resolved.signal?.aborted || !done) && { interrupted: true }),
   });
-  return snapshot(await runSweep(adapter, specs, resolved, hooks, snapshot));
+  let done = false;
+  const result = await runSweep(adapter, specs, resolved, hooks, snapshot);
+  done = true;
+  return snapshot(result);
 }
 
 /** A typo in --device fails before the sweep, not as a skipped trial at its end. */

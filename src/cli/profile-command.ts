@@ -1,13 +1,15 @@
 // `inferbench profile <model>`: flags → ProfileOptions → profile() → reports. Translation only.
+import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode, InferbenchError } from '../errors.js';
 import { collectPins } from '../inputs/pins.js';
-import { plan, profile, type ProfileHooks } from '../profile.js';
+import { checkedPlan, profile, type ProfileHooks } from '../profile.js';
 import { GRAPH_OPTIMIZATIONS, type ProfileOptions } from '../profile-options.js';
 import { exporterFor } from '../report/exporter.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
-import { reportBaseName, writeReports } from '../report/write-atomic.js';
+import { checkOutputDir, ReportSaver } from './report-saver.js';
+import { exitCodeForSignal, onStopSignals } from './signals.js';
 import { renderPlan } from '../report/plan.js';
 import type { GraphOptimization, Precision, Report } from '../types.js';
 import { collect, measureBound, parseDurationMs, parseList, parsePositiveInt, parseNonNegativeInt, parseWarmup } from './parse.js';
@@ -71,7 +73,7 @@ Examples:
 export function profileCommand(globals: () => GlobalFlags): Command {
   return new Command('profile')
     .description('measure a model: cold start, then per-stage latency (preprocess, inference, postprocess)')
-    .argument('<model>', 'the model: .onnx, a TensorFlow.js model.json, or a SavedModel directory')
+    .argument('<model...>', 'the model: .onnx, a TensorFlow.js model.json, or a SavedModel directory (one per run)')
     .option('-d, --device <list>', 'execution device(s): cpu, cuda, tensorrt, webgpu; for TensorFlow.js also wasm, tensorflow, tfjs-cpu (see `inferbench devices`)', 'cpu')
     .option('-p, --precision <list>', 'precision(s): fp32, fp16, int8 (variants found or generated)', 'fp32')
     .option('--variant <precision=path>', 'a precision variant file, e.g. int8=model.int8.onnx (repeatable)', collect)
@@ -108,8 +110,8 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('--no-save', 'do not write report files')
     .option('--json', 'print the JSON report to stdout (nothing else goes to stdout)', false)
     .addHelpText('after', EXAMPLES)
-    .action(async (model: string, flags: ProfileFlags) => {
-      process.exitCode = await runProfile(model, flags, globals());
+    .action(async (models: string[], flags: ProfileFlags) => {
+      process.exitCode = await runProfile(oneModel(models), flags, globals());
     });
 }
 
@@ -117,14 +119,11 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
   const terminal = createTerminal(globals);
   const formats = parseList(flags.format);
   formats.forEach(exporterFor); // unknown formats fail before measuring anything
+  if (formats.length === 0 && flags.save) {
+    throw new InferbenchError('usage', `--format '${flags.format}' names no format`, 'use json, md, csv or console (comma-separated), or --no-save to write no report file');
+  }
   const pins = collectPins({ shape: flags.shape, dim: flags.dim, value: flags.value, range: flags.range, inputFile: flags.inputFile });
-
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted); // second Ctrl-C: leave now
-    terminal.warn('interrupted: finishing the current measurement and writing the partial report (Ctrl-C again to quit at once)');
-    controller.abort();
-  };
 
   const options: ProfileOptions = {
     model,
@@ -162,17 +161,22 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
   };
 
   if (flags.dryRun) {
-    const specs = plan(options);
+    const specs = await checkedPlan(options); // validates the model and devices as a real run does
     process.stdout.write(flags.json ? `${JSON.stringify(specs, null, 2)}\n` : renderPlan(specs));
     return ExitCode.ok;
   }
 
-  // One base name per run, so each partial rewrite replaces the previous file atomically.
-  let baseName: string | undefined;
+  if (flags.save) checkOutputDir(flags.out); // before minutes of measuring, not after
+  const saver = new ReportSaver(flags.out, formats);
+  let fallbackTold = false;
   const save = (report: Report): string[] => {
     if (!flags.save) return [];
-    baseName ??= reportBaseName(report);
-    return writeReports(report, { outDir: flags.out, formats, baseName });
+    const outcome = saver.save(report);
+    if (outcome.fellBack !== undefined && !fallbackTold) {
+      fallbackTold = true;
+      terminal.warn(`warning: ${outcome.fellBack}; reports are written to ${outcome.paths.map((p) => dirname(p))[0]} instead`);
+    }
+    return outcome.paths;
   };
   const progress = sweepProgress(terminal, options);
   const hooks: ProfileHooks = {
@@ -183,17 +187,30 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     },
   };
 
-  process.on('SIGINT', onSigint);
+  const stop = onStopSignals((signal) => {
+    terminal.warn(`interrupted by ${signal}: finishing the current measurement and writing the partial report (send it again to quit at once)`);
+    controller.abort();
+  });
   try {
     const report = await profile(options, hooks);
     terminal.clearStatus();
+    emit(report, flags, terminal); // first: --json still prints if every write fails
     const written = save(report);
-    emit(report, flags, terminal);
     for (const path of written) terminal.info(`report written: ${path}`);
+    const stoppedBy = stop.received();
+    if (report.interrupted && stoppedBy) return exitCodeForSignal(stoppedBy);
     return exitCodeFor(report, terminal);
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
   }
+}
+
+/** Several models would be several reports: refuse rather than silently profile the first. */
+function oneModel(models: string[]): string {
+  if (models.length > 1) {
+    throw new InferbenchError('usage', `profile takes one model, got ${models.length} (${models.slice(0, 3).join(', ')}${models.length > 3 ? ', ...' : ''})`, 'profile each in turn: for m in models/*.onnx; do inferbench profile "$m"; done');
+  }
+  return models[0]!;
 }
 
 function emit(report: Report, flags: ProfileFlags, terminal: Terminal): void {
@@ -209,6 +226,9 @@ function exitCodeFor(report: Report, terminal: Terminal): number {
   if (report.trials.some((t) => t.status === 'ok')) {
     const failed = report.budget?.checks.filter((c) => !c.pass) ?? [];
     for (const check of failed) terminal.warn(`budget violated: ${check.budget.source} on ${check.trialId}`);
+    const crashed = report.trials.filter((t) => t.status === 'failed');
+    for (const trial of crashed) terminal.warn(`error: ${trial.spec.id} failed: ${trial.status === 'failed' ? trial.error.message : ''}`);
+    if (crashed.length > 0) return ExitCode.someTrialsFailed;
     return failed.length > 0 ? ExitCode.budget : ExitCode.ok;
   }
   for (const trial of report.trials) {
