@@ -5,7 +5,7 @@
 import type { HostTensor, RuntimeAdapter, Session, SessionOptions } from '../adapters/adapter.js';
 import { InferbenchError, isInferbenchError, messageOf } from '../errors.js';
 import type { ProfileHooks } from '../hooks.js';
-import { withNpyShapes } from '../inputs/npy.js';
+import { withNpyShapes } from '../inputs/input-file.js';
 import { inputsRejected } from '../inputs/rejection.js';
 import { batchDimOf, resolveShapes } from '../inputs/shapes.js';
 import { elapsedNs, now } from '../measure/clock.js';
