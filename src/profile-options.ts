@@ -1,6 +1,7 @@
 // The public, JSON-friendly options of profile() and their validation. The CLI parses strings into
 // this shape; library users write it directly. Every default lives here.
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { InferbenchError } from './errors.js';
 import { emptyPins, type InputPins } from './inputs/pins.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
@@ -55,6 +56,12 @@ export interface ProfileOptions {
   sampleIntervalMs?: number;
   /** Per-operator profile (ORT's profiler, outside the timed runs), FLOPs and roofline; default false. */
   opProfile?: boolean;
+  /**
+   * Compare the outputs with the ONNX test data sets' output_K.pb (numpy assert_allclose, rtol
+   * 1e-3, atol 1e-7 as the ONNX backend tests): true looks in --data, else the model's
+   * directory; a string names the directory holding test_data_set_N/. Default: off.
+   */
+  checkOutputs?: boolean | string;
   /** Calibration cache file for the roofline's peaks; default under $XDG_CACHE_HOME or ~/.cache. */
   calibrationCache?: string;
   /** Where generated fp16/int8 variants are cached; default node_modules/.cache/inferbench or $XDG_CACHE_HOME. */
@@ -101,6 +108,8 @@ export interface ResolvedProfileOptions {
   sample: boolean;
   sampleIntervalMs: number;
   opProfile: boolean;
+  /** Directory holding test_data_set_N/ to check outputs against, or null (off). */
+  checkOutputs: string | null;
   calibrationCache: string | null;
   pins: InputPins;
   seed: number;
@@ -151,6 +160,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     sample: options.sample ?? true,
     sampleIntervalMs: positiveIntOrNull(options.sampleIntervalMs, 'sampleIntervalMs') ?? DEFAULT_SAMPLE_INTERVAL_MS,
     opProfile: options.opProfile ?? false,
+    checkOutputs: checkOutputsDir(options),
     calibrationCache: options.calibrationCache ?? null,
     pins: toPins(options),
     seed: options.seed ?? DEFAULT_SEED,
@@ -159,6 +169,12 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     signal: options.signal,
     argv: options.argv ?? process.argv.slice(1),
   };
+}
+
+function checkOutputsDir(options: ProfileOptions): string | null {
+  if (options.checkOutputs === undefined || options.checkOutputs === false) return null;
+  if (typeof options.checkOutputs === 'string') return options.checkOutputs;
+  return options.data ?? dirname(options.model);
 }
 
 function listOf<T>(value: T | T[]): T[] {

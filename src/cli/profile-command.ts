@@ -31,6 +31,7 @@ interface ProfileFlags {
   isolate: boolean;
   dryRun: boolean;
   opProfile: boolean;
+  checkOutputs?: boolean | string;
   data?: string;
   dataCache: boolean;
   pipeline?: string;
@@ -86,6 +87,7 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('--repeat <n>', 'measure every trial n times, interleaved across trials (run-to-run variance)', (v) => parsePositiveInt(v, '--repeat'), 1)
     .option('--budget <expr>', 'latency/throughput budget, e.g. "inference.p99<=15ms", "throughput>=200/s" (repeatable)', collect)
     .option('--op-profile', 'per-operator profile (ORT profiler, outside the timed runs), FLOPs and roofline', false)
+    .option('--check-outputs [dir]', 'also run the ONNX test data sets (DIR/test_data_set_N/input_K.pb; default: --data, else the model\'s directory) and compare with output_K.pb (rtol 1e-3, atol 1e-7, as ONNX\'s backend tests); a mismatch exits 1')
     .option('--sample-interval <ms>', 'utilisation sampling interval', (v) => parsePositiveInt(v, '--sample-interval'), 100)
     .option('--no-sample', 'do not sample CPU / memory / disk / GPU utilisation')
     .option('--data <path>', 'real inputs: a file, a directory or a quoted glob; timed as the load stage')
@@ -138,6 +140,7 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     ...(flags.concurrency !== undefined && { concurrency: parseList(flags.concurrency).map((c) => parsePositiveInt(c, '--concurrency')) }),
     isolate: flags.isolate,
     opProfile: flags.opProfile,
+    ...(flags.checkOutputs !== undefined && { checkOutputs: flags.checkOutputs }),
     repeat: flags.repeat,
     ...(flags.data !== undefined && { data: flags.data }),
     dataCache: flags.dataCache,
@@ -229,6 +232,10 @@ function exitCodeFor(report: Report, terminal: Terminal): number {
     const crashed = report.trials.filter((t) => t.status === 'failed');
     for (const trial of crashed) terminal.warn(`error: ${trial.spec.id} failed: ${trial.status === 'failed' ? trial.error.message : ''}`);
     if (crashed.length > 0) return ExitCode.someTrialsFailed;
+    if (report.outputCheck && report.outputCheck.status !== 'match') {
+      terminal.warn('error: --check-outputs: the outputs do not match the test data sets\' output_*.pb (see the report)');
+      return ExitCode.budget;
+    }
     return failed.length > 0 ? ExitCode.budget : ExitCode.ok;
   }
   for (const trial of report.trials) {

@@ -8,6 +8,7 @@ import Table from 'cli-table3';
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
 import { sweepTable } from './sweep-table.js';
+import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
 import {
   type Align,
@@ -177,6 +178,11 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
   }
   const sweep = sweepTable(report);
   if (sweep) lines.push('', style.chalk.bold(`Sweep: ${report.trials.length} trials`), compactTable(sweep.header, sweep.rows, style, sweep.firstNumeric));
+  if (report.outputCheck) {
+    const check = report.outputCheck;
+    const summary = outputCheckSummary(check);
+    lines.push('', check.status === 'match' ? style.chalk.green(summary) : style.chalk.red.bold(summary), ...outputCheckDetails(check).map((l) => `  ${l}`));
+  }
   if (report.budget) {
     lines.push('', style.chalk.bold('Budgets'), compactTable(BUDGET_HEADER, budgetRows(report.budget), style, 2));
     lines.push(report.budget.best ? style.chalk.green(bestLine(report.budget)) : style.chalk.red(bestLine(report.budget)));

@@ -88,3 +88,13 @@ describe('exporter registry', () => {
     }
   });
 });
+
+describe('Markdown for $GITHUB_STEP_SUMMARY', () => {
+  test('results first: trials before the environment, which is folded in <details>', () => {
+    const text = renderMarkdown(sampleReport());
+    expect(text.indexOf('## Trials')).toBeLessThan(text.indexOf('## Environment'));
+    expect(text.indexOf('<details><summary>Environment and model</summary>')).toBeLessThan(text.indexOf('## Environment'));
+    expect(text).toContain('<details><summary>Details: cold start');
+    expect(text.match(/<details>/g)?.length).toBe(text.match(/<\/details>/g)?.length);
+  });
+});
