@@ -221,7 +221,9 @@ function emit(report: Report, flags: ProfileFlags, terminal: Terminal): void {
     process.stdout.write(renderJson(report));
     return;
   }
-  process.stdout.write(renderConsole(report, { color: terminal.color }));
+  // A terminal's width (COLUMNS when piped, e.g. in CI logs) narrows the sweep table to fit.
+  const width = process.stdout.columns || Number(process.env.COLUMNS) || undefined;
+  process.stdout.write(renderConsole(report, { color: terminal.color, ...(width && { width }) }));
 }
 
 function exitCodeFor(report: Report, terminal: Terminal): number {

@@ -3,11 +3,12 @@
 // instance is made here with an explicit level (never the global auto-detection), and
 // cli-table3 gets empty styles so NO_COLOR / non-TTY output carries no escape codes at all.
 
+import { stripVTControlCharacters } from 'node:util';
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
-import { sweepTable } from './sweep-table.js';
+import { narrowSweep, sweepTable, type SweepTable } from './sweep-table.js';
 import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
 import {
@@ -177,7 +178,14 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
     else lines.push(...skippedTrial(trial, style));
   }
   const sweep = sweepTable(report);
-  if (sweep) lines.push('', style.chalk.bold(`Sweep: ${report.trials.length} trials`), compactTable(sweep.header, sweep.rows, style, sweep.firstNumeric));
+  if (sweep) {
+    const width = options.width;
+    const render = (t: SweepTable): string => compactTable(t.header, t.rows, style, t.firstNumeric);
+    const widest = (text: string): number => Math.max(...stripVTControlCharacters(text).split('\n').map((l) => l.length));
+    const { table, dropped } = width ? narrowSweep(sweep, (t) => widest(render(t)) <= width) : { table: sweep, dropped: [] };
+    lines.push('', style.chalk.bold(`Sweep: ${report.trials.length} trials${sweep.shared.length > 0 ? `, all ${sweep.shared.join(' · ')}` : ''}`), render(table));
+    if (dropped.length > 0) lines.push(style.chalk.dim(`(${dropped.join(', ')} left out to fit ${width} columns; the JSON and Markdown reports have them)`));
+  }
   if (report.outputCheck) {
     const check = report.outputCheck;
     const summary = outputCheckSummary(check);

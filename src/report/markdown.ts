@@ -140,7 +140,7 @@ export function renderMarkdown(report: Report): string {
   if (report.interrupted === true) lines.push(`> ⚠️ **${INTERRUPTED_BANNER}**`, '');
   // Results first (sweep, budgets, output check, trials); environment and model folded at the end.
   const sweep = sweepTable(report);
-  if (sweep) lines.push('## Sweep', '', ...table(sweep.header, sweep.rows, sweep.firstNumeric), '');
+  if (sweep) lines.push('## Sweep', '', ...(sweep.shared.length > 0 ? [`All trials: ${escapeText(sweep.shared.join(' · '))}`, ''] : []), ...table(sweep.header, sweep.rows, sweep.firstNumeric), '');
   if (report.budget) lines.push('## Budgets', '', ...table(BUDGET_HEADER, budgetRows(report.budget), 2), '', `**${bestLine(report.budget)}**`, '');
   if (report.outputCheck) {
     const details = outputCheckDetails(report.outputCheck);

@@ -84,7 +84,7 @@ describe('exporter registry', () => {
       const e = error as InferbenchError;
       expect(e.code).toBe('usage');
       expect(e.message).toContain("'html'");
-      expect(e.hint).toBe('use one of: console, json, markdown, csv');
+      expect(e.hint).toBe('use one of: console, json, md, csv (comma-separated)'); // the names --help shows
     }
   });
 });
