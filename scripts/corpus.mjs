@@ -6,11 +6,13 @@
 // classified ok / mismatch / clean-error (one `error:` line, documented exit code) / crash
 // (stack, internal error, signal, undocumented code) / hang (past the timeout).
 //
-// Usage: node scripts/corpus.mjs [--root DIR] [--list FILE] [--jobs N] [--timeout S] [--json FILE]
+// Usage: node scripts/corpus.mjs [--root DIR] [--list FILE] [--jobs N] [--timeout S] [--json FILE] [--log FILE]
 //   --list FILE: only the tests named in FILE (one `kind/test_name` a line), e.g. the CI sample.
+//   --log FILE: append each result as a JSON line as it finishes; tests already in FILE are not
+//               run again (a long run survives being stopped), and count in the summary.
 // Prints a summary table; --json writes every result. Exit 1 when any run crashed or hung.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,16 +80,19 @@ async function main() {
     console.error(`no corpus at ${root}: apt-get install libonnx-testdata (Debian/Ubuntu), or pass --root`);
     process.exit(2);
   }
-  const tests = listTests(root, arg('--list'));
+  const log = arg('--log');
+  const results = log && existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  const done = new Set(results.map((r) => r.test));
+  const tests = listTests(root, arg('--list')).filter((t) => !done.has(t));
   const jobs = Number(arg('--jobs', '2'));
   const timeoutMs = Number(arg('--timeout', '120')) * 1000;
-  const results = [];
   let next = 0;
   await Promise.all(Array.from({ length: jobs }, async () => {
     while (next < tests.length) {
       const test = tests[next++];
       const result = await runOne(root, test, timeoutMs);
       results.push(result);
+      if (log) appendFileSync(log, `${JSON.stringify(result)}\n`);
       if (process.stderr.isTTY) process.stderr.write(`\r${results.length}/${tests.length} ${test.padEnd(60)}`);
     }
   }));
@@ -96,7 +101,7 @@ async function main() {
   if (json) writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
   const count = (f) => results.filter(f).length;
   const classes = ['ok', 'mismatch', 'clean-error', 'crash', 'hang'];
-  console.log(`\n${results.length} models from ${root}`);
+  console.log(`\n${results.length} models from ${root}${done.size > 0 ? ` (${done.size} from ${log})` : ''}`);
   console.log('inferbench      total  bare ORT ok  bare ORT error/crash/hang');
   for (const c of classes) console.log(`${c.padEnd(14)} ${String(count((r) => r.class === c)).padStart(6)}  ${String(count((r) => r.class === c && r.bare === 'ok')).padStart(11)}  ${String(count((r) => r.class === c && r.bare !== 'ok')).padStart(11)}`);
   for (const r of results.filter((r) => r.class === 'crash' || r.class === 'hang')) console.log(`${r.class}: ${r.test} (exit ${r.code}) ${r.error ?? ''}`);
