@@ -14,8 +14,17 @@ export const ExitCode = {
   trialsFailed: 4,
   /** A report could not be written. */
   output: 5,
+  /**
+   * Some trials failed or crashed, the others were measured and reported. Not 0: a CI job must
+   * not pass on a sweep with holes; not 4: there are results to look at.
+   */
+  someTrialsFailed: 6,
+  /** Stopped by SIGHUP (terminal closed); the partial report was written. */
+  hangup: 129,
   /** Interrupted by SIGINT; the partial report was written. */
   interrupted: 130,
+  /** Stopped by SIGTERM (`timeout`, CI cancellation, `docker stop`); the partial report was written. */
+  terminated: 143,
   /** A bug in inferbench: an unexpected exception. */
   internal: 70,
 } as const;

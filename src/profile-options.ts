@@ -1,5 +1,7 @@
 // The public, JSON-friendly options of profile() and their validation. The CLI parses strings into
 // this shape; library users write it directly. Every default lives here.
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { InferbenchError } from './errors.js';
 import { emptyPins, type InputPins } from './inputs/pins.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
@@ -59,6 +61,12 @@ export interface ProfileOptions {
   pairedSpeedUp?: boolean;
   /** Per-operator profile (ORT's profiler, outside the timed runs), FLOPs and roofline; default false. */
   opProfile?: boolean;
+  /**
+   * Compare the outputs with the ONNX test data sets' output_K.pb (numpy assert_allclose, rtol
+   * 1e-3, atol 1e-7 as the ONNX backend tests): true looks in --data, else the model's
+   * directory; a string names the directory holding test_data_set_N/. Default: off.
+   */
+  checkOutputs?: boolean | string;
   /** Calibration cache file for the roofline's peaks; default under $XDG_CACHE_HOME or ~/.cache. */
   calibrationCache?: string;
   /** Where generated fp16/int8 variants are cached; default node_modules/.cache/inferbench or $XDG_CACHE_HOME. */
@@ -106,6 +114,8 @@ export interface ResolvedProfileOptions {
   sampleIntervalMs: number;
   opProfile: boolean;
   pairedSpeedUp: boolean;
+  /** Directory holding test_data_set_N/ to check outputs against, or null (off). */
+  checkOutputs: string | null;
   calibrationCache: string | null;
   pins: InputPins;
   seed: number;
@@ -136,8 +146,8 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     devices: nonEmpty(listOf(options.device ?? 'cpu'), 'device'),
     precisions: nonEmpty(listOf(options.precision ?? 'fp32'), 'precision').map(checkPrecision),
     variants: options.variants ?? {},
-    threads: nonEmpty(listOf(options.threads ?? null), 'threads').map((t) => positiveIntOrNull(t, 'threads')),
-    interThreads: positiveIntOrNull(options.interThreads, 'interThreads'),
+    threads: nonEmpty(listOf(options.threads ?? null), 'threads').map((t) => boundedThreads(positiveIntOrNull(t, 'threads'), 'threads')),
+    interThreads: boundedThreads(positiveIntOrNull(options.interThreads, 'interThreads'), 'interThreads'),
     graphOptimization,
     batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
     concurrency: concurrencyOf(options),
@@ -157,6 +167,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     sampleIntervalMs: positiveIntOrNull(options.sampleIntervalMs, 'sampleIntervalMs') ?? DEFAULT_SAMPLE_INTERVAL_MS,
     opProfile: options.opProfile ?? false,
     pairedSpeedUp: options.pairedSpeedUp ?? true,
+    checkOutputs: checkOutputsDir(options),
     calibrationCache: options.calibrationCache ?? null,
     pins: toPins(options),
     seed: options.seed ?? DEFAULT_SEED,
@@ -165,6 +176,12 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     signal: options.signal,
     argv: options.argv ?? process.argv.slice(1),
   };
+}
+
+function checkOutputsDir(options: ProfileOptions): string | null {
+  if (options.checkOutputs === undefined || options.checkOutputs === false) return null;
+  if (typeof options.checkOutputs === 'string') return options.checkOutputs;
+  return options.data ?? dirname(options.model);
 }
 
 function listOf<T>(value: T | T[]): T[] {
@@ -209,6 +226,22 @@ function concurrencyOf(options: ProfileOptions): number[] {
 
 /** Threads with a session each; beyond this a sweep is more likely a typo than a plan. */
 const MAX_CONCURRENCY = 256;
+
+/**
+ * Oversubscription bound: ORT starts one OS thread per requested thread before the first run,
+ * so `--threads 9999` spends minutes creating threads (2,296 after 71 s) and then measures the
+ * scheduler. Four threads per logical core still lets a sweep show what oversubscription costs.
+ */
+export const MAX_THREADS_PER_CORE = 4;
+
+function boundedThreads(value: number | null, name: string): number | null {
+  const cores = availableParallelism();
+  const max = MAX_THREADS_PER_CORE * cores;
+  if (value !== null && value > max) {
+    throw new InferbenchError('usage', `${name} must be at most ${max} (${MAX_THREADS_PER_CORE} per logical core, ${cores} cores here), got ${value}`, 'more threads than that only measures the OS scheduler; the runtime default is one per physical core');
+  }
+  return value;
+}
 
 function positiveIntOrNull(value: number | null | undefined, name: string): number | null {
   if (value === undefined || value === null) return null;

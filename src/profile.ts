@@ -3,6 +3,7 @@
 // never prints; the UI learns about progress through hooks only.
 import type { RuntimeAdapter } from './adapters/adapter.js';
 import { resolveAdapter } from './adapters/resolve.js';
+import { checkOutputs } from './check/check-outputs.js';
 import { InferbenchError } from './errors.js';
 import type { ProfileHooks } from './hooks.js';
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from './profile-options.js';
@@ -19,6 +20,15 @@ export type { ProfileHooks } from './hooks.js';
 /** The trials a profile run would measure, without running anything (`--dry-run`). */
 export function plan(options: ProfileOptions): TrialSpec[] {
   return planFor(resolveProfileOptions(options));
+}
+
+/** plan() after the checks a real run makes first: the model opens, every device is known. */
+export async function checkedPlan(options: ProfileOptions): Promise<TrialSpec[]> {
+  const resolved = resolveProfileOptions(options);
+  const adapter = await resolveAdapter(resolved.model);
+  await rejectUnknownDevices(adapter, resolved.devices);
+  await describeModel(adapter, resolved.model);
+  return planFor(resolved);
 }
 
 function planFor(options: ResolvedProfileOptions): TrialSpec[] {
@@ -38,6 +48,13 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     throw new InferbenchError('usage', `--concurrency above 1 needs an ONNX model (${adapter.runtime} runs one backend per process)`, 'profile the ONNX export of the model under load');
   }
   const environment = collectEnvironment([await runtimeVersion(adapter)]);
+  // Outside any timing, before the sweep: a wrong answer is worth knowing even if measuring fails.
+  const outputCheck = resolved.checkOutputs === null ? undefined : await checkOutputs(adapter, resolved.model, resolved.checkOutputs, {
+    device: resolved.devices[0] ?? 'cpu',
+    intraOpThreads: null,
+    interOpThreads: resolved.interThreads,
+    graphOptimization: resolved.graphOptimization,
+  });
 
   const specs = planFor(resolved);
   hooks.onPlan?.(specs);
@@ -54,9 +71,15 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     trials: [...sofar.trials],
     ...(resolved.budgets.length > 0 && { budget: budgetSummary(sofar.trials, resolved.budgets) }),
     ...(sofar.samples && { samples: sofar.samples }),
-    ...(resolved.signal?.aborted && { interrupted: true }),
+    ...(outputCheck && { outputCheck }),
+    // A partial report (rewritten after each trial) says interrupted until the final rewrite, so a
+    // run killed outright (SIGKILL, OOM) never leaves a report that looks complete.
+    ...((resolved.signal?.aborted || !done) && { interrupted: true }),
   });
-  return snapshot(await runSweep(adapter, specs, resolved, hooks, snapshot));
+  let done = false;
+  const result = await runSweep(adapter, specs, resolved, hooks, snapshot);
+  done = true;
+  return snapshot(result);
 }
 
 /** A typo in --device fails before the sweep, not as a skipped trial at its end. */

@@ -1,3 +1,4 @@
+import type { OutputCheck } from './check/check-outputs.js';
 import type { OpProfile } from './analyze/op-profile.js';
 import type { BudgetCheck } from './budget/budget.js';
 import type { RooflinePosition } from './analyze/roofline.js';
@@ -303,6 +304,11 @@ export interface Report {
   budget?: BudgetSummary;
   /** Raw utilisation samples over the whole run, tagged by trial and phase (absent with --no-sample or --isolate). */
   samples?: SampleSeries;
-  /** True when Ctrl-C stopped the run: the trials present are complete, the rest are absent. */
+  /**
+   * True when a signal stopped the run (the trials present are complete, the rest are absent),
+   * and in every partial report rewritten while the sweep still runs.
+   */
   interrupted?: boolean;
+  /** --check-outputs: the model's outputs on the shipped ONNX test data sets against output_K.pb. */
+  outputCheck?: OutputCheck;
 }

@@ -38,8 +38,9 @@ export async function readOnnxFile(path: string): Promise<OnnxFileFacts> {
     throw notAModel(path, `protobuf decode failed (${messageOf(error)}); the file may be truncated or not ONNX`);
   }
   const graph = model.graph;
-  if (!graph || !graph.node || (graph.input?.length ?? 0) === 0 || !model.irVersion) {
-    throw notAModel(path, 'the file decodes but holds no ONNX graph with inputs');
+  // A graph without inputs is valid ONNX (a Constant node, a generator): ORT runs it with no feeds.
+  if (!graph || !graph.node || !model.irVersion) {
+    throw notAModel(path, 'the file decodes but holds no ONNX graph');
   }
   return {
     sizeBytes: info.size,

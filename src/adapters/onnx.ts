@@ -1,5 +1,6 @@
 // ONNX Runtime adapter (onnxruntime-node), loaded lazily so that `--help` and report-only commands
 // never pay for the native binding.
+import { cleanOrtMessage, ortHint } from './ort-message.js';
 import { basename } from 'node:path';
 import { InferbenchError, messageOf } from '../errors.js';
 import type { Dim, ElementType, ModelInfo, TensorSpec } from '../types.js';
@@ -95,7 +96,8 @@ export const onnxAdapter: RuntimeAdapter = {
         ...(options.interOpThreads !== null && { interOpNumThreads: options.interOpThreads, executionMode: 'parallel' as const }),
       });
     } catch (error) {
-      throw new InferbenchError('model-invalid', `onnxruntime cannot load ${path}: ${firstLine(messageOf(error))}`, 'check the model with onnx.checker, or whether its opset/operators are supported by onnxruntime ' + (ort.env.versions.node ?? ''));
+      const message = cleanOrtMessage(messageOf(error));
+      throw new InferbenchError('model-invalid', `onnxruntime cannot load ${path}: ${message}`, ortHint(message) ?? `check the model with onnx.checker, or whether its opset/operators are supported by onnxruntime ${ort.env.versions.node ?? ''}`.trim());
     }
     const info: ModelInfo = {
       path,
@@ -115,7 +117,7 @@ export const onnxAdapter: RuntimeAdapter = {
 
 function toTensorSpec(meta: import('onnxruntime-node').InferenceSession.ValueMetadata): TensorSpec {
   if (!meta.isTensor) {
-    throw new InferbenchError('model-invalid', `input/output '${meta.name}' is not a tensor (sequences and maps are not supported)`);
+    throw new InferbenchError('model-invalid', `input/output '${meta.name}' is not a tensor (sequences, maps and optionals are not supported)`, 'inferbench feeds and reads tensors only: export a variant of the model whose inputs and outputs are tensors (e.g. concatenate a sequence into one tensor)');
   }
   const type = meta.type as ElementType;
   if (!ONNX_TYPES.has(type)) {
@@ -163,7 +165,7 @@ class OnnxSession implements Session {
 }
 
 export function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).trim();
+  return cleanOrtMessage(message);
 }
 
 export function modelLabel(path: string): string {

@@ -19,6 +19,7 @@ import { compareModels } from '../compare.js';
 import { plan } from '../profile.js';
 import { renderPlan } from '../report/plan.js';
 import { formatMs } from '../report/format.js';
+import { onStopSignals } from './signals.js';
 import type { GlobalFlags } from './main.js';
 
 export interface CompareFlags extends ModelFlags {
@@ -152,18 +153,14 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
   }
   const thresholds = parseThresholds(flags.threshold ?? []);
   const budgets = parseBudgets(flags.budget ?? []);
-  const controller = new AbortController();
-  const stop = (): void => {
-    terminal.warn('interrupted: finishing the current block and judging what was measured');
-    controller.abort();
-  };
+  const stop = onStopSignals((signal) => terminal.warn(`interrupted by ${signal}: finishing the current block and judging what was measured (send it again to quit at once)`));
   const mode = flags.duet ? 'duet' : flags.isolate ? 'child-processes' : 'in-process';
-  const options = { ...modelOptionsFrom(flags), base: basePath, head: headPath, threshold: thresholds.default, mode, signal: controller.signal, ...(flags.seed !== undefined && { seed: flags.seed }) } as const;
+  const options = { ...modelOptionsFrom(flags), base: basePath, head: headPath, threshold: thresholds.default, mode, signal: stop.signal, ...(flags.seed !== undefined && { seed: flags.seed }) } as const;
   if (flags.dryRun) {
+    stop.dispose();
     process.stdout.write(`paired: every trial below measures ${basePath} (base) and ${headPath} (head) interleaved\n${renderPlan(plan({ ...options, model: basePath }))}`);
     return null;
   }
-  process.on('SIGINT', stop);
   try {
     const comparison = await compareModels(
       {
@@ -181,6 +178,6 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
     terminal.clearStatus();
     return comparison;
   } finally {
-    process.off('SIGINT', stop);
+    stop.dispose();
   }
 }

@@ -24,9 +24,12 @@ Exit codes:
   2    usage error (bad flag or value, unknown device, unresolved input dim)
   3    model missing or not a valid model
   4    no trial succeeded (runtime rejected the inputs, device unavailable, inputs too large, runtime error)
-  5    a report could not be written
+  5    a report could not be written (even to the temp directory)
+  6    some trials failed or crashed; the others were measured and reported
   70   internal error (a bug: please report it with the stack printed by --verbose)
-  130  interrupted by Ctrl-C (the partial report was written)`;
+  129  stopped by SIGHUP (the partial report was written)
+  130  interrupted by Ctrl-C (the partial report was written)
+  143  stopped by SIGTERM, e.g. timeout or CI cancellation (the partial report was written)`;
 
 export function buildProgram(): Command {
   const program = new Command('inferbench')

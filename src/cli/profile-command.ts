@@ -1,12 +1,14 @@
 // `inferbench profile <model>`: flags → ProfileOptions → profile() → reports. Translation only.
+import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { ExitCode, InferbenchError } from '../errors.js';
-import { plan, profile, type ProfileHooks } from '../profile.js';
+import { checkedPlan, profile, type ProfileHooks } from '../profile.js';
 import type { ProfileOptions } from '../profile-options.js';
 import { exporterFor } from '../report/exporter.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
-import { reportBaseName, writeReports } from '../report/write-atomic.js';
+import { checkOutputDir, ReportSaver } from './report-saver.js';
+import { exitCodeForSignal, onStopSignals } from './signals.js';
 import { renderPlan } from '../report/plan.js';
 import type { Precision, Report } from '../types.js';
 import { collect, parseList, parsePositiveInt, parseNonNegativeInt } from './parse.js';
@@ -20,6 +22,7 @@ interface ProfileFlags extends ModelFlags {
   variant?: string[];
   concurrency?: string;
   opProfile: boolean;
+  checkOutputs?: boolean | string;
   budget?: string[];
   repeat: number;
   sample: boolean;
@@ -49,13 +52,14 @@ Examples:
 export function profileCommand(globals: () => GlobalFlags): Command {
   const command = new Command('profile')
     .description('measure a model: cold start, then per-stage latency (preprocess, inference, postprocess)')
-    .argument('<model>', 'the model: .onnx, a TensorFlow.js model.json, or a SavedModel directory');
+    .argument('<model...>', 'the model: .onnx, a TensorFlow.js model.json, or a SavedModel directory (one per run)');
   return addModelFlags(command)
     .option('--variant <precision=path>', 'a precision variant file, e.g. int8=model.int8.onnx (repeatable)', collect)
     .option('-c, --concurrency <list>', 'requests in flight at once, each on its own session in a worker thread (throughput under load); a list sweeps')
     .option('--repeat <n>', 'measure every trial n times, interleaved across trials (run-to-run variance)', (v) => parsePositiveInt(v, '--repeat'), 1)
     .option('--budget <expr>', 'latency/throughput budget, e.g. "inference.p99<=15ms", "throughput>=200/s" (repeatable)', collect)
     .option('--op-profile', 'per-operator profile (ORT profiler, outside the timed runs), FLOPs and roofline', false)
+    .option('--check-outputs [dir]', 'also run the ONNX test data sets (DIR/test_data_set_N/input_K.pb; default: --data, else the model\'s directory) and compare with output_K.pb (rtol 1e-3, atol 1e-7, as ONNX\'s backend tests); a mismatch exits 1')
     .option('--sample-interval <ms>', 'utilisation sampling interval', (v) => parsePositiveInt(v, '--sample-interval'), 100)
     .option('--no-sample', 'do not sample CPU / memory / disk / GPU utilisation')
     .option('--no-paired-speedup', 'sweeps: do not re-measure each trial interleaved with the baseline for its speed-up interval')
@@ -65,8 +69,8 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('--no-save', 'do not write report files')
     .option('--json', 'print the JSON report to stdout (nothing else goes to stdout)', false)
     .addHelpText('after', EXAMPLES)
-    .action(async (model: string, flags: ProfileFlags) => {
-      process.exitCode = await runProfile(model, flags, globals());
+    .action(async (models: string[], flags: ProfileFlags) => {
+      process.exitCode = await runProfile(oneModel(models), flags, globals());
     });
 }
 
@@ -74,13 +78,10 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
   const terminal = createTerminal(globals);
   const formats = parseList(flags.format);
   formats.forEach(exporterFor); // unknown formats fail before measuring anything
-
+  if (formats.length === 0 && flags.save) {
+    throw new InferbenchError('usage', `--format '${flags.format}' names no format`, 'use json, md, csv or console (comma-separated), or --no-save to write no report file');
+  }
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted); // second Ctrl-C: leave now
-    terminal.warn('interrupted: finishing the current measurement and writing the partial report (Ctrl-C again to quit at once)');
-    controller.abort();
-  };
 
   const options: ProfileOptions = {
     ...modelOptionsFrom(flags),
@@ -88,10 +89,11 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     variants: parseVariants(flags.variant ?? []),
     ...(flags.concurrency !== undefined && { concurrency: parseList(flags.concurrency).map((c) => parsePositiveInt(c, '--concurrency')) }),
     opProfile: flags.opProfile,
-    pairedSpeedUp: flags.pairedSpeedup,
+    ...(flags.checkOutputs !== undefined && { checkOutputs: flags.checkOutputs }),
     repeat: flags.repeat,
     budgets: flags.budget ?? [],
     sample: flags.sample,
+    pairedSpeedUp: flags.pairedSpeedup,
     sampleIntervalMs: flags.sampleInterval,
     seed: flags.seed,
     signal: controller.signal,
@@ -99,17 +101,22 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
   };
 
   if (flags.dryRun) {
-    const specs = plan(options);
+    const specs = await checkedPlan(options); // validates the model and devices as a real run does
     process.stdout.write(flags.json ? `${JSON.stringify(specs, null, 2)}\n` : renderPlan(specs));
     return ExitCode.ok;
   }
 
-  // One base name per run, so each partial rewrite replaces the previous file atomically.
-  let baseName: string | undefined;
+  if (flags.save) checkOutputDir(flags.out); // before minutes of measuring, not after
+  const saver = new ReportSaver(flags.out, formats);
+  let fallbackTold = false;
   const save = (report: Report): string[] => {
     if (!flags.save) return [];
-    baseName ??= reportBaseName(report);
-    return writeReports(report, { outDir: flags.out, formats, baseName });
+    const outcome = saver.save(report);
+    if (outcome.fellBack !== undefined && !fallbackTold) {
+      fallbackTold = true;
+      terminal.warn(`warning: ${outcome.fellBack}; reports are written to ${outcome.paths.map((p) => dirname(p))[0]} instead`);
+    }
+    return outcome.paths;
   };
   const progress = sweepProgress(terminal, options);
   const hooks: ProfileHooks = {
@@ -120,17 +127,30 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     },
   };
 
-  process.on('SIGINT', onSigint);
+  const stop = onStopSignals((signal) => {
+    terminal.warn(`interrupted by ${signal}: finishing the current measurement and writing the partial report (send it again to quit at once)`);
+    controller.abort();
+  });
   try {
     const report = await profile(options, hooks);
     terminal.clearStatus();
+    emit(report, flags, terminal); // first: --json still prints if every write fails
     const written = save(report);
-    emit(report, flags, terminal);
     for (const path of written) terminal.info(`report written: ${path}`);
+    const stoppedBy = stop.received();
+    if (report.interrupted && stoppedBy) return exitCodeForSignal(stoppedBy);
     return exitCodeFor(report, terminal);
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
   }
+}
+
+/** Several models would be several reports: refuse rather than silently profile the first. */
+function oneModel(models: string[]): string {
+  if (models.length > 1) {
+    throw new InferbenchError('usage', `profile takes one model, got ${models.length} (${models.slice(0, 3).join(', ')}${models.length > 3 ? ', ...' : ''})`, 'profile each in turn: for m in models/*.onnx; do inferbench profile "$m"; done');
+  }
+  return models[0]!;
 }
 
 function emit(report: Report, flags: ProfileFlags, terminal: Terminal): void {
@@ -138,7 +158,9 @@ function emit(report: Report, flags: ProfileFlags, terminal: Terminal): void {
     process.stdout.write(renderJson(report));
     return;
   }
-  process.stdout.write(renderConsole(report, { color: terminal.color }));
+  // A terminal's width (COLUMNS when piped, e.g. in CI logs) narrows the sweep table to fit.
+  const width = process.stdout.columns || Number(process.env.COLUMNS) || undefined;
+  process.stdout.write(renderConsole(report, { color: terminal.color, ...(width && { width }) }));
 }
 
 function exitCodeFor(report: Report, terminal: Terminal): number {
@@ -146,6 +168,13 @@ function exitCodeFor(report: Report, terminal: Terminal): number {
   if (report.trials.some((t) => t.status === 'ok')) {
     const failed = report.budget?.checks.filter((c) => !c.pass) ?? [];
     for (const check of failed) terminal.warn(`budget violated: ${check.budget.source} on ${check.trialId}`);
+    const crashed = report.trials.filter((t) => t.status === 'failed');
+    for (const trial of crashed) terminal.warn(`error: ${trial.spec.id} failed: ${trial.status === 'failed' ? trial.error.message : ''}`);
+    if (crashed.length > 0) return ExitCode.someTrialsFailed;
+    if (report.outputCheck && report.outputCheck.status !== 'match') {
+      terminal.warn('error: --check-outputs: the outputs do not match the test data sets\' output_*.pb (see the report)');
+      return ExitCode.budget;
+    }
     return failed.length > 0 ? ExitCode.budget : ExitCode.ok;
   }
   for (const trial of report.trials) {

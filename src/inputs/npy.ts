@@ -5,12 +5,11 @@
 // Spec: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 // Data is copied into a fresh buffer so typed-array views are aligned; this happens once, before
 // any timing. Hosts are assumed little-endian (every platform Node and ONNX Runtime ship for).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { HostTensor, TypedArray } from '../adapters/adapter.js';
 import { InferbenchError } from '../errors.js';
 import type { ElementType } from '../types.js';
-import type { InputPins } from './pins.js';
 
 export interface NpyArray {
   type: ElementType;
@@ -173,10 +172,13 @@ export function parseRaw(bytes: Uint8Array, type: ElementType, dims: number[], l
   return typedArrayOf(type as NumericType, bytes);
 }
 
-function readBytes(path: string): Uint8Array {
+/** The bytes of an input file; a FIFO or device is refused first (reading one would block). */
+export function readBytes(path: string): Uint8Array {
   try {
+    if (!statSync(path).isFile()) throw new InferbenchError('input-invalid', `input file '${path}' is not a regular file`, 'pass a .npy, .pb or .bin file');
     return readFileSync(path);
   } catch (error) {
+    if (error instanceof InferbenchError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     throw new InferbenchError('input-invalid', `cannot read input file '${path}' (${code})`, 'check the path given to --input-file');
   }
@@ -188,50 +190,4 @@ export function readNpyFile(path: string): NpyArray {
 
 export function readRawFile(path: string, type: ElementType, dims: number[]): TypedArray {
   return parseRaw(readBytes(path), type, dims, path);
-}
-
-/**
- * Reads `--input-file` for one input: .npy (its dtype and shape must equal the input's type and
- * resolved shape) or .bin (raw bytes of the input's type, sized by the resolved shape).
- */
-export function readInputFile(path: string, input: { name: string; type: ElementType }, dims: number[]): HostTensor {
-  const ext = extname(path).toLowerCase();
-  if (input.type === 'string') {
-    throw new InferbenchError('input-invalid', `input '${input.name}' holds strings, which --input-file cannot read`, 'drop --input-file for it');
-  }
-  if (ext === '.bin') return { name: input.name, type: input.type, dims: [...dims], data: readRawFile(path, input.type, dims) };
-  if (ext !== '.npy') {
-    throw new InferbenchError('input-invalid', `input file '${path}' is neither .npy nor .bin`, 'save it with numpy.save (.npy) or as raw little-endian bytes (.bin)');
-  }
-  const array = readNpyFile(path);
-  if (array.type !== input.type) {
-    throw new InferbenchError(
-      'input-invalid',
-      `input '${input.name}' is ${input.type} but ${path} holds ${array.type}`,
-      `convert it: np.save(path, arr.astype(np.${input.type === 'bool' ? 'bool_' : input.type}))`,
-    );
-  }
-  const same = array.dims.length === dims.length && array.dims.every((d, i) => d === dims[i]);
-  if (!same) {
-    throw new InferbenchError(
-      'shape-invalid',
-      `input '${input.name}': ${path} has shape [${array.dims.join(', ')}] but the resolved shape is [${dims.join(', ')}]`,
-      array.dims.length > 0
-        ? `pass --shape ${input.name}=${array.dims.join('x')} to use the file's shape`
-        : `the file holds a scalar; write an array of shape [${dims.join(', ')}]`,
-    );
-  }
-  return { name: input.name, type: input.type, dims: [...dims], data: array.data };
-}
-
-/**
- * A .npy file knows its own shape: an input given by `--input-file x=x.npy` and no `--shape`
- * takes the file's shape, so the user need not repeat it.
- */
-export function withNpyShapes(pins: InputPins): InputPins {
-  const shapes = new Map(pins.shapes);
-  for (const [name, path] of pins.files) {
-    if (!shapes.has(name) && extname(path).toLowerCase() === '.npy') shapes.set(name, readNpyFile(path).dims);
-  }
-  return { ...pins, shapes };
 }

@@ -1,14 +1,16 @@
 // When the runtime rejects the inputs we built (a detector that needs H and W divisible by 32, an
 // index out of range), the user needs to know what was tried and which flag changes it.
+import { cleanOrtMessage, ortHint } from '../adapters/ort-message.js';
 import { InferbenchError, messageOf } from '../errors.js';
 import type { InputDescription } from '../types.js';
 
 export function inputsRejected(error: unknown, inputs: readonly InputDescription[]): InferbenchError {
-  const runtimeMessage = (messageOf(error).split('\n')[0] ?? '').trim();
+  const runtimeMessage = cleanOrtMessage(messageOf(error));
   const tried = inputs.map((i) => `${i.name} ${i.type}[${i.dims.join('x')}] (${i.source})`).join('; ');
   const example = inputs[0];
-  const hint = example
+  const shapeable = example && example.dims.length > 0 && example.dims.every((d) => Number.isInteger(d) && d > 0);
+  const hint = ortHint(runtimeMessage) ?? (example && shapeable
     ? `set shapes with --shape ${example.name}=${example.dims.join('x')} or --dim NAME=SIZE, and values with --value/--range/--input-file`
-    : 'set shapes with --shape/--dim and values with --value/--range/--input-file';
+    : 'set shapes with --shape/--dim and values with --value/--range/--input-file');
   return new InferbenchError('input-rejected', `the runtime rejected the inputs: ${runtimeMessage} — tried ${tried}`, hint);
 }

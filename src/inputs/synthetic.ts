@@ -6,7 +6,7 @@ import type { HostTensor, TypedArray } from '../adapters/adapter.js';
 import { InferbenchError } from '../errors.js';
 import type { ElementType, InputDescription, TensorSpec } from '../types.js';
 import { formatBytes } from '../report/format.js';
-import { readInputFile } from './npy.js';
+import { readInputFile } from './input-file.js';
 import type { InputPins } from './pins.js';
 import { checkPinNames } from './shapes.js';
 import { mulberry32Step } from '../measure/prng.js';

@@ -6,7 +6,7 @@
 import type { RuntimeAdapter, Session } from '../adapters/adapter.js';
 import { resolveAdapter } from '../adapters/resolve.js';
 import { isInferbenchError, messageOf } from '../errors.js';
-import { withNpyShapes } from '../inputs/npy.js';
+import { withNpyShapes } from '../inputs/input-file.js';
 import { resolveShapes } from '../inputs/shapes.js';
 import { elapsedNs, now } from '../measure/clock.js';
 import { summarizeMeasurement } from '../measure/run-trial.js';

@@ -5,7 +5,7 @@
 import type { Session } from '../adapters/adapter.js';
 import { resolveAdapter } from '../adapters/resolve.js';
 import { isInferbenchError, messageOf } from '../errors.js';
-import { withNpyShapes } from '../inputs/npy.js';
+import { withNpyShapes } from '../inputs/input-file.js';
 import { resolveShapes } from '../inputs/shapes.js';
 import { elapsedNs, now } from '../measure/clock.js';
 import { sessionOptionsOf, batchOf } from '../sweep/run-spec.js';

@@ -3,7 +3,8 @@
 // read for a line item) — because that is what the `load` stage measures; `cache: true` keeps each
 // item's bytes after its first read, so `load` then measures a memory lookup (--data-cache).
 // Everything else (walking, stat, counting lines) happens in openDataSource, before any timing.
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { InferbenchError } from '../errors.js';
 import { glob, isGlob } from './glob.js';
@@ -26,6 +27,8 @@ type Entry =
 const natural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 /** ONNX test data sets name a sample's files input_0.pb, input_1.pb, ... */
 const SAMPLE_FILE = /^input_\d+\.[a-z0-9]+$/i;
+/** ...and the expected outputs output_0.pb, ...: never an input (see --check-outputs). */
+export const EXPECTED_OUTPUT_FILE = /^output_\d+\.pb$/i;
 
 function accepts(path: string, extensions: readonly string[] | undefined): boolean {
   return extensions === undefined || extensions.includes(extname(path).toLowerCase());
@@ -35,14 +38,24 @@ async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path)).isDirectory();
 }
 
-/** Files under `dir`, recursively, dot entries skipped, naturally sorted. */
-async function filesUnder(dir: string, extensions: readonly string[] | undefined): Promise<string[]> {
+/** A directory entry, a symbolic link to a directory included (followed, as `find -L` does). */
+async function isDirEntry(entry: Dirent, path: string): Promise<boolean> {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  return stat(path).then((s) => s.isDirectory(), () => false); // a dangling link is no directory
+}
+
+/** Files under `dir`, recursively (symlinked directories followed once each), dot entries skipped, naturally sorted. */
+async function filesUnder(dir: string, extensions: readonly string[] | undefined, seen = new Set<string>()): Promise<string[]> {
+  const real = await realpath(dir);
+  if (seen.has(real)) return []; // a link back up the tree
+  seen.add(real);
   const out: string[] = [];
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => natural(a.name, b.name))) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path, extensions)));
-    else if (accepts(path, extensions)) out.push(path);
+    if (await isDirEntry(entry, path)) out.push(...(await filesUnder(path, extensions, seen)));
+    else if (accepts(path, extensions) && !EXPECTED_OUTPUT_FILE.test(entry.name)) out.push(path);
   }
   return out;
 }
@@ -51,7 +64,7 @@ async function filesUnder(dir: string, extensions: readonly string[] | undefined
 async function filesIn(dir: string, extensions: readonly string[] | undefined): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && accepts(e.name, extensions))
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && accepts(e.name, extensions) && !EXPECTED_OUTPUT_FILE.test(e.name))
     .map((e) => join(dir, e.name))
     .sort(natural);
 }
@@ -64,10 +77,11 @@ async function filesIn(dir: string, extensions: readonly string[] | undefined): 
 async function sampleEntries(dir: string, extensions: readonly string[] | undefined): Promise<Entry[]> {
   const own = await filesIn(dir, extensions);
   if (own.length > 0 && own.every((f) => SAMPLE_FILE.test(basename(f)))) return [{ kind: 'dir', path: dir, files: own }];
-  const subdirs = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => join(dir, e.name))
-    .sort(natural);
+  const subdirs: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (!e.name.startsWith('.') && (await isDirEntry(e, join(dir, e.name)))) subdirs.push(join(dir, e.name));
+  }
+  subdirs.sort(natural);
   const samples: Entry[] = [];
   for (const sub of subdirs) {
     const files = await filesIn(sub, extensions);
@@ -103,7 +117,7 @@ async function entriesOf(pathOrGlob: string, options: DataSourceOptions): Promis
     });
     if (dir && unit === 'directory') entries.push(...(await sampleEntries(path, extensions)));
     else if (dir) entries.push(...(await filesUnder(path, extensions)).map((p): Entry => ({ kind: 'file', path: p })));
-    else if (matches.length === 1 || accepts(path, extensions)) entries.push({ kind: 'file', path });
+    else if (matches.length === 1 || (accepts(path, extensions) && !EXPECTED_OUTPUT_FILE.test(basename(path)))) entries.push({ kind: 'file', path });
   }
   if (unit !== 'line') return entries;
   const lines: Entry[] = [];

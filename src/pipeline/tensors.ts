@@ -78,7 +78,9 @@ function checkTensor(t: HostTensor & { path: string }, spec: TensorSpec, axis0: 
   const same = (d: number[]): boolean => d.length === rest.length && d.every((v, i) => v === rest[i]);
   if (!same(t.dims) && !(t.dims[0] === 1 && same(t.dims.slice(1)))) {
     const sample = t.dims.length === rest.length + 1 && t.dims[0] === 1 ? t.dims.slice(1) : t.dims;
-    const hint = dimHint(spec, axis0, rest, sample) ?? `pass --shape ${spec.name}=1x${t.dims.slice(t.dims.length > rest.length ? 1 : 0).join('x')} or --dim so the shapes match`;
+    // No per-sample shape fits: the file most likely holds the whole input (an ONNX test data set
+    // does), which --input-file feeds as it is, taking its shape from the file.
+    const hint = dimHint(spec, axis0, rest, sample) ?? `the file holds a whole input, not one sample: feed it as it is with --input-file ${spec.name}=${t.path} instead of --data`;
     throw new InferbenchError('shape-invalid', `${t.path}: input '${spec.name}' takes ${fmt(rest)} per sample (or ${fmt([1, ...rest])}) but the file holds ${fmt(t.dims)}`, hint);
   }
 }

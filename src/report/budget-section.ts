@@ -2,12 +2,12 @@
 // within every budget. Shared by the console and Markdown exporters.
 import { describeBudget, formatMeasured } from '../budget/budget.js';
 import type { BudgetSummary } from '../types.js';
-import { formatRate, formatSignedPercent } from './format.js';
+import { formatHeadroom, formatRate } from './format.js';
 
 export const BUDGET_HEADER: readonly string[] = ['trial', 'budget', 'measured', 'headroom', 'result'];
 
 export function budgetRows(summary: BudgetSummary): string[][] {
-  return summary.checks.map((c) => [c.trialId, describeBudget(c.budget), formatMeasured(c), formatSignedPercent(c.headroom), c.pass ? 'pass' : 'FAIL']);
+  return summary.checks.map((c) => [c.trialId, describeBudget(c.budget), formatMeasured(c), formatHeadroom(c.headroom), c.pass ? 'pass' : 'FAIL']);
 }
 
 /** "best within budget: cpu fp32 batch=8 threads=2 (3,256 items/s)", or why there is none. */

@@ -3,11 +3,13 @@
 // instance is made here with an explicit level (never the global auto-detection), and
 // cli-table3 gets empty styles so NO_COLOR / non-TTY output carries no escape codes at all.
 
+import { stripVTControlCharacters } from 'node:util';
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
-import { sweepTable } from './sweep-table.js';
+import { narrowSweep, sweepTable, type SweepTable } from './sweep-table.js';
+import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
 import {
   type Align,
@@ -176,7 +178,19 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
     else lines.push(...skippedTrial(trial, style));
   }
   const sweep = sweepTable(report);
-  if (sweep) lines.push('', style.chalk.bold(`Sweep: ${report.trials.length} trials`), compactTable(sweep.header, sweep.rows, style, sweep.firstNumeric));
+  if (sweep) {
+    const width = options.width;
+    const render = (t: SweepTable): string => compactTable(t.header, t.rows, style, t.firstNumeric);
+    const widest = (text: string): number => Math.max(...stripVTControlCharacters(text).split('\n').map((l) => l.length));
+    const { table, dropped } = width ? narrowSweep(sweep, (t) => widest(render(t)) <= width) : { table: sweep, dropped: [] };
+    lines.push('', style.chalk.bold(`Sweep: ${report.trials.length} trials${sweep.shared.length > 0 ? `, all ${sweep.shared.join(' · ')}` : ''}`), render(table));
+    if (dropped.length > 0) lines.push(style.chalk.dim(`(${dropped.join(', ')} left out to fit ${width} columns; the JSON and Markdown reports have them)`));
+  }
+  if (report.outputCheck) {
+    const check = report.outputCheck;
+    const summary = outputCheckSummary(check);
+    lines.push('', check.status === 'match' ? style.chalk.green(summary) : style.chalk.red.bold(summary), ...outputCheckDetails(check).map((l) => `  ${l}`));
+  }
   if (report.budget) {
     lines.push('', style.chalk.bold('Budgets'), compactTable(BUDGET_HEADER, budgetRows(report.budget), style, 2));
     lines.push(report.budget.best ? style.chalk.green(bestLine(report.budget)) : style.chalk.red(bestLine(report.budget)));

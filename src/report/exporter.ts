@@ -13,6 +13,8 @@ import { markdownExporter } from './markdown.js';
 export interface RenderOptions {
   /** Emit ANSI colour codes. Only the console exporter colours; default false. */
   color: boolean;
+  /** Terminal width in columns; wide tables (the sweep) drop their least needed columns to fit. Default: no limit. */
+  width?: number;
 }
 
 export interface Exporter {
@@ -41,7 +43,8 @@ export function exporterFor(format: string): Exporter {
     throw new InferbenchError(
       'usage',
       `unknown report format '${format}'`,
-      `use one of: ${exporterFormats().join(', ')}`,
+      // The names --help shows: markdown is `md` there (its extension), so the hint says the same.
+      `use one of: ${exporters.map((e) => (e.format === 'markdown' ? 'md' : e.format)).join(', ')} (comma-separated)`,
     );
   }
   return found;

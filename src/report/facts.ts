@@ -177,7 +177,7 @@ export function flaggedPercentiles(trial: TrialOk): PercentileKey[] {
 }
 
 export const INTERRUPTED_BANNER =
-  'Interrupted: the run was stopped (Ctrl-C). The trials below are complete; the rest of the sweep is absent.';
+  'Interrupted: the run was stopped before the sweep finished (Ctrl-C, SIGTERM, or the process was killed). The trials below are complete; the rest of the sweep is absent.';
 
 
 /** A trial's stage rows in request order: load (when input data was read), then the timed stages. */

@@ -330,3 +330,13 @@ export function formatTick(value: number): string {
   const rounded = Number(value.toPrecision(3));
   return Math.abs(rounded) >= 1000 ? grouped.format(rounded) : String(rounded);
 }
+
+/**
+ * Headroom left under a budget. Beyond a 100% overrun a percentage stops being readable
+ * ("−183500%"): say how many times over the limit instead ("1,836× the limit").
+ */
+export function formatHeadroom(fraction: number): string {
+  if (!Number.isFinite(fraction) || fraction >= -1) return formatSignedPercent(fraction);
+  const times = 1 - fraction; // measured ÷ limit, for a latency budget
+  return `${times >= 10 ? Math.round(times).toLocaleString('en-US') : times.toFixed(1)}× the limit`;
+}

@@ -3,6 +3,7 @@
 
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import { sweepTable } from './sweep-table.js';
+import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
 import type { Exporter } from './exporter.js';
 import {
@@ -90,19 +91,22 @@ function okTrial(trial: TrialOk): string[] {
     ...table(STAGE_TABLE_HEADER, rows),
   ];
   if (footnotes.length > 0) lines.push('', ...footnotes.map(escapeText));
-  lines.push('', ...factList(trialFacts(trial)));
+  if (trial.warnings.length > 0) {
+    lines.push('', '**Warnings**', '');
+    lines.push(...trial.warnings.map((w) => `- ⚠️ \`${w.code}\`: ${escapeText(w.message)}`));
+  }
+  // Results above, the rest folded: a $GITHUB_STEP_SUMMARY stays a page, not 90 lines a trial.
+  lines.push('', '<details><summary>Details: cold start, throughput, inputs, bottleneck, utilisation, operators</summary>', '');
+  lines.push(...factList(trialFacts(trial)));
   const inputs = inputLines(trial.inputs);
   if (inputs.length > 0) lines.push(`- **Inputs:** ${inputs.map((line) => `\`${line}\``).join(', ')}`);
   lines.push(...factList(analysisFacts(trial)));
   const calibration = calibrationNote(trial);
   if (calibration !== undefined) lines.push('', `> ℹ️ **Note:** ${escapeText(calibration)} \`${REFRESH_CALIBRATION}\``);
-  if (trial.warnings.length > 0) {
-    lines.push('', '**Warnings**', '');
-    lines.push(...trial.warnings.map((w) => `- ⚠️ \`${w.code}\`: ${escapeText(w.message)}`));
-  }
   for (const section of [bottleneckLines(trial), utilisationLines(trial), opProfileLines(trial)]) {
     if (section.length > 0) lines.push('', ...section);
   }
+  lines.push('', '</details>');
   return lines;
 }
 
@@ -134,7 +138,26 @@ export function renderMarkdown(report: Report): string {
     '',
   ];
   if (report.interrupted === true) lines.push(`> ⚠️ **${INTERRUPTED_BANNER}**`, '');
+  // Results first (sweep, budgets, output check, trials); environment and model folded at the end.
+  const sweep = sweepTable(report);
+  if (sweep) lines.push('## Sweep', '', ...(sweep.shared.length > 0 ? [`All trials: ${escapeText(sweep.shared.join(' · '))}`, ''] : []), ...table(sweep.header, sweep.rows, sweep.firstNumeric), '');
+  if (report.budget) lines.push('## Budgets', '', ...table(BUDGET_HEADER, budgetRows(report.budget), 2), '', `**${bestLine(report.budget)}**`, '');
+  if (report.outputCheck) {
+    const details = outputCheckDetails(report.outputCheck);
+    lines.push(`**${escapeText(outputCheckSummary(report.outputCheck))}**`, '', ...details.map((l) => `- ${escapeText(l)}`), ...(details.length > 0 ? [''] : []));
+  }
+  lines.push('## Trials');
+  if (report.trials.length === 0) lines.push('', 'No trials ran.');
+  for (const trial of report.trials) {
+    lines.push('');
+    if (trial.status === 'ok') lines.push(...okTrial(trial));
+    else if (trial.status === 'failed') lines.push(...failedTrial(trial));
+    else lines.push(...skippedTrial(trial));
+  }
   lines.push(
+    '',
+    '<details><summary>Environment and model</summary>',
+    '',
     `inferbench ${report.tool.version}, finished ${formatTimestamp(report.finishedAt)}.`,
     '',
     '## Environment',
@@ -149,18 +172,8 @@ export function renderMarkdown(report: Report): string {
     '',
     ...table(['output', 'type', 'shape'], tensorRows(report.model.outputs), 3),
     '',
+    '</details>',
   );
-  const sweep = sweepTable(report);
-  if (sweep) lines.push('## Sweep', '', ...table(sweep.header, sweep.rows, sweep.firstNumeric), '');
-  if (report.budget) lines.push('## Budgets', '', ...table(BUDGET_HEADER, budgetRows(report.budget), 2), '', `**${bestLine(report.budget)}**`, '');
-  lines.push('## Trials');
-  if (report.trials.length === 0) lines.push('', 'No trials ran.');
-  for (const trial of report.trials) {
-    lines.push('');
-    if (trial.status === 'ok') lines.push(...okTrial(trial));
-    else if (trial.status === 'failed') lines.push(...failedTrial(trial));
-    else lines.push(...skippedTrial(trial));
-  }
   return `${lines.join('\n')}\n`;
 }
 

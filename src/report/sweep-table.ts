@@ -19,6 +19,29 @@ export interface SweepTable {
   rows: string[][];
   /** Columns from this index on are numbers (right-aligned). */
   firstNumeric: number;
+  /** Configuration every trial shares (e.g. ['cpu', 'fp32']), left out of the columns. */
+  shared: string[];
+}
+
+/** A cell that says nothing: empty, or the fp32 reference's own accuracy ('ref'). */
+const blank = (cell: string | undefined): boolean => cell === undefined || cell === '' || cell === 'ref';
+
+/**
+ * Narrow the table for an 80-column terminal: a configuration column with one value in every row
+ * moves to `shared` (said once, in the title), and result columns blank in every row go (an
+ * fp32-only sweep has no accuracy to show).
+ */
+function prune(header: string[], rows: string[][], configColumns: number): SweepTable {
+  const keep: number[] = [];
+  const shared: string[] = [];
+  header.forEach((_, c) => {
+    const values = new Set(rows.map((r) => r[c]));
+    if (c < configColumns && values.size === 1) shared.push(rows[0]![c]!);
+    else if (c >= configColumns && rows.every((r) => blank(r[c]))) return;
+    else keep.push(c);
+  });
+  const pick = (row: string[]): string[] => keep.map((c) => row[c] ?? '');
+  return { header: pick(header), rows: rows.map(pick), firstNumeric: keep.filter((c) => c < configColumns).length + 1, shared };
 }
 
 /** The table for a report with more than one trial; null when there is nothing to compare. */
@@ -28,8 +51,7 @@ export function sweepTable(report: Report): SweepTable | null {
   const concurrent = report.trials.some((t) => (t.spec.concurrency ?? 1) > 1);
   const header = concurrent ? [...SWEEP_HEADER.slice(0, 4), 'concurrency', ...SWEEP_HEADER.slice(4)] : [...SWEEP_HEADER];
   const configColumns = concurrent ? 5 : 4;
-  const rows = sweepRows(report, concurrent);
-  return { header, rows, firstNumeric: configColumns + 1 };
+  return prune(header, sweepRows(report, concurrent), configColumns);
 }
 
 function sweepRows(report: Report, concurrent: boolean): string[][] {
@@ -56,4 +78,25 @@ function sweepRows(report: Report, concurrent: boolean): string[][] {
       accuracy?.top1Agreement != null ? formatPercent(accuracy.top1Agreement) : '',
     ];
   });
+}
+
+/** Dropped first when the sweep must fit a narrow terminal: tails and ratios, not the medians. */
+const DROP_ORDER = ['total p99', 'infer p99', 'max |err|', 'top-1', 'speed-up', 'total p50'];
+
+/**
+ * The table without its least needed columns, one at a time, until `fits` says yes (or nothing
+ * is left to drop). Returns the names dropped, so the reader is told.
+ */
+export function narrowSweep(table: SweepTable, fits: (t: SweepTable) => boolean): { table: SweepTable; dropped: string[] } {
+  let current = table;
+  const dropped: string[] = [];
+  for (const name of DROP_ORDER) {
+    if (fits(current)) break;
+    const c = current.header.indexOf(name);
+    if (c < 0) continue;
+    const without = (row: string[]): string[] => row.filter((_, i) => i !== c);
+    current = { ...current, header: without(current.header), rows: current.rows.map(without) };
+    dropped.push(name);
+  }
+  return { table: current, dropped };
 }

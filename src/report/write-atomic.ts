@@ -3,12 +3,13 @@
 // "or we would risk losing them"). Temp file in the same directory, fsync, rename over.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { InferbenchError, messageOf } from '../errors.js';
 import type { Report } from '../types.js';
 import { exporterFor } from './exporter.js';
 import { fileStamp } from './format.js';
+import { makeDirectory } from './output-dir.js';
 
 /**
  * Write `contents` to `path` atomically: readers see the old file or the new one, never half.
@@ -19,7 +20,7 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array, wha
   const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
-    mkdirSync(directory, { recursive: true });
+    makeDirectory(directory);
     fd = openSync(temp, 'wx', 0o644);
     const data = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
     let written = 0;

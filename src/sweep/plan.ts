@@ -58,7 +58,12 @@ export function parseBatchList(raw: string): number[] {
       const step = Number(range[4] ?? 1);
       const grows = op === '+' ? step >= 1 : step >= 2;
       if (lo < 1 || hi < lo || !grows) throw batchError(raw, `range '${part}' must go up from at least 1`);
-      for (let b = lo; b <= hi; b = op === '+' ? b + step : b * step) values.push(b);
+      // Checked inside the loop, not after it: '1..10000000000' would otherwise build a ten
+      // billion element array before the cap is ever looked at.
+      for (let b = lo; b <= hi; b = op === '+' ? b + step : b * step) {
+        values.push(b);
+        if (values.length > MAX_AXIS_VALUES) throw batchError(raw, `more than ${MAX_AXIS_VALUES} batch sizes`);
+      }
     } else if (/^\d+$/.test(part) && Number(part) >= 1) {
       values.push(Number(part));
     } else {

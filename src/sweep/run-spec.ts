@@ -3,9 +3,10 @@
 // (skipped/failed); errors that would hit every trial alike (a bad flag, an unresolved dim, the
 // user's own model unreadable) are thrown so the run stops with one clear message.
 import type { HostTensor, RuntimeAdapter, Session, SessionOptions } from '../adapters/adapter.js';
+import { cleanOrtMessage, ortHint } from '../adapters/ort-message.js';
 import { InferbenchError, isInferbenchError, messageOf } from '../errors.js';
 import type { ProfileHooks } from '../hooks.js';
-import { withNpyShapes } from '../inputs/npy.js';
+import { withNpyShapes } from '../inputs/input-file.js';
 import { inputsRejected } from '../inputs/rejection.js';
 import { batchDimOf, resolveShapes } from '../inputs/shapes.js';
 import { elapsedNs, now } from '../measure/clock.js';
@@ -230,8 +231,9 @@ export function sessionOptionsOf(spec: TrialSpec): SessionOptions {
 
 export function failed(spec: TrialSpec, phase: TrialFailed['phase'], error: unknown): TrialFailed {
   const code = isInferbenchError(error) ? error.code : 'runtime-error';
-  const hint = error instanceof InferbenchError ? error.hint : undefined;
-  return { status: 'failed', spec, phase, error: { code, message: messageOf(error), ...(hint && { hint }) } };
+  const message = isInferbenchError(error) ? error.message : cleanOrtMessage(messageOf(error));
+  const hint = error instanceof InferbenchError ? error.hint : ortHint(message);
+  return { status: 'failed', spec, phase, error: { code, message, ...(hint && { hint }) } };
 }
 
 /** The batch size the trial really ran: the batch dim of the first input that has one. */

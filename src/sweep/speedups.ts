@@ -7,7 +7,7 @@
 import type { RuntimeAdapter, Session } from '../adapters/adapter.js';
 import { DEFAULT_SIGNIFICANCE } from '../compare/significance.js';
 import type { ProfileHooks } from '../hooks.js';
-import { withNpyShapes } from '../inputs/npy.js';
+import { withNpyShapes } from '../inputs/input-file.js';
 import { resolveShapes } from '../inputs/shapes.js';
 import { messageOf } from '../errors.js';
 import { inProcessSide } from '../paired/in-process-side.js';

@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { parseNpy, parseRaw, readInputFile, readNpyFile } from '../../src/inputs/npy.js';
+import { parseNpy, parseRaw, readNpyFile } from '../../src/inputs/npy.js';
+import { readInputFile, withNpyShapes } from '../../src/inputs/input-file.js';
+import { emptyPins } from '../../src/inputs/pins.js';
+import { encodeTensorProto } from '../../src/inputs/tensor-proto.js';
+import { execFileSync } from 'node:child_process';
 import { error } from '../helpers/errors.js';
 
 const DATA = join(import.meta.dirname, '..', 'data');
@@ -160,13 +164,28 @@ describe('readInputFile', () => {
     expect([...t.data]).toEqual([1, 2]);
     expect(error(() => readInputFile(path, { name: 'x', type: 'float32' }, [1, 3])).code).toBe('shape-invalid');
   });
+  test('.pb: an ONNX TensorProto (test_data_set_N/input_K.pb), type and shape checked, strings allowed', () => {
+    const path = join(dir, 'input_0.pb');
+    writeFileSync(path, encodeTensorProto({ name: 'ids', type: 'int64', dims: [2, 3], data: new BigInt64Array([0n, 1n, 2n, 3n, 4n, 5n]) }));
+    expect(readInputFile(path, ids, [2, 3])).toEqual({ name: 'ids', type: 'int64', dims: [2, 3], data: new BigInt64Array([0n, 1n, 2n, 3n, 4n, 5n]) });
+    expect(error(() => readInputFile(path, ids, [1, 6])).code).toBe('shape-invalid');
+    expect(withNpyShapes({ ...emptyPins(), files: new Map([['ids', path]]) }).shapes.get('ids')).toEqual([2, 3]);
+    const strings = join(dir, 'strings.pb');
+    writeFileSync(strings, encodeTensorProto({ name: 's', type: 'string', dims: [2], data: ['a', 'b'] }));
+    expect(readInputFile(strings, { name: 's', type: 'string' }, [2]).data).toEqual(['a', 'b']);
+  });
+  test('a FIFO is refused without reading it', () => {
+    const fifo = join(dir, 'pipe.npy');
+    execFileSync('mkfifo', [fifo]);
+    expect(error(() => readInputFile(fifo, ids, [1])).message).toContain('is not a regular file');
+  });
   test('missing file, unknown extension, string input', () => {
     const missing = error(() => readInputFile(join(dir, 'nope.npy'), ids, [1]));
     expect(missing.code).toBe('input-invalid');
     expect(missing.message).toMatch(/cannot read input file '.*nope\.npy' \(ENOENT\)/);
     const txt = join(dir, 'x.txt');
     writeFileSync(txt, '1 2 3');
-    expect(error(() => readInputFile(txt, ids, [3])).message).toContain('is neither .npy nor .bin');
+    expect(error(() => readInputFile(txt, ids, [3])).message).toContain('is not .npy, .pb or .bin');
     expect(error(() => readInputFile(txt, { name: 's', type: 'string' }, [3])).code).toBe('input-invalid');
   });
 });

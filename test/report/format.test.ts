@@ -11,6 +11,7 @@ import {
   formatStopReason,
   insufficientFootnotes,
 } from '../../src/report/format.js';
+import { formatHeadroom } from '../../src/report/format.js';
 import { stageStatsFrom } from '../helpers/sample-report.js';
 
 describe('formatMs', () => {
@@ -64,4 +65,13 @@ test('insufficient percentiles are flagged with a footnote', () => {
   expect(notes[0]).toBe('* fewer than 662 samples: p99 is not trustworthy; run more iterations (-n)');
   expect(notes[1]).toMatch(/^\* fewer than \d{1,3}(,\d{3})* samples: p99\.9 is not trustworthy; run more iterations \(-n\)$/);
   expect(insufficientFootnotes([])).toEqual([]);
+});
+
+describe('formatHeadroom', () => {
+  test('a percentage while readable, "N× the limit" for a latency over twice its budget', () => {
+    expect(formatHeadroom(0.25)).toBe('+25%');
+    expect(formatHeadroom(-0.5)).toBe('−50%');
+    expect(formatHeadroom(-1835)).toBe('1,836× the limit');
+    expect(formatHeadroom(-2.5)).toBe('3.5× the limit');
+  });
 });

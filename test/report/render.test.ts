@@ -84,7 +84,17 @@ describe('exporter registry', () => {
       const e = error as InferbenchError;
       expect(e.code).toBe('usage');
       expect(e.message).toContain("'html'");
-      expect(e.hint).toBe('use one of: console, json, markdown, csv');
+      expect(e.hint).toBe('use one of: console, json, md, csv (comma-separated)'); // the names --help shows
     }
+  });
+});
+
+describe('Markdown for $GITHUB_STEP_SUMMARY', () => {
+  test('results first: trials before the environment, which is folded in <details>', () => {
+    const text = renderMarkdown(sampleReport());
+    expect(text.indexOf('## Trials')).toBeLessThan(text.indexOf('## Environment'));
+    expect(text.indexOf('<details><summary>Environment and model</summary>')).toBeLessThan(text.indexOf('## Environment'));
+    expect(text).toContain('<details><summary>Details: cold start');
+    expect(text.match(/<details>/g)?.length).toBe(text.match(/<\/details>/g)?.length);
   });
 });
