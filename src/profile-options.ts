@@ -52,7 +52,10 @@ export interface ProfileOptions {
   sample?: boolean;
   /** Sampling interval, ms; default 100. */
   sampleIntervalMs?: number;
-  /** Per-operator profile (ORT's profiler, outside the timed runs), FLOPs and roofline; default false. */
+  /**
+   * Per-operator profile (ORT's profiler or tf.profile(), after the timed runs), FLOPs and roofline
+   * position; default true. The first run on a machine also calibrates its peaks (cached).
+   */
   opProfile?: boolean;
   /** Calibration cache file for the roofline's peaks; default under $XDG_CACHE_HOME or ~/.cache. */
   calibrationCache?: string;
@@ -149,7 +152,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     budgets: parseBudgets(options.budgets ?? []),
     sample: options.sample ?? true,
     sampleIntervalMs: positiveIntOrNull(options.sampleIntervalMs, 'sampleIntervalMs') ?? DEFAULT_SAMPLE_INTERVAL_MS,
-    opProfile: options.opProfile ?? false,
+    opProfile: options.opProfile ?? true,
     calibrationCache: options.calibrationCache ?? null,
     pins: toPins(options),
     seed: options.seed ?? DEFAULT_SEED,

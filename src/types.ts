@@ -128,7 +128,8 @@ export interface Warning {
     | 'repetitions-failed'
     | 'roofline-unavailable'
     | 'oversubscribed'
-    | 'fallback';
+    | 'fallback'
+    | 'guessed-shapes';
   message: string;
 }
 
@@ -166,6 +167,8 @@ export interface InputDescription {
   dims: number[];
   /** How the values were made: 'random-normal', 'ones (mask)', 'token ids 0..1000', 'const 16000', 'file x.npy'. */
   source: string;
+  /** Dims the model left open and inferbench guessed from the input's layout (see inputs/guess-shapes.ts). */
+  guessed?: { axis: number; dim: string | null; size: number; layout: string }[];
 }
 
 export interface ColdStart {

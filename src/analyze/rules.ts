@@ -152,7 +152,7 @@ export function gpuBusyRule(input: ClassifierInput): RuleVerdict {
 /** Memory bandwidth: arithmetic intensity against the machine's ridge point. */
 export function rooflineRule(input: ClassifierInput): RuleVerdict {
   const r = input.roofline;
-  if (!r) return noData('roofline', 'memory', 'no roofline position (run with --op-profile and a calibration)');
+  if (!r) return noData('roofline', 'memory', `no roofline position: ${input.rooflineMissing ?? 'no per-operator profile and calibration'}`);
   const evidence: Evidence[] = [
     { metric: 'arithmetic intensity', value: r.arithmeticIntensity, unit: 'FLOP/byte', threshold: r.machineBalance },
     { metric: 'fraction of roof', value: r.fractionOfPeak, unit: 'fraction', threshold: ROOF_NEAR_FRACTION },

@@ -28,7 +28,13 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
       label = `[${index + 1}/${count}]`;
       terminal.info(`${label} ${spec.id}`);
     },
-    onPhase(_spec, phase, iterations, elapsedMs) {
+    onPhase(spec, phase, iterations, elapsedMs) {
+      if (phase === 'calibrate') {
+        // Seconds of work the user did not ask for by name: say what it is, and that it is once.
+        terminal.clearStatus();
+        terminal.info(`  calibrating ${spec.device} peaks for the roofline (first run on this machine, a few seconds; cached — \`inferbench calibrate --refresh\` redoes it, --no-op-profile skips it)`);
+        return;
+      }
       const bound = phase === 'measure' ? options.measure : phase === 'warmup' ? options.warmup : undefined;
       const fraction = phaseFraction(bound, iterations, elapsedMs);
       // Finished trials' mean duration × the trials not finished, less what the current one has run.
