@@ -137,7 +137,8 @@ const LABEL_WORDS: Readonly<Record<StageLabel, string>> = {
   'gpu-bound': 'GPU-bound',
   'memory-bound': 'memory-bound',
   'io-bound': 'I/O-bound',
-  unknown: 'unclassified (no utilisation or roofline data)',
+  // Why is the advice's job (collect-more-data names what is missing): no guess here.
+  unknown: 'unclassified',
 };
 
 /** "inference is memory-bound; preprocess is CPU-bound and takes 40% of the request". */

@@ -17,18 +17,28 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
   let total = 0;
   let label = '';
   let trialStart = sweepStart;
+  let announced = true;
+  const announce = (id: string): void => {
+    if (announced) return;
+    announced = true;
+    terminal.clearStatus();
+    terminal.info(`${label} ${id}`);
+  };
   return {
     onPlan(specs: readonly TrialSpec[]) {
       // A sweep shows what it is about to run (the same table as --dry-run); one trial needs no plan.
       if (specs.length > 1) for (const line of renderPlan(specs).trimEnd().split('\n')) terminal.info(line);
     },
-    onTrialStart(spec: TrialSpec, index: number, count: number) {
+    onTrialStart(_spec: TrialSpec, index: number, count: number) {
       total = count;
       trialStart = Date.now();
       label = `[${index + 1}/${count}]`;
-      terminal.info(`${label} ${spec.id}`);
+      // The header waits for the trial's own id: a planned 'batch=model' is 'batch=1' once the
+      // model is open (the first phase after 'open' carries it), as in the tables and the JSON.
+      announced = false;
     },
     onPhase(spec, phase, iterations, elapsedMs) {
+      if (phase !== 'open') announce(spec.id);
       if (phase === 'calibrate') {
         // Seconds of work the user did not ask for by name: say what it is, and that it is once.
         terminal.clearStatus();
@@ -45,6 +55,7 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
       terminal.status(`${label} ${phase} ${shown}${iterations} it, ${formatMs(elapsedMs)}${eta}`);
     },
     onTrialEnd(result: TrialResult) {
+      announce(result.spec.id);
       done++;
       terminal.clearStatus();
       terminal.debug(`  ${trialSummary(result)}`);
