@@ -20,6 +20,8 @@ export interface AnalysisOptions {
   logicalCores: number;
   /** Where the calibration cache lives (tests point it at a temp dir). */
   calibrationCache?: string | undefined;
+  /** Why the op profile is off although it was asked for (e.g. the run was interrupted). */
+  opProfileSkipped?: string | undefined;
   /** Progress: 'op-profile' before the profiled pass, 'calibrate' before a calibration is measured. */
   onPhase?: ((phase: 'op-profile' | 'calibrate') => void) | undefined;
 }
@@ -63,7 +65,7 @@ export async function analyseTrial(
   let ops: OpProfile | null = null;
   // Why there is no roofline, for the classifier's advice (it must name what is missing).
   let rooflineMissing: string | undefined = !options.opProfile
-    ? 'the per-operator profile was off (drop --no-op-profile)'
+    ? options.opProfileSkipped ?? 'the per-operator profile was off (drop --no-op-profile)'
     : adapter.profileOps ? undefined : `${adapter.runtime} has no per-operator profiler here`;
   if (wantOps && adapter.profileOps) {
     try {

@@ -110,7 +110,9 @@ export async function runSpec(
       if (context.reference) await addAccuracy(result, context.reference, session, tensors);
     }
     await analyseTrial(result, adapter, context.variant.path, tensors, utilisation && classifierInput(utilisation), {
-      opProfile: options.opProfile,
+      // Ctrl-C asks for the partial report now: no profiled pass, and never a calibration.
+      opProfile: options.opProfile && !options.signal?.aborted,
+      ...(options.opProfile && options.signal?.aborted && { opProfileSkipped: 'the run was interrupted before the per-operator profile' }),
       opProfileIterations: OP_PROFILE_ITERATIONS,
       logicalCores: context.logicalCores,
       calibrationCache: options.calibrationCache ?? undefined,
