@@ -112,7 +112,7 @@ describe('errors: one line, documented exit code, no stack', () => {
   test('truncated model → 3', async () => {
     const path = join(tempDir(), 'broken.onnx');
     writeFileSync(path, readFileSync('fixtures/cnn.onnx').subarray(0, 4000));
-    expectOneLineError(await inferbench(['profile', path]), 3, /\nerror: .*is not a valid ONNX model: protobuf decode failed/);
+    expectOneLineError(await inferbench(['profile', path]), 3, /^error: .*is not a valid ONNX model: protobuf decode failed/);
   });
 
   test('not an ONNX path → 3', async () => {
@@ -198,7 +198,7 @@ describe('sweeps', () => {
     expect(first.stderr).toContain('calibrating cpu peaks for the roofline (first run on this machine');
     expect(first.stdout).toContain('nodes per provider: CPUExecutionProvider');
     expect(first.stdout).toContain('Operators');
-    expect(first.stdout).toMatch(/Bottleneck {2}(cpu|memory)-bound \(confidence \d+%\)/);
+    expect(first.stdout.replace(/\u001b\[\d+m/g, '')).toMatch(/Bottleneck {2}(cpu|memory)-bound \(confidence \d+%\)/);
     const second = await inferbench(['profile', 'fixtures/cnn.onnx', ...BOUNDS, '--no-save'], { env });
     expect(second.stderr).not.toContain('calibrating');
     expect(second.stdout).toContain('Operators');
