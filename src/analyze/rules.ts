@@ -91,7 +91,10 @@ export function loadWaitRule(input: ClassifierInput): RuleVerdict {
   if (loadShare === null || loadShare === undefined || loadShare <= 0) return noData('load-wait', 'io', 'the load stage was not timed');
   if (!u || u.sampleCount === 0 || u.processCpuPctOfCore === null) return noData('load-wait', 'io', 'no process CPU samples');
   const usedCores = u.processCpuPctOfCore / 100;
-  const loadCores = Math.max(0, usedCores - (1 - loadShare) * expectedThreads(input));
+  // Pre- and postprocess are JavaScript on one thread; only inference runs on the runtime's pool.
+  const hostShare = (input.stages?.preprocess ?? 0) + (input.stages?.postprocess ?? 0);
+  const inferenceShare = Math.max(0, 1 - loadShare - hostShare);
+  const loadCores = Math.max(0, usedCores - hostShare - inferenceShare * expectedThreads(input));
   const busyFraction = Math.min(1, loadCores / loadShare);
   const evidence: Evidence[] = [
     { metric: 'load stage busy (CPU time / wall time)', value: busyFraction, unit: 'fraction', threshold: LOAD_WAIT_MAX_BUSY_FRACTION },
