@@ -39,11 +39,12 @@ export function idleThreadsAdvice({ stages, rules, input }: AdviceContext): Reco
   const advice: Recommendation[] = [];
   const machineCores = (input.utilisation?.cpuTotalPct ?? 0) / 100 * Math.max(1, input.logicalCores);
   if (machineCores - use.cores >= OTHER_LOAD_FRACTION * input.logicalCores) {
-    advice.push({
+    // Other processes took the cores: that, not the model, explains the idle threads.
+    return [{
       id: 'other-load',
       text: 'other processes compete for the cores: measure on a quiet machine (or pin with taskset and --threads) before acting on these numbers',
       why: `the machine had ${machineCores.toFixed(2)} of ${input.logicalCores} cores busy, this process ${cores}`,
-    });
+    }];
   }
   advice.push({
     id: 'idle-threads',
