@@ -53,7 +53,9 @@ function rowPipeline(name: string, spinMs: number): string {
 
 const ROW = Array.from({ length: 64 }, (_, i) => (i / 64).toFixed(3)).join(',');
 
-describe('labelled scenarios at default flags', () => {
+// The first scenario pays the run's calibration and the GEMV writes and loads 128 MB: seconds on a
+// quiet machine, much longer on a loaded one.
+describe('labelled scenarios at default flags', { timeout: 180_000 }, () => {
   test('heavy CPU preprocess → cpu-bound, preprocess named as the stage', async () => {
     const csv = join(dir, 'rows.csv');
     writeFileSync(csv, `${ROW}\n`);

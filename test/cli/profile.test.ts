@@ -205,7 +205,7 @@ describe('sweeps', () => {
     const skipped = await inferbench(['profile', 'fixtures/cnn.onnx', ...BOUNDS, '--no-op-profile', '--no-save'], { env: { XDG_CACHE_HOME: tempDir() } });
     expect(skipped.stderr).not.toContain('calibrating');
     expect(skipped.stdout).not.toContain('Operators');
-  });
+  }, 180_000); // three runs and a calibration: a few seconds each on a quiet machine, far more on a loaded one
 
   test('calibrate measures once and then answers from its cache', async () => {
     const cache = join(tempDir(), 'calibration.json');
