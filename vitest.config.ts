@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,5 +12,9 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // One cache per test run (the roofline's calibration, generated variants), shared by every
+    // test and every CLI child: each calibration is paid once per run, never read from a
+    // developer's ~/.cache, and profile()'s default (per-operator profile + roofline) is tested as is.
+    env: { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'inferbench-test-cache-')) },
   },
 });

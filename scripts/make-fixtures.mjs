@@ -402,6 +402,57 @@ function div32() {
   return g.encode('Rejects H or W not divisible by 32 at run time (Reshape to [...,-1,32])');
 }
 
+/**
+ * An exported OCR-style classifier: N, H and W all dynamic, with Paddle2ONNX's dim names.
+ *   x[N,3,H,W] → Conv 3×3 (3→8) + Relu → GlobalAveragePool → Flatten → Gemm → scores[N,4]
+ */
+function imageDynamic() {
+  const rng = rngFor(0x696d67); // 'img'
+  const g = new Graph('image_dynamic');
+  const x = g.input('x', DT.FLOAT, ['p2o.DynamicDimension.0', 3, 'p2o.DynamicDimension.1', 'p2o.DynamicDimension.2']);
+  const w = g.weight('conv.weight', [8, 3, 3, 3], rng.he(8 * 27, 27));
+  const b = g.weight('conv.bias', [8], rng.normal(8, 0.01));
+  let h = g.node('Conv', [x, w, b], { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]) });
+  h = g.node('Relu', [h]);
+  h = g.node('Flatten', [g.node('GlobalAveragePool', [h])], { axis: int(1) });
+  const fw = g.weight('fc.weight', [4, 8], rng.xavier(32, 8, 4));
+  const fb = g.weight('fc.bias', [4], rng.normal(4, 0.01));
+  g.node('Gemm', [h, fw, fb], { transB: int(1) }, 'scores');
+  g.output('scores', DT.FLOAT, ['p2o.DynamicDimension.0', 4]);
+  return g.encode('Image classifier with N, H, W dynamic (p2o.DynamicDimension.*): x[N,3,H,W] -> scores[N,4]');
+}
+
+/**
+ * A dynamic image input whose graph needs one size: Reshape to [N, 3·32·32] before a Gemm, as a
+ * model exported with dynamic axes but a fixed fully connected head. Any H×W but 32×32 fails at run time.
+ */
+function imageFc() {
+  const rng = rngFor(0x696663); // 'ifc'
+  const g = new Graph('image_fc');
+  const x = g.input('pixels', DT.FLOAT, ['batch', 3, 'height', 'width']);
+  const flat = g.node('Reshape', [x, g.int64('const.flat', [2], [0, 3 * 32 * 32])]);
+  const w = g.weight('fc.weight', [2, 3 * 32 * 32], rng.xavier(2 * 3072, 3072, 2));
+  const b = g.weight('fc.bias', [2], rng.normal(2, 0.01));
+  g.node('Gemm', [flat, w, b], { transB: int(1) }, 'logits');
+  g.output('logits', DT.FLOAT, ['batch', 2]);
+  return g.encode('Dynamic H/W declared, but only 32x32 runs (Reshape to [N,3072] before a Gemm)');
+}
+
+/**
+ * Like a voice-activity model exported without dim names: audio[?,?] and a state[2,?,16].
+ *   out[?,1] = ReduceMean(audio, axis 1) + mean(state)
+ */
+function unnamedDims() {
+  const g = new Graph('unnamed_dims');
+  const audio = g.input('audio', DT.FLOAT, [null, null]);
+  const state = g.input('state', DT.FLOAT, [2, null, 16]);
+  const a = g.node('ReduceMean', [audio], { axes: ints([1]), keepdims: int(1) });
+  const s = g.node('ReduceMean', [state], { keepdims: int(0) });
+  g.node('Add', [a, s], {}, 'out');
+  g.output('out', DT.FLOAT, [null, 1]);
+  return g.encode('Unnamed dynamic dims only: audio[?,?], state[2,?,16] -> out[?,1]');
+}
+
 export const FIXTURES = {
   'mlp.onnx': mlp,
   'cnn.onnx': cnn,
@@ -409,6 +460,9 @@ export const FIXTURES = {
   'types.onnx': types,
   'fixed.onnx': fixed,
   'div32.onnx': div32,
+  'image-dynamic.onnx': imageDynamic,
+  'image-fc.onnx': imageFc,
+  'unnamed-dims.onnx': unnamedDims,
 };
 
 /** Writes every fixture into `outDir`; returns the paths written. */

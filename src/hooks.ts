@@ -2,7 +2,11 @@
 import type { TrialPhase } from './measure/run-trial.js';
 import type { Report, TrialResult, TrialSpec } from './types.js';
 
-export type HookPhase = 'open' | 'cold-start' | TrialPhase;
+/**
+ * 'op-profile': the per-operator pass after the measurement; 'calibrate': measuring the device's
+ * roofline peaks, reported only when no cached calibration exists (the first run on a machine).
+ */
+export type HookPhase = 'open' | 'cold-start' | TrialPhase | 'op-profile' | 'calibrate';
 
 export interface ProfileHooks {
   onPlan?(trials: readonly TrialSpec[]): void;

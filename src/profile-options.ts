@@ -59,7 +59,10 @@ export interface ProfileOptions {
    * (paired), so machine drift cancels and the speed-up gets an interval; default true.
    */
   pairedSpeedUp?: boolean;
-  /** Per-operator profile (ORT's profiler, outside the timed runs), FLOPs and roofline; default false. */
+  /**
+   * Per-operator profile (ORT's profiler or tf.profile(), after the timed runs), FLOPs and roofline
+   * position; default true. The first run on a machine also calibrates its peaks (cached).
+   */
   opProfile?: boolean;
   /**
    * Compare the outputs with the ONNX test data sets' output_K.pb (numpy assert_allclose, rtol
@@ -165,7 +168,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     budgets: parseBudgets(options.budgets ?? []),
     sample: options.sample ?? true,
     sampleIntervalMs: positiveIntOrNull(options.sampleIntervalMs, 'sampleIntervalMs') ?? DEFAULT_SAMPLE_INTERVAL_MS,
-    opProfile: options.opProfile ?? false,
+    opProfile: options.opProfile ?? true,
     pairedSpeedUp: options.pairedSpeedUp ?? true,
     checkOutputs: checkOutputsDir(options),
     calibrationCache: options.calibrationCache ?? null,

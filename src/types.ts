@@ -130,7 +130,8 @@ export interface Warning {
     | 'roofline-unavailable'
     | 'oversubscribed'
     | 'speedup-unpaired'
-    | 'fallback';
+    | 'fallback'
+    | 'guessed-shapes';
   message: string;
 }
 
@@ -168,6 +169,8 @@ export interface InputDescription {
   dims: number[];
   /** How the values were made: 'random-normal', 'ones (mask)', 'token ids 0..1000', 'const 16000', 'file x.npy'. */
   source: string;
+  /** Dims the model left open and inferbench guessed from the input's layout (see inputs/guess-shapes.ts). */
+  guessed?: { axis: number; dim: string | null; size: number; layout: string }[];
 }
 
 export interface ColdStart {

@@ -13,7 +13,7 @@ const fixturesDir = join(repoRoot, 'fixtures');
 const script = join(repoRoot, 'scripts', 'make-fixtures.mjs');
 const fixture = (file: string): string => join(fixturesDir, file);
 
-const FILES = ['mlp.onnx', 'cnn.onnx', 'transformer.onnx', 'types.onnx', 'fixed.onnx', 'div32.onnx'];
+const FILES = ['mlp.onnx', 'cnn.onnx', 'transformer.onnx', 'types.onnx', 'fixed.onnx', 'div32.onnx', 'image-dynamic.onnx', 'image-fc.onnx', 'unnamed-dims.onnx'];
 
 /** What a test expects of one input or output: ORT reports an unnamed dynamic dim as ''. */
 type Signature = { name: string; type: ort.Tensor.Type; shape: (number | string)[] };
@@ -281,5 +281,39 @@ describe('div32.onnx', () => {
   ])('throws at %ix%i', async (h, w) => {
     const s = await session('div32.onnx');
     await expect(s.run({ image: float32([1, 3, h, w]) })).rejects.toThrow();
+  });
+});
+
+describe('image-dynamic.onnx', () => {
+  it('declares x[N,3,H,W] with Paddle2ONNX dim names → scores[N,4], and runs at any size', async () => {
+    const s = await session('image-dynamic.onnx');
+    expect(signature(s.inputMetadata)).toEqual([{ name: 'x', type: 'float32', shape: ['p2o.DynamicDimension.0', 3, 'p2o.DynamicDimension.1', 'p2o.DynamicDimension.2'] }]);
+    for (const [n, h, w] of [[1, 224, 224], [2, 17, 40]] as const) {
+      const out = floats((await s.run({ x: float32([n, 3, h, w]) })).scores);
+      expect(out.dims).toEqual([n, 4]);
+      expect(allFinite(out.data)).toBe(true);
+    }
+  });
+});
+
+describe('image-fc.onnx', () => {
+  it('declares pixels[batch,3,height,width] but runs only at 32x32', async () => {
+    const s = await session('image-fc.onnx');
+    expect(signature(s.inputMetadata)).toEqual([{ name: 'pixels', type: 'float32', shape: ['batch', 3, 'height', 'width'] }]);
+    expect(floats((await s.run({ pixels: float32([2, 3, 32, 32]) })).logits).dims).toEqual([2, 2]);
+    await expect(s.run({ pixels: float32([1, 3, 224, 224]) })).rejects.toThrow();
+  });
+});
+
+describe('unnamed-dims.onnx', () => {
+  it('declares audio[?,?] and state[2,?,16] with no dim names; out = mean(audio row) + mean(state)', async () => {
+    const s = await session('unnamed-dims.onnx');
+    expect(signature(s.inputMetadata)).toEqual([
+      { name: 'audio', type: 'float32', shape: ['', ''] },
+      { name: 'state', type: 'float32', shape: [2, '', 16] },
+    ]);
+    const out = floats((await s.run({ audio: float32([3, 100], () => 1), state: float32([2, 5, 16], () => 0.5) })).out);
+    expect(out.dims).toEqual([3, 1]);
+    out.data.forEach((v) => expect(v).toBeCloseTo(1.5, 6));
   });
 });

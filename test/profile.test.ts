@@ -8,13 +8,16 @@ import { validateReport } from '../src/report/validate.js';
 import { TIMED_STAGES, type Report, type TrialOk, type TrialResult } from '../src/types.js';
 import { rejection } from './helpers/errors.js';
 
-const quick = (model: string, extra: Partial<ProfileOptions> = {}): ProfileOptions => ({
+/** Short bounds, every other option at its default (the per-operator profile and roofline on). */
+const atDefaults = (model: string): ProfileOptions => ({
   model: `fixtures/${model}`,
   threads: 1,
   warmup: { kind: 'count', iterations: 5 },
   measure: { kind: 'count', iterations: 50 },
-  ...extra,
 });
+
+/** The same without the per-operator pass: tests about measuring and inputs need no roofline. */
+const quick = (model: string, extra: Partial<ProfileOptions> = {}): ProfileOptions => ({ ...atDefaults(model), opProfile: false, ...extra });
 
 function onlyTrial(report: Report): TrialResult {
   expect(report.trials).toHaveLength(1);
@@ -29,7 +32,7 @@ function okTrial(report: Report): TrialOk {
 
 describe('profile() on a fixture', () => {
   test('a complete, schema-valid report with consistent statistics', async () => {
-    const report = await profile(quick('mlp.onnx'));
+    const report = await profile(atDefaults('mlp.onnx'));
     expect(validateReport(report)).toEqual({ valid: true });
     expect(report.model.inputs[0]?.name).toBe('x');
     expect(report.environment.runtimes[0]).toMatchObject({ name: 'onnxruntime', executionProviders: expect.arrayContaining(['cpu']) });
@@ -55,7 +58,11 @@ describe('profile() on a fixture', () => {
     expect(trial.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(trial.inputs).toEqual([{ name: 'x', type: 'float32', dims: [1, 64], source: 'normal(0,1) seed 42' }]);
     expect(trial.warnings.map((w) => w.code)).toContain('few-samples');
-  });
+    // By default every trial is profiled per operator and placed on the roofline (calibrated once per run here).
+    expect(trial.opProfile?.runs).toBeGreaterThan(0);
+    expect(trial.roofline?.machineBalance).toBeGreaterThan(0);
+    expect(trial.bottleneck?.label).not.toBe('inconclusive');
+  }, 120_000); // may be the run's first calibration at threads=1
 
   test('batch sets the batch dim and scales items/s', async () => {
     const trial = okTrial(await profile(quick('mlp.onnx', { batch: 4 })));
@@ -157,7 +164,49 @@ describe('what cannot run is a value or a clear error', () => {
     const error = await rejection(profile(quick('types.onnx')));
     expect(error.code).toBe('dim-unresolved');
     expect(error.message).toContain("input 'anon'");
-    expect(error.hint).toContain('--shape anon=1x?');
+    expect(error.hint).toBe('no layout to guess from: give the size, e.g. inferbench profile fixtures/types.onnx --shape anon=1x<n>');
+  });
+
+  test('an image input with N, H and W dynamic runs at guessed 224×224, and the report says so', async () => {
+    const report = await profile(quick('image-dynamic.onnx'));
+    expect(validateReport(report)).toEqual({ valid: true });
+    const trial = okTrial(report);
+    expect(trial.spec.id).toBe('cpu fp32 batch=1 threads=1');
+    expect(trial.inputs[0]).toMatchObject({
+      name: 'x',
+      dims: [1, 3, 224, 224],
+      guessed: [
+        { axis: 2, dim: 'p2o.DynamicDimension.1', size: 224, layout: 'image [N, 3, H, W]' },
+        { axis: 3, dim: 'p2o.DynamicDimension.2', size: 224, layout: 'image [N, 3, H, W]' },
+      ],
+    });
+    const warning = trial.warnings.find((w) => w.code === 'guessed-shapes');
+    expect(warning?.message).toBe(
+      "the model leaves these dims open, so their sizes are guesses from the input's layout: input 'x' 'p2o.DynamicDimension.1' (axis 2) = 224, 'p2o.DynamicDimension.2' (axis 3) = 224 (image [N, 3, H, W]) — set them with --dim p2o.DynamicDimension.1=<n> --dim p2o.DynamicDimension.2=<n>",
+    );
+    // Pinned dims are not guesses.
+    const pinned = okTrial(await profile(quick('image-dynamic.onnx', { dims: { 'p2o.DynamicDimension.1': 32, 'p2o.DynamicDimension.2': 48 } })));
+    expect(pinned.inputs[0]).toEqual({ name: 'x', type: 'float32', dims: [1, 3, 32, 48], source: 'normal(0,1) seed 42' });
+    expect(pinned.warnings.map((w) => w.code)).not.toContain('guessed-shapes');
+  });
+
+  test('when the runtime rejects guessed shapes, the failure says they were guessed and which flags fix it', async () => {
+    const trial = onlyTrial(await profile(quick('image-fc.onnx')));
+    if (trial.status !== 'failed') throw new Error(`expected failed, got ${trial.status}`);
+    expect(trial.phase).toBe('cold-start');
+    expect(trial.error.code).toBe('input-rejected');
+    expect(trial.error.message).toMatch(/^the runtime rejected the inputs, whose shapes were guessed \(the model leaves them open\): pixels 'height'=224, 'width'=224 \(image \[N, 3, H, W\]\) — /);
+    expect(trial.error.hint).toBe('give the sizes the model expects: --dim height=<n> --dim width=<n> (with the right sizes in place of the guesses)');
+    expect(okTrial(await profile(quick('image-fc.onnx', { dims: { height: 32, width: 32 } }))).inputs[0]?.dims).toEqual([1, 3, 32, 32]);
+  });
+
+  test('unnamed dims with no evident layout: one error lists them all, with a complete command line', async () => {
+    const error = await rejection(profile(quick('unnamed-dims.onnx')));
+    expect(error.code).toBe('dim-unresolved');
+    expect(error.message).toBe("2 dims are unresolved: input 'audio' dynamic dim at axis 1 (no name); input 'state' dynamic dim at axis 1 (no name)");
+    expect(error.hint).toBe('no layout to guess from: give the sizes (all of them), e.g. inferbench profile fixtures/unnamed-dims.onnx --shape audio=1x<n> --shape state=2x<n>x16');
+    const trial = okTrial(await profile(quick('unnamed-dims.onnx', { shapes: { audio: [1, 160], state: [2, 1, 16] } })));
+    expect(trial.inputs.map((i) => i.dims)).toEqual([[1, 160], [2, 1, 16]]);
   });
 
   test('every element type is fed once the unnamed dim is given', async () => {

@@ -67,6 +67,8 @@ export interface CalibrateOptions {
   chain?: number;
   /** Timed runs per kernel, best counts. Default DEFAULT_REPEATS. */
   repeats?: number;
+  /** Called once before measuring, i.e. only when the cache cannot answer (progress for the UI). */
+  onMeasure?: () => void;
 }
 
 export interface CalibrationResult extends Calibration {
@@ -119,6 +121,7 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
   const cache = await readCache(cachePath);
   const hit = cache.entries[fingerprint];
   if (hit && !options.refresh) return { ...hit, fromCache: true };
+  options.onMeasure?.();
 
   const kernel = { provider: device, chain, threads, repeats };
   const compute = await matMulKernel(matmulSize, kernel);

@@ -16,7 +16,7 @@
 import { recommend } from './recommend.js';
 import { evaluateRules, type RuleSet } from './rules.js';
 import type { Bottleneck, BottleneckLabel, ClassifierInput, Evidence, RuleVerdict, StageLabel, StageName, StageVerdict } from './signals.js';
-import { STAGE_MODERATELY_BOUND_SHARE } from './rules.js';
+import { ROOF_NEAR_FRACTION, STAGE_MODERATELY_BOUND_SHARE } from './rules.js';
 
 interface Attribution {
   label: StageLabel;
@@ -34,9 +34,17 @@ function inferenceAttribution(input: ClassifierInput, rules: RuleSet): Attributi
   }
   const aboveRidge = roofline.status === 'not-bound';
   if (cpuSaturation.status === 'bound') return { label: 'cpu-bound', strength: 1, rules: aboveRidge ? [cpuSaturation, roofline] : [cpuSaturation] };
-  // Above the ridge point with threads not saturated: compute-bound by the model's nature, but
-  // the trial leaves cores idle (threads, or per-op overhead): weaker evidence.
-  if (aboveRidge) return { label: 'cpu-bound', strength: 0.6, rules: [roofline] };
+  if (aboveRidge) {
+    // Above the ridge point and within reach of the compute roof: compute-bound, whatever the
+    // thread accounting says (a busy machine can starve the threads and still leave the roof
+    // near). Far under the roof with threads idle: compute-bound by the model's nature, but the
+    // trial loses time elsewhere (serial sections, per-op overhead): weaker evidence.
+    const near = (input.roofline?.fractionOfPeak ?? 0) >= ROOF_NEAR_FRACTION;
+    return { label: 'cpu-bound', strength: near ? 1 : 0.6, rules: [roofline] };
+  }
+  // No roofline, threads not saturated, but one core pinned while the rest idle: the inference
+  // runs on one core (a serial section, one thread): CPU-bound, on weaker evidence.
+  if (roofline.status === 'no-data' && rules.serialCpu.status === 'bound') return { label: 'cpu-bound', strength: 0.6, rules: [rules.serialCpu] };
   return { label: 'unknown', strength: 0, rules: [] };
 }
 
@@ -129,7 +137,8 @@ const LABEL_WORDS: Readonly<Record<StageLabel, string>> = {
   'gpu-bound': 'GPU-bound',
   'memory-bound': 'memory-bound',
   'io-bound': 'I/O-bound',
-  unknown: 'unclassified (no utilisation or roofline data)',
+  // Why is the advice's job (collect-more-data names what is missing): no guess here.
+  unknown: 'unclassified',
 };
 
 /** "inference is memory-bound; preprocess is CPU-bound and takes 40% of the request". */

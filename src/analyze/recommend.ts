@@ -4,6 +4,7 @@
 import type { RuleSet } from './rules.js';
 import { expectedThreads, STAGE_HIGHLY_BOUND_SHARE } from './rules.js';
 import type { BottleneckLabel, ClassifierInput, Recommendation, StageVerdict } from './signals.js';
+import { idleThreadsAdvice, missingDataAdvice } from './thread-advice.js';
 
 const pct = (share: number): string => `${Math.round(share * 100)}%`;
 
@@ -96,14 +97,10 @@ const ADVICE: readonly Advice[] = [
     if (rules.serialCpu.status !== 'bound') return null;
     return { id: 'parallelise-host-work', text: 'spread host work over cores (worker threads for pre/postprocess, more intra-op threads)', why: 'one core is saturated while the others are mostly idle' };
   },
-  ({ label, rules }) => {
-    if (label !== 'inconclusive') return null;
-    const missing = Object.values(rules).filter((r) => r.status === 'no-data').map((r) => r.rule);
-    return { id: 'collect-more-data', text: 'profile with system sampling on (no --no-sample) and --op-profile with a calibration, so each stage can be classified', why: `no data for: ${missing.join(', ')}` };
-  },
 ];
 
 export function recommend(label: BottleneckLabel, stages: readonly StageVerdict[], rules: RuleSet, input: ClassifierInput): Recommendation[] {
   const ctx: Context = { label, stages, rules, input, stage: (name) => stages.find((s) => s.stage === name) };
-  return ADVICE.map((advice) => advice(ctx)).filter((r): r is Recommendation => r !== null);
+  const fixed = ADVICE.map((advice) => advice(ctx)).filter((r): r is Recommendation => r !== null);
+  return [...fixed, ...idleThreadsAdvice(ctx), ...missingDataAdvice(ctx)];
 }

@@ -91,7 +91,10 @@ export function loadWaitRule(input: ClassifierInput): RuleVerdict {
   if (loadShare === null || loadShare === undefined || loadShare <= 0) return noData('load-wait', 'io', 'the load stage was not timed');
   if (!u || u.sampleCount === 0 || u.processCpuPctOfCore === null) return noData('load-wait', 'io', 'no process CPU samples');
   const usedCores = u.processCpuPctOfCore / 100;
-  const loadCores = Math.max(0, usedCores - (1 - loadShare) * expectedThreads(input));
+  // Pre- and postprocess are JavaScript on one thread; only inference runs on the runtime's pool.
+  const hostShare = (input.stages?.preprocess ?? 0) + (input.stages?.postprocess ?? 0);
+  const inferenceShare = Math.max(0, 1 - loadShare - hostShare);
+  const loadCores = Math.max(0, usedCores - hostShare - inferenceShare * expectedThreads(input));
   const busyFraction = Math.min(1, loadCores / loadShare);
   const evidence: Evidence[] = [
     { metric: 'load stage busy (CPU time / wall time)', value: busyFraction, unit: 'fraction', threshold: LOAD_WAIT_MAX_BUSY_FRACTION },
@@ -152,7 +155,7 @@ export function gpuBusyRule(input: ClassifierInput): RuleVerdict {
 /** Memory bandwidth: arithmetic intensity against the machine's ridge point. */
 export function rooflineRule(input: ClassifierInput): RuleVerdict {
   const r = input.roofline;
-  if (!r) return noData('roofline', 'memory', 'no roofline position (run with --op-profile and a calibration)');
+  if (!r) return noData('roofline', 'memory', `no roofline position: ${input.rooflineMissing ?? 'no per-operator profile and calibration'}`);
   const evidence: Evidence[] = [
     { metric: 'arithmetic intensity', value: r.arithmeticIntensity, unit: 'FLOP/byte', threshold: r.machineBalance },
     { metric: 'fraction of roof', value: r.fractionOfPeak, unit: 'fraction', threshold: ROOF_NEAR_FRACTION },

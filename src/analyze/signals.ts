@@ -50,6 +50,8 @@ export interface ClassifierInput {
   precision: Precision;
   /** From roofline() with a calibration of the trial's device; null when not computed. */
   roofline: RooflinePosition | null;
+  /** Why `roofline` is null, in words that name the fix (e.g. "the per-operator profile was off (--no-op-profile)"). */
+  rooflineMissing?: string;
 }
 
 export type BottleneckLabel = 'cpu-bound' | 'gpu-bound' | 'memory-bound' | 'io-bound' | 'inconclusive';

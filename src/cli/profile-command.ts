@@ -44,7 +44,7 @@ Examples:
   $ inferbench profile bert.onnx --dim sequence=256 --range input_ids=0:30000
   $ inferbench profile detector.onnx --shape images=1x3x640x640 --warmup 2s --duration 20s
   $ inferbench profile model.onnx --batch 1..64:x2 --budget "p99<=20ms"   # best batch within the budget
-  $ inferbench profile model.onnx --repeat 5 -n 1000 --op-profile
+  $ inferbench profile model.onnx --repeat 5 -n 1000 --no-op-profile
   $ inferbench profile cnn.onnx --data images/ --pipeline image --postprocess softmax,topk=5 --batch 4
   $ inferbench profile bert.onnx --data texts.txt --pipeline text --pipeline-opt tokenizer=tokenizer.json
   $ inferbench profile model.onnx --json > report.json`;
@@ -58,7 +58,8 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('-c, --concurrency <list>', 'requests in flight at once, each on its own session in a worker thread (throughput under load); a list sweeps')
     .option('--repeat <n>', 'measure every trial n times, interleaved across trials (run-to-run variance)', (v) => parsePositiveInt(v, '--repeat'), 1)
     .option('--budget <expr>', 'latency/throughput budget, e.g. "inference.p99<=15ms", "throughput>=200/s" (repeatable)', collect)
-    .option('--op-profile', 'per-operator profile (ORT profiler, outside the timed runs), FLOPs and roofline', false)
+    .option('--op-profile', 'per-operator profile after the timed runs, FLOPs and roofline (the default)', true)
+    .option('--no-op-profile', 'skip the per-operator profile and roofline (and the first-run calibration)')
     .option('--check-outputs [dir]', 'also run the ONNX test data sets (DIR/test_data_set_N/input_K.pb; default: --data, else the model\'s directory) and compare with output_K.pb (rtol 1e-3, atol 1e-7, as ONNX\'s backend tests); a mismatch exits 1')
     .option('--sample-interval <ms>', 'utilisation sampling interval', (v) => parsePositiveInt(v, '--sample-interval'), 100)
     .option('--no-sample', 'do not sample CPU / memory / disk / GPU utilisation')

@@ -17,6 +17,13 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
   let total = 0;
   let label = '';
   let trialStart = sweepStart;
+  let announced = true;
+  const announce = (id: string): void => {
+    if (announced) return;
+    announced = true;
+    terminal.clearStatus();
+    terminal.info(`${label} ${id}`);
+  };
   return {
     onPlan(specs: readonly TrialSpec[]) {
       // A sweep shows what it is about to run (the same table as --dry-run); one trial needs no plan.
@@ -25,13 +32,22 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
     onSpeedUpStart(spec: TrialSpec, baseline: TrialSpec, index: number, count: number) {
       terminal.info(`[speed-up ${index + 1}/${count}] ${spec.id} vs ${baseline.id}, interleaved`);
     },
-    onTrialStart(spec: TrialSpec, index: number, count: number) {
+    onTrialStart(_spec: TrialSpec, index: number, count: number) {
       total = count;
       trialStart = Date.now();
       label = `[${index + 1}/${count}]`;
-      terminal.info(`${label} ${spec.id}`);
+      // The header waits for the trial's own id: a planned 'batch=model' is 'batch=1' once the
+      // model is open (the first phase after 'open' carries it), as in the tables and the JSON.
+      announced = false;
     },
-    onPhase(_spec, phase, iterations, elapsedMs) {
+    onPhase(spec, phase, iterations, elapsedMs) {
+      if (phase !== 'open') announce(spec.id);
+      if (phase === 'calibrate') {
+        // Seconds of work the user did not ask for by name: say what it is, and that it is once.
+        terminal.clearStatus();
+        terminal.info(`  calibrating ${spec.device} peaks for the roofline (first run on this machine, a few seconds; cached — \`inferbench calibrate --refresh\` redoes it, --no-op-profile skips it)`);
+        return;
+      }
       const bound = phase === 'measure' ? options.measure : phase === 'warmup' ? options.warmup : undefined;
       const fraction = phaseFraction(bound, iterations, elapsedMs);
       // Finished trials' mean duration × the trials not finished, less what the current one has run.
@@ -42,6 +58,7 @@ export function sweepProgress(terminal: Terminal, options: ProfileOptions): Swee
       terminal.status(`${label} ${phase} ${shown}${iterations} it, ${formatMs(elapsedMs)}${eta}`);
     },
     onTrialEnd(result: TrialResult) {
+      announce(result.spec.id);
       done++;
       terminal.clearStatus();
       terminal.debug(`  ${trialSummary(result)}`);

@@ -14,11 +14,14 @@
 //  `--batch-dim NAME` replaces the batch heuristics of 3 and 4: that symbolic dim, and only it,
 //  takes the sweep's batch (time-major [seq, N] layouts, or names no heuristic knows); other
 //  batch-like names and an unnamed axis 0 then default to 1.
-//  Unresolved → 'dim-unresolved' naming the input, dim and axis, with the flag that fixes it.
+//  5. Still open: a default from the input's evident layout (guess-shapes.ts: image H/W → 224,
+//     a token sequence → 128), reported as guessed. What no layout explains → one
+//     'dim-unresolved' error listing every open dim, with a command line that sets them all.
 //  Pins naming no input (or, for --dim, no symbolic dim) of the model → 'usage' listing the inputs.
 import { InferbenchError } from '../errors.js';
 import type { Dim, TensorSpec } from '../types.js';
 import type { InputPins } from './pins.js';
+import { layoutDefault, unresolvedError, type GuessedDim, type OpenDim } from './guess-shapes.js';
 
 const BATCH_NAME = /batch|^(n|b|bs|nb)$/i;
 const SEQUENCE_NAMES = new Set([
@@ -138,25 +141,17 @@ function bindingsFromShapes(specs: readonly TensorSpec[], pins: InputPins): Map<
   return bound;
 }
 
-function unresolved(spec: TensorSpec, axis: number, resolved: (number | null)[]): InferbenchError {
-  const dim = spec.shape[axis] ?? null;
-  const named = isSymbolic(dim);
-  const example = resolved.map((size, i) => (i === axis && named ? '<n>' : size === null ? '?' : size)).join('x');
-  return named
-    ? new InferbenchError(
-        'dim-unresolved',
-        `input '${spec.name}': dim '${dim}' (axis ${axis}) is unresolved`,
-        `pass --dim ${dim}=<n> or --shape ${spec.name}=${example}`,
-      )
-    : new InferbenchError(
-        'dim-unresolved',
-        `input '${spec.name}': dynamic dim at axis ${axis} has no name and no size`,
-        `pass --shape ${spec.name}=${example} with the ? filled in`,
-      );
+/** Concrete shapes for every input, by name. `batch` is the sweep's batch size, or null. */
+export function resolveShapes(specs: TensorSpec[], pins: InputPins, batch: number | null, model?: string): Map<string, number[]> {
+  return resolveInputShapes(specs, pins, batch, model).shapes;
 }
 
-/** Concrete shapes for every input, by name. `batch` is the sweep's batch size, or null. */
-export function resolveShapes(specs: TensorSpec[], pins: InputPins, batch: number | null): Map<string, number[]> {
+/**
+ * Concrete shapes, and the dims that were guessed from the input's layout (guess-shapes.ts)
+ * because nothing else resolved them. What no layout explains is one 'dim-unresolved' error
+ * listing every open dim; `model` makes its hint a complete command line.
+ */
+export function resolveInputShapes(specs: TensorSpec[], pins: InputPins, batch: number | null, model?: string): { shapes: Map<string, number[]>; guessed: GuessedDim[] } {
   checkPinNames(specs, pins);
   const fromShapes = bindingsFromShapes(specs, pins);
   const batchNames = new Set<string>();
@@ -174,22 +169,56 @@ export function resolveShapes(specs: TensorSpec[], pins: InputPins, batch: numbe
     return isSequenceName(name) ? DEFAULT_SEQUENCE_LENGTH : null;
   };
 
-  const shapes = new Map<string, number[]>();
+  const resolvedBySpec = new Map<string, (number | null)[]>();
   for (const spec of specs) {
     const given = pins.shapes.get(spec.name);
-    if (given !== undefined) {
-      shapes.set(spec.name, [...given]);
-      continue;
-    }
-    const resolved = spec.shape.map((d, axis): number | null => {
+    resolvedBySpec.set(spec.name, given !== undefined ? [...given] : spec.shape.map((d, axis): number | null => {
       if (typeof d === 'number' && d >= 0) return d;
       if (isSymbolic(d)) return sizeOfName(d);
       if (axis !== 0) return null;
       return chosen === undefined ? (batch ?? 1) : 1;
-    });
-    const missing = resolved.indexOf(null);
-    if (missing >= 0) throw unresolved(spec, missing, resolved);
-    shapes.set(spec.name, resolved as number[]);
+    }));
   }
-  return shapes;
+  const guessed = guessOpenDims(specs, resolvedBySpec);
+  const open: OpenDim[] = [];
+  for (const spec of specs) {
+    const resolved = resolvedBySpec.get(spec.name)!;
+    resolved.forEach((size, axis) => size === null && open.push({ spec, axis, resolved }));
+  }
+  if (open.length > 0) throw unresolvedError(open, model);
+  return { shapes: new Map([...resolvedBySpec].map(([name, dims]) => [name, dims as number[]])), guessed };
+}
+
+/**
+ * Fills open dims from each input's layout, in place. A symbolic name gets one size everywhere
+ * (the first guess binds it, as ONNX symbolic dims mean one size), so an input with no evident
+ * layout still resolves a name that another input's layout sized.
+ */
+function guessOpenDims(specs: readonly TensorSpec[], resolvedBySpec: Map<string, (number | null)[]>): GuessedDim[] {
+  const guessed: GuessedDim[] = [];
+  const byName = new Map<string, GuessedDim>();
+  for (const spec of specs) {
+    const resolved = resolvedBySpec.get(spec.name)!;
+    resolved.forEach((size, axis) => {
+      if (size !== null) return;
+      const dim = spec.shape[axis];
+      const name = dim !== undefined && isSymbolic(dim) ? dim : null;
+      const guess = layoutDefault(spec, axis);
+      if (!guess || (name !== null && byName.has(name))) return;
+      const entry = { input: spec.name, axis, dim: name, size: guess.size, layout: guess.layout };
+      guessed.push(entry);
+      if (name !== null) byName.set(name, entry);
+      resolved[axis] = guess.size;
+    });
+  }
+  // Names guessed in one input size the same name wherever it is still open.
+  for (const spec of specs) {
+    const resolved = resolvedBySpec.get(spec.name)!;
+    resolved.forEach((size, axis) => {
+      const dim = spec.shape[axis];
+      const bound = size === null && dim !== undefined && isSymbolic(dim) ? byName.get(dim) : undefined;
+      if (bound) resolved[axis] = bound.size;
+    });
+  }
+  return guessed;
 }

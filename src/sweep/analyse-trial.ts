@@ -14,12 +14,29 @@ import type { Precision, TrialOk, Warning } from '../types.js';
 export interface AnalysisOptions {
   /** --op-profile: keep the per-operator table and compute FLOPs / roofline. */
   opProfile: boolean;
-  /** Profiled runs for the op table. */
+  /** Profiled runs for the op table (at most; see opProfileRuns). */
   opProfileIterations: number;
   /** Logical cores, for the classifier's thread arithmetic. */
   logicalCores: number;
   /** Where the calibration cache lives (tests point it at a temp dir). */
   calibrationCache?: string | undefined;
+  /** Why the op profile is off although it was asked for (e.g. the run was interrupted). */
+  opProfileSkipped?: string | undefined;
+  /** Progress: 'op-profile' before the profiled pass, 'calibrate' before a calibration is measured. */
+  onPhase?: ((phase: 'op-profile' | 'calibrate') => void) | undefined;
+}
+
+/**
+ * The profiled pass is on by default, so its cost is bounded: at most `maxIterations` runs, and no
+ * more than OP_PROFILE_BUDGET_MS of inference at the trial's measured p50 (a 2 s model gets one
+ * profiled run, not twenty). ORT's profiler adds a little to each kernel, so the pass takes
+ * somewhat longer than runs × p50; one more untimed run precedes them (cold start).
+ */
+export const OP_PROFILE_BUDGET_MS = 1000;
+
+export function opProfileRuns(inferenceP50Ms: number, maxIterations: number): number {
+  if (!(inferenceP50Ms > 0)) return maxIterations;
+  return Math.max(1, Math.min(maxIterations, Math.floor(OP_PROFILE_BUDGET_MS / inferenceP50Ms)));
 }
 
 /** Rows of the per-operator table kept in the report. */
@@ -46,13 +63,20 @@ export async function analyseTrial(
   // A non-CPU trial always gets a short profiled pass: it is the proof of which provider ran.
   const wantOps = adapter.profileOps && (options.opProfile || !onCpu);
   let ops: OpProfile | null = null;
+  // Why there is no roofline, for the classifier's advice (it must name what is missing).
+  let rooflineMissing: string | undefined = !options.opProfile
+    ? options.opProfileSkipped ?? 'the per-operator profile was off (drop --no-op-profile)'
+    : adapter.profileOps ? undefined : `${adapter.runtime} has no per-operator profiler here`;
   if (wantOps && adapter.profileOps) {
     try {
-      ops = await adapter.profileOps(modelPath, spec, tensors, options.opProfile ? options.opProfileIterations : 3);
+      const runs = options.opProfile ? opProfileRuns(result.stages.inference.p50Ms, options.opProfileIterations) : Math.min(3, opProfileRuns(result.stages.inference.p50Ms, 3));
+      options.onPhase?.('op-profile');
+      ops = await adapter.profileOps(modelPath, spec, tensors, runs);
       result.providers = ops.nodesPerProvider;
       result.warnings.push(...fallbackWarnings(spec.device, ops.nodesPerProvider));
     } catch (error) {
       result.warnings.push({ code: 'fallback', message: `the per-operator profile failed, so which provider ran each node is unknown: ${messageOf(error)}` });
+      rooflineMissing ??= `the per-operator profile failed: ${messageOf(error)}`;
     }
   }
   let position = null;
@@ -63,15 +87,17 @@ export async function analyseTrial(
     // One request's time, or under --concurrency the machine's time per request (1 / throughput):
     // the roof bounds what the device does in aggregate, not what one stream gets of it.
     const secondsPerInference = streams > 1 ? 1 / result.throughput.inferencesPerSec : result.stages.inference.p50Ms / 1000;
+    if (!(cost.bytes > 0)) rooflineMissing = `no operator's bytes are known (op types without a cost formula: ${cost.unknownOpTypes.join(', ') || 'none'})`;
     if (cost.bytes > 0 && secondsPerInference > 0 && Number.isFinite(secondsPerInference)) {
       // The peaks of the device that computed: the host CPU's for every CPU backend.
       const device = onCpu ? 'cpu' : spec.device;
       try {
-        const peaks = await calibrate({ device, threads, ...(options.calibrationCache && { cachePath: options.calibrationCache }) });
+        const peaks = await calibrate({ device, threads, ...(options.calibrationCache && { cachePath: options.calibrationCache }), onMeasure: () => options.onPhase?.('calibrate') });
         position = roofline(cost.flops, cost.bytes, secondsPerInference, peaks);
         result.roofline = { ...position, calibration: { gflops: peaks.gflops, gbps: peaks.gbps, measuredAt: peaks.measuredAt, fromCache: peaks.fromCache } };
       } catch (error) {
         result.warnings.push({ code: 'roofline-unavailable', message: `no roofline for ${device}: its calibration failed: ${messageOf(error)}` });
+        rooflineMissing = `the calibration of ${device} failed (\`inferbench calibrate --device ${device}\` shows why): ${messageOf(error)}`;
       }
     }
   }
@@ -91,6 +117,7 @@ export async function analyseTrial(
     device: onCpu ? 'cpu' : spec.device,
     precision: spec.precision,
     roofline: position,
+    ...(position === null && rooflineMissing !== undefined && { rooflineMissing }),
   });
   await dropInapplicableAdvice(result, adapter, options.logicalCores);
 }

@@ -44,7 +44,8 @@ export function runSpecIsolated(
   return new Promise<TrialOutcome>((resolve, reject) => {
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'phase') {
-        lastPhase = message.phase;
+        // The analysis after the measurement is not a phase a failed trial records (it stays 'measure').
+        if (message.phase !== 'op-profile' && message.phase !== 'calibrate') lastPhase = message.phase;
         hooks.onPhase?.(spec, message.phase, message.iterations, message.elapsedMs);
       } else if (message.type === 'result') {
         settled = message.outcome;

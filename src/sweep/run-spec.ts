@@ -8,7 +8,9 @@ import { InferbenchError, isInferbenchError, messageOf } from '../errors.js';
 import type { ProfileHooks } from '../hooks.js';
 import { withNpyShapes } from '../inputs/input-file.js';
 import { inputsRejected } from '../inputs/rejection.js';
-import { batchDimOf, resolveShapes } from '../inputs/shapes.js';
+import { batchDimOf, resolveInputShapes } from '../inputs/shapes.js';
+import { guessedShapesMessage } from '../inputs/guess-shapes.js';
+import { withGuesses } from './trial-inputs.js';
 import { elapsedNs, now } from '../measure/clock.js';
 import { runConcurrentTrial, StreamError } from '../measure/concurrent.js';
 import { runTrial, type TrialPhase } from '../measure/run-trial.js';
@@ -74,7 +76,7 @@ export async function runSpec(
   const modelLoadMs = elapsedNs(loadStart, now()) / 1e6;
   try {
     const pins = withNpyShapes(options.pins);
-    const shapes = resolveShapes(session.info.inputs, pins, spec.batch);
+    const { shapes, guessed } = resolveInputShapes(session.info.inputs, pins, spec.batch, options.model);
     const batch = batchOf(session.info.inputs, shapes, pins.batchDim);
     const refusal = batchRefusal(spec, batch, session.info.inputs, shapes);
     if (refusal) return { result: { status: 'skipped', spec, reason: refusal }, model: session.info };
@@ -82,7 +84,7 @@ export async function runSpec(
     context.sampler?.setTag(measuredSpec.id, 'load');
     let inputs: TrialInputs;
     try {
-      inputs = await prepareInputs(session, shapes, batch ?? 1, pins, options);
+      inputs = withGuesses(await prepareInputs(session, shapes, batch ?? 1, pins, options), guessed);
     } catch (error) {
       // Inputs too big for this batch are this trial's failure; a bad pin or file is everyone's.
       if (isRunWideError(error, spec)) throw error;
@@ -95,6 +97,7 @@ export async function runSpec(
       await inputs.close();
     }
     if (result.status !== 'ok') return { result, model: session.info };
+    if (guessed.length > 0) result.warnings.unshift({ code: 'guessed-shapes', message: guessedShapesMessage(guessed, shapes) });
     const tensors = inputs.tensors();
     const utilisation = await utilisationOf(context.sampler, measuredSpec.id);
     if (utilisation) result.utilisation = utilisation;
@@ -103,10 +106,13 @@ export async function runSpec(
       if (context.reference) await addAccuracy(result, context.reference, session, tensors);
     }
     await analyseTrial(result, adapter, context.variant.path, tensors, utilisation && classifierInput(utilisation), {
-      opProfile: options.opProfile,
+      // Ctrl-C asks for the partial report now: no profiled pass, and never a calibration.
+      opProfile: options.opProfile && !options.signal?.aborted,
+      ...(options.opProfile && options.signal?.aborted && { opProfileSkipped: 'the run was interrupted before the per-operator profile' }),
       opProfileIterations: OP_PROFILE_ITERATIONS,
       logicalCores: context.logicalCores,
       calibrationCache: options.calibrationCache ?? undefined,
+      onPhase: (phase) => hooks.onPhase?.(measuredSpec, phase, 0, 0),
     });
     return { result, model: session.info };
   } finally {

@@ -40,6 +40,9 @@ export async function runSweep(
   // Repetitions interleave: every trial once, then every trial again, so drift hits all alike.
   const perSpec: TrialResult[][] = specs.map(() => []);
   const total = specs.length * options.repeat;
+  // A planned 'batch=model' becomes the batch that ran ('batch=1') once the model is open; the
+  // samples taken while it opened carry the planned id, renamed at the end (one id per trial).
+  const measuredIds = new Map<string, string>();
   try {
     for (let round = 0; round < options.repeat; round++) {
       for (const [index, spec] of specs.entries()) {
@@ -48,6 +51,7 @@ export async function runSweep(
         if (earlier[0]?.status === 'skipped') continue; // a skip (no device, no batch) will not change
         hooks.onTrialStart?.(spec, round * specs.length + index, total);
         const outcome = await runOne(adapter, spec, shared, options, hooks);
+        if (outcome.result.spec.id !== spec.id) measuredIds.set(spec.id, outcome.result.spec.id);
         sofar.model ??= outcome.model;
         earlier.push(outcome.result);
         sofar.trials = perSpec.filter((results) => results.length > 0).map(mergeRepetitions);
@@ -62,7 +66,7 @@ export async function runSweep(
   } finally {
     await reference?.close();
     const series = await sampler?.stop();
-    if (series) sofar.samples = series;
+    if (series) sofar.samples = renameTrials(series, measuredIds);
   }
   return sofar;
 }
@@ -85,4 +89,14 @@ async function runOne(
     if (isRunWideError(error, spec)) throw error;
     return { result: failed(spec, 'open', error) };
   }
+}
+
+/** The series with planned trial ids replaced by the ids the trials ran under. */
+export function renameTrials(series: SampleSeries, ids: ReadonlyMap<string, string>): SampleSeries {
+  if (ids.size === 0) return series;
+  const rename = <T extends { trial: string }>(x: T): T => {
+    const id = ids.get(x.trial);
+    return id === undefined ? x : { ...x, trial: id };
+  };
+  return { ...series, samples: series.samples.map(rename), marks: series.marks.map(rename) };
 }

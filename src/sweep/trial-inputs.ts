@@ -2,6 +2,7 @@
 // data through a pipeline (--data / --pipeline), whose load / preprocess / postprocess stages the
 // timing loop then times separately. Either way the trial gets a driver for runTrial and, after
 // its first iteration, the tensors it fed (for accuracy checks and the op profile).
+import type { GuessedDim } from '../inputs/guess-shapes.js';
 import type { HostTensor, Session } from '../adapters/adapter.js';
 import type { InputPins } from '../inputs/pins.js';
 import { buildInputs } from '../inputs/synthetic.js';
@@ -56,4 +57,15 @@ function withSyntheticFeeds(session: Session, shapes: Map<string, number[]>, pin
   const { tensors, descriptions } = buildInputs(session.info.inputs, shapes, pins, options.seed);
   const stages = { load: () => Promise.resolve(null), preprocess: () => Promise.resolve(tensors), postprocess: (outputs: HostTensor[]) => runner.postprocess(outputs) };
   return { driver: pipelineDriver(session, stages, false), tensors: () => tensors, descriptions: () => descriptions, close: () => runner.teardown() };
+}
+
+/** The inputs' descriptions with the dims that were guessed from their layout (the report records them). */
+export function withGuesses(inputs: TrialInputs, guessed: readonly GuessedDim[]): TrialInputs {
+  if (guessed.length === 0) return inputs;
+  const describe = inputs.descriptions.bind(inputs);
+  inputs.descriptions = () => describe().map((d) => {
+    const mine = guessed.filter((g) => g.input === d.name).map(({ input: _input, ...g }) => g);
+    return mine.length > 0 ? { ...d, guessed: mine } : d;
+  });
+  return inputs;
 }

@@ -24,12 +24,14 @@ function recordedGpuUtil(file: string, index: number): number[] {
     .filter((cells) => Number(cells[0]) === index && /^\d+$/.test(cells[1] ?? ''))
     .map((cells) => Number(cells[1]));
 }
+const round = (x: number) => Math.round(x * 1000) / 1000;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe('classify: truth table', () => {
   it('heavy CPU preprocess → cpu-bound, preprocess named with its share', () => {
-    // The model itself sits above the ridge (compute) on a 50 GFLOP/s, 10 GB/s machine.
-    const position = roofline(64e6, 2.56e6, 0.0016, { gflops: 50, gbps: 10 });
+    // The model itself sits above the ridge (compute) on a 50 GFLOP/s, 10 GB/s machine, far
+    // under the roof (4 GFLOP/s of 50).
+    const position = roofline(64e6, 2.56e6, 0.016, { gflops: 50, gbps: 10 });
     const b = classify({
       ...base,
       stages: { preprocess: 0.6, inference: 0.35, postprocess: 0.05 },
@@ -146,7 +148,45 @@ describe('classify: truth table', () => {
     expect(b.confidence).toBe(0);
     expect(metric(b, 'inference share of request (unclassified)')?.value).toBe(0.98);
     expect(ids(b)).toEqual(['collect-more-data']);
-    expect(b.summary).toBe('inconclusive: inference is unclassified (no utilisation or roofline data) and takes 98% of the request');
+    // It names both missing sources and the flags that bring them back.
+    expect(b.recommendations[0]?.text).toBe('collect what is missing: no roofline position: no per-operator profile and calibration; utilisation samples (sampling was off: drop --no-sample)');
+    expect(b.summary).toBe('inconclusive: inference is unclassified and takes 98% of the request');
+  });
+
+  it('inconclusive advice names only what the run lacks, never data it has', () => {
+    // Sampled, threads half idle, no core pinned, and the op profile switched off.
+    const b = classify({ ...base, utilisation: { ...idleUtilisation, cpuTotalPct: 60, cpuCoreMaxPct: 70, processCpuPctOfCore: 110 }, rooflineMissing: 'the per-operator profile was off (drop --no-op-profile)' });
+    expect(b.label).toBe('inconclusive');
+    expect(b.recommendations).toEqual([{ id: 'collect-more-data', text: 'collect what is missing: no roofline position: the per-operator profile was off (drop --no-op-profile)', why: 'no data for: roofline' }]);
+    // A run too short for one sample says that, not "turn sampling on".
+    const short = classify({ ...base, utilisation: { ...idleUtilisation, sampleCount: 0 } });
+    expect(short.recommendations[0]?.text).toContain('shorter than one sampling interval');
+    expect(short.recommendations[0]?.text).not.toContain('--no-sample');
+  });
+
+  it('above the ridge and near the compute roof → cpu-bound at full strength, even with idle threads', () => {
+    // 40 of 50 GFLOP/s at intensity 25 (ridge 5), while the process keeps 1.2 of 2 threads busy
+    // and other processes fill the machine.
+    const position = roofline(64e6, 2.56e6, 0.0016, { gflops: 50, gbps: 10 });
+    const b = classify({ ...base, utilisation: { ...idleUtilisation, cpuTotalPct: 98, cpuCoreMaxPct: 100, processCpuPctOfCore: 120 }, roofline: position });
+    expect(b.label).toBe('cpu-bound');
+    expect(b.confidence).toBe(1); // pre/postprocess (CPU, 2%) + inference 98% × strength 1
+    expect(b.stages[0]).toMatchObject({ stage: 'inference', label: 'cpu-bound', strength: 1, rules: ['roofline'] });
+    // Other processes explain the idle threads: no thread advice then.
+    expect(ids(b)).toContain('other-load');
+    expect(ids(b)).not.toContain('idle-threads');
+    expect(b.recommendations.find((r) => r.id === 'other-load')?.why).toBe('the machine had 1.96 of 2 cores busy, this process 1.20');
+  });
+
+  it('107% of one core with 2 threads and no roofline → cpu-bound on a serial path, with thread advice', () => {
+    const b = classify({ ...base, utilisation: { ...idleUtilisation, cpuTotalPct: 55, cpuCoreMaxPct: 100, processCpuPctOfCore: 107 } });
+    expect(b.label).toBe('cpu-bound');
+    expect(b.confidence).toBe(round(0.02 + 0.98 * 0.6)); // host stages at 1, inference at 0.6
+    expect(b.stages[0]).toMatchObject({ stage: 'inference', label: 'cpu-bound', rules: ['serial-cpu'] });
+    expect(ids(b)).toEqual(expect.arrayContaining(['idle-threads', 'parallelise-host-work']));
+    expect(ids(b)).not.toContain('other-load');
+    expect(b.recommendations.find((r) => r.id === 'idle-threads')?.why).toBe('inference kept 1.07 of its 2 threads busy (54%, below 90%)');
+    expect(b.recommendations.find((r) => r.id === 'idle-threads')?.text).toContain('--threads 1,2');
   });
 
   it('inconclusive with nothing at all, and with samples that hold no data', () => {

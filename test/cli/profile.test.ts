@@ -15,7 +15,9 @@ interface Run {
 }
 
 const BIN = join(process.cwd(), 'bin', 'inferbench');
-const QUICK = ['-n', '40', '-w', '3', '-t', '1'];
+const BOUNDS = ['-n', '40', '-w', '3', '-t', '1'];
+/** Most tests are about measuring, not analysing: they skip the per-operator pass (on by default). */
+const QUICK = [...BOUNDS, '--no-op-profile'];
 
 function inferbench(args: string[], options: { env?: Record<string, string>; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -110,7 +112,7 @@ describe('errors: one line, documented exit code, no stack', () => {
   test('truncated model → 3', async () => {
     const path = join(tempDir(), 'broken.onnx');
     writeFileSync(path, readFileSync('fixtures/cnn.onnx').subarray(0, 4000));
-    expectOneLineError(await inferbench(['profile', path]), 3, /\nerror: .*is not a valid ONNX model: protobuf decode failed/);
+    expectOneLineError(await inferbench(['profile', path]), 3, /^error: .*is not a valid ONNX model: protobuf decode failed/);
   });
 
   test('not an ONNX path → 3', async () => {
@@ -186,13 +188,24 @@ describe('sweeps', () => {
     expect(run.stdout).toMatch(/best within budget: cpu fp32 batch=(1|8)/);
   });
 
-  test('--op-profile adds the operator table and bottleneck to the console report', async () => {
-    const run = await inferbench(['profile', 'fixtures/cnn.onnx', ...QUICK, '--op-profile', '--no-save'], { env: { XDG_CACHE_HOME: tempDir() } });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('nodes per provider: CPUExecutionProvider');
-    expect(run.stdout).toContain('Operators');
-    expect(run.stdout).toContain('Bottleneck');
-  });
+  test('by default: operator table, roofline and bottleneck; the first run on a machine calibrates and says so; --no-op-profile skips it', async () => {
+    const env = { XDG_CACHE_HOME: tempDir() }; // a machine that has never calibrated
+    const first = await inferbench(['profile', 'fixtures/cnn.onnx', ...BOUNDS, '--no-save'], { env });
+    expect(first.code).toBe(0);
+    // One id per trial: the progress line names the batch that ran, as the tables do.
+    expect(first.stderr).toContain('[1/1] cpu fp32 batch=1 threads=1\n');
+    expect(first.stdout).toContain('Trial cpu fp32 batch=1 threads=1');
+    expect(first.stderr).toContain('calibrating cpu peaks for the roofline (first run on this machine');
+    expect(first.stdout).toContain('nodes per provider: CPUExecutionProvider');
+    expect(first.stdout).toContain('Operators');
+    expect(first.stdout.replace(/\u001b\[\d+m/g, '')).toMatch(/Bottleneck {2}(cpu|memory)-bound \(confidence \d+%\)/);
+    const second = await inferbench(['profile', 'fixtures/cnn.onnx', ...BOUNDS, '--no-save'], { env });
+    expect(second.stderr).not.toContain('calibrating');
+    expect(second.stdout).toContain('Operators');
+    const skipped = await inferbench(['profile', 'fixtures/cnn.onnx', ...BOUNDS, '--no-op-profile', '--no-save'], { env: { XDG_CACHE_HOME: tempDir() } });
+    expect(skipped.stderr).not.toContain('calibrating');
+    expect(skipped.stdout).not.toContain('Operators');
+  }, 180_000); // three runs and a calibration: a few seconds each on a quiet machine, far more on a loaded one
 
   test('calibrate measures once and then answers from its cache', async () => {
     const cache = join(tempDir(), 'calibration.json');

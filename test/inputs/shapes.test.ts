@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { collectPins, emptyPins, type PinStrings } from '../../src/inputs/pins.js';
-import { batchDimOf, resolveShapes } from '../../src/inputs/shapes.js';
+import { batchDimOf, resolveInputShapes, resolveShapes } from '../../src/inputs/shapes.js';
 import type { Dim, TensorSpec } from '../../src/types.js';
 import { error } from '../helpers/errors.js';
 
@@ -8,6 +8,10 @@ const spec = (name: string, shape: Dim[], type: TensorSpec['type'] = 'float32'):
 
 const BERT = [spec('input_ids', ['batch', 'sequence'], 'int64'), spec('attention_mask', ['batch', 'sequence'], 'int64')];
 const CNN = [spec('image', ['N', 3, 224, 224])];
+
+function resolveError(specs: TensorSpec[], model: string) {
+  return error(() => resolveInputShapes(specs, emptyPins(), null, model));
+}
 
 function resolve(specs: TensorSpec[], pins: PinStrings = {}, batch: number | null = null): Record<string, number[]> {
   return Object.fromEntries(resolveShapes(specs, collectPins(pins), batch));
@@ -109,25 +113,31 @@ describe('resolveShapes', () => {
     expect(e.message).toBe("--shape input_ids=1x32 gives dim 'sequence' size 32 but --dim sequence=64");
   });
 
-  test('an unknown symbolic dim is unresolved, with the flags that fix it', () => {
-    const e = error(() => resolve([spec('img', [1, 3, 'height', 'width'])]));
+  test('an unknown symbolic dim with no evident layout is unresolved, with the flags that fix it', () => {
+    const e = error(() => resolve([spec('feats', [1, 'frames', 'bins'])]));
     expect(e.code).toBe('dim-unresolved');
-    expect(e.message).toBe("input 'img': dim 'height' (axis 2) is unresolved");
-    expect(e.hint).toBe('pass --dim height=<n> or --shape img=1x3x<n>x?');
+    expect(e.message).toBe("2 dims are unresolved: input 'feats' dim 'frames' (axis 1), dim 'bins' (axis 2)");
+    expect(e.hint).toBe('no layout to guess from: give the sizes (all of them), e.g. inferbench profile MODEL --dim frames=<n> --dim bins=<n>');
     const ids = error(() => resolve([spec('ids', [1, 'vocab_pos'])]));
     expect(ids.message).toBe("input 'ids': dim 'vocab_pos' (axis 1) is unresolved");
-    expect(ids.hint).toBe('pass --dim vocab_pos=<n> or --shape ids=1x<n>');
+    expect(ids.hint).toBe('no layout to guess from: give the size, e.g. inferbench profile MODEL --dim vocab_pos=<n>');
   });
 
-  test('an unnamed dim past axis 0 is unresolved; the hint fills in the known dims', () => {
+  test('an unnamed dim past axis 0 with no layout is unresolved; the hint fills in the known dims', () => {
     for (const anon of [null, '', -1]) {
-      const e = error(() => resolve([spec('image', [1, 3, anon, 64])], {}, 2));
+      const e = error(() => resolve([spec('wave', [1, anon, 64])], {}, 2));
       expect(e.code).toBe('dim-unresolved');
-      expect(e.message).toBe("input 'image': dynamic dim at axis 2 has no name and no size");
-      expect(e.hint).toBe('pass --shape image=1x3x?x64 with the ? filled in');
+      expect(e.message).toBe("input 'wave': dynamic dim at axis 1 (no name) is unresolved");
+      expect(e.hint).toBe('no layout to guess from: give the size, e.g. inferbench profile MODEL --shape wave=1x<n>x64');
     }
   });
 
+  test('every unresolved dim of every input in one error, with one complete command line', () => {
+    const specs = [spec('audio', [null, null]), spec('state', [2, null, 16]), spec('cond', ['batch', 'width_feat'])];
+    const e = resolveError(specs, 'vad.onnx');
+    expect(e.message).toBe("3 dims are unresolved: input 'audio' dynamic dim at axis 1 (no name); input 'state' dynamic dim at axis 1 (no name); input 'cond' dim 'width_feat' (axis 1)");
+    expect(e.hint).toBe('no layout to guess from: give the sizes (all of them), e.g. inferbench profile vad.onnx --shape audio=1x<n> --shape state=2x<n>x16 --dim width_feat=<n>');
+  });
   test('pins that name nothing in the model are usage errors listing the inputs', () => {
     const listing = "the model's inputs: input_ids [batch, sequence] int64; attention_mask [batch, sequence] int64";
     for (const [pins, message] of [
@@ -155,5 +165,52 @@ describe('resolveShapes', () => {
     const shapes = resolveShapes([spec('x', [1, 'n2'])], pins, null);
     expect(shapes.get('x')).toEqual([1, 2]);
     expect(shapes.get('x')).not.toBe(pins.shapes.get('x'));
+  });
+});
+
+describe('guessed shapes (dims nothing else resolves, read from the input\'s layout)', () => {
+  const guess = (specs: TensorSpec[], pins: PinStrings = {}, batch: number | null = null) => {
+    const { shapes, guessed } = resolveInputShapes(specs, collectPins(pins), batch);
+    return { shapes: Object.fromEntries(shapes), guessed };
+  };
+
+  test('an image [N, 3, H, W] with N, H, W dynamic and odd names → 1×3×224×224, H and W reported', () => {
+    const r = guess([spec('x', ['p2o.DynamicDimension.0', 3, 'p2o.DynamicDimension.1', 'p2o.DynamicDimension.2'])]);
+    expect(r.shapes).toEqual({ x: [1, 3, 224, 224] });
+    expect(r.guessed).toEqual([
+      { input: 'x', axis: 2, dim: 'p2o.DynamicDimension.1', size: 224, layout: 'image [N, 3, H, W]' },
+      { input: 'x', axis: 3, dim: 'p2o.DynamicDimension.2', size: 224, layout: 'image [N, 3, H, W]' },
+    ]);
+  });
+
+  test('channels last [N, H, W, 3], unnamed dims, and --batch still set the batch', () => {
+    const r = guess([spec('img', [null, null, null, 3])], {}, 4);
+    expect(r.shapes).toEqual({ img: [4, 224, 224, 3] });
+    expect(r.guessed.map((g) => [g.axis, g.dim, g.layout])).toEqual([[1, null, 'image [N, H, W, 3]'], [2, null, 'image [N, H, W, 3]']]);
+  });
+
+  test('a guessed name takes one size everywhere, and pins always win over guesses', () => {
+    const specs = [spec('x', ['n', 3, 'h', 'w']), spec('mask', ['n', 1, 'h', 'w'])];
+    expect(guess(specs).shapes).toEqual({ x: [1, 3, 224, 224], mask: [1, 1, 224, 224] });
+    const pinned = guess(specs, { dim: ['h=320'] });
+    expect(pinned.shapes).toEqual({ x: [1, 3, 320, 224], mask: [1, 1, 320, 224] });
+    expect(pinned.guessed.map((g) => g.dim)).toEqual(['w']);
+    expect(guess(specs, { shape: ['x=1x3x64x48'] }).guessed).toEqual([]);
+  });
+
+  test('an integer [N, S] input is a token sequence → 128', () => {
+    const r = guess([spec('tokens_in', ['b', 'len_q'], 'int64'), spec('segments', ['b', 'len_q'], 'int32')]);
+    expect(r.shapes).toEqual({ tokens_in: [1, 128], segments: [1, 128] });
+    expect(r.guessed).toEqual([{ input: 'tokens_in', axis: 1, dim: 'len_q', size: 128, layout: 'token sequence [N, S]' }]);
+  });
+
+  test('nothing is guessed where the layout is not evident (float [N, ?], [2, ?, 16], a dynamic channel count)', () => {
+    expect(() => guess([spec('audio', [null, null])])).toThrow(/unresolved/);
+    expect(() => guess([spec('state', [2, null, 16])])).toThrow(/unresolved/);
+    expect(() => guess([spec('x', ['n', 'c', 'h', 'w'])])).toThrow(/3 dims are unresolved/);
+  });
+
+  test('known names keep their defaults and are not reported as guesses', () => {
+    expect(guess(BERT).guessed).toEqual([]);
   });
 });

@@ -56,7 +56,7 @@ export default {
 `,
 );
 
-const QUICK: Partial<ProfileOptions> = { threads: 1, sample: false, warmup: { kind: 'count', iterations: 3 }, measure: { kind: 'count', iterations: 20 } };
+const QUICK: Partial<ProfileOptions> = { threads: 1, sample: false, opProfile: false, warmup: { kind: 'count', iterations: 3 }, measure: { kind: 'count', iterations: 20 } };
 const run = (options: Partial<ProfileOptions>) => profile({ model: 'fixtures/mlp.onnx', data: GLOB, pipeline: MODULE, ...QUICK, ...options } as ProfileOptions);
 
 function ok(trial: TrialResult | undefined): TrialOk {

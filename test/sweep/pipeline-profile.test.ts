@@ -8,7 +8,7 @@ import { validateReport } from '../../src/report/validate.js';
 import type { TrialOk, TrialResult } from '../../src/types.js';
 import { rejection } from '../helpers/errors.js';
 
-const QUICK: Partial<ProfileOptions> = { threads: 1, sample: false, warmup: { kind: 'count', iterations: 3 }, measure: { kind: 'count', iterations: 20 } };
+const QUICK: Partial<ProfileOptions> = { threads: 1, sample: false, opProfile: false, warmup: { kind: 'count', iterations: 3 }, measure: { kind: 'count', iterations: 20 } };
 
 function ok(trial: TrialResult | undefined): TrialOk {
   if (trial?.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(trial)}`);

@@ -40,7 +40,7 @@ const scripted: RuntimeAdapter = {
   },
 };
 
-const QUICK: Partial<ProfileOptions> = { warmup: { kind: 'count', iterations: 2 }, measure: { kind: 'count', iterations: 5 } };
+const QUICK: Partial<ProfileOptions> = { opProfile: false, warmup: { kind: 'count', iterations: 2 }, measure: { kind: 'count', iterations: 5 } };
 
 async function sweep(options: ProfileOptions): Promise<Report['trials']> {
   const resolved = resolveProfileOptions(options);

@@ -8,7 +8,7 @@ import { validateReport } from '../../src/report/validate.js';
 import type { TrialOk } from '../../src/types.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'inferbench-sweep-'));
-const QUICK = { warmup: { kind: 'count', iterations: 5 }, measure: { kind: 'count', iterations: 40 }, threads: 1 } as const;
+const QUICK = { warmup: { kind: 'count', iterations: 5 }, measure: { kind: 'count', iterations: 40 }, threads: 1, opProfile: false } as const;
 
 describe('precision sweep', () => {
   test('fp16 and int8 variants are generated, cached, run, and compared with fp32', async () => {
@@ -56,7 +56,7 @@ describe('analysis of a trial', () => {
   });
 
   test('--op-profile gives the per-operator table, providers, FLOPs and a roofline position', async () => {
-    const report = await profile({ model: 'fixtures/cnn.onnx', opProfile: true, sample: false, calibrationCache: join(scratch(), 'calibration.json'), ...QUICK });
+    const report = await profile({ model: 'fixtures/cnn.onnx', sample: false, ...QUICK, opProfile: true });
     const [trial] = report.trials as TrialOk[];
     expect(trial?.providers).toEqual({ CPUExecutionProvider: expect.any(Number) });
     expect(trial?.opProfile?.nodes.length).toBeGreaterThan(3);
