@@ -36,6 +36,21 @@ export interface UtilisationInput {
   gpuUtilPct: number | null;
 }
 
+/**
+ * What allocation cost the measured phase, per request (the trial's MemoryAccounting, with the
+ * wall time per request). Absent when not measured.
+ */
+export interface AllocationInput {
+  wallPerIterationMs: number;
+  minorFaultsPerIteration: number;
+  /** Kernel CPU time per request: page faults, zeroing fresh pages, munmap. */
+  systemCpuPerIterationMs: number;
+  gcPausePerIterationMs: number;
+  outputBytesPerIteration: number | null;
+  /** Minor faults per request inside run(), from the untimed attribution pass; null when not run. */
+  inferenceFaultsPerIteration: number | null;
+}
+
 export interface ClassifierInput {
   stages: StageShares | null;
   utilisation: UtilisationInput | null;
@@ -50,6 +65,8 @@ export interface ClassifierInput {
   precision: Precision;
   /** From roofline() with a calibration of the trial's device; null when not computed. */
   roofline: RooflinePosition | null;
+  /** Page faults, kernel time and GC per request; absent or null when not measured. */
+  allocation?: AllocationInput | null;
 }
 
 export type BottleneckLabel = 'cpu-bound' | 'gpu-bound' | 'memory-bound' | 'io-bound' | 'inconclusive';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { ExitCode, InferbenchError } from '../errors.js';
 import { collectPins } from '../inputs/pins.js';
 import { plan, profile, type ProfileHooks } from '../profile.js';
-import { GRAPH_OPTIMIZATIONS, type ProfileOptions } from '../profile-options.js';
+import { checkOutputHandling, GRAPH_OPTIMIZATIONS, type ProfileOptions } from '../profile-options.js';
 import { exporterFor } from '../report/exporter.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
@@ -26,6 +26,7 @@ interface ProfileFlags {
   batch?: string;
   batchDim?: string;
   concurrency?: string;
+  outputs?: string;
   isolate: boolean;
   dryRun: boolean;
   opProfile: boolean;
@@ -95,6 +96,7 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .option('--shape <name=AxBxC>', 'full shape of an input (repeatable)', collect)
     .option('--dim <name=size>', 'size of a symbolic dim, e.g. sequence=128 (repeatable)', collect)
     .option('-c, --concurrency <list>', 'requests in flight at once, each on its own session in a worker thread (throughput under load); a list sweeps')
+    .option('--outputs <list>', 'what happens to each request\'s outputs: drop (default, released at once), dispose, reuse (previous outputs stay alive), fetches (preallocated, ONNX); a list sweeps')
     .option('--batch-dim <name>', 'the symbolic dim --batch sets, when it is not axis 0 or batch-like (e.g. N in [seq, N])')
     .option('--value <name=number>', 'fill an input with a constant (repeatable)', collect)
     .option('--range <name=lo:hi>', 'uniform values in [lo, hi) for an input (repeatable)', collect)
@@ -137,6 +139,7 @@ async function runProfile(model: string, flags: ProfileFlags, globals: GlobalFla
     batch: flags.batch === undefined ? null : parseBatchList(flags.batch),
     ...(flags.batchDim !== undefined && { batchDim: flags.batchDim }),
     ...(flags.concurrency !== undefined && { concurrency: parseList(flags.concurrency).map((c) => parsePositiveInt(c, '--concurrency')) }),
+    ...(flags.outputs !== undefined && { outputs: parseList(flags.outputs).map(checkOutputHandling) }),
     isolate: flags.isolate,
     opProfile: flags.opProfile,
     repeat: flags.repeat,
