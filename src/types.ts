@@ -194,7 +194,7 @@ export interface WallAccounting {
 /** Faults and bytes per measured request (process-wide counters read before and after the phase). */
 export interface MemoryAccounting {
   outputs: OutputHandling;
-  /** Bytes of output tensors one request returns (the host copies the runtime allocates); null when not probed (--concurrency, pipelines). */
+  /** Bytes of output tensors one request returns, from the untimed pass; null when it did not run (few faults, --concurrency, pipelines). */
   outputBytesPerIteration: number | null;
   /** process.resourceUsage() minorPageFault / majorPageFault over the phase ÷ requests. */
   minorFaultsPerIteration: number;
@@ -210,7 +210,7 @@ export interface MemoryAccounting {
   rssStartBytes: number;
   rssEndBytes: number;
   rssGrowthBytes: number;
-  /** Minor faults per request in each stage, from a short untimed pass after the phase (synthetic inputs, one stream). */
+  /** Minor faults per request in each stage, from a short untimed pass after the phase (synthetic inputs, one stream, ≥ 8 faults per request). */
   faultsByStage?: { preprocess: number; inference: number; postprocess: number; iterations: number };
 }
 

@@ -9,6 +9,12 @@ import type { MemoryAccounting } from '../types.js';
 
 /** Requests in the attribution pass: enough to average a few GC cycles, short even at 10 ms each. */
 export const ATTRIBUTION_ITERATIONS = 20;
+/**
+ * The pass runs only when the measured phase faulted at least this often per request (32 KiB of
+ * fresh 4 KiB pages): below it there is nothing worth placing, and the extra runs would count in
+ * the session's leak check (tfjs) for no gain.
+ */
+export const ATTRIBUTION_MIN_FAULTS = 8;
 
 export interface FaultAttribution {
   faultsByStage: NonNullable<MemoryAccounting['faultsByStage']>;

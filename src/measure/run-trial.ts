@@ -11,6 +11,7 @@ import type {
   Warning,
 } from '../types.js';
 import { median, timerCostNs } from './clock.js';
+import { ATTRIBUTION_MIN_FAULTS } from './fault-attribution.js';
 import { startMemoryProbe } from './memory-probe.js';
 import { createWarmupDetector, driftRatio, isDrifting, noiseWarnings } from './convergence.js';
 import { StageRecorder } from './recorder.js';
@@ -67,7 +68,7 @@ export async function runTrial(driver: TrialDriver, options: RunTrialOptions): P
     onProgress: options.onProgress && ((n, ms) => options.onProgress?.('measure', n, ms)),
   });
   const counted = probe.stop(loop.iterations);
-  const attribution = await driver.attributeFaults?.();
+  const attribution = counted.minorFaultsPerIteration >= ATTRIBUTION_MIN_FAULTS ? await driver.attributeFaults?.() : undefined;
   const memory = { ...counted, outputBytesPerIteration: attribution?.outputBytesPerIteration ?? null, ...(attribution && { faultsByStage: attribution.faultsByStage }) };
   return summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs, memory });
 }

@@ -58,16 +58,23 @@ describe('the 4 MiB-output fixture through profile()', () => {
     expect(trial!.throughput.inferencesPerSec).toBeCloseTo(1000 / a.wallPerIterationMs, 6);
     // What follows from the model: 1024×1024 float32 per request.
     expect(m.outputs).toBe('drop');
-    expect(m.outputBytesPerIteration).toBe(FOUR_MIB);
+    // The untimed pass (and the output bytes it reads) runs only when the phase faulted ≥ 8 times
+    // per request, which 4 MiB of fresh output per request almost always does.
+    if (m.faultsByStage) {
+      expect(m.faultsByStage.iterations).toBe(20);
+      expect(m.outputBytesPerIteration).toBe(FOUR_MIB);
+    } else {
+      expect(m.minorFaultsPerIteration).toBeLessThan(8);
+      expect(m.outputBytesPerIteration).toBeNull();
+    }
     expect(m.minorFaultsPerIteration).toBeGreaterThanOrEqual(0);
     expect(m.majorFaultsPerIteration).toBeGreaterThanOrEqual(0);
     expect(m.systemCpuPerIterationMs).toBeGreaterThanOrEqual(0);
     expect(m.rssStartBytes).toBeGreaterThan(0);
     expect(m.rssGrowthBytes).toBe(m.rssEndBytes - m.rssStartBytes);
-    expect(m.faultsByStage?.iterations).toBe(20);
     const console = renderConsole(report);
     expect(console).toMatch(/Wall time +\S+ ms per request = timed stages/);
-    expect(console).toMatch(/Outputs +--outputs drop, 4\.00 MiB of outputs per request/);
+    expect(console).toMatch(m.faultsByStage ? /Outputs +--outputs drop, 4\.00 MiB of outputs per request/ : /Outputs +--outputs drop\n/);
     expect(console).toMatch(/Memory +\S+ minor \/ \S+ major page faults per request/);
   });
 
@@ -107,7 +114,7 @@ describe('--outputs', () => {
       'cpu fp32 batch=1 threads=1 outputs=reuse',
       'cpu fp32 batch=1 threads=1 outputs=fetches',
     ]);
-    for (const t of trials) expect(t.memory?.outputBytesPerIteration).toBe(1024 * 256 * 4);
+    for (const t of trials) expect(t.memory?.outputBytesPerIteration).toBe(t.memory?.faultsByStage ? 1024 * 256 * 4 : null);
   });
 
   test.each<OutputHandling>(['dispose', 'reuse', 'fetches'])('%s returns the model\'s real outputs (x broadcast along axis 1)', async (outputs) => {
