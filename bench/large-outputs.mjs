@@ -130,9 +130,20 @@ for (const model of models) {
 }
 
 if (soakSeconds > 0) {
+  // RSS every 5 s while inferbench measures (the loop yields in every run(), so the timer fires):
+  // flat means the last third's mean is within a few output buffers of the middle third's.
   const model = models.find((m) => m.includes('expand4m')) ?? 'fixtures/expand4m.onnx';
+  const series = [];
+  const timer = setInterval(() => series.push(process.memoryUsage.rss() / 2 ** 20), 5000);
   const report = await profile({ model, threads: THREADS, sample: false, warmup: { kind: 'count', iterations: warmup }, measure: { kind: 'time', ms: soakSeconds * 1000 } });
+  clearInterval(timer);
   const t = report.trials[0];
   const m = t.memory;
-  console.log(`\nsoak: ${model} --outputs ${m.outputs} for ${soakSeconds} s, ${t.measure.iterations} requests: RSS ${f(m.rssStartBytes / 2 ** 20, 1)} → ${f(m.rssEndBytes / 2 ** 20, 1)} MiB (growth ${f(m.rssGrowthBytes / 2 ** 20, 1)} MiB), peak RSS ${f(t.peakRssBytes / 2 ** 20, 1)} MiB, ${f(m.minorFaultsPerIteration, 0)} faults/request`);
+  const third = Math.max(1, Math.floor(series.length / 3));
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const middle = mean(series.slice(third, 2 * third));
+  const last = mean(series.slice(-third));
+  console.log(`\nsoak: ${model} --outputs ${m.outputs} for ${soakSeconds} s, ${t.measure.iterations} requests: RSS ${f(m.rssStartBytes / 2 ** 20, 1)} → ${f(m.rssEndBytes / 2 ** 20, 1)} MiB (report's rssGrowthBytes ${f(m.rssGrowthBytes / 2 ** 20, 1)} MiB), peak RSS ${f(t.peakRssBytes / 2 ** 20, 1)} MiB, ${f(m.minorFaultsPerIteration, 0)} faults/request`);
+  console.log(`  RSS every 5 s (MiB): ${series.map((x) => f(x, 0)).join(' ')}`);
+  console.log(`  middle third mean ${f(middle, 1)} MiB, last third ${f(last, 1)} MiB: drift ${f(last - middle, 1)} MiB (${f(Math.abs(last - middle) / 4, 1)} output buffers of 4 MiB)`);
 }
