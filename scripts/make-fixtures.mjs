@@ -453,6 +453,25 @@ function unnamedDims() {
   return g.encode('Unnamed dynamic dims only: audio[?,?], state[2,?,16] -> out[?,1]');
 }
 
+/**
+ * Large outputs from almost no compute: x[batch,width] is broadcast (Expand) to
+ * y[batch,1024,width], so y is 1024× the input and 4·1024·width bytes per item (width 256 →
+ * 1 MiB, 1024 → 4 MiB). The file holds two tiny shape constants, no weights. What such a model
+ * costs per request is what happens to its outputs (docs/large-outputs.md), as with segmentation,
+ * detection and OCR models whose outputs are megabytes.
+ */
+function expand(width) {
+  return () => {
+    const g = new Graph(`expand${width}`);
+    const x = g.input('x', DT.FLOAT, ['batch', width]);
+    const axes = g.int64('const.axes', [1], [1]);
+    const shape = g.int64('const.shape', [3], [1, 1024, 1]);
+    g.node('Expand', [g.node('Unsqueeze', [x, axes]), shape], {}, 'y');
+    g.output('y', DT.FLOAT, ['batch', 1024, width]);
+    return g.encode(`Broadcast x[batch,${width}] to y[batch,1024,${width}]: a large output from no compute`);
+  };
+}
+
 export const FIXTURES = {
   'mlp.onnx': mlp,
   'cnn.onnx': cnn,
@@ -463,6 +482,8 @@ export const FIXTURES = {
   'image-dynamic.onnx': imageDynamic,
   'image-fc.onnx': imageFc,
   'unnamed-dims.onnx': unnamedDims,
+  'expand1m.onnx': expand(256),
+  'expand4m.onnx': expand(1024),
 };
 
 /** Writes every fixture into `outDir`; returns the paths written. */

@@ -8,7 +8,7 @@ import { parseBudgets, type Budget } from './budget/budget.js';
 import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
 import { DEFAULT_SAMPLE_INTERVAL_MS } from './sample/sampler.js';
 import { PRECISIONS } from './sweep/plan.js';
-import type { GraphOptimization, PhaseBound, Precision } from './types.js';
+import { DEFAULT_OUTPUT_HANDLING, OUTPUT_HANDLINGS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from './types.js';
 
 export interface ProfileOptions {
   /** Path to the model: .onnx, a TensorFlow.js model.json (or its directory), or a SavedModel directory. */
@@ -34,6 +34,12 @@ export interface ProfileOptions {
    * A list sweeps them. ONNX models with synthetic inputs only.
    */
   concurrency?: number | number[];
+  /**
+   * What happens to each request's outputs: 'drop' (default: released at once, as a server
+   * does), 'dispose', 'reuse' (the previous outputs stay alive), 'fetches' (preallocated output
+   * tensors, ONNX only). A list sweeps them. docs/large-outputs.md says what each costs.
+   */
+  outputs?: OutputHandling | OutputHandling[];
   /** Real input data: a file, a directory or a glob (--data). */
   data?: string;
   /** Keep loaded (and decoded) items in memory, separating I/O from compute (--data-cache). */
@@ -108,6 +114,7 @@ export interface ResolvedProfileOptions {
   graphOptimization: GraphOptimization;
   batches: (number | null)[];
   concurrency: number[];
+  outputs: OutputHandling[];
   isolate: boolean;
   variantCacheDir: string | null;
   pipeline: { name: string; data: string | null; dataCache: boolean; options: Record<string, string>; postprocess: string | null; labels: string | null };
@@ -154,6 +161,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     graphOptimization,
     batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
     concurrency: concurrencyOf(options),
+    outputs: nonEmpty(listOf(options.outputs ?? DEFAULT_OUTPUT_HANDLING), 'outputs').map(checkOutputHandling),
     isolate: options.isolate ?? false,
     variantCacheDir: options.variantCacheDir ?? null,
     pipeline: {
@@ -215,6 +223,11 @@ function toPins(options: ProfileOptions): InputPins {
   fill(pins.files, options.inputFiles);
   if (options.batchDim !== undefined) pins.batchDim = options.batchDim;
   return pins;
+}
+
+export function checkOutputHandling(value: string): OutputHandling {
+  if (OUTPUT_HANDLINGS.includes(value as OutputHandling)) return value as OutputHandling;
+  throw new InferbenchError('usage', `unknown output handling '${value}'`, `use one or more of: ${OUTPUT_HANDLINGS.join(', ')} (docs/large-outputs.md)`);
 }
 
 /** Concurrency > 1 runs synthetic feeds in worker threads: a data pipeline stays in this thread. */

@@ -34,7 +34,7 @@ export async function checkedPlan(options: ProfileOptions): Promise<TrialSpec[]>
 function planFor(options: ResolvedProfileOptions): TrialSpec[] {
   return planSweep(
     { model: options.model, interThreads: options.interThreads, graphOptimization: options.graphOptimization },
-    { devices: options.devices, precisions: options.precisions, threads: options.threads, batches: options.batches, concurrency: options.concurrency },
+    { devices: options.devices, precisions: options.precisions, threads: options.threads, batches: options.batches, concurrency: options.concurrency, outputs: options.outputs },
   );
 }
 

@@ -76,7 +76,20 @@ export interface TrialSpec {
   graphOptimization: GraphOptimization;
   /** Requests in flight at once, each stream on its own session in a worker thread; absent = 1. */
   concurrency?: number;
+  /** What happens to each request's outputs (--outputs); absent = 'drop' (docs/large-outputs.md). */
+  outputs?: OutputHandling;
 }
+
+/**
+ * What the timing loop does with a request's outputs after reading them (--outputs):
+ * `drop` keeps no reference (a server sending each response and moving on), `dispose` also calls
+ * the runtime's dispose(), `reuse` keeps the previous request's outputs alive until the next
+ * arrive (the `o = await session.run(feeds)` loop), `fetches` passes preallocated output tensors
+ * to run(). What each costs: docs/large-outputs.md.
+ */
+export type OutputHandling = 'drop' | 'dispose' | 'reuse' | 'fetches';
+export const OUTPUT_HANDLINGS: readonly OutputHandling[] = ['drop', 'dispose', 'reuse', 'fetches'];
+export const DEFAULT_OUTPUT_HANDLING: OutputHandling = 'drop';
 
 /** How the warm-up or measurement phase is bounded. `auto` adapts to the model's speed. */
 export type PhaseBound =
@@ -131,7 +144,8 @@ export interface Warning {
     | 'oversubscribed'
     | 'speedup-unpaired'
     | 'fallback'
-    | 'guessed-shapes';
+    | 'guessed-shapes'
+    | 'unaccounted-time';
   message: string;
 }
 
@@ -161,6 +175,46 @@ export interface HarnessOverhead {
   perIterationUs: number;
   /** perIterationUs / inference p50, so a reader sees whether it matters. */
   shareOfInferenceP50: number;
+}
+
+/**
+ * Wall time per request next to the sum of its timed stages. Per stream: with --concurrency N a
+ * stream's wall time per request is N × phase duration ÷ requests.
+ */
+export interface WallAccounting {
+  /** Measured phase duration ÷ requests (× streams). */
+  wallPerIterationMs: number;
+  /** Mean of the `total` stage: the timed stages of one request, back to back. */
+  timedPerIterationMs: number;
+  /** The loop's own bookkeeping between requests, from the empty-loop calibration. */
+  harnessPerIterationMs: number;
+  /** wall − timed − harness: work the stages did not see (GC pauses, deferred frees, other threads' work on this core). */
+  unaccountedPerIterationMs: number;
+  /** unaccounted ÷ wall. */
+  unaccountedShare: number;
+}
+
+/** Faults and bytes per measured request (process-wide counters read before and after the phase). */
+export interface MemoryAccounting {
+  outputs: OutputHandling;
+  /** Bytes of output tensors one request returns, from the untimed pass; null when it did not run (few faults, --concurrency, pipelines). */
+  outputBytesPerIteration: number | null;
+  /** process.resourceUsage() minorPageFault / majorPageFault over the phase ÷ requests. */
+  minorFaultsPerIteration: number;
+  majorFaultsPerIteration: number;
+  /** Kernel CPU time (page faults, zeroing, munmap) per request, ms: process.resourceUsage().systemCPUTime. */
+  systemCpuPerIterationMs: number;
+  /** Garbage collections during the phase and their total pause (v8.GCProfiler; the main thread's isolate only, so 0 under --concurrency, whose streams are workers). */
+  gcCount: number;
+  gcPauseMs: number;
+  /** Bytes allocated on the V8 heap per request: heap growth plus what the collections freed. */
+  heapAllocatedPerIterationBytes: number;
+  /** Resident set size at the start and end of the phase; growth = end − start. */
+  rssStartBytes: number;
+  rssEndBytes: number;
+  rssGrowthBytes: number;
+  /** Minor faults per request in each stage, from a short untimed pass after the phase (synthetic inputs, one stream, ≥ 8 faults per request). */
+  faultsByStage?: { preprocess: number; inference: number; postprocess: number; iterations: number };
 }
 
 export interface InputDescription {
@@ -216,6 +270,10 @@ export interface TrialOk {
   coldStart: ColdStart;
   warmup: WarmupSummary;
   measure: MeasureSummary;
+  /** Wall time per request against the timed stages: what the stages do not show (GC, deferred frees). */
+  accounting?: WallAccounting;
+  /** Page faults, system CPU, GC and RSS over the measured phase: what allocation cost. */
+  memory?: MemoryAccounting;
   /** Per-stage statistics; `load` only when inputs are read from data files (--data). */
   stages: Record<TimedStage, StageStats> & { load?: StageStats };
   throughput: { inferencesPerSec: number; itemsPerSec: number };

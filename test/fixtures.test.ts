@@ -13,7 +13,7 @@ const fixturesDir = join(repoRoot, 'fixtures');
 const script = join(repoRoot, 'scripts', 'make-fixtures.mjs');
 const fixture = (file: string): string => join(fixturesDir, file);
 
-const FILES = ['mlp.onnx', 'cnn.onnx', 'transformer.onnx', 'types.onnx', 'fixed.onnx', 'div32.onnx', 'image-dynamic.onnx', 'image-fc.onnx', 'unnamed-dims.onnx'];
+const FILES = ['mlp.onnx', 'cnn.onnx', 'transformer.onnx', 'types.onnx', 'fixed.onnx', 'div32.onnx', 'image-dynamic.onnx', 'image-fc.onnx', 'unnamed-dims.onnx', 'expand1m.onnx', 'expand4m.onnx'];
 
 /** What a test expects of one input or output: ORT reports an unnamed dynamic dim as ''. */
 type Signature = { name: string; type: ort.Tensor.Type; shape: (number | string)[] };
@@ -315,5 +315,19 @@ describe('unnamed-dims.onnx', () => {
     const out = floats((await s.run({ audio: float32([3, 100], () => 1), state: float32([2, 5, 16], () => 0.5) })).out);
     expect(out.dims).toEqual([3, 1]);
     out.data.forEach((v) => expect(v).toBeCloseTo(1.5, 6));
+  });
+});
+
+describe.each([['expand1m.onnx', 256], ['expand4m.onnx', 1024]])('%s', (file, width) => {
+  it(`broadcasts x[batch,${width}] to y[batch,1024,${width}] (${width * 4} KiB per item) from a file of a few hundred bytes`, async () => {
+    expect(statSync(fixture(file)).size).toBeLessThan(1024);
+    const s = await session(file);
+    expect(signature(s.inputMetadata)).toEqual([{ name: 'x', type: 'float32', shape: ['batch', width] }]);
+    expect(signature(s.outputMetadata)).toEqual([{ name: 'y', type: 'float32', shape: ['batch', 1024, width] }]);
+    const out = floats((await s.run({ x: float32([2, width], (i) => i) })).y);
+    expect(out.dims).toEqual([2, 1024, width]);
+    expect(out.data.byteLength).toBe(2 * 1024 * width * 4);
+    // Row r of item b is item b's input, whatever r.
+    expect([out.data[5], out.data[1023 * width + 5], out.data[1024 * width + 3]]).toEqual([5, 5, width + 3]);
   });
 });

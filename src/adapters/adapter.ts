@@ -1,7 +1,7 @@
 // The runtime adapter interface: tiny on purpose (compare ONNX Runtime JS's `Backend`). Each
 // timed stage of an iteration is one Session method, so the timing loop never knows the runtime.
 import type { OpProfile } from '../analyze/op-profile.js';
-import type { ElementType, GraphOptimization, ModelInfo, Precision, TrialSpec } from '../types.js';
+import type { ElementType, GraphOptimization, ModelInfo, OutputHandling, Precision, TrialSpec } from '../types.js';
 
 export type TypedArray =
   | Float32Array
@@ -28,6 +28,8 @@ export interface SessionOptions {
   intraOpThreads: number | null;
   interOpThreads: number | null;
   graphOptimization: GraphOptimization;
+  /** What collect() does with each request's outputs (--outputs); absent = 'drop'. */
+  outputs?: OutputHandling;
 }
 
 export interface DeviceStatus {

@@ -3,7 +3,7 @@
 import { cleanOrtMessage, ortHint } from './ort-message.js';
 import { basename } from 'node:path';
 import { InferbenchError, messageOf } from '../errors.js';
-import type { Dim, ElementType, ModelInfo, TensorSpec } from '../types.js';
+import { DEFAULT_OUTPUT_HANDLING, type Dim, type ElementType, type ModelInfo, type OutputHandling, type TensorSpec } from '../types.js';
 import type { DeviceStatus, HostTensor, RuntimeAdapter, Session, SessionOptions } from './adapter.js';
 import { readOnnxFile } from './onnx-model.js';
 import { probeProvider } from './onnx-probe.js';
@@ -111,7 +111,7 @@ export const onnxAdapter: RuntimeAdapter = {
       producer: file.producer,
       nodeCount: file.nodeCount,
     };
-    return new OnnxSession(ort, session, info, `onnxruntime-node ${ort.env.versions.node} (${provider})`);
+    return new OnnxSession(ort, session, info, `onnxruntime-node ${ort.env.versions.node} (${provider})`, options.outputs ?? DEFAULT_OUTPUT_HANDLING);
   },
 };
 
@@ -128,12 +128,25 @@ function toTensorSpec(meta: import('onnxruntime-node').InferenceSession.ValueMet
   return { name: meta.name, type, shape };
 }
 
+/**
+ * One session; `outputs` decides what happens to each request's outputs (docs/large-outputs.md):
+ *   drop     read them and keep no reference: freed whenever V8 collects them (a server's pattern)
+ *   dispose  also call tensor.dispose(): on CPU it only drops the tensor's own reference, so
+ *            the buffer dies young (measured: more page faults than drop on large outputs)
+ *   reuse    keep the previous request's outputs alive until the next request's arrive
+ *   fetches  pass preallocated output tensors to run(); onnxruntime-node 1.30 writes into them
+ *            but still returns fresh copies (measured: result.data is not the fetch's buffer)
+ */
 class OnnxSession implements Session {
+  /** reuse: the previous request's outputs; fetches: the preallocated output tensors. */
+  private kept: Record<string, OrtTensor> | null = null;
+
   constructor(
     private readonly ort: Ort,
     private readonly session: OrtSession,
     readonly info: ModelInfo,
     readonly backend: string,
+    readonly outputs: OutputHandling,
   ) {}
 
   prepare(inputs: readonly HostTensor[]): Record<string, OrtTensor> {
@@ -145,23 +158,45 @@ class OnnxSession implements Session {
   }
 
   run(feeds: unknown): Promise<unknown> {
+    if (this.outputs === 'fetches' && this.kept && this.kept !== NO_FETCHES) return this.session.run(feeds as Record<string, OrtTensor>, this.kept);
     return this.session.run(feeds as Record<string, OrtTensor>);
   }
 
   collect(outputs: unknown): HostTensor[] {
+    const tensors = outputs as Record<string, OrtTensor>;
     const result: HostTensor[] = [];
-    for (const [name, tensor] of Object.entries(outputs as Record<string, OrtTensor>)) {
+    for (const name in tensors) {
+      const tensor = tensors[name]!;
       // CPU outputs are already host memory; `data` would throw for GPU-resident tensors, which
       // this adapter never requests (no preferredOutputLocation), so the read is the real cost.
       result.push({ name, type: tensor.type as ElementType, dims: [...tensor.dims], data: tensor.data as Float32Array });
-      tensor.dispose();
+      if (this.outputs === 'dispose') tensor.dispose();
     }
+    if (this.outputs === 'reuse') this.kept = tensors;
+    else if (this.outputs === 'fetches' && !this.kept) this.kept = preallocated(this.ort, tensors) ?? NO_FETCHES;
     return result;
   }
 
   close(): Promise<void> {
+    this.kept = null;
     return this.session.release();
   }
+}
+
+/** fetches: the model has an output with no fixed-size buffer (strings), so ORT allocates them all. */
+const NO_FETCHES: Record<string, OrtTensor> = {};
+
+/** Output tensors of the same types and shapes as `like`, for run()'s fetches (first request's shapes). */
+function preallocated(ort: Ort, like: Record<string, OrtTensor>): Record<string, OrtTensor> | null {
+  const fetches: Record<string, OrtTensor> = {};
+  for (const name in like) {
+    const tensor = like[name]!;
+    if (tensor.type === 'string') return null;
+    const data = tensor.data as Float32Array;
+    const Ctor = data.constructor as new (length: number) => Float32Array;
+    fetches[name] = new ort.Tensor(tensor.type as 'float32', new Ctor(data.length), tensor.dims);
+  }
+  return fetches;
 }
 
 export function firstLine(message: string): string {

@@ -3,6 +3,8 @@
 //   run      predict/execute AND await data() on every output: the read-back is part of
 //            inference, so an asynchronous backend is timed for the work it really did
 //   collect  the already-read typed arrays become HostTensors; inputs and outputs are disposed
+//            (tfjs frees tensor memory only on dispose, so --outputs drop and dispose are the
+//            same here; --outputs reuse keeps the previous request's outputs until the next)
 // Intermediate tensors are freed by tfjs itself (layers predict runs in tidy, the graph executor
 // disposes what it no longer needs); `tensorLeak()` checks that the count returns to baseline.
 import type { ElementType, ModelInfo, TensorSpec } from '../types.js';
@@ -40,9 +42,13 @@ export interface TensorLeak {
   leakedBytes: number;
 }
 
+/** Bytes per element as tf.memory().numBytes counts them (tfjs util.bytesPerElement; strings vary). */
+const BYTES_PER_ELEMENT_OF: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, complex64: 8, string: 0 };
+
 export class TfSession implements Session {
   private readonly baseline: { numTensors: number; numBytes: number };
   private readonly order: Map<string, number>;
+  private kept: Tensor[] = [];
 
   constructor(
     readonly tf: Tf,
@@ -51,6 +57,8 @@ export class TfSession implements Session {
     readonly backend: string,
     /** The tfjs backend that runs ('wasm', 'tfjs-cpu', 'tensorflow', 'cuda'): the op profile's provider. */
     readonly backendKind: string = tf.getBackend(),
+    /** --outputs reuse: keep the previous request's output tensors alive until the next arrive. */
+    private readonly reuse = false,
   ) {
     const { numTensors, numBytes } = tf.memory();
     this.baseline = { numTensors, numBytes };
@@ -95,13 +103,21 @@ export class TfSession implements Session {
       });
     }
     this.tf.dispose(inputs);
-    this.tf.dispose(outputs);
+    if (this.reuse) {
+      this.tf.dispose(this.kept);
+      this.kept = outputs;
+    } else {
+      this.tf.dispose(outputs);
+    }
     return host;
   }
 
   /** Live tensors now vs after loading; call between iterations (after collect). */
   tensorLeak(): TensorLeak {
-    const { numTensors, numBytes } = this.tf.memory();
+    const { numTensors: live, numBytes: liveBytes } = this.tf.memory();
+    // Outputs kept on purpose (--outputs reuse) are not a leak.
+    const numTensors = live - this.kept.length;
+    const numBytes = liveBytes - this.kept.reduce((sum, t) => sum + t.size * (BYTES_PER_ELEMENT_OF[t.dtype] ?? 4), 0);
     return { baseline: this.baseline.numTensors, current: numTensors, leaked: numTensors - this.baseline.numTensors, leakedBytes: numBytes - this.baseline.numBytes };
   }
 
@@ -113,6 +129,8 @@ export class TfSession implements Session {
   }
 
   close(): Promise<void> {
+    this.tf.dispose(this.kept);
+    this.kept = [];
     this.runner.dispose();
     return Promise.resolve();
   }

@@ -52,6 +52,9 @@ export function createTfAdapter(runtime: TfRuntime = sharedTfRuntime()): TfAdapt
       if (!isTfDevice(options.device)) {
         throw new InferbenchError('device-unavailable', `unknown device '${options.device}' for a TensorFlow model`, `use one of: ${TF_DEVICES.join(', ')} (inferbench devices lists what this machine can run)`);
       }
+      if (options.outputs === 'fetches') {
+        throw new InferbenchError('usage', '--outputs fetches needs an ONNX model: tensorflow.js has no preallocated outputs', 'use --outputs drop, dispose or reuse for TensorFlow models');
+      }
       const files = await readTfModel(path);
       const device = files.format === 'saved-model' ? await savedModelDevice(runtime, path, options.device) : options.device;
       let active: ActiveBackend;
@@ -80,7 +83,7 @@ export function createTfAdapter(runtime: TfRuntime = sharedTfRuntime()): TfAdapt
         ...(files.producer !== undefined && { producer: files.producer }),
         ...(files.nodeCount !== undefined && { nodeCount: files.nodeCount }),
       };
-      return new TfSession(active.tf, runner, info, active.description, active.device);
+      return new TfSession(active.tf, runner, info, active.description, active.device, options.outputs === 'reuse');
     },
 
     async profileSession(session: TfSession, inputs: readonly HostTensor[], iterations: number): Promise<OpProfile> {

@@ -25,8 +25,11 @@ interface Attribution {
 }
 
 function inferenceAttribution(input: ClassifierInput, rules: RuleSet): Attribution {
-  const { roofline, gpuBusy, cpuSaturation } = rules;
+  const { roofline, gpuBusy, cpuSaturation, allocation } = rules;
   if (roofline.status === 'bound') return { label: 'memory-bound', strength: roofline.strength, rules: [roofline] };
+  // Faults and GC of fresh output buffers keep the CPU busy in the kernel and the collector:
+  // saturated, but not with the model's arithmetic.
+  if (allocation.status === 'bound') return { label: 'memory-bound', strength: allocation.strength, rules: [allocation] };
   if (input.device !== 'cpu') {
     if (gpuBusy.status === 'bound') return { label: 'gpu-bound', strength: gpuBusy.strength, rules: [gpuBusy] };
     if (gpuBusy.status === 'not-bound' && cpuSaturation.status === 'bound') return { label: 'cpu-bound', strength: 1, rules: [gpuBusy, cpuSaturation] };

@@ -61,15 +61,23 @@ const ADVICE: readonly Advice[] = [
     if (!post || post.share < STAGE_HIGHLY_BOUND_SHARE) return null;
     return { id: 'trim-postprocess', text: 'keep outputs on the device or read back only what is needed (fewer copies in postprocess)', why: `postprocess takes ${pct(post.share)} of the request` };
   },
+  ({ rules, input }) => {
+    if (rules.allocation.status !== 'bound') return null;
+    return { id: 'reuse-outputs', text: 'stop allocating fresh output buffers per request: keep the previous outputs alive until the next arrive (--outputs reuse), or preallocate them and pass them to run() as fetches (--outputs fetches); compare with --outputs drop,reuse,fetches', why: allocationWhy(input) };
+  },
+  ({ rules, input }) => {
+    if (rules.allocation.status !== 'bound') return null;
+    return { id: 'allocator-settings', text: 'keep freed memory in the process instead of returning it to the OS: glibc GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432 (or MALLOC_TRIM_THRESHOLD_/MALLOC_MMAP_THRESHOLD_), or a caching allocator (jemalloc, mimalloc via LD_PRELOAD)', why: allocationWhy(input) };
+  },
   ({ stage, input }) => {
     const inf = stage('inference');
-    if (inf?.label !== 'memory-bound' || (input.batch !== null && input.batch > 4)) return null;
+    if (inf?.label !== 'memory-bound' || inf.rules.includes('allocation') || (input.batch !== null && input.batch > 4)) return null;
     const ai = input.roofline?.arithmeticIntensity ?? 0;
     return { id: 'increase-batch', text: 'increase the batch size (--batch): the weights are read once per batch, so FLOPs per byte grow with it', why: `arithmetic intensity is ${ai.toPrecision(3)} FLOP/byte at batch ${input.batch ?? 1}, below the machine balance of ${(input.roofline?.machineBalance ?? 0).toPrecision(3)}` };
   },
   ({ stage, input }) => {
     const inf = stage('inference');
-    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'cpu-bound') || input.device !== 'cpu' || input.precision === 'int8') return null;
+    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'cpu-bound') || inf.rules.includes('allocation') || input.device !== 'cpu' || input.precision === 'int8') return null;
     return { id: 'quantize-int8', text: 'compare an int8 variant (--precision fp32,int8): a quarter of the fp32 weight bytes and integer MatMul kernels; dynamic int8 helps MatMul/Gemm-heavy models, while Conv-heavy ones usually need static quantisation (ORT\'s ConvInteger is slow on CPU)', why: `inference is ${inf.label} on the CPU at ${input.precision}` };
   },
   ({ stage, input }) => {
@@ -98,6 +106,13 @@ const ADVICE: readonly Advice[] = [
     return { id: 'parallelise-host-work', text: 'spread host work over cores (worker threads for pre/postprocess, more intra-op threads)', why: 'one core is saturated while the others are mostly idle' };
   },
 ];
+
+function allocationWhy(input: ClassifierInput): string {
+  const a = input.allocation;
+  if (!a) return 'allocation-bound';
+  const mib = a.outputBytesPerIteration === null ? '' : ` for ${(a.outputBytesPerIteration / 2 ** 20).toFixed(1)} MiB of outputs`;
+  return `${Math.round(a.minorFaultsPerIteration)} page faults, ${a.systemCpuPerIterationMs.toFixed(2)} ms in the kernel and ${a.gcPausePerIterationMs.toFixed(2)} ms of GC per ${a.wallPerIterationMs.toFixed(2)} ms request${mib}`;
+}
 
 export function recommend(label: BottleneckLabel, stages: readonly StageVerdict[], rules: RuleSet, input: ClassifierInput): Recommendation[] {
   const ctx: Context = { label, stages, rules, input, stage: (name) => stages.find((s) => s.stage === name) };

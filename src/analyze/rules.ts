@@ -49,6 +49,17 @@ export const GPU_STARVED_PCT = 50;
  */
 export const ROOF_NEAR_FRACTION = 0.5;
 
+/**
+ * Allocation-bound: the kernel's share of the wall time (page faults on fresh pages, zeroing,
+ * munmap: getrusage's ru_stime) or V8's GC pauses reach 20% of each request — TF Profiler's
+ * "highly bound" share again (STAGE_HIGHLY_BOUND_SHARE). A compute benchmark spends ~0 in the
+ * kernel; on the development VM each fault costs ~20 µs, so 250 faults (1 MiB of fresh pages)
+ * on a 25 ms request already reach it. Fewer than 64 faults per request (256 KiB of 4 KiB pages)
+ * is too little to be the cause whatever the share says.
+ */
+export const ALLOCATION_BOUND_SHARE = 0.2;
+export const ALLOCATION_MIN_FAULTS = 64;
+
 const noData = (rule: string, resource: RuleVerdict['resource'], note: string): RuleVerdict => ({ rule, resource, status: 'no-data', strength: 0, evidence: [], note });
 
 /** A host stage's share of the request (TF Profiler thresholds). */
@@ -167,6 +178,23 @@ export function rooflineRule(input: ClassifierInput): RuleVerdict {
   return { rule: 'roofline', resource: 'memory', status: 'bound', strength: near ? 1 : 0.6, evidence, ...(!near && { note: 'below the ridge point but far under the memory roof: per-op overhead also matters' }) };
 }
 
+/** Memory management: page faults (kernel time) and GC pauses as a share of each request. */
+export function allocationRule(input: ClassifierInput): RuleVerdict {
+  const a = input.allocation;
+  if (!a || a.wallPerIterationMs <= 0) return noData('allocation', 'memory', 'page faults and GC were not measured');
+  const kernelShare = a.systemCpuPerIterationMs / a.wallPerIterationMs;
+  const gcShare = a.gcPausePerIterationMs / a.wallPerIterationMs;
+  const evidence: Evidence[] = [
+    { metric: 'minor page faults per request', value: a.minorFaultsPerIteration, unit: 'faults', threshold: ALLOCATION_MIN_FAULTS },
+    { metric: 'kernel CPU share of wall time', value: kernelShare, unit: 'fraction', threshold: ALLOCATION_BOUND_SHARE },
+    { metric: 'GC pause share of wall time', value: gcShare, unit: 'fraction', threshold: ALLOCATION_BOUND_SHARE },
+  ];
+  if (a.inferenceFaultsPerIteration !== null) evidence.push({ metric: 'page faults in run() per request', value: a.inferenceFaultsPerIteration, unit: 'faults', threshold: null });
+  if (a.outputBytesPerIteration !== null) evidence.push({ metric: 'output bytes per request', value: a.outputBytesPerIteration, unit: 'B', threshold: null });
+  const bound = a.minorFaultsPerIteration >= ALLOCATION_MIN_FAULTS && (kernelShare >= ALLOCATION_BOUND_SHARE || gcShare >= ALLOCATION_BOUND_SHARE);
+  return { rule: 'allocation', resource: 'memory', status: bound ? 'bound' : 'not-bound', strength: bound ? Math.min(1, Math.max(kernelShare, gcShare) / (2 * ALLOCATION_BOUND_SHARE)) : 0, evidence, ...(bound && { note: 'allocation-bound: page faults and GC of fresh output buffers' }) };
+}
+
 export interface RuleSet {
   loadShare: RuleVerdict;
   preprocessShare: RuleVerdict;
@@ -177,6 +205,7 @@ export interface RuleSet {
   serialCpu: RuleVerdict;
   gpuBusy: RuleVerdict;
   roofline: RuleVerdict;
+  allocation: RuleVerdict;
 }
 
 export function evaluateRules(input: ClassifierInput): RuleSet {
@@ -190,5 +219,6 @@ export function evaluateRules(input: ClassifierInput): RuleSet {
     serialCpu: serialCpuRule(input),
     gpuBusy: gpuBusyRule(input),
     roofline: rooflineRule(input),
+    allocation: allocationRule(input),
   };
 }

@@ -36,6 +36,21 @@ export interface UtilisationInput {
   gpuUtilPct: number | null;
 }
 
+/**
+ * What allocation cost the measured phase, per request (the trial's MemoryAccounting, with the
+ * wall time per request). Absent when not measured.
+ */
+export interface AllocationInput {
+  wallPerIterationMs: number;
+  minorFaultsPerIteration: number;
+  /** Kernel CPU time per request: page faults, zeroing fresh pages, munmap. */
+  systemCpuPerIterationMs: number;
+  gcPausePerIterationMs: number;
+  outputBytesPerIteration: number | null;
+  /** Minor faults per request inside run(), from the untimed attribution pass; null when not run. */
+  inferenceFaultsPerIteration: number | null;
+}
+
 export interface ClassifierInput {
   stages: StageShares | null;
   utilisation: UtilisationInput | null;
@@ -52,6 +67,8 @@ export interface ClassifierInput {
   roofline: RooflinePosition | null;
   /** Why `roofline` is null, in words that name the fix (e.g. "the per-operator profile was off (--no-op-profile)"). */
   rooflineMissing?: string;
+  /** Page faults, kernel time and GC per request; absent or null when not measured. */
+  allocation?: AllocationInput | null;
 }
 
 export type BottleneckLabel = 'cpu-bound' | 'gpu-bound' | 'memory-bound' | 'io-bound' | 'inconclusive';

@@ -3,7 +3,7 @@
 // `profile`, and `compare` when it is given two models (paired mode).
 import { Option, type Command } from 'commander';
 import { collectPins } from '../inputs/pins.js';
-import { GRAPH_OPTIMIZATIONS, type ProfileOptions } from '../profile-options.js';
+import { checkOutputHandling, GRAPH_OPTIMIZATIONS, type ProfileOptions } from '../profile-options.js';
 import { parseBatchList, parsePrecisionList } from '../sweep/plan.js';
 import type { GraphOptimization } from '../types.js';
 import { InferbenchError } from '../errors.js';
@@ -17,6 +17,7 @@ export interface ModelFlags {
   graphOpt: GraphOptimization;
   batch?: string;
   batchDim?: string;
+  outputs?: string;
   isolate: boolean;
   dryRun: boolean;
   data?: string;
@@ -45,6 +46,7 @@ export function addModelFlags(command: Command, measureHelp = { iterations: 'mea
     .addOption(new Option('--graph-opt <level>', 'graph optimisation level').choices(GRAPH_OPTIMIZATIONS).default('all'))
     .option('-b, --batch <list>', 'batch size(s): 8, 1,2,4 or a range 1..64:x2')
     .option('--batch-dim <name>', 'the symbolic dim --batch sets, when it is not axis 0 or batch-like (e.g. N in [seq, N])')
+    .option('--outputs <list>', 'what happens to each request\'s outputs: drop (default, released at once), dispose, reuse (previous outputs stay alive), fetches (preallocated, ONNX); a list sweeps')
     .option('--isolate', 'run each trial in its own process (a crash or OOM loses one trial only)', false)
     .option('--dry-run', 'print the plan and exit', false)
     .option('--data <path>', 'real inputs: a file, a directory or a quoted glob; timed as the load stage')
@@ -74,6 +76,7 @@ export function modelOptionsFrom(flags: ModelFlags): Omit<ProfileOptions, 'model
     graphOptimization: flags.graphOpt,
     batch: flags.batch === undefined ? null : parseBatchList(flags.batch),
     ...(flags.batchDim !== undefined && { batchDim: flags.batchDim }),
+    ...(flags.outputs !== undefined && { outputs: parseList(flags.outputs).map(checkOutputHandling) }),
     isolate: flags.isolate,
     ...(flags.data !== undefined && { data: flags.data }),
     dataCache: flags.dataCache,
@@ -106,6 +109,6 @@ function parseKeyValues(raw: string[], flag: string): Record<string, string> {
 
 /** The model flags a user actually set (not left at their defaults), by their flag names. */
 export function modelFlagsGiven(command: Command): string[] {
-  const names = ['device', 'precision', 'threads', 'interThreads', 'graphOpt', 'batch', 'batchDim', 'isolate', 'dryRun', 'data', 'dataCache', 'pipeline', 'pipelineOpt', 'postprocess', 'labels', 'shape', 'dim', 'value', 'range', 'inputFile', 'warmup', 'iterations', 'duration'];
+  const names = ['device', 'precision', 'threads', 'interThreads', 'graphOpt', 'batch', 'batchDim', 'outputs', 'isolate', 'dryRun', 'data', 'dataCache', 'pipeline', 'pipelineOpt', 'postprocess', 'labels', 'shape', 'dim', 'value', 'range', 'inputFile', 'warmup', 'iterations', 'duration'];
   return names.filter((name) => command.getOptionValueSource(name) === 'cli').map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 }

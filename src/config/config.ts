@@ -9,7 +9,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { parseBudget, type Budget } from '../budget/budget.js';
 import { parseRunVariance, parseThresholds, type Thresholds } from '../compare/threshold.js';
 import { InferbenchError, messageOf } from '../errors.js';
-import type { GraphOptimization, Precision } from '../types.js';
+import type { GraphOptimization, OutputHandling, Precision } from '../types.js';
 
 export const DEFAULT_CONFIG_FILE = 'inferbench.config.json';
 
@@ -37,7 +37,7 @@ export interface ModelEntry {
 /** The file as written (after schema validation). */
 export interface ConfigFile {
   models: (string | ModelEntry)[];
-  sweep?: { device?: string[]; precision?: Precision[]; batch?: number[]; concurrency?: number[]; threads?: (number | 'auto')[]; graphOptimization?: GraphOptimization[] };
+  sweep?: { device?: string[]; precision?: Precision[]; batch?: number[]; concurrency?: number[]; outputs?: OutputHandling[]; threads?: (number | 'auto')[]; graphOptimization?: GraphOptimization[] };
   pipeline?: PipelineEntry;
   measure?: { warmup?: number | string; iterations?: number; duration?: string; repeat?: number; seed?: number };
   budgets?: string[];

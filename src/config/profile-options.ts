@@ -65,6 +65,7 @@ export function profileOptionsFor(config: InferbenchConfig, model: ModelEntry, o
     ...(sweep.precision !== undefined && { precision: [...sweep.precision] }),
     ...(sweep.batch !== undefined && { batch: [...sweep.batch] }),
     ...(sweep.concurrency !== undefined && { concurrency: [...sweep.concurrency] }),
+    ...(sweep.outputs !== undefined && { outputs: [...sweep.outputs] }),
     ...(graphOptimization !== undefined && { graphOptimization }),
     threads: sweep.threads === undefined ? null : sweep.threads.map((t) => (t === 'auto' ? null : t)),
     ...(repeat !== undefined && { repeat }),

@@ -9,6 +9,7 @@ import type { InputPins } from '../inputs/pins.js';
 import { startModuleWorker } from '../sample/worker-entry.js';
 import type { PhaseBound, StopReason, WarmupSummary } from '../types.js';
 import { CONTROL, type LoadWorkerData, type LoadWorkerMessage } from './load-protocol.js';
+import { startMemoryProbe } from './memory-probe.js';
 import { StageRecorder } from './recorder.js';
 import { summarizeMeasurement, type RunTrialOptions, type TrialMeasurement } from './run-trial.js';
 
@@ -49,11 +50,15 @@ export async function runConcurrentTrial(trial: ConcurrentTrial): Promise<TrialM
     trial.onPhaseStart?.('warmup');
     const ready = await Promise.all(streams.map((s) => s.ready));
     trial.onPhaseStart?.('measure');
+    // Faults, kernel time and RSS of the whole process: every stream's worker thread counts.
+    // GC is this isolate's only: the streams' own collections are not seen.
+    const probe = startMemoryProbe();
     clock[0] = process.hrtime.bigint();
     Atomics.store(control, CONTROL.go, 1);
     Atomics.notify(control, CONTROL.go);
     progress = setInterval(() => trial.onProgress?.('measure', Atomics.load(control, CONTROL.completed), Number(process.hrtime.bigint() - clock[0]!) / 1e6), PROGRESS_INTERVAL_MS);
     const done = await Promise.all(streams.map((s) => s.done));
+    const counted = probe.stop(done.reduce((n, d) => n + d.completedAtNs.length, 0));
     const lead = ready[0]!;
     const warmup: WarmupSummary = { ...(lead.warmup ?? { iterations: 0, durationMs: 0, convergedAt: null }), bound: trial.warmup };
     const { recorder, durationMs } = merge(done);
@@ -65,6 +70,7 @@ export async function runConcurrentTrial(trial: ConcurrentTrial): Promise<TrialM
       firstIteration: lead.firstIteration ?? { firstInferenceMs: 0, firstTotalMs: 0 },
       warmup,
       perIterationUs: lead.perIterationUs ?? 0,
+      memory: { ...counted, outputBytesPerIteration: null },
     });
   } catch (error) {
     stop();

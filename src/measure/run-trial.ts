@@ -4,12 +4,15 @@ import type {
   ColdStart,
   HarnessOverhead,
   MeasureSummary,
+  MemoryAccounting,
   PhaseBound,
   TrialOk,
   WarmupSummary,
   Warning,
 } from '../types.js';
 import { median, timerCostNs } from './clock.js';
+import { ATTRIBUTION_MIN_FAULTS } from './fault-attribution.js';
+import { startMemoryProbe } from './memory-probe.js';
 import { createWarmupDetector, driftRatio, isDrifting, noiseWarnings } from './convergence.js';
 import { StageRecorder } from './recorder.js';
 import { summarizeStage } from './stats.js';
@@ -34,6 +37,8 @@ export interface TrialMeasurement {
   stages: TrialOk['stages'];
   overhead: HarnessOverhead;
   warnings: Warning[];
+  /** Faults, GC and RSS over the measured phase (the output handling is the caller's to add). */
+  memory?: Omit<MemoryAccounting, 'outputs'>;
 }
 
 /**
@@ -56,12 +61,16 @@ export async function runTrial(driver: TrialDriver, options: RunTrialOptions): P
   const bound = options.measure;
   options.onPhaseStart?.('measure');
   const recorder = new StageRecorder(bound.kind === 'count' ? bound.iterations : null, driver.hasLoad);
+  const probe = startMemoryProbe();
   const loop = await driver.loop(recorder, {
     stop: measureStopRule(bound),
     signal: options.signal,
     onProgress: options.onProgress && ((n, ms) => options.onProgress?.('measure', n, ms)),
   });
-  return summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs });
+  const counted = probe.stop(loop.iterations);
+  const attribution = counted.minorFaultsPerIteration >= ATTRIBUTION_MIN_FAULTS ? await driver.attributeFaults?.() : undefined;
+  const memory = { ...counted, outputBytesPerIteration: attribution?.outputBytesPerIteration ?? null, ...(attribution && { faultsByStage: attribution.faultsByStage }) };
+  return summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs, memory });
 }
 
 export interface MeasuredPhases {
@@ -72,10 +81,11 @@ export interface MeasuredPhases {
   firstIteration: Omit<ColdStart, 'modelLoadMs'>;
   warmup: WarmupSummary;
   perIterationUs: number;
+  memory?: Omit<MemoryAccounting, 'outputs'>;
 }
 
 /** Statistics, overhead and warnings of a measured phase (one stream or several merged). */
-export function summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs }: MeasuredPhases): TrialMeasurement {
+export function summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs, memory }: MeasuredPhases): TrialMeasurement {
   const stages = Object.fromEntries(
     recorder.stages.map((stage) => [stage, summarizeStage(recorder.samplesOf(stage), recorder.count, recorder.histogramOf(stage))]),
   ) as TrialOk['stages'];
@@ -97,7 +107,7 @@ export function summarizeMeasurement({ recorder, loop, bound, firstIteration, wa
     ...warmupWarnings(warmup),
     ...overheadWarnings(overhead),
   ];
-  return { firstIteration, warmup, measure, stages, overhead, warnings };
+  return { firstIteration, warmup, measure, stages, overhead, warnings, ...(memory && { memory }) };
 }
 
 /** Per-iteration cost (µs) of the timing loop itself: clock reads, recording, stop checks. */

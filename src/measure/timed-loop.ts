@@ -4,6 +4,7 @@
 import type { HostTensor, Session } from '../adapters/adapter.js';
 import type { StopReason } from '../types.js';
 import { elapsedNs, now } from './clock.js';
+import { attributeFaults, type FaultAttribution } from './fault-attribution.js';
 
 /** Receives one iteration's stage times in nanoseconds (`loadNs` only from a pipeline loop). */
 export interface IterationSink {
@@ -117,6 +118,8 @@ export interface TrialDriver {
   readonly hasLoad: boolean;
   loop(sink: IterationSink, control: LoopControl): Promise<LoopResult>;
   emptyLoop(sink: IterationSink, control: LoopControl): Promise<LoopResult>;
+  /** An untimed pass that says which stage page faults happen in (synthetic inputs only). */
+  attributeFaults?(): Promise<FaultAttribution>;
 }
 
 /** Synthetic inputs: the same host tensors every iteration. */
@@ -126,6 +129,7 @@ export function syntheticDriver(session: Session, inputs: readonly HostTensor[])
     hasLoad: false,
     loop: (sink, control) => timedLoop(session, inputs, sink, control),
     emptyLoop: (sink, control) => timedLoop(empty, [], sink, control),
+    attributeFaults: () => attributeFaults(session, inputs),
   };
 }
 

@@ -1,5 +1,6 @@
 // Report pieces shared by the Markdown and console exporters, as label/value pairs and rows, so
 // both say the same thing and only the layout differs. Every number in them comes from format.ts.
+import { accountingFacts, memoryFacts } from './memory-facts.js';
 import type { AccuracyMetrics, Environment, InputDescription, ModelInfo, PercentileKey, StageStats, TensorSpec, TrialOk, TrialSpec } from '../types.js';
 import { PERCENTILE_KEYS } from '../measure/sample-rules.js';
 import { TIMED_STAGES } from '../types.js';
@@ -116,7 +117,9 @@ export function trialFacts(trial: TrialOk): Fact[] {
       'Throughput',
       `${formatRate(trial.throughput.inferencesPerSec)}, ${formatRate(trial.throughput.itemsPerSec, 'items/s')}`,
     ],
+    ...accountingFacts(trial),
     ['Peak RSS', formatBytes(trial.peakRssBytes)],
+    ...memoryFacts(trial),
     [
       'Harness overhead',
       `${formatUs(overhead.perIterationUs)} per iteration (${formatPercent(overhead.shareOfInferenceP50)} of inference p50; timer ${formatNs(overhead.timerNs)})`,

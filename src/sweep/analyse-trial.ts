@@ -7,7 +7,7 @@ import { classify } from '../analyze/classify.js';
 import { modelCost } from '../analyze/flops.js';
 import type { OpProfile } from '../analyze/op-profile.js';
 import { roofline } from '../analyze/roofline.js';
-import type { UtilisationInput } from '../analyze/signals.js';
+import type { AllocationInput, UtilisationInput } from '../analyze/signals.js';
 import { messageOf } from '../errors.js';
 import type { Precision, TrialOk, Warning } from '../types.js';
 
@@ -118,8 +118,23 @@ export async function analyseTrial(
     precision: spec.precision,
     roofline: position,
     ...(position === null && rooflineMissing !== undefined && { rooflineMissing }),
+    allocation: allocationInput(result),
   });
   await dropInapplicableAdvice(result, adapter, options.logicalCores);
+}
+
+/** The trial's memory accounting per request, for the allocation rule. */
+function allocationInput(result: TrialOk): AllocationInput | null {
+  const { memory, accounting, measure } = result;
+  if (!memory || !accounting || measure.iterations === 0) return null;
+  return {
+    wallPerIterationMs: accounting.wallPerIterationMs,
+    minorFaultsPerIteration: memory.minorFaultsPerIteration,
+    systemCpuPerIterationMs: memory.systemCpuPerIterationMs,
+    gcPausePerIterationMs: memory.gcPauseMs / measure.iterations,
+    outputBytesPerIteration: memory.outputBytesPerIteration,
+    inferenceFaultsPerIteration: memory.faultsByStage?.inference ?? null,
+  };
 }
 
 /** Recommendation ids that ask for a precision, and that precision. */

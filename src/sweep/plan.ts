@@ -1,7 +1,7 @@
 // The sweep plan: the cartesian product of the axes, in an order that keeps like with like
 // (device, then precision, then threads, then batch innermost) so the table reads as curves.
 import { InferbenchError } from '../errors.js';
-import type { GraphOptimization, Precision, TrialSpec } from '../types.js';
+import { DEFAULT_OUTPUT_HANDLING, type GraphOptimization, type OutputHandling, type Precision, type TrialSpec } from '../types.js';
 
 export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'int8'];
 
@@ -14,6 +14,8 @@ export interface SweepAxes {
   batches: (number | null)[];
   /** Requests in flight; default [1]. */
   concurrency?: number[];
+  /** Output handling (--outputs); default ['drop']. */
+  outputs?: OutputHandling[];
 }
 
 export interface PlanBase {
@@ -28,16 +30,19 @@ export function planSweep(base: PlanBase, axes: SweepAxes): TrialSpec[] {
     for (const precision of axes.precisions)
       for (const threads of axes.threads)
         for (const concurrency of axes.concurrency ?? [1])
-          for (const batch of axes.batches) {
-            const spec = { ...base, device, precision, threads, batch, ...(concurrency > 1 && { concurrency }) };
-            specs.push({ id: trialId(spec), ...spec });
-          }
+          for (const outputs of axes.outputs ?? [DEFAULT_OUTPUT_HANDLING])
+            for (const batch of axes.batches) {
+              const spec = { ...base, device, precision, threads, batch, ...(concurrency > 1 && { concurrency }), ...(outputs !== DEFAULT_OUTPUT_HANDLING && { outputs }) };
+              specs.push({ id: trialId(spec), ...spec });
+            }
   return specs;
 }
 
 export function trialId(spec: Omit<TrialSpec, 'id'>): string {
   const parts = [spec.device, spec.precision, `batch=${spec.batch ?? 'model'}`, `threads=${spec.threads ?? 'auto'}`];
   if ((spec.concurrency ?? 1) > 1) parts.push(`concurrency=${spec.concurrency}`);
+  // The default handling stays out of the id, so ids of earlier reports still pair in compare.
+  if (spec.outputs !== undefined && spec.outputs !== DEFAULT_OUTPUT_HANDLING) parts.push(`outputs=${spec.outputs}`);
   return parts.join(' ');
 }
 

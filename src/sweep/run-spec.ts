@@ -12,12 +12,13 @@ import { batchDimOf, resolveInputShapes } from '../inputs/shapes.js';
 import { guessedShapesMessage } from '../inputs/guess-shapes.js';
 import { withGuesses } from './trial-inputs.js';
 import { elapsedNs, now } from '../measure/clock.js';
+import { accountingWarnings, wallAccounting } from '../measure/accounting.js';
 import { runConcurrentTrial, StreamError } from '../measure/concurrent.js';
 import { runTrial, type TrialPhase } from '../measure/run-trial.js';
 import type { InputPins } from '../inputs/pins.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
 import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
-import type { InputDescription, ModelInfo, TensorSpec, TrialFailed, TrialOk, TrialResult, TrialSpec, VariantInfo, Warning } from '../types.js';
+import { DEFAULT_OUTPUT_HANDLING, type InputDescription, type ModelInfo, type TensorSpec, type TrialFailed, type TrialOk, type TrialResult, type TrialSpec, type VariantInfo, type Warning } from '../types.js';
 import type { Fp32Reference } from './variants.js';
 import type { UtilisationInput } from '../analyze/signals.js';
 import type { Sampler } from '../sample/sampler.js';
@@ -148,7 +149,9 @@ async function measure(
       ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec), ...resolved, seed: options.seed, concurrency })
       : await runTrial(inputs.driver, phases);
     const { iterations, durationMs } = measured.measure;
+    // Throughput from wall time: everything the phase took, stages or not (accounting.ts).
     const inferencesPerSec = durationMs > 0 ? (iterations * 1000) / durationMs : 0;
+    const accounting = wallAccounting(measured.measure, measured.stages.total, measured.overhead, concurrency);
     return {
       status: 'ok',
       spec,
@@ -159,9 +162,11 @@ async function measure(
       measure: measured.measure,
       stages: measured.stages,
       throughput: { inferencesPerSec, itemsPerSec: inferencesPerSec * (spec.batch ?? 1) },
+      accounting,
+      ...(measured.memory && { memory: { outputs: spec.outputs ?? DEFAULT_OUTPUT_HANDLING, ...measured.memory } }),
       peakRssBytes: readPeakRssBytes(),
       overhead: measured.overhead,
-      warnings: [...measured.warnings, ...leakWarnings(session), ...oversubscription(spec, context.logicalCores)],
+      warnings: [...measured.warnings, ...accountingWarnings(accounting), ...leakWarnings(session), ...oversubscription(spec, context.logicalCores)],
     };
   } catch (error) {
     // A stream's own session failing (to open, or mid-run) is this trial's failure, in its phase.
@@ -232,7 +237,7 @@ export function oversubscription(spec: TrialSpec, logicalCores: number): Warning
 }
 
 export function sessionOptionsOf(spec: TrialSpec): SessionOptions {
-  return { device: spec.device, intraOpThreads: spec.threads, interOpThreads: spec.interThreads, graphOptimization: spec.graphOptimization };
+  return { device: spec.device, intraOpThreads: spec.threads, interOpThreads: spec.interThreads, graphOptimization: spec.graphOptimization, ...(spec.outputs && { outputs: spec.outputs }) };
 }
 
 export function failed(spec: TrialSpec, phase: TrialFailed['phase'], error: unknown): TrialFailed {

@@ -205,3 +205,47 @@ describe('classify: truth table', () => {
     expect(b.confidence).toBe(0.55);
   });
 });
+
+describe('classify: allocation (page faults and GC of fresh output buffers)', () => {
+  // A constructed fault-heavy case, shaped like the 4 MiB-output fixture with --outputs drop on
+  // the development VM: 700 faults and 14 ms in the kernel per 18 ms request, CPU saturated.
+  const faultHeavy: ClassifierInput = {
+    ...base,
+    utilisation: { ...idleUtilisation, cpuTotalPct: 52, cpuCoreMaxPct: 99, processCpuPctOfCore: 100 },
+    threads: 1,
+    allocation: { wallPerIterationMs: 18, minorFaultsPerIteration: 700, systemCpuPerIterationMs: 14, gcPausePerIterationMs: 2, outputBytesPerIteration: 4 * 2 ** 20, inferenceFaultsPerIteration: 690 },
+  };
+
+  it('memory-bound with the faults, kernel share and output bytes as evidence, and output-buffer advice', () => {
+    const b = classify(faultHeavy);
+    expect(b.label).toBe('memory-bound');
+    expect(b.stages.find((s) => s.stage === 'inference')).toMatchObject({ label: 'memory-bound', rules: ['allocation'] });
+    expect(metric(b, 'minor page faults per request')).toEqual({ metric: 'minor page faults per request', value: 700, unit: 'faults', threshold: 64 });
+    expect(metric(b, 'kernel CPU share of wall time')).toEqual({ metric: 'kernel CPU share of wall time', value: 14 / 18, unit: 'fraction', threshold: 0.2 });
+    expect(metric(b, 'page faults in run() per request')?.value).toBe(690);
+    expect(metric(b, 'output bytes per request')?.value).toBe(4 * 2 ** 20);
+    // 14/18 of the wall in the kernel is over twice the 20% bar: full strength; inference is 98%.
+    expect(b.confidence).toBe(0.98);
+    expect(ids(b).slice(0, 2)).toEqual(['reuse-outputs', 'allocator-settings']);
+    // Not the model's arithmetic: int8 weights would not help.
+    expect(ids(b)).not.toContain('quantize-int8');
+    expect(b.recommendations[0]?.why).toBe('700 page faults, 14.00 ms in the kernel and 2.00 ms of GC per 18.00 ms request for 4.0 MiB of outputs');
+  });
+
+  it('GC pauses alone can decide it; a few faults or a small kernel share cannot', () => {
+    const gcOnly = classify({ ...faultHeavy, allocation: { ...faultHeavy.allocation!, systemCpuPerIterationMs: 0.5, gcPausePerIterationMs: 6 } });
+    expect(gcOnly.label).toBe('memory-bound');
+    const fewFaults = classify({ ...faultHeavy, allocation: { ...faultHeavy.allocation!, minorFaultsPerIteration: 10 } });
+    expect(fewFaults.label).toBe('cpu-bound');
+    expect(fewFaults.rules.find((r) => r.rule === 'allocation')?.status).toBe('not-bound');
+    const cheap = classify({ ...faultHeavy, allocation: { ...faultHeavy.allocation!, systemCpuPerIterationMs: 1, gcPausePerIterationMs: 1 } });
+    expect(cheap.label).toBe('cpu-bound');
+    expect(ids(cheap)).not.toContain('reuse-outputs');
+  });
+
+  it('no allocation data is a no-data verdict, not a guess', () => {
+    const b = classify({ ...faultHeavy, allocation: null });
+    expect(b.rules.find((r) => r.rule === 'allocation')).toMatchObject({ status: 'no-data' });
+    expect(b.label).toBe('cpu-bound');
+  });
+});

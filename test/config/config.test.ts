@@ -92,6 +92,12 @@ describe('config', () => {
     expect(error(() => profileOptionsFor(graph, graph.models[0]!)).message).toContain('/sweep/graphOptimization lists 2 values');
   });
 
+  test('sweep.outputs is the --outputs axis; an unknown handling is refused by the schema', () => {
+    const config = parseConfig({ models: ['a.onnx'], sweep: { outputs: ['drop', 'reuse'] } }, 'c.json');
+    expect(profileOptionsFor(config, config.models[0]!)).toMatchObject({ outputs: ['drop', 'reuse'] });
+    expect(error(() => parseConfig({ models: ['a.onnx'], sweep: { outputs: ['keep'] } }, 'c.json')).message).toContain('/sweep/outputs/0');
+  });
+
   test('a missing file and bad JSON are usage errors', () => {
     expect(error(() => loadConfig('nope.json')).hint).toContain('examples/inferbench.config.json');
     expect(error(() => loadConfig('test/data/compare/not-json.txt')).message).toContain('is not valid JSON');

@@ -54,3 +54,16 @@ describe('the concurrency axis', () => {
     expect(specs[2]?.concurrency).toBe(4);
   });
 });
+
+test('--outputs is a sweep axis inside concurrency; the default handling stays out of ids and specs', () => {
+  const base = { model: 'm.onnx', interThreads: null, graphOptimization: 'all' as const };
+  const specs = planSweep(base, { devices: ['cpu'], precisions: ['fp32'], threads: [1], batches: [1, 2], outputs: ['drop', 'reuse'] });
+  expect(specs.map((s) => s.id)).toEqual([
+    'cpu fp32 batch=1 threads=1',
+    'cpu fp32 batch=2 threads=1',
+    'cpu fp32 batch=1 threads=1 outputs=reuse',
+    'cpu fp32 batch=2 threads=1 outputs=reuse',
+  ]);
+  expect(specs[0]).not.toHaveProperty('outputs');
+  expect(specs[2]).toMatchObject({ outputs: 'reuse' });
+});
