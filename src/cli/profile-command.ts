@@ -73,7 +73,7 @@ export function profileCommand(globals: () => GlobalFlags): Command {
     .description('measure a model: cold start, then per-stage latency (preprocess, inference, postprocess)')
     .argument('<model>', 'the model: .onnx, a TensorFlow.js model.json, or a SavedModel directory')
     .option('-d, --device <list>', 'execution device(s): cpu, cuda, tensorrt, webgpu; for TensorFlow.js also wasm, tensorflow, tfjs-cpu (see `inferbench devices`)', 'cpu')
-    .option('-p, --precision <list>', 'precision(s): fp32, fp16, int8 (variants found or generated)', 'fp32')
+    .option('-p, --precision <list>', 'precision(s): fp32, fp16, int8 (dynamic), int8-static (QDQ, calibrated on --data or synthetic inputs); variants found or generated', 'fp32')
     .option('--variant <precision=path>', 'a precision variant file, e.g. int8=model.int8.onnx (repeatable)', collect)
     .option('-t, --threads <list>', 'intra-op threads, one or a list (default: the runtime decides)')
     .option('--inter-threads <n>', 'inter-op threads (turns on parallel execution)', (v) => parsePositiveInt(v, '--inter-threads'))

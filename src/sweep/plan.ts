@@ -3,7 +3,7 @@
 import { InferbenchError } from '../errors.js';
 import type { GraphOptimization, Precision, TrialSpec } from '../types.js';
 
-export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'int8'];
+export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'int8', 'int8-static'];
 
 export interface SweepAxes {
   devices: string[];
