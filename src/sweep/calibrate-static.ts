@@ -16,8 +16,9 @@ import type { TensorRange } from '../variants/quantize-static.js';
 /** Each activation tensor's [min, max] over all calibration sets. */
 export async function calibrateRanges(adapter: RuntimeAdapter, modelBytes: Uint8Array, sets: readonly (readonly HostTensor[])[]): Promise<Map<string, TensorRange>> {
   const graph = calibrationGraph(modelBytes);
-  const dir = mkdtempSync(join(tmpdir(), 'inferbench-calibrate-'));
   const ranges = new Map<string, TensorRange>();
+  if (graph.outputs.length === 0) return ranges; // nothing to quantize: no need to run the model
+  const dir = mkdtempSync(join(tmpdir(), 'inferbench-calibrate-'));
   try {
     const path = join(dir, 'calibration.onnx');
     writeFileSync(path, graph.bytes);

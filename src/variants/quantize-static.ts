@@ -45,7 +45,9 @@ export function quantizeStaticInt8(bytes: Uint8Array, ranges: ReadonlyMap<string
   const plan = planStatic(graph);
   const names = new NameSource(graph);
   const counter = new CoverageCounter();
-  const targets = plan.targets.filter((t) => ranges.has(t.input) || plan.passThrough.has(t.input));
+  // A node converts only when both its input and its output have a range (or share one).
+  const known = (name: string): boolean => ranges.has(name) || (plan.passThrough.has(name) && known(plan.passThrough.get(name) ?? ''));
+  const targets = plan.targets.filter((t) => known(t.input) && known(t.output));
   const byNode = new Map(targets.map((t) => [t.node, t]));
   for (const node of plan.candidates) {
     const t = byNode.get(node);
