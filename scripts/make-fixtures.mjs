@@ -84,9 +84,24 @@ function rawBytes(values) {
   values.forEach((v, i) => {
     if (values instanceof Float32Array) view.setFloat32(i * 4, v, true);
     else if (values instanceof BigInt64Array) view.setBigInt64(i * 8, v, true);
+    else if (values instanceof Uint16Array) view.setUint16(i * 2, v, true);
     else throw new Error(`rawBytes: unsupported array ${values.constructor.name}`);
   });
   return bytes;
+}
+
+/** float32 → IEEE float16 bits, round to nearest even (normal range; the fixtures' weights are). */
+function toHalfBits(value) {
+  const bits = new Uint32Array(Float32Array.of(value).buffer)[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  const mantissa = bits & 0x7fffff;
+  if (exponent <= 0) return sign; // below float16's normal range: ±0
+  if (exponent >= 31) return sign | 0x7c00;
+  let half = sign | (exponent << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half += 1;
+  return half;
 }
 
 const int = (i) => ({ type: AT.INT, i });
@@ -138,6 +153,18 @@ export class Graph {
   fill(name, dims, value) {
     const count = dims.reduce((a, b) => a * b, 1);
     return this.weight(name, dims, new Float32Array(count).fill(value));
+  }
+
+  /**
+   * A float32 weight held in a Constant node, as Paddle2ONNX and tf2onnx export them (no
+   * initializer); `float16: true` stores float16 bits, for a Cast(to=float) to read.
+   */
+  constant(name, dims, values, { float16 = false } = {}) {
+    const t = float16
+      ? { dims, dataType: DT.FLOAT16, rawData: rawBytes(Uint16Array.from(values, toHalfBits)) }
+      : { dims, dataType: DT.FLOAT, rawData: rawBytes(values) };
+    this.nodes.push({ name: `Constant_${name}`, opType: 'Constant', input: [], output: [name], attribute: [{ name: 'value', type: AT.TENSOR, t }] });
+    return name;
   }
 
   /** An int64 initializer (shapes, axes). A 0-d tensor when `dims` is []. */
@@ -472,6 +499,30 @@ function expand(width) {
   };
 }
 
+/**
+ * The CNN shape with no initializers at all: every weight a Constant node, as Paddle2ONNX exports
+ * them (inferbench issue 16), one bias behind an Identity and one weight stored as float16 behind
+ * a Cast(to=float). image[batch,3,16,16] → 2×(Conv+Relu) → GlobalAveragePool → MatMul+Add → logits.
+ */
+function constWeights() {
+  const rng = rngFor(0x636f6e); // 'con'
+  const g = new Graph('constweights');
+  let h = g.input('image', DT.FLOAT, ['batch', 3, 16, 16]);
+  const conv = { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([1, 1]) };
+  const w1 = g.constant('conv1.weight', [16, 3, 3, 3], rng.he(16 * 27, 27));
+  const b1 = g.node('Identity', [g.constant('conv1.bias', [16], rng.normal(16, 0.01))]);
+  h = g.node('Relu', [g.node('Conv', [h, w1, b1], conv)]);
+  const w2 = g.node('Cast', [g.constant('conv2.weight', [16, 16, 3, 3], rng.he(16 * 144, 144), { float16: true })], { to: int(DT.FLOAT) });
+  const b2 = g.constant('conv2.bias', [16], rng.normal(16, 0.01));
+  h = g.node('Relu', [g.node('Conv', [h, w2, b2], conv)]);
+  h = g.node('Flatten', [g.node('GlobalAveragePool', [h])], { axis: int(1) }); // [batch,16]
+  const w3 = g.constant('fc.weight', [16, 10], rng.xavier(160, 16, 10));
+  const b3 = g.constant('fc.bias', [10], rng.normal(10, 0.01));
+  g.node('Add', [g.node('MatMul', [h, w3]), b3], {}, 'logits');
+  g.output('logits', DT.FLOAT, ['batch', 10]);
+  return g.encode('Constant-node weights (Paddle2ONNX style): image[batch,3,16,16] -> logits[batch,10]');
+}
+
 export const FIXTURES = {
   'mlp.onnx': mlp,
   'cnn.onnx': cnn,
@@ -484,6 +535,7 @@ export const FIXTURES = {
   'unnamed-dims.onnx': unnamedDims,
   'expand1m.onnx': expand(256),
   'expand4m.onnx': expand(1024),
+  'constweights.onnx': constWeights,
 };
 
 /** Writes every fixture into `outDir`; returns the paths written. */

@@ -15,7 +15,7 @@ export interface ProfileOptions {
   model: string;
   /** Execution device(s): cpu (default), cuda, tensorrt, webgpu, ... A list sweeps them. */
   device?: string | string[];
-  /** Precision(s): fp32 (default), fp16, int8. Variants come from --variant files, siblings, or are generated. */
+  /** Precision(s): fp32 (default), fp16, int8 (dynamic), int8-static (QDQ, calibrated). Variants come from --variant files, siblings, or are generated. */
   precision?: Precision | Precision[];
   /** Files for precision variants, e.g. { int8: 'model.int8.onnx' }. */
   variants?: Partial<Record<Precision, string>>;

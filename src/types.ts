@@ -60,7 +60,8 @@ export interface ModelInfo {
 }
 
 export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
-export type Precision = 'fp32' | 'fp16' | 'int8';
+/** int8 = dynamic quantization (weights int8, activations quantized at run time); int8-static = QDQ with calibrated activations. */
+export type Precision = 'fp32' | 'fp16' | 'int8' | 'int8-static';
 
 /** One configuration to measure. The sweep issue grows the axes; the shape stays. */
 export interface TrialSpec {
@@ -145,7 +146,10 @@ export interface Warning {
     | 'speedup-unpaired'
     | 'fallback'
     | 'guessed-shapes'
-    | 'unaccounted-time';
+    | 'unaccounted-time'
+    | 'variant-identical'
+    | 'partial-conversion'
+    | 'synthetic-calibration';
   message: string;
 }
 
@@ -239,6 +243,22 @@ export interface VariantInfo {
   source: 'original' | 'user' | 'sibling' | 'generated';
   /** For generated variants: what they were made from and how. */
   provenance?: { from: string; method: string; toolVersion: string };
+  /** For generated variants: what the conversion changed (per op type, weight bytes). */
+  coverage?: VariantCoverage;
+  /** For int8-static: the inputs its activation ranges were calibrated on. */
+  calibration?: { inputSets: number; source: string; synthetic: boolean };
+}
+
+/** What a precision conversion changed. */
+export interface VariantCoverage {
+  /** Per op type: nodes converted out of the nodes a converter of this precision could convert. */
+  ops: { opType: string; eligible: number; converted: number }[];
+  /** Bytes of all weights (initializers and Constant tensors) before → after. */
+  weightBytes: { before: number; after: number };
+  /** Converted / all constant weight elements of MatMul, Gemm and Conv (a proxy for the FLOPs' share); null when none. */
+  computeWeightShare: number | null;
+  /** Constant / Identity / Cast nodes folded into initializers before converting. */
+  foldedConstants: number;
 }
 
 export interface AccuracyMetrics {
@@ -256,6 +276,12 @@ export interface AccuracyMetrics {
 export interface AccuracyVsFp32 {
   overall: AccuracyMetrics;
   outputs: (AccuracyMetrics & { name: string; elements: number })[];
+  /** How many input sets (batches) the drift is measured on. */
+  inputSets: number;
+  /** Where they came from: the --data batches, or synthetic inputs with their seeds. */
+  inputSource: string;
+  /** Every output bit-identical to fp32's on every set: the variant computes what fp32 computes. */
+  identical: boolean;
 }
 
 export interface TrialOk {

@@ -13,7 +13,7 @@ const fixturesDir = join(repoRoot, 'fixtures');
 const script = join(repoRoot, 'scripts', 'make-fixtures.mjs');
 const fixture = (file: string): string => join(fixturesDir, file);
 
-const FILES = ['mlp.onnx', 'cnn.onnx', 'transformer.onnx', 'types.onnx', 'fixed.onnx', 'div32.onnx', 'image-dynamic.onnx', 'image-fc.onnx', 'unnamed-dims.onnx', 'expand1m.onnx', 'expand4m.onnx'];
+const FILES = ['mlp.onnx', 'cnn.onnx', 'transformer.onnx', 'types.onnx', 'fixed.onnx', 'div32.onnx', 'image-dynamic.onnx', 'image-fc.onnx', 'unnamed-dims.onnx', 'expand1m.onnx', 'expand4m.onnx', 'constweights.onnx'];
 
 /** What a test expects of one input or output: ORT reports an unnamed dynamic dim as ''. */
 type Signature = { name: string; type: ort.Tensor.Type; shape: (number | string)[] };

@@ -77,8 +77,8 @@ const ADVICE: readonly Advice[] = [
   },
   ({ stage, input }) => {
     const inf = stage('inference');
-    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'cpu-bound') || inf.rules.includes('allocation') || input.device !== 'cpu' || input.precision === 'int8') return null;
-    return { id: 'quantize-int8', text: 'compare an int8 variant (--precision fp32,int8): a quarter of the fp32 weight bytes and integer MatMul kernels; dynamic int8 helps MatMul/Gemm-heavy models, while Conv-heavy ones usually need static quantisation (ORT\'s ConvInteger is slow on CPU)', why: `inference is ${inf.label} on the CPU at ${input.precision}` };
+    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'cpu-bound') || inf.rules.includes('allocation') || input.device !== 'cpu' || input.precision === 'int8' || input.precision === 'int8-static') return null;
+    return { id: 'quantize-int8', text: 'compare int8 variants (--precision fp32,int8,int8-static): a quarter of the fp32 weight bytes and integer kernels; dynamic int8 helps MatMul/Gemm-heavy models, while Conv-heavy ones need static quantisation, int8-static (ORT\'s ConvInteger is slow on CPU)', why: `inference is ${inf.label} on the CPU at ${input.precision}` };
   },
   ({ stage, input }) => {
     const inf = stage('inference');

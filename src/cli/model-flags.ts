@@ -40,7 +40,7 @@ export interface ModelFlags {
 export function addModelFlags(command: Command, measureHelp = { iterations: 'measured iterations (default: auto, ≥1000 samples and ≥2 s within 10 s)', duration: 'measure for this long instead, e.g. 10s' }): Command {
   return command
     .option('-d, --device <list>', 'execution device(s): cpu, cuda, tensorrt, webgpu; for TensorFlow.js also wasm, tensorflow, tfjs-cpu (see `inferbench devices`)', 'cpu')
-    .option('-p, --precision <list>', 'precision(s): fp32, fp16, int8 (variants found or generated)', 'fp32')
+    .option('-p, --precision <list>', 'precision(s): fp32, fp16, int8 (dynamic), int8-static (QDQ, calibrated on --data or synthetic inputs); variants found or generated', 'fp32')
     .option('-t, --threads <list>', 'intra-op threads, one or a list (default: the runtime decides)')
     .option('--inter-threads <n>', 'inter-op threads (turns on parallel execution)', (v) => parsePositiveInt(v, '--inter-threads'))
     .addOption(new Option('--graph-opt <level>', 'graph optimisation level').choices(GRAPH_OPTIMIZATIONS).default('all'))

@@ -67,8 +67,8 @@ export async function runPaired(options: PairedOptions, hooks: PairedHooks = {})
   const specs = plan({ ...options, model: options.base });
   hooks.onPlan?.(specs);
   const variants = {
-    base: new VariantResolver(options.base, {}, resolved.variantCacheDir ?? undefined),
-    head: new VariantResolver(options.head, {}, resolved.variantCacheDir ?? undefined),
+    base: new VariantResolver(options.base, {}, resolved.variantCacheDir ?? undefined, { adapter: baseAdapter, options: { ...resolved, model: options.base } }),
+    head: new VariantResolver(options.head, {}, resolved.variantCacheDir ?? undefined, { adapter: headAdapter, options: { ...resolved, model: options.head } }),
   };
   const startedAt = new Date().toISOString();
   const models: Partial<Sides<ModelInfo>> = {};

@@ -1,6 +1,7 @@
 // Report pieces shared by the Markdown and console exporters, as label/value pairs and rows, so
 // both say the same thing and only the layout differs. Every number in them comes from format.ts.
 import { accountingFacts, memoryFacts } from './memory-facts.js';
+import { formatCoverageDetail } from './format.js';
 import type { AccuracyMetrics, Environment, InputDescription, ModelInfo, PercentileKey, StageStats, TensorSpec, TrialOk, TrialSpec } from '../types.js';
 import { PERCENTILE_KEYS } from '../measure/sample-rules.js';
 import { TIMED_STAGES } from '../types.js';
@@ -157,8 +158,15 @@ function variantFacts(trial: TrialOk): Fact[] {
   if (trial.variant) {
     const made = trial.variant.provenance ? `, ${trial.variant.provenance.method}` : '';
     facts.push(['Variant', `${trial.variant.path} (${trial.variant.source}${made})`]);
+    if (trial.variant.coverage) facts.push(['Converted', formatCoverageDetail(trial.variant.coverage)]);
+    const cal = trial.variant.calibration;
+    if (cal) facts.push(['Calibrated on', `${formatCount(cal.inputSets)} input set${cal.inputSets === 1 ? '' : 's'}: ${cal.source}`]);
   }
-  if (trial.accuracy) facts.push(['Accuracy vs fp32', formatAccuracy(trial.accuracy.overall)]);
+  if (trial.accuracy) {
+    const a = trial.accuracy;
+    const identical = a.identical ? 'bit-identical to fp32 (nothing changed) — ' : '';
+    facts.push(['Accuracy vs fp32', `${identical}${formatAccuracy(a.overall)} over ${formatCount(a.inputSets)} input set${a.inputSets === 1 ? '' : 's'} (${a.inputSource})`]);
+  }
   return facts;
 }
 

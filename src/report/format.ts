@@ -2,7 +2,7 @@
 // `units.rs`). Every exporter formats through here, so a number reads the same in the console,
 // in Markdown and in a PR comment. Output is locale-independent (always `1,234.5`).
 
-import type { Dim, PercentileKey, PhaseBound, StageStats, StopReason } from '../types.js';
+import type { Dim, PercentileKey, PhaseBound, StageStats, StopReason, VariantCoverage } from '../types.js';
 import { PERCENTILE_KEYS, minimumSamples } from '../measure/sample-rules.js';
 
 const NOT_AVAILABLE = 'n/a';
@@ -339,4 +339,19 @@ export function formatHeadroom(fraction: number): string {
   if (!Number.isFinite(fraction) || fraction >= -1) return formatSignedPercent(fraction);
   const times = 1 - fraction; // measured ÷ limit, for a latency budget
   return `${times >= 10 ? Math.round(times).toLocaleString('en-US') : times.toFixed(1)}× the limit`;
+}
+
+/** A variant's coverage in a table cell: "4/4 ops" — nodes converted of those eligible. */
+export function formatCoverage(coverage: VariantCoverage): string {
+  const converted = coverage.ops.reduce((n, o) => n + o.converted, 0);
+  const eligible = coverage.ops.reduce((n, o) => n + o.eligible, 0);
+  return `${formatCount(converted)}/${formatCount(eligible)} ops`;
+}
+
+/** "Conv 3/3, Gemm 1/1; weights 223 KiB → 58.2 KiB; 100% of the MatMul/Gemm/Conv weights; 3 Constant weights folded". */
+export function formatCoverageDetail(coverage: VariantCoverage): string {
+  const ops = coverage.ops.map((o) => `${o.opType} ${formatCount(o.converted)}/${formatCount(o.eligible)}`).join(', ') || 'no eligible op';
+  const share = coverage.computeWeightShare === null ? '' : `; ${formatPercent(coverage.computeWeightShare)} of the MatMul/Gemm/Conv weights`;
+  const folded = coverage.foldedConstants > 0 ? `; ${formatCount(coverage.foldedConstants)} Constant/Identity/Cast weights folded first` : '';
+  return `${ops}; weights ${formatBytes(coverage.weightBytes.before)} → ${formatBytes(coverage.weightBytes.after)}${share}${folded}`;
 }

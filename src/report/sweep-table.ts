@@ -2,11 +2,11 @@
 // the baseline trial and accuracy drift, so "which batch, precision and device should I ship?"
 // is answered on one screen. Shared by the console and Markdown exporters.
 import type { Report, TrialOk, TrialResult } from '../types.js';
-import { formatBatch, formatMs, formatPercent, formatPercentileCell, formatRate, formatRatio, formatSignificant, formatThreads } from './format.js';
+import { formatBatch, formatCoverage, formatMs, formatPercent, formatPercentileCell, formatRate, formatRatio, formatSignificant, formatThreads } from './format.js';
 
 export const SWEEP_HEADER: readonly string[] = [
   'device', 'precision', 'batch', 'threads', 'status',
-  'infer p50', 'infer p99', 'total p50', 'total p99', 'throughput', 'speed-up', 'cosine', 'max |err|', 'top-1',
+  'infer p50', 'infer p99', 'total p50', 'total p99', 'throughput', 'speed-up', 'cosine', 'max |err|', 'top-1', 'converted',
 ];
 
 /** The baseline: the first trial that ran (the plan puts fp32, the first device and batch first). */
@@ -73,9 +73,10 @@ function sweepRows(report: Report, concurrent: boolean): string[][] {
       formatPercentileCell(total, 'p99'),
       formatRate(trial.throughput.itemsPerSec, 'items/s'),
       paired ? `${formatRatio(paired.ratio)} ±${formatPercent((paired.ci[1] - paired.ci[0]) / 2 / paired.ratio)}` : Number.isFinite(speedUp) ? formatRatio(speedUp) : '',
-      accuracy ? accuracy.cosineSimilarity.toFixed(5) : trial.spec.precision === 'fp32' ? 'ref' : '',
+      trial.accuracy?.identical ? 'identical' : accuracy ? accuracy.cosineSimilarity.toFixed(5) : trial.spec.precision === 'fp32' ? 'ref' : '',
       accuracy ? formatSignificant(accuracy.maxAbsError) : '',
       accuracy?.top1Agreement != null ? formatPercent(accuracy.top1Agreement) : '',
+      trial.variant?.coverage ? formatCoverage(trial.variant.coverage) : '',
     ];
   });
 }

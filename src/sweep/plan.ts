@@ -3,7 +3,7 @@
 import { InferbenchError } from '../errors.js';
 import { DEFAULT_OUTPUT_HANDLING, type GraphOptimization, type OutputHandling, type Precision, type TrialSpec } from '../types.js';
 
-export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'int8'];
+export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'int8', 'int8-static'];
 
 export interface SweepAxes {
   devices: string[];

@@ -19,7 +19,8 @@ import type { InputPins } from '../inputs/pins.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
 import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
 import { DEFAULT_OUTPUT_HANDLING, type InputDescription, type ModelInfo, type TensorSpec, type TrialFailed, type TrialOk, type TrialResult, type TrialSpec, type VariantInfo, type Warning } from '../types.js';
-import type { Fp32Reference } from './variants.js';
+import { variantWarnings, type Fp32Reference } from './variants.js';
+import { ACCURACY_SETS, referenceInputSets, type InputSets } from './reference-inputs.js';
 import type { UtilisationInput } from '../analyze/signals.js';
 import type { Sampler } from '../sample/sampler.js';
 import type { UtilisationSummary } from '../sample/sample-types.js';
@@ -104,7 +105,9 @@ export async function runSpec(
     if (utilisation) result.utilisation = utilisation;
     if (spec.precision !== 'fp32') {
       result.variant = context.variant;
-      if (context.reference) await addAccuracy(result, context.reference, session, tensors);
+      result.warnings.push(...variantWarnings(spec.precision, context.variant));
+      const sets = (): Promise<InputSets> => referenceInputSets(session, shapes, batch ?? 1, pins, options, ACCURACY_SETS);
+      if (context.reference) await addAccuracy(result, context.reference, session, sets);
     }
     await analyseTrial(result, adapter, context.variant.path, tensors, utilisation && classifierInput(utilisation), {
       // Ctrl-C asks for the partial report now: no profiled pass, and never a calibration.
@@ -215,10 +218,17 @@ function leakWarnings(session: Session): Warning[] {
   return leak ? [{ code: 'memory-growth', message: leak }] : [];
 }
 
-/** Accuracy is evidence, not the trial's purpose: if it cannot be computed, say so and go on. */
-async function addAccuracy(result: TrialOk, reference: Fp32Reference, session: Session, tensors: readonly HostTensor[]): Promise<void> {
+/**
+ * Accuracy is evidence, not the trial's purpose: if it cannot be computed, say so and go on.
+ * Outputs bit-identical to fp32's are no perfect score but a sign that nothing changed.
+ */
+async function addAccuracy(result: TrialOk, reference: Fp32Reference, session: Session, sets: () => Promise<InputSets>): Promise<void> {
   try {
-    result.accuracy = await reference.accuracyOf(session, tensors);
+    const accuracy = await reference.accuracyOf(session, await sets());
+    result.accuracy = accuracy;
+    if (accuracy.identical) {
+      result.warnings.push({ code: 'variant-identical', message: `${result.spec.precision} outputs are bit-identical to fp32's on all ${accuracy.inputSets} input sets (${accuracy.inputSource}): the variant computes exactly what fp32 computes — no sign that it runs in ${result.spec.precision}, and no evidence of a lossless conversion` });
+    }
   } catch (error) {
     result.warnings.push({ code: 'accuracy-unavailable', message: `could not compare outputs with fp32: ${messageOf(error)}` });
   }

@@ -11,7 +11,7 @@ import { startSampler } from '../sample/sampler.js';
 import type { SampleSeries } from '../sample/sample-types.js';
 import { mergeRepetitions } from './repetitions.js';
 import { failed, isRunWideError, runSpec, type TrialContext, type TrialOutcome } from './run-spec.js';
-import { Fp32Reference, VariantResolver } from './variants.js';
+import { Fp32Reference, VariantResolver, variantSkipReason } from './variants.js';
 import { baselineTrial } from '../report/sweep-table.js';
 import { pairedSpeedUps } from './speedups.js';
 
@@ -31,7 +31,7 @@ export async function runSweep(
   snapshot: (sofar: SweepResult) => Promise<Report>,
 ): Promise<SweepResult> {
   const sofar: SweepResult = { trials: [] };
-  const variants = new VariantResolver(options.model, options.variants, options.variantCacheDir ?? undefined);
+  const variants = new VariantResolver(options.model, options.variants, options.variantCacheDir ?? undefined, { adapter, options });
   const reference = options.isolate ? null : new Fp32Reference(adapter, options.model);
   // With --isolate each child samples its own process; here one sampler serves the whole sweep.
   const sampler = options.sample && !options.isolate ? startSampler({ intervalMs: options.sampleIntervalMs }) : null;
@@ -82,6 +82,8 @@ async function runOne(
     const unsupported = await adapter.precisionUnsupported?.(spec.device, spec.precision);
     if (unsupported) return { result: { status: 'skipped', spec, reason: unsupported } };
     const variant = await shared.variants.resolve(spec.precision);
+    const nothingConverted = variantSkipReason(spec.precision, variant);
+    if (nothingConverted) return { result: { status: 'skipped', spec, reason: nothingConverted } };
     return options.isolate
       ? await runSpecIsolated(spec, variant, options, hooks)
       : await runSpec(adapter, spec, { ...shared, variant }, options, hooks);

@@ -112,20 +112,34 @@ function metrics(s: Sums): AccuracyMetrics {
  * missing or its shape differs: that is a broken variant, not a drift to measure.
  */
 export function compareOutputs(reference: readonly HostTensor[], candidate: readonly HostTensor[]): AccuracyComparison {
+  const { identical: _, ...comparison } = compareOutputSets([{ reference, candidate }]);
+  return comparison;
+}
+
+/**
+ * The drift over several input sets: every set's elements pooled per output (errors, cosine and
+ * top-1 over all of them), and whether every element of every set was bit-identical.
+ */
+export function compareOutputSets(pairs: readonly { reference: readonly HostTensor[]; candidate: readonly HostTensor[] }[]): AccuracyComparison & { identical: boolean } {
   const overall = emptySums();
-  const outputs: OutputAccuracy[] = [];
-  for (const ref of reference) {
-    const cand = candidate.find((c) => c.name === ref.name);
-    if (!cand) throw new InferbenchError('runtime-error', `the variant has no output '${ref.name}'`);
-    if (ref.dims.join('x') !== cand.dims.join('x')) {
-      throw new InferbenchError('runtime-error', `output '${ref.name}': the variant's shape [${cand.dims.join(', ')}] differs from the reference's [${ref.dims.join(', ')}]`);
+  const perOutput = new Map<string, Sums>();
+  let identical = true;
+  for (const { reference, candidate } of pairs) {
+    for (const ref of reference) {
+      const cand = candidate.find((c) => c.name === ref.name);
+      if (!cand) throw new InferbenchError('runtime-error', `the variant has no output '${ref.name}'`);
+      if (ref.dims.join('x') !== cand.dims.join('x')) {
+        throw new InferbenchError('runtime-error', `output '${ref.name}': the variant's shape [${cand.dims.join(', ')}] differs from the reference's [${ref.dims.join(', ')}]`);
+      }
+      const sums = perOutput.get(ref.name) ?? emptySums();
+      perOutput.set(ref.name, sums);
+      const refValues = tensorValues(ref);
+      const candValues = tensorValues(cand);
+      identical &&= refValues.every((r, i) => Object.is(r, candValues[i]) || r === candValues[i]);
+      accumulate(sums, refValues, candValues, ref.dims);
+      accumulate(overall, refValues, candValues, ref.dims);
     }
-    const sums = emptySums();
-    const refValues = tensorValues(ref);
-    const candValues = tensorValues(cand);
-    accumulate(sums, refValues, candValues, ref.dims);
-    accumulate(overall, refValues, candValues, ref.dims);
-    outputs.push({ name: ref.name, elements: sums.elements, ...metrics(sums) });
   }
-  return { overall: metrics(overall), outputs };
+  const outputs = [...perOutput].map(([name, sums]) => ({ name, elements: sums.elements, ...metrics(sums) }));
+  return { overall: metrics(overall), outputs, identical: pairs.length > 0 && identical };
 }

@@ -26,11 +26,13 @@ export interface VariantFile {
 export const SIBLING_TAGS: Readonly<Record<VariantPrecision, readonly string[]>> = {
   fp16: ['fp16', 'float16', 'f16', 'half'],
   int8: ['int8', 'quantized', 'qint8', 'uint8', 'quint8', 'q8', 'quant'],
+  // Static QDQ files: ORT's quantize_static examples save `<stem>.qdq.onnx` / `<stem>_qdq.onnx`.
+  'int8-static': ['qdq', 'int8_static', 'int8-static', 'static_quant'],
 };
 /** Between the model's stem and the tag: `model_fp16`, `model.fp16`, `model-fp16`. */
 export const SIBLING_SEPARATORS = ['_', '.', '-'] as const;
 
-const PRECISIONS: readonly VariantPrecision[] = ['fp16', 'int8'];
+const PRECISIONS: readonly VariantPrecision[] = ['fp16', 'int8', 'int8-static'];
 
 /** File names a sibling variant may have, in order of preference. */
 export function siblingNames(modelPath: string, precision: VariantPrecision): string[] {
@@ -70,7 +72,7 @@ export function findSibling(modelPath: string, precision: VariantPrecision): str
  * sibling, else null ("generate it"). A user-named file that does not exist is an error.
  */
 export function findVariants(modelPath: string, userVariants: Partial<Record<VariantPrecision, string>> = {}): Record<Precision, VariantFile | null> {
-  const result: Record<Precision, VariantFile | null> = { fp32: { path: modelPath, source: 'original' }, fp16: null, int8: null };
+  const result: Record<Precision, VariantFile | null> = { fp32: { path: modelPath, source: 'original' }, fp16: null, int8: null, 'int8-static': null };
   for (const precision of PRECISIONS) {
     const user = userVariants[precision];
     if (user !== undefined) {

@@ -12,7 +12,12 @@
 //   so callers feed and read the same types as the fp32 model.
 // Integer tensors (Reshape shapes, Gather indices, Slice bounds) are never touched: only float32
 // is converted. ONNX Runtime's CPU EP inserts its own casts around ops that lack fp16 kernels.
+// Weights held in Constant nodes are folded into initializers first (fold-constants.ts) so that
+// Identity/Cast chains over them do not hide them, and the result counts the nodes that compute
+// in float16 (coverage.ts).
+import { CoverageCounter, weightBytesOf, type VariantCoverage } from './coverage.js';
 import { inferElementTypes } from './elem-types.js';
+import { foldConstantWeights } from './fold-constants.js';
 import { convertTensorToFp16, toFloat16Bits } from './fp16-tensor.js';
 import {
   assertNoSubgraphs, attr, decodeModel, DT, encodeModel, graphOf, intAttr, makeNode, NameSource, rawBytes,
@@ -46,15 +51,23 @@ export interface Fp16Options {
 
 /** Converts an fp32 ONNX model (bytes) to fp16 and returns the new model's bytes. */
 export function convertToFp16(bytes: Uint8Array, options: Fp16Options = {}): Uint8Array {
+  return convertToFp16WithCoverage(bytes, options).bytes;
+}
+
+/** convertToFp16, with the nodes that compute in float16 out of those that touch float32. */
+export function convertToFp16WithCoverage(bytes: Uint8Array, options: Fp16Options = {}): { bytes: Uint8Array; coverage: VariantCoverage } {
   const model = decodeModel(bytes);
   const graph = graphOf(model);
   assertNoSubgraphs(graph, 'fp16 conversion');
+  const before = weightBytesOf(graph);
+  const { folded } = foldConstantWeights(graph);
   const blockList = options.opBlockList ?? FP16_OP_BLOCK_LIST;
   const isBlocked = (node: NodeProto): boolean => blockList.has(node.opType ?? '');
   const types = inferElementTypes(graph);
   const names = new NameSource(graph);
   const isFloat = (name: string): boolean => types.get(name) === DT.FLOAT;
   const original = [...(graph.node ?? [])];
+  const counter = countFp16(graph, original, isFloat, isBlocked);
   const half = new Set<string>(); // names that are float16 in the result
   for (const [name, t] of types) if (t === DT.FLOAT) half.add(name);
   for (const name of convertInitializers(graph, original, isBlocked)) half.delete(name);
@@ -80,7 +93,21 @@ export function convertToFp16(bytes: Uint8Array, options: Fp16Options = {}): Uin
   nodes.push(...outputCasts);
   graph.node = nodes;
   retype([...(graph.input ?? []), ...(graph.output ?? []), ...(graph.valueInfo ?? [])], half);
-  return encodeModel(model);
+  return { bytes: encodeModel(model), coverage: counter.result(before, graph, folded) };
+}
+
+/** Eligible: a node that reads or writes float32; converted: one not on the block list. */
+function countFp16(graph: Graph, nodes: readonly NodeProto[], isFloat: (name: string) => boolean, isBlocked: (node: NodeProto) => boolean): CoverageCounter {
+  const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const counter = new CoverageCounter();
+  for (const node of nodes) {
+    if (![...(node.input ?? []), ...(node.output ?? [])].some((name) => name && isFloat(name))) continue;
+    const w = initializers.get(node.input?.[1] ?? '');
+    const weight = w?.dataType === DT.FLOAT ? w : undefined;
+    counter.eligible(node, weight);
+    if (!isBlocked(node)) counter.converted(node, weight);
+  }
+  return counter;
 }
 
 interface IoCasts {

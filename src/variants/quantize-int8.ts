@@ -15,6 +15,10 @@
 // ORT's CPU ConvInteger rejects a per-channel w_zero_point ("Non per-tensor quantization is not
 // supported now"). ORT's graph optimizer fuses the MatMul pattern into com.microsoft
 // DynamicQuantizeMatMul / MatMulIntegerToFloat at load. Everything else stays fp32.
+// Weights held in Constant nodes are folded into initializers first (fold-constants.ts), and the
+// result says what was converted (coverage.ts): a model with nothing to quantize is not int8.
+import { CoverageCounter, weightBytesOf, type VariantCoverage } from './coverage.js';
+import { foldConstantWeights } from './fold-constants.js';
 import { InferbenchError } from '../errors.js';
 import {
   assertNoSubgraphs, decodeModel, dimsOf, DT, encodeModel, floatAttrValue, floatValues, graphOf, intAttr,
@@ -102,20 +106,41 @@ class Rewriter {
   }
 }
 
+/** A converted model and what the conversion changed. */
+export interface Conversion {
+  bytes: Uint8Array;
+  coverage: VariantCoverage;
+}
+
 /** Quantizes an fp32 ONNX model (bytes) dynamically to int8 and returns the new model's bytes. */
 export function quantizeDynamicInt8(bytes: Uint8Array, options: Int8Options = {}): Uint8Array {
+  return quantizeDynamicInt8WithCoverage(bytes, options).bytes;
+}
+
+/** quantizeDynamicInt8, with the per-op-type coverage of what it converted. */
+export function quantizeDynamicInt8WithCoverage(bytes: Uint8Array, options: Int8Options = {}): Conversion {
   const model = decodeModel(bytes);
   const graph = graphOf(model);
   assertNoSubgraphs(graph, 'int8 quantization');
+  const before = weightBytesOf(graph);
+  const { folded } = foldConstantWeights(graph);
   const ops = new Set(options.opTypes ?? DEFAULT_QUANTIZED_OPS);
   const rw = new Rewriter(graph, options.perChannel ?? false);
+  const counter = new CoverageCounter();
   const nodes: NodeProto[] = [];
   let changed = 0;
   for (const node of graph.node ?? []) {
     const op = node.opType ?? '';
     const isDefaultDomain = !node.domain || node.domain === 'ai.onnx';
-    const expansion = isDefaultDomain && ops.has(op as QuantizableOp) ? rewrite(rw, node) : undefined;
-    if (expansion) changed += 1;
+    const candidate = isDefaultDomain && ops.has(op as QuantizableOp);
+    // A Gather is a weight only when it reads a float table (an embedding), not a shape.
+    const weight = candidate ? rw.floatWeight(node.input?.[op === 'Gather' ? 0 : 1], 1) : undefined;
+    if (candidate && (op !== 'Gather' || weight)) counter.eligible(node, weight);
+    const expansion = candidate ? rewrite(rw, node) : undefined;
+    if (expansion) {
+      changed += 1;
+      counter.converted(node, weight);
+    }
     nodes.push(...(expansion ?? [node]));
   }
   graph.node = nodes;
@@ -123,7 +148,7 @@ export function quantizeDynamicInt8(bytes: Uint8Array, options: Int8Options = {}
     dropUnusedInitializers(graph);
     raiseOpset(model.opsetImport ?? []);
   }
-  return encodeModel(model);
+  return { bytes: encodeModel(model), coverage: counter.result(before, graph, folded) };
 }
 
 function rewrite(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {

@@ -22,7 +22,7 @@ function dirWith(...files: string[]): string {
 describe('findVariants', () => {
   it('fp32 is the model itself; with no siblings fp16 and int8 are null (generate)', () => {
     const dir = dirWith('model.onnx');
-    expect(findVariants(join(dir, 'model.onnx'))).toEqual({ fp32: { path: join(dir, 'model.onnx'), source: 'original' }, fp16: null, int8: null });
+    expect(findVariants(join(dir, 'model.onnx'))).toEqual({ fp32: { path: join(dir, 'model.onnx'), source: 'original' }, fp16: null, int8: null, 'int8-static': null });
   });
 
   it.each([
@@ -81,7 +81,7 @@ describe('generatedVariant', () => {
     const first = await generatedVariant(model, precision, cache);
     expect(first).toMatchObject({ path: variantCachePath(cache, sha, precision), source: 'generated', cached: false });
     expect(first.provenance.from).toBe(sha);
-    expect(first.provenance.method).toMatch(precision === 'fp16' ? /^fp16-v1: / : /^int8-dynamic-v1: /);
+    expect(first.provenance.method).toMatch(precision === 'fp16' ? /^fp16-v2: / : /^int8-dynamic-v2: /);
     expect(first.provenance.toolVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(first.path).toContain(sha);
     // Backdate the file: a regeneration would give it a new mtime.
@@ -90,7 +90,10 @@ describe('generatedVariant', () => {
     const second = await generatedVariant(model, precision, cache);
     expect(second).toEqual({ ...first, cached: true });
     expect(Math.round(statSync(second.path).mtimeMs)).toBe(past.getTime());
-    expect(readdirSync(cache)).toEqual([`${sha}-${precision}-${precision === 'fp16' ? 'fp16-v1' : 'int8-dynamic-v1'}.onnx`]); // no temp files left
+    // The model and its coverage sidecar, no temp files left.
+    const file = `${sha}-${precision}-${precision === 'fp16' ? 'fp16-v2' : 'int8-dynamic-v2'}.onnx`;
+    expect(readdirSync(cache).sort()).toEqual([file, `${file}.json`]);
+    expect(second.coverage.ops.find((o) => o.opType === 'Conv')).toEqual({ opType: 'Conv', eligible: 3, converted: 3 });
     const inputs = fixtureInputs('cnn', 1);
     const outputs = await runBytes(new Uint8Array(readFileSync(second.path)), inputs);
     expect(outputs[0]?.dims).toEqual([1, 10]);

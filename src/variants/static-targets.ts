@@ -1,0 +1,84 @@
+// Which nodes static int8 quantization converts, and which activation ranges it needs: shared by
+// the calibration graph (calibration-graph.ts) and the QDQ rewrite (quantize-static.ts), so that
+// both see the same choice. As onnxruntime's QDQ quantizer (onnxruntime/python/tools/quantization/
+// qdq_quantizer.py, operators/conv.py, matmul.py, gemm.py, activation.py, maxpool.py):
+// - Conv with a constant float weight (and optional constant bias); MatMul with a constant 2-D
+//   weight as its second input; Gemm with a constant weight, transA = 0 and alpha = beta = 1
+//   (QGemm's bias is quantized with scale a·b, which other alpha/beta would change);
+// - a Relu that alone consumes such a node's output is removed and the node's output takes its
+//   name and range (QDQRemovableActivation: the uint8 Q with zero point 0 clips at 0 itself);
+// - a MaxPool reading a quantized output shares that tensor's scale and zero point (QDQMaxPool
+//   is a "direct 8-bit op"), so that ONNX Runtime runs it on uint8 and drops its Q/DQ pair.
+import { DT, dimsOf, floatAttrValue, intAttrValue, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
+
+export type StaticOp = 'Conv' | 'MatMul' | 'Gemm';
+
+export interface StaticTarget {
+  node: NodeProto;
+  op: StaticOp;
+  /** The activation input (input 0). */
+  input: string;
+  weight: TensorProto;
+  bias?: TensorProto;
+  /** A Relu folded into the node: the node's output is renamed to the Relu's. */
+  relu?: NodeProto;
+  /** The quantized output tensor (the Relu's output when one is folded). */
+  output: string;
+}
+
+export interface StaticPlan {
+  targets: StaticTarget[];
+  /** Nodes of the quantizable types, converted or not (for coverage). */
+  candidates: NodeProto[];
+  /** MaxPool nodes whose output shares their input's quantization parameters: output → input. */
+  passThrough: Map<string, string>;
+  /** Activation tensors whose ranges calibration must measure (inputs and outputs of targets). */
+  rangeTensors: string[];
+}
+
+const isDefaultDomain = (n: NodeProto): boolean => !n.domain || n.domain === 'ai.onnx';
+
+export function planStatic(graph: Graph): StaticPlan {
+  const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
+  const graphOutputs = new Set((graph.output ?? []).map((v) => v.name ?? ''));
+  const inits = new Map((graph.initializer ?? []).filter((t) => !graphInputs.has(t.name ?? '')).map((t) => [t.name ?? '', t]));
+  const floatInit = (name: string | undefined, rank?: number): TensorProto | undefined => {
+    const t = name ? inits.get(name) : undefined;
+    return t && t.dataType === DT.FLOAT && (rank === undefined || dimsOf(t).length === rank) ? t : undefined;
+  };
+  const consumers = new Map<string, NodeProto[]>();
+  for (const n of graph.node ?? []) for (const name of n.input ?? []) consumers.set(name, [...(consumers.get(name) ?? []), n]);
+
+  const targets: StaticTarget[] = [];
+  const candidates: NodeProto[] = [];
+  for (const node of graph.node ?? []) {
+    const op = node.opType as StaticOp;
+    if (!isDefaultDomain(node) || (op !== 'Conv' && op !== 'MatMul' && op !== 'Gemm')) continue;
+    candidates.push(node);
+    const [input, weightName, biasName] = node.input ?? [];
+    const out = node.output?.[0];
+    if (!input || !out || inits.has(input)) continue;
+    const weight = op === 'MatMul' ? floatInit(weightName, 2) : floatInit(weightName);
+    if (!weight || (op === 'Conv' && dimsOf(weight).length < 3)) continue;
+    if (op === 'Gemm' && (intAttrValue(node, 'transA', 0) !== 0 || floatAttrValue(node, 'alpha', 1) !== 1 || floatAttrValue(node, 'beta', 1) !== 1)) continue;
+    const bias = biasName ? floatInit(biasName, 1) : undefined;
+    if (biasName && !bias) continue; // a computed bias has no int32 form
+    const next = consumers.get(out) ?? [];
+    const relu = next.length === 1 && next[0]?.opType === 'Relu' && isDefaultDomain(next[0]) && !graphOutputs.has(out) ? next[0] : undefined;
+    targets.push({ node, op, input, weight, ...(bias && { bias }), ...(relu && { relu }), output: relu?.output?.[0] ?? out });
+  }
+
+  const quantizedOutputs = new Set(targets.map((t) => t.output));
+  const passThrough = new Map<string, string>();
+  for (const node of graph.node ?? []) {
+    const [input] = node.input ?? [];
+    const out = node.output?.[0];
+    // Only MaxPool's first output (the Indices output stays int64 and must be unused).
+    if (node.opType === 'MaxPool' && isDefaultDomain(node) && input && out && (node.output?.length ?? 0) === 1 && quantizedOutputs.has(input)) {
+      passThrough.set(out, input);
+      quantizedOutputs.add(out);
+    }
+  }
+  const rangeTensors = [...new Set(targets.flatMap((t) => [t.input, t.output]))].filter((name) => !passThrough.has(name));
+  return { targets, candidates, passThrough, rangeTensors };
+}
