@@ -15,7 +15,7 @@ import { createTerminal, type Terminal } from './terminal.js';
 import { addModelFlags, modelFlagsGiven, modelOptionsFrom, type ModelFlags } from './model-flags.js';
 import { sidesKind } from '../compare/sides.js';
 import { ExitCode } from '../errors.js';
-import { compareModels } from '../compare.js';
+import { compareModels, type PairedHooks } from '../compare.js';
 import { plan } from '../profile.js';
 import { renderPlan } from '../report/plan.js';
 import { formatMs } from '../report/format.js';
@@ -146,6 +146,26 @@ async function runCompare(basePath: string, headPath: string, flags: CompareFlag
   return comparison.interrupted ? ExitCode.interrupted : comparison.exitCode;
 }
 
+/**
+ * "[k/N] id: base and head interleaved" once a trial's measured id is known (its first block:
+ * the planned id may still say batch=model), then a live status line.
+ */
+function pairedProgress(terminal: Terminal): PairedHooks {
+  let label = '';
+  let announced = false;
+  return {
+    onTrialStart: (_spec, index, total) => {
+      label = `[${index + 1}/${total}]`;
+      announced = false;
+    },
+    onBlock: (spec, blocks, ms) => {
+      if (!announced) terminal.info(`${label} ${spec.id}: base and head interleaved`);
+      announced = true;
+      terminal.status(`${label} ${spec.id}: ${blocks} blocks, ${formatMs(ms)}`);
+    },
+  };
+}
+
 /** Paired mode: both models measured interleaved, per planned configuration. */
 async function comparePairedModels(basePath: string, headPath: string, flags: CompareFlags, terminal: Terminal): Promise<Comparison | null> {
   for (const flag of ['strict', 'ignore', 'runVariance'] as const) {
@@ -170,10 +190,7 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
         significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }) },
         failOnInconclusive: flags.failOnInconclusive,
       },
-      {
-        onTrialStart: (spec, index, total) => terminal.info(`[${index + 1}/${total}] ${spec.id}: base and head interleaved`),
-        onBlock: (spec, blocks, ms) => terminal.status(`${spec.id}: ${blocks} blocks, ${formatMs(ms)}`),
-      },
+      pairedProgress(terminal),
     );
     terminal.clearStatus();
     return comparison;

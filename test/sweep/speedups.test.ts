@@ -6,7 +6,7 @@ import { validateReport } from '../../src/report/validate.js';
 import { sweepTable } from '../../src/report/sweep-table.js';
 import type { TrialOk } from '../../src/types.js';
 
-const QUICK = { warmup: { kind: 'count', iterations: 5 }, measure: { kind: 'count', iterations: 100 }, threads: 1, sample: false } as const;
+const QUICK = { warmup: { kind: 'count', iterations: 5 }, measure: { kind: 'count', iterations: 100 }, threads: 1, sample: false, opProfile: false } as const;
 
 describe('paired speed-ups', () => {
   test('every trial but the baseline gets an interleaved speed-up with its interval; the table shows it', async () => {
