@@ -20,6 +20,7 @@ export type VerdictReason =
   | 'few-samples' // past ±threshold, but a run has too few samples for this percentile (LoadGen rule)
   | 'tail-needs-repetitions' // past ±threshold, but a tail percentile without the rank test across ≥ 4 repetitions a side
   | 'heavy-tail' // past ±threshold, but a run's mean is dominated by a few outliers (CV > MEAN_MAX_CV)
+  | 'few-blocks' // past ±threshold, but a paired run has too few pairs of blocks for the bootstrap
   | 'identical' // both sides hold the same samples (a report compared with itself)
   | 'contended'; // a run shared the CPU with other processes, in the direction that could explain the verdict
 
@@ -72,6 +73,6 @@ export function judge(ci: readonly [number, number], threshold: number, evidence
 const decisive = (j: Judged): boolean => j.verdict === 'regressed' || j.verdict === 'improved';
 
 /** A metric whose data cannot carry a decisive verdict is capped at inconclusive. */
-export function capped(judged: Judged, cap: 'few-samples' | 'heavy-tail' | 'tail-needs-repetitions' | undefined): Judged {
+export function capped(judged: Judged, cap: 'few-samples' | 'few-blocks' | 'heavy-tail' | 'tail-needs-repetitions' | undefined): Judged {
   return cap !== undefined && decisive(judged) ? { verdict: 'inconclusive', reason: cap } : judged;
 }

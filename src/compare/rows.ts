@@ -6,6 +6,7 @@ import { trialConfig } from '../report/facts.js';
 import type { MetricChange, Verdict, VerdictReason } from './significance.js';
 import { MEAN_MAX_CV, MIN_ABSOLUTE_US, UNSTEADY_FACTOR } from './significance.js';
 import { contentionLine, type Comparison, type TrialComparison } from './verdict.js';
+import { MIN_BLOCKS_FOR_VERDICT } from '../paired/paired-stats.js';
 
 /** "+3.1%", "−2.0%", "0%". */
 export const formatChange = formatSignedPercent;
@@ -32,6 +33,7 @@ const REASON: Record<VerdictReason, (m: MetricChange) => string> = {
   'near-threshold': (m) => `CI grazes ±${formatPercent(m.threshold)}, the change is inside it`,
   'past-threshold-uncertain': (m) => `the change is past ±${formatPercent(m.threshold)} but its CI reaches back inside: measure longer or use --repeat`,
   identical: () => 'both sides hold the same samples',
+  'few-blocks': (m) => `CI past ±${formatPercent(m.threshold)}, but the paired run has fewer than ${formatCount(MIN_BLOCKS_FOR_VERDICT)} pairs of blocks: measure longer (-n, --duration, or the default auto bound)`,
   contended: () => 'a run shared the CPU with other processes, which could explain this (see the warning above): rerun on a quiet machine',
   'tail-needs-repetitions': (m) => `CI past ±${formatPercent(m.threshold)}, but ${m.metric} moves more than that between runs: it is judged only with --repeat 5 (or more) on both sides`,
   'few-samples': (m) => `CI past ±${formatPercent(m.threshold)}, but a run has too few samples for ${m.metric} (see the report's * footnote): measure more iterations`,

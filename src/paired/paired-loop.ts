@@ -30,6 +30,12 @@ export interface PairedSide {
  */
 export const BLOCK_TARGET_MS = 20;
 export const MAX_BLOCK_ITERATIONS = 500;
+/**
+ * With -n, blocks are made small enough that the run has at least this many pairs: the bootstrap
+ * resamples blocks, and a handful of them cannot say how much pairs vary (paired-stats.ts caps a
+ * verdict from fewer than MIN_BLOCKS_FOR_VERDICT).
+ */
+export const COUNT_TARGET_BLOCKS = 30;
 
 /**
  * Auto bound: measure at least AUTO.minMs and AUTO.minBlocks, then stop once the quick interval's
@@ -68,7 +74,7 @@ export function blockSize(warmup: { base: WarmupSummary; head: WarmupSummary }, 
   const pace = Math.max(msPerIteration(warmup.base), msPerIteration(warmup.head));
   const k = pace > 0 ? Math.round(BLOCK_TARGET_MS / pace) : 10;
   const capped = Math.min(MAX_BLOCK_ITERATIONS, Math.max(1, k));
-  return bound.kind === 'count' ? Math.min(capped, bound.iterations) : capped;
+  return bound.kind === 'count' ? Math.min(capped, Math.max(1, Math.floor(bound.iterations / COUNT_TARGET_BLOCKS))) : capped;
 }
 
 function msPerIteration(w: WarmupSummary): number {

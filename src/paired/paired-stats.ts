@@ -141,7 +141,8 @@ export function comparePairedStage(
     const baseUs = point.base[metric];
     const change = baseUs > 0 ? point.head[metric] / baseUs - 1 : 0;
     const threshold = thresholdOf(metric);
-    const judged = capped(judge(ci, threshold, { change, resolution: baseUs > 0 ? MIN_ABSOLUTE_US / baseUs : 0 }), metric !== 'mean' && thin.has(metric) ? 'few-samples' : undefined);
+    const cap = nb < MIN_BLOCKS_FOR_VERDICT ? 'few-blocks' : metric !== 'mean' && thin.has(metric) ? 'few-samples' : undefined;
+    const judged = capped(judge(ci, threshold, { change, resolution: baseUs > 0 ? MIN_ABSOLUTE_US / baseUs : 0 }), cap);
     return { metric, base: baseUs / 1000, head: point.head[metric] / 1000, change, ci, level: options.level, driftAllowance: 0, rank: null, threshold, ...judged };
   });
 }
@@ -176,7 +177,7 @@ export function comparePairedThroughput(blocks: PairedBlocks, threshold: number,
   }
   const [lo, hi] = percentileInterval(ratios.sort(), options.level);
   const change = baseRate > 0 ? headRate / baseRate - 1 : 0;
-  const judged = judge([-(hi - 1), -(lo - 1)], threshold, { change: -change });
+  const judged = capped(judge([-(hi - 1), -(lo - 1)], threshold, { change: -change }), nb < MIN_BLOCKS_FOR_VERDICT ? 'few-blocks' : undefined);
   return { metric: 'throughput', base: baseRate, head: headRate, change, ci: [lo - 1, hi - 1], level: options.level, driftAllowance: 0, rank: null, threshold, ...judged };
 }
 
@@ -209,3 +210,9 @@ export function quickHalfWidth(samples: PairedStageSamples, blocks: Pick<PairedB
 
 /** Fewer blocks than this and the stop rule's interval is not trusted. */
 export const MIN_BLOCKS_FOR_ESTIMATE = 20;
+/**
+ * Fewer pairs of blocks than this and no metric is called regressed or improved: a bootstrap over
+ * a handful of blocks cannot see how much pairs vary (over one block it has no spread at all, and
+ * one stalled half-block made an A/A run of a 20 µs model "−66% throughput").
+ */
+export const MIN_BLOCKS_FOR_VERDICT = 10;

@@ -2,7 +2,7 @@
 // what is tested here is the scheduling, not what a runtime measures).
 import { describe, expect, test } from 'vitest';
 import { StageRecorder } from '../../src/measure/recorder.js';
-import { AUTO, BLOCK_TARGET_MS, blockSize, runPairedLoop, type PairedSide } from '../../src/paired/paired-loop.js';
+import { AUTO, BLOCK_TARGET_MS, blockSize, COUNT_TARGET_BLOCKS, runPairedLoop, type PairedSide } from '../../src/paired/paired-loop.js';
 import type { PhaseBound, WarmupSummary } from '../../src/types.js';
 
 interface FakeSide extends PairedSide {
@@ -90,10 +90,11 @@ describe('runPairedLoop', () => {
 
 describe('blockSize', () => {
   const warm = (msPerIteration: number): WarmupSummary => ({ iterations: 100, durationMs: 100 * msPerIteration, convergedAt: 1, bound: { kind: 'auto' } });
-  test('aims at BLOCK_TARGET_MS of the slower side, at least one iteration, at most -n', () => {
+  test('aims at BLOCK_TARGET_MS of the slower side, at least one iteration; -n gets at least COUNT_TARGET_BLOCKS blocks', () => {
     expect(blockSize({ base: warm(0.5), head: warm(2) }, { kind: 'auto' })).toBe(10);
     expect(blockSize({ base: warm(100), head: warm(100) }, { kind: 'auto' })).toBe(1);
     expect(blockSize({ base: warm(0.001), head: warm(0.001) }, { kind: 'auto' })).toBe(500);
-    expect(blockSize({ base: warm(0.5), head: warm(0.5) }, { kind: 'count', iterations: 7 })).toBe(7);
+    expect(blockSize({ base: warm(0.5), head: warm(0.5) }, { kind: 'count', iterations: 7 })).toBe(1);
+    expect(blockSize({ base: warm(0.01), head: warm(0.01) }, { kind: 'count', iterations: 200 })).toBe(Math.floor(200 / COUNT_TARGET_BLOCKS));
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_SIGNIFICANCE } from '../../src/compare/significance.js';
 import { mulberry32 } from '../../src/measure/prng.js';
-import { comparePairedStage, comparePairedThroughput, quickHalfWidth, MIN_BLOCKS_FOR_ESTIMATE, type PairedBlocks } from '../../src/paired/paired-stats.js';
+import { comparePairedStage, comparePairedThroughput, quickHalfWidth, MIN_BLOCKS_FOR_ESTIMATE, MIN_BLOCKS_FOR_VERDICT, type PairedBlocks } from '../../src/paired/paired-stats.js';
 
 interface Built {
   samples: { base: Float64Array; head: Float64Array };
@@ -97,6 +97,14 @@ describe('paired block bootstrap', () => {
     const changes = comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 1);
     expect(metric(changes, 'p50').verdict).toBe('regressed');
     expect(metric(changes, 'p99')).toMatchObject({ verdict: 'inconclusive', reason: 'few-samples' });
+  });
+
+  test('fewer than MIN_BLOCKS_FOR_VERDICT pairs: no decisive verdict, however large the change', () => {
+    const few = pairedRun(MIN_BLOCKS_FOR_VERDICT - 1, 50, 2, 12);
+    const changes = comparePairedStage(few.samples, few.blocks, FIVE, DEFAULT_SIGNIFICANCE, 1);
+    expect(metric(changes, 'p50').change).toBeGreaterThan(0.8);
+    expect(metric(changes, 'p50')).toMatchObject({ verdict: 'inconclusive', reason: 'few-blocks' });
+    expect(comparePairedThroughput(few.blocks, 0.05, DEFAULT_SIGNIFICANCE, 1)).toMatchObject({ verdict: 'inconclusive', reason: 'few-blocks' });
   });
 
   test('throughput from the wall time of each half-block: bigger is better', () => {
