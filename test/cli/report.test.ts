@@ -47,6 +47,14 @@ describe('inferbench report', () => {
     expect(r.stdout).toMatch(/class="verdict v-(unchanged|inconclusive)"/);
   });
 
+  test('compare --format html -o writes the comparison page', () => {
+    const out = join(dir, 'cmp.html');
+    expect(inferbench('compare', 'test/data/compare/cnn-t1-a.json', 'test/data/compare/cnn-slow-t1.json', '--format', 'html', '-o', out, '--quiet').status).toBe(1);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('<span class="verdict v-regressed">▲ regressed</span>');
+  });
+
   test('bad input is one error line and exit 2', () => {
     const notJson = inferbench('report', 'test/data/compare/not-json.txt', '--format', 'html');
     expect(notJson.status).toBe(2);
