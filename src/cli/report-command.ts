@@ -49,7 +49,7 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InferbenchError('usage', `${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'pass a report written by `inferbench profile --format json` or a comparison from `inferbench compare --format json`');
+    throw new InferbenchError('usage', `${path} is not JSON: ${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')}`, 'pass a report written by `inferbench profile --format json` or a comparison from `inferbench compare --format json`');
   }
 }
 

@@ -120,7 +120,7 @@ describe('inferbench compare', () => {
     [['test/data/compare/not-json.txt', 'same.json'], /is not JSON/],
     [['base.json', 'same.json', '--threshold', 'p42=5%'], /unknown metric 'p42'/],
     [['base.json', 'same.json', '--budget', 'p99 under 5ms'], /budget 'p99 under 5ms': not a budget/],
-    [['base.json', 'same.json', '--format', 'html'], /unknown compare format 'html'/],
+    [['base.json', 'same.json', '--format', 'pdf'], /unknown compare format 'pdf'/],
     [['base.json', 'other.json'], /no trial of head matches a trial of base/],
     [['base.json', 'same.json', '--run-variance', 'lots'], /--run-variance 'lots' is not a percentage/],
   ])('bad input %j: exit 2 with a clear message', (args, message) => {

@@ -4,9 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { renderFile } from '../../src/cli/report-command.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import type { Report } from '../../src/types.js';
+import { error } from '../helpers/errors.js';
 
 const REPORT = 'test/data/compare/cnn-quiet.json';
 let dir: string;
@@ -31,10 +33,8 @@ describe('inferbench report', () => {
     expect(readFileSync(out, 'utf8')).toBe(renderHtml(report()));
   });
 
-  test('--format md to stdout', () => {
-    const r = inferbench('report', REPORT, '--format', 'md');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toBe(renderMarkdown(report()));
+  test('--format md renders the markdown exporter\'s text', () => {
+    expect(renderFile(REPORT, { format: 'md' })).toBe(renderMarkdown(report()));
   });
 
   test('a saved comparison renders as HTML with its verdict', () => {
@@ -47,21 +47,28 @@ describe('inferbench report', () => {
     expect(r.stdout).toMatch(/class="verdict v-(unchanged|inconclusive)"/);
   });
 
+  test('compare --format html -o writes the comparison page', () => {
+    const out = join(dir, 'cmp.html');
+    expect(inferbench('compare', 'test/data/compare/cnn-t1-a.json', 'test/data/compare/cnn-slow-t1.json', '--format', 'html', '-o', out, '--quiet').status).toBe(1);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('<span class="verdict v-regressed">▲ regressed</span>');
+  });
+
   test('bad input is one error line and exit 2', () => {
     const notJson = inferbench('report', 'test/data/compare/not-json.txt', '--format', 'html');
     expect(notJson.status).toBe(2);
-    expect(notJson.stderr).toMatch(/^error: test\/data\/compare\/not-json.txt is not JSON/);
-    const unknown = inferbench('report', REPORT, '--format', 'pdf');
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/^error: unknown report format 'pdf'\nhint: use one of: console, json, markdown, csv, html\n$/);
+    expect(notJson.stderr).toMatch(/^error: test\/data\/compare\/not-json.txt is not JSON.*\nhint: pass a report written by/);
+  });
+
+  test('unknown formats, comparisons of a newer format and non-reports are usage errors', () => {
+    const unknown = error(() => renderFile(REPORT, { format: 'pdf' }));
+    expect([unknown.code, unknown.message, unknown.hint]).toEqual(['usage', "unknown report format 'pdf'", 'use one of: console, json, markdown, csv, html']);
     const future = join(dir, 'future.json');
     writeFileSync(future, JSON.stringify({ format: 'inferbench-compare/9', trials: [] }));
-    const tooNew = inferbench('report', future);
-    expect(tooNew.status).toBe(2);
-    expect(tooNew.stderr).toMatch(/comparison format 'inferbench-compare\/9' is not supported/);
-    const notReport = inferbench('report', 'test/data/compare/not-a-report.json');
-    expect(notReport.status).toBe(2);
-    expect(notReport.stderr).toMatch(/is not a valid inferbench report/);
+    expect(error(() => renderFile(future, {})).message).toMatch(/comparison format 'inferbench-compare\/9' is not supported/);
+    expect(error(() => renderFile('test/data/compare/not-a-report.json', {})).message).toMatch(/is not a valid inferbench report/);
+    expect(error(() => renderFile(join(dir, 'missing.json'), {})).message).toMatch(/^cannot read .*missing.json \(ENOENT\)/);
   });
 
   test('--help of profile lists html among the formats', () => {

@@ -84,6 +84,7 @@ describe('github-action-benchmark', () => {
   test('format names and aliases', () => {
     expect(compareExporterFor('customSmallerIsBetter').format).toBe('github-benchmark');
     expect(compareExporterFor('markdown').format).toBe('md');
-    expect(() => compareExporterFor('html')).toThrow(/unknown compare format 'html'/);
+    expect(compareExporterFor('html').format).toBe('html');
+    expect(() => compareExporterFor('pdf')).toThrow(/unknown compare format 'pdf'/);
   });
 });

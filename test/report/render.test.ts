@@ -69,7 +69,7 @@ describe('console', () => {
 
 describe('exporter registry', () => {
   test('finds exporters by format and by extension', () => {
-    expect(exporters.map((e) => e.format)).toEqual(['console', 'json', 'markdown', 'csv']);
+    expect(exporters.map((e) => e.format)).toEqual(['console', 'json', 'markdown', 'csv', 'html']);
     expect(exporterFor('markdown').extension).toBe('md');
     expect(exporterFor('md').format).toBe('markdown');
     expect(exporterFor('JSON').format).toBe('json');
@@ -77,14 +77,14 @@ describe('exporter registry', () => {
 
   test('throws a usage error listing the formats for an unknown one', () => {
     try {
-      exporterFor('html');
+      exporterFor('pdf');
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(InferbenchError);
       const e = error as InferbenchError;
       expect(e.code).toBe('usage');
-      expect(e.message).toContain("'html'");
-      expect(e.hint).toBe('use one of: console, json, md, csv (comma-separated)'); // the names --help shows
+      expect(e.message).toContain("'pdf'");
+      expect(e.hint).toBe('use one of: console, json, md, csv, html (comma-separated)'); // the names --help shows
     }
   });
 });
