@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { InferbenchError } from './errors.js';
+import { packagePath } from './package-paths.js';
 import { emptyPins, type InputPins } from './inputs/pins.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
 import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
@@ -139,7 +140,7 @@ export const GRAPH_OPTIMIZATIONS: readonly GraphOptimization[] = ['disabled', 'b
 export const DEFAULT_SEED = 42;
 
 export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileOptions {
-  if (!options.model) throw new InferbenchError('usage', 'no model given', 'pass a model path, e.g. inferbench profile fixtures/cnn.onnx');
+  if (!options.model) throw new InferbenchError('usage', 'no model given', `pass a model path, e.g. inferbench profile ${packagePath('fixtures/cnn.onnx')}`);
   const graphOptimization = options.graphOptimization ?? 'all';
   if (!GRAPH_OPTIMIZATIONS.includes(graphOptimization)) {
     throw new InferbenchError('usage', `unknown graph optimisation level '${graphOptimization}'`, `use one of: ${GRAPH_OPTIMIZATIONS.join(', ')}`);

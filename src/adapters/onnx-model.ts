@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
 import { InferbenchError, messageOf } from '../errors.js';
+import { packagePath } from '../package-paths.js';
 
 const { onnx } = onnxProto;
 
@@ -24,7 +25,7 @@ export async function readOnnxFile(path: string): Promise<OnnxFileFacts> {
     throw new InferbenchError(
       'model-not-found',
       error.code === 'ENOENT' ? `model not found: ${path}` : `cannot read model ${path}: ${error.message}`,
-      'check the path; bundled models are in fixtures/ (e.g. fixtures/cnn.onnx)',
+      `check the path; bundled models are in ${packagePath('fixtures')} (e.g. ${packagePath('fixtures/cnn.onnx')})`,
     );
   });
   if (info.isDirectory()) {

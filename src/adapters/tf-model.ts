@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { InferbenchError, messageOf } from '../errors.js';
 import type { Dim, ElementType, TensorSpec } from '../types.js';
 import type { Tf } from './tf-backend.js';
+import { packagePath } from '../package-paths.js';
 
 type IOHandler = import('@tensorflow/tfjs').io.IOHandler;
 type ModelJSON = import('@tensorflow/tfjs').io.ModelJSON;
@@ -82,7 +83,7 @@ export async function readTfModel(path: string): Promise<TfModelFiles> {
     throw new InferbenchError(
       'model-not-found',
       error.code === 'ENOENT' ? `model not found: ${path}` : `cannot read model ${path}: ${error.message}`,
-      'check the path; bundled TensorFlow.js models are in fixtures/tf/ (e.g. fixtures/tf/cnn/model.json)',
+      `check the path; bundled TensorFlow.js models are in ${packagePath('fixtures/tf')} (e.g. ${packagePath('fixtures/tf/cnn/model.json')})`,
     );
   });
   if (info.isDirectory()) {

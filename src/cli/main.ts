@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, isInferbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { compareCommand } from './compare-command.js';
+import { completionCommand } from './completion-command.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { devicesCommand } from './devices-command.js';
 import { profileCommand } from './profile-command.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   program.addCommand(compareCommand(globals).exitOverride());
   program.addCommand(runCommand(globals).exitOverride());
   program.addCommand(reportCommand(globals).exitOverride());
+  program.addCommand(completionCommand(() => program).exitOverride());
   return program;
 }
 

@@ -10,6 +10,7 @@ import { parseBudget, type Budget } from '../budget/budget.js';
 import { parseRunVariance, parseThresholds, type Thresholds } from '../compare/threshold.js';
 import { InferbenchError, messageOf } from '../errors.js';
 import type { GraphOptimization, OutputHandling, Precision } from '../types.js';
+import { packagePath } from '../package-paths.js';
 
 export const DEFAULT_CONFIG_FILE = 'inferbench.config.json';
 
@@ -129,7 +130,7 @@ export function configErrors(data: unknown): string[] {
 export function parseConfig(data: unknown, file: string): InferbenchConfig {
   const errors = configErrors(data);
   if (errors.length > 0) {
-    throw new InferbenchError('usage', `${file}: ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`, 'see src/config/config.schema.json and examples/inferbench.config.json');
+    throw new InferbenchError('usage', `${file}: ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`, `see ${packagePath('src/config/config.schema.json')} and ${packagePath('examples/inferbench.config.json')}`);
   }
   const raw = data as ConfigFile;
   const dir = dirname(resolve(file));
@@ -195,7 +196,7 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE): InferbenchConfig
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new InferbenchError('usage', `cannot read config ${file}: ${missing ? 'no such file' : messageOf(error)}`, missing ? `create ${DEFAULT_CONFIG_FILE} (see examples/inferbench.config.json) or pass --config PATH` : undefined);
+    throw new InferbenchError('usage', `cannot read config ${file}: ${missing ? 'no such file' : messageOf(error)}`, missing ? `create ${DEFAULT_CONFIG_FILE} (see ${packagePath('examples/inferbench.config.json')}) or pass --config PATH` : undefined);
   }
   let data: unknown;
   try {

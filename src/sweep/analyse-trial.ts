@@ -12,7 +12,7 @@ import { messageOf } from '../errors.js';
 import type { Precision, TrialOk, Warning } from '../types.js';
 
 export interface AnalysisOptions {
-  /** --op-profile: keep the per-operator table and compute FLOPs / roofline. */
+  /** The per-operator table, FLOPs and roofline (on by default; --no-op-profile turns it off). */
   opProfile: boolean;
   /** Profiled runs for the op table (at most; see opProfileRuns). */
   opProfileIterations: number;
@@ -69,7 +69,7 @@ export async function analyseTrial(
     : adapter.profileOps ? undefined : `${adapter.runtime} has no per-operator profiler here`;
   if (wantOps && adapter.profileOps) {
     try {
-      const runs = options.opProfile ? opProfileRuns(result.stages.inference.p50Ms, options.opProfileIterations) : Math.min(3, opProfileRuns(result.stages.inference.p50Ms, 3));
+      const runs = opProfileRuns(result.stages.inference.p50Ms, options.opProfile ? options.opProfileIterations : 3);
       options.onPhase?.('op-profile');
       ops = await adapter.profileOps(modelPath, spec, tensors, runs);
       result.providers = ops.nodesPerProvider;

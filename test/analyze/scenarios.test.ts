@@ -59,12 +59,12 @@ describe('labelled scenarios at default flags', { timeout: 180_000 }, () => {
   test('heavy CPU preprocess → cpu-bound, preprocess named as the stage', async () => {
     const csv = join(dir, 'rows.csv');
     writeFileSync(csv, `${ROW}\n`);
-    const report = await profile({ model: 'fixtures/mlp.onnx', data: csv, pipeline: rowPipeline('spin.mjs', 3), ...DEFAULTS });
+    // --data-cache keeps the one-row file in memory: on a saturated machine its per-iteration read
+    // queues for libuv's thread pool and looks like waiting, which is not what this scenario tests.
+    const report = await profile({ model: 'fixtures/mlp.onnx', data: csv, dataCache: true, pipeline: rowPipeline('spin.mjs', 3), ...DEFAULTS });
     const trial = ok(report.trials[0]);
     const { bottleneck } = trial;
-    // Preprocess is most of the request and CPU by construction; on a saturated machine the small
-    // file read can look like waiting (the async read queues for the thread pool), hence the floor.
-    expectLabel(trial, 'cpu-bound', 0.5);
+    expectLabel(trial, 'cpu-bound', 0.8); // preprocess is ~all of the request, and CPU by construction
     expect(bottleneck?.stages[0]).toMatchObject({ stage: 'preprocess', label: 'cpu-bound' });
     expect(bottleneck?.stages[0]?.share).toBeGreaterThan(0.5);
     expect(bottleneck?.summary).toMatch(/^preprocess is CPU-bound/);

@@ -81,7 +81,7 @@ describe.concurrent('fuzz: one clear line, a documented exit code, no stack, no 
       chmodSync(out, 0o777);
     }
     // Generous: on a loaded 2-core machine a healthy run takes tens of seconds; a hang is forever.
-    const run = await runCli(['profile', ...args, ...QUICK, '-o', out], { timeoutMs: 100_000, ...(asNobody && { uid: 65534, gid: 65534 }) });
+    const run = await runCli(['profile', ...QUICK, '-o', out, ...args], { timeoutMs: 100_000, ...(asNobody && { uid: 65534, gid: 65534 }) });
     expect(problemsWithOneLineError(run), `${name}: ${run.stderr}`).toEqual([]);
     expect(codes, `${name}: exit ${run.code}: ${run.stderr}`).toContain(run.code);
     let files: string[] = [];
