@@ -2,14 +2,14 @@
 // configuration's stages judged from the pairs of blocks (paired-stats.ts), budgets checked on
 // head, one verdict and exit code.
 import { evaluateBudgets, type Budget } from '../budget/budget.js';
-import { DEFAULT_SIGNIFICANCE, type SignificanceOptions } from '../compare/significance.js';
+import { DEFAULT_SIGNIFICANCE, MEAN_MAX_CV, type SignificanceOptions } from '../compare/significance.js';
 import { DEFAULT_THRESHOLD, thresholdFor, type Thresholds } from '../compare/threshold.js';
 import { exitCodeOf, trialVerdict, worstVerdict, type Comparison, type SideSummary, type StageComparison, type TrialComparison } from '../compare/verdict.js';
 import { hostname } from 'node:os';
 import { TIMED_STAGES, type TrialResult } from '../types.js';
 import { TOOL_VERSION } from '../version.js';
 import { BLOCK_TARGET_MS } from './paired-loop.js';
-import { comparePairedStage, comparePairedThroughput } from './paired-stats.js';
+import { comparePairedStage, comparePairedThroughput, cvOf } from './paired-stats.js';
 import type { PairedRun, PairedTrial } from './run-paired.js';
 
 export interface PairedCompareOptions {
@@ -67,7 +67,10 @@ function comparePairedTrial(t: PairedTrial, thresholds: Thresholds, options: Sig
     const metrics = comparePairedStage(samples, m.blocks, (metric) => thresholdFor(thresholds, stage, metric), options, options.seed + index * 7919);
     stages.push({ stage, metrics });
   });
-  const throughput = comparePairedThroughput(m.blocks, thresholdFor(thresholds, 'total', 'throughput'), options, options.seed + 104729);
+  const total = t.samples.base.samplesOf('total').subarray(0, t.samples.base.count);
+  const totalHead = t.samples.head.samplesOf('total').subarray(0, t.samples.head.count);
+  const heavy = Math.max(cvOf(total), cvOf(totalHead)) > MEAN_MAX_CV;
+  const throughput = comparePairedThroughput(m.blocks, thresholdFor(thresholds, 'total', 'throughput'), options, options.seed + 104729, heavy);
   const all = [...stages.flatMap((s) => s.metrics), throughput];
   const baseFirst = m.blocks.baseFirst.filter(Boolean).length;
   return {

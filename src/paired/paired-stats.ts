@@ -19,15 +19,17 @@
 // pairing removed (the machine's slow state changes).
 //
 // VERDICT: judge.ts with the practical threshold, and nothing widened: the pairing measures the
-// run-to-run variance that report-vs-report comparisons must assume. A percentile a side has too
-// few samples for (MLPerf LoadGen's rule, sample-rules.ts) is never called regressed or improved.
+// run-to-run variance that report-vs-report comparisons must assume. Data caps: fewer than
+// MIN_BLOCKS_FOR_VERDICT pairs of blocks, a percentile a side has too few samples for (MLPerf
+// LoadGen's rule, sample-rules.ts), and the mean and throughput of a stage whose CV exceeds
+// MEAN_MAX_CV (a mean carried by a few scheduler stalls) are never called regressed or improved.
 import { insufficientPercentiles } from '../measure/sample-rules.js';
 import type { LatencyMetric } from '../compare/bootstrap.js';
 import { percentileInterval } from '../compare/bootstrap.js';
 import { capped, judge } from '../compare/judge.js';
 import { mulberry32 } from '../measure/prng.js';
 import type { MetricChange, SignificanceOptions } from '../compare/significance.js';
-import { MIN_ABSOLUTE_US } from '../compare/significance.js';
+import { MEAN_MAX_CV, MIN_ABSOLUTE_US } from '../compare/significance.js';
 import type { Metric } from '../compare/threshold.js';
 
 const QUANTILES: readonly [LatencyMetric, number][] = [['p50', 0.5], ['p90', 0.9], ['p99', 0.99]];
@@ -135,16 +137,28 @@ export function comparePairedStage(
     for (const metric of ['p50', 'p90', 'p99', 'mean'] as const) ratios[metric][r] = b[metric] > 0 ? h[metric] / b[metric] : 1;
   }
   const thin = new Set<string>([...insufficientPercentiles(samples.base.length), ...insufficientPercentiles(samples.head.length)]);
+  // A mean carried by a few stalls (CV over MEAN_MAX_CV, as in the report path) is not decided.
+  const heavy = Math.max(cvOf(samples.base), cvOf(samples.head)) > MEAN_MAX_CV;
   return (['p50', 'p90', 'p99', 'mean'] as const).map((metric) => {
     const [lo, hi] = percentileInterval(ratios[metric].sort(), options.level);
     const ci: [number, number] = [lo - 1, hi - 1];
     const baseUs = point.base[metric];
     const change = baseUs > 0 ? point.head[metric] / baseUs - 1 : 0;
     const threshold = thresholdOf(metric);
-    const cap = nb < MIN_BLOCKS_FOR_VERDICT ? 'few-blocks' : metric !== 'mean' && thin.has(metric) ? 'few-samples' : undefined;
+    const cap = nb < MIN_BLOCKS_FOR_VERDICT ? 'few-blocks' : metric === 'mean' ? (heavy ? 'heavy-tail' : undefined) : thin.has(metric) ? 'few-samples' : undefined;
     const judged = capped(judge(ci, threshold, { change, resolution: baseUs > 0 ? MIN_ABSOLUTE_US / baseUs : 0 }), cap);
     return { metric, base: baseUs / 1000, head: point.head[metric] / 1000, change, ci, level: options.level, driftAllowance: 0, rank: null, threshold, ...judged };
   });
+}
+
+/** Coefficient of variation (stddev / mean) of the samples. */
+export function cvOf(xs: Float64Array): number {
+  if (xs.length < 2) return 0;
+  let mean = 0;
+  for (const x of xs) mean += x / xs.length;
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) ** 2;
+  return mean > 0 ? Math.sqrt(ss / (xs.length - 1)) / mean : 0;
 }
 
 /**
@@ -152,7 +166,7 @@ export function comparePairedStage(
  * per side, with the same block resampling. Bigger is better, so it is judged with the sign
  * flipped (positive = worse), as compare's report path does.
  */
-export function comparePairedThroughput(blocks: PairedBlocks, threshold: number, options: SignificanceOptions, seed: number): MetricChange {
+export function comparePairedThroughput(blocks: PairedBlocks, threshold: number, options: SignificanceOptions, seed: number, heavyTail = false): MetricChange {
   const nb = blocks.baseEnds.length;
   const iters = (ends: readonly number[], b: number): number => ends[b]! - (b > 0 ? ends[b - 1]! : 0);
   const rate = (ends: readonly number[], wall: readonly number[], w: Float64Array): number => {
@@ -177,7 +191,7 @@ export function comparePairedThroughput(blocks: PairedBlocks, threshold: number,
   }
   const [lo, hi] = percentileInterval(ratios.sort(), options.level);
   const change = baseRate > 0 ? headRate / baseRate - 1 : 0;
-  const judged = capped(judge([-(hi - 1), -(lo - 1)], threshold, { change: -change }), nb < MIN_BLOCKS_FOR_VERDICT ? 'few-blocks' : undefined);
+  const judged = capped(judge([-(hi - 1), -(lo - 1)], threshold, { change: -change }), nb < MIN_BLOCKS_FOR_VERDICT ? 'few-blocks' : heavyTail ? 'heavy-tail' : undefined);
   return { metric: 'throughput', base: baseRate, head: headRate, change, ci: [lo - 1, hi - 1], level: options.level, driftAllowance: 0, rank: null, threshold, ...judged };
 }
 

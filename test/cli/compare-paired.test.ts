@@ -74,7 +74,7 @@ describe('compare with two models: paired', () => {
   });
 
   test('A/A (same architecture, other weights): no regression, exit 0', () => {
-    const r = inferbench('compare', file('a.onnx'), file('a2.onnx'), ...QUICK, '--json');
+    const r = inferbench('compare', file('a.onnx'), file('a2.onnx'), '--threads', '1', '--batch', '16', '-w', '50', '-n', '3000', '--json');
     expect(r.status).toBe(0);
     const c = JSON.parse(r.stdout) as { verdict: string; regressions: number };
     expect(c.regressions).toBe(0);

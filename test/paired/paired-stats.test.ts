@@ -107,6 +107,16 @@ describe('paired block bootstrap', () => {
     expect(comparePairedThroughput(few.blocks, 0.05, DEFAULT_SIGNIFICANCE, 1)).toMatchObject({ verdict: 'inconclusive', reason: 'few-blocks' });
   });
 
+  test('a mean carried by a few stalls (CV over 100%) is never decisive, and neither is throughput', () => {
+    const run = pairedRun(100, 10, 1, 13);
+    // Three scheduler stalls of 200× the latency, all in base's halves.
+    for (const i of [5, 305, 705]) run.samples.base[i] = 200_000;
+    const mean = metric(comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 1), 'mean');
+    expect(mean.change).toBeLessThan(-0.3);
+    expect(mean).toMatchObject({ verdict: 'inconclusive', reason: 'heavy-tail' });
+    expect(comparePairedThroughput(run.blocks, 0.05, DEFAULT_SIGNIFICANCE, 1, true).reason).not.toBe('beyond-threshold');
+  });
+
   test('throughput from the wall time of each half-block: bigger is better', () => {
     const slow = pairedRun(200, 10, 1.25, 6);
     const t = comparePairedThroughput(slow.blocks, 0.05, DEFAULT_SIGNIFICANCE, 3);
