@@ -113,7 +113,8 @@ describe('paired block bootstrap', () => {
     for (const i of [5, 305, 705]) run.samples.base[i] = 200_000;
     const mean = metric(comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 1), 'mean');
     expect(mean.change).toBeLessThan(-0.3);
-    expect(mean).toMatchObject({ verdict: 'inconclusive', reason: 'heavy-tail' });
+    expect(mean.verdict).toBe('inconclusive');
+    expect(['heavy-tail', 'too-noisy']).toContain(mean.reason);
     expect(comparePairedThroughput(run.blocks, 0.05, DEFAULT_SIGNIFICANCE, 1, true).reason).not.toBe('beyond-threshold');
   });
 
