@@ -17,7 +17,9 @@ describe('inferbench completion', () => {
     expect(complete(['inferbench', 'pro'])).toEqual(['profile']);
     expect(complete(['inferbench', 'profile', '--bat'])).toEqual(['--batch', '--batch-dim']);
     expect(complete(['inferbench', 'profile', '--check'])).toEqual(['--check-outputs']);
-    expect(complete(['inferbench', 'compare', '--'])).not.toContain('--batch');
+    // compare takes the model flags too (paired mode), but not profile's own.
+    expect(complete(['inferbench', 'compare', '--'])).toContain('--batch');
+    expect(complete(['inferbench', 'compare', '--'])).not.toContain('--op-profile');
   });
 
   test('zsh and fish name every sub-command and flag; an unknown shell is a usage error', () => {

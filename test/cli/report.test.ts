@@ -63,7 +63,7 @@ describe('inferbench report', () => {
 
   test('unknown formats, comparisons of a newer format and non-reports are usage errors', () => {
     const unknown = error(() => renderFile(REPORT, { format: 'pdf' }));
-    expect([unknown.code, unknown.message, unknown.hint]).toEqual(['usage', "unknown report format 'pdf'", 'use one of: console, json, markdown, csv, html']);
+    expect([unknown.code, unknown.message, unknown.hint]).toEqual(['usage', "unknown report format 'pdf'", 'use one of: console, json, md, csv, html (comma-separated)']);
     const future = join(dir, 'future.json');
     writeFileSync(future, JSON.stringify({ format: 'inferbench-compare/9', trials: [] }));
     expect(error(() => renderFile(future, {})).message).toMatch(/comparison format 'inferbench-compare\/9' is not supported/);
