@@ -103,17 +103,25 @@ describe('--isolate', () => {
   test('a sweep in which a trial crashed exits 6 and keeps the other trial', async () => {
     const out = tempDir();
     let killed = false;
-    const run = await runCli(['profile', 'fixtures/mlp.onnx', '--isolate', '--batch', '1,2', '-w', '3', '-n', '40', '-t', '1', '--no-sample', '-f', 'json', '--out', out], {
+    // Each trial measures for 4 s, so trial 2's child is alive long enough to be found: the
+    // '[2/2]' line comes before the fork, hence the poll.
+    const run = await runCli(['profile', 'fixtures/mlp.onnx', '--isolate', '--batch', '1,2', '-w', '3', '--duration', '4s', '-t', '1', '--no-sample', '-f', 'json', '--out', out], {
+      timeoutMs: 120_000,
       onStderr: (text, parent) => {
         if (killed || !text.includes('[2/2]')) return;
         killed = true;
-        const victim = childrenOf(parent.pid!)[0];
-        if (victim) process.kill(victim, 'SIGKILL');
+        const poll = setInterval(() => {
+          const victim = childrenOf(parent.pid!)[0];
+          if (victim === undefined) return;
+          clearInterval(poll);
+          process.kill(victim, 'SIGKILL');
+        }, 100);
+        parent.on('close', () => clearInterval(poll));
       },
     });
     expect(run.code).toBe(6);
     const saved = savedReport(out);
     expect(saved.interrupted).toBeUndefined();
     expect(saved.trials.map((t) => t.status).sort()).toEqual(['failed', 'ok']);
-  }, 60_000);
+  }, 150_000);
 });
