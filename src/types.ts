@@ -325,6 +325,8 @@ export interface TrialOk {
    * baseline itself, for a single trial, with --no-paired-speedup, --isolate or concurrency > 1.
    */
   pairedSpeedUp?: PairedSpeedUp;
+  /** Inference latency over the iterations (warm-up, then measured), windowed; single-stream trials. */
+  latencyTimeline?: LatencyTimeline;
   /** --repeat N: each repetition's own numbers; `stages` etc. above merge them. */
   repetitions?: { stages: TrialOk['stages']; throughput: TrialOk['throughput']; measure: MeasureSummary }[];
 }
@@ -341,6 +343,24 @@ export interface PairedSpeedUp {
   blocks: number;
   iterationsPerBlock: number;
   durationMs: number;
+}
+
+/** One window of consecutive iterations of the latency timeline (µs). */
+export interface TimelineWindow {
+  phase: 'warmup' | 'measure';
+  /** Iteration of the trial (1-based, warm-up first) the window starts at. */
+  firstIteration: number;
+  iterations: number;
+  p50Us: number;
+  maxUs: number;
+}
+
+/** Inference latency over the trial's iterations, windowed for drawing (src/measure/latency-timeline.ts). */
+export interface LatencyTimeline {
+  stage: 'inference';
+  windows: TimelineWindow[];
+  /** Warm-up iterations traced (the first WARMUP_TRACE_CAPACITY). */
+  warmupTraced: number;
 }
 
 export interface TrialFailed {

@@ -3,6 +3,7 @@
 import type {
   ColdStart,
   HarnessOverhead,
+  LatencyTimeline,
   MeasureSummary,
   MemoryAccounting,
   PhaseBound,
@@ -15,6 +16,7 @@ import { ATTRIBUTION_MIN_FAULTS } from './fault-attribution.js';
 import { startMemoryProbe } from './memory-probe.js';
 import { createWarmupDetector, driftRatio, isDrifting, noiseWarnings } from './convergence.js';
 import { StageRecorder } from './recorder.js';
+import { latencyTimeline, WARMUP_TRACE_CAPACITY } from './latency-timeline.js';
 import { summarizeStage } from './stats.js';
 import { measureStopRule, warmupDone } from './stop-rules.js';
 import type { LoopResult, TrialDriver } from './timed-loop.js';
@@ -39,6 +41,8 @@ export interface TrialMeasurement {
   warnings: Warning[];
   /** Faults, GC and RSS over the measured phase (the output handling is the caller's to add). */
   memory?: Omit<MemoryAccounting, 'outputs'>;
+  /** Inference latency over warm-up and measured iterations, windowed for drawing. */
+  latencyTimeline?: LatencyTimeline;
 }
 
 /**
@@ -54,7 +58,8 @@ const OVERHEAD_WARNING_SHARE = 0.01;
 export async function runTrial(driver: TrialDriver, options: RunTrialOptions): Promise<TrialMeasurement> {
   const firstIteration = await timeFirstIteration(driver);
   options.onPhaseStart?.('warmup');
-  const warmup = await warmUp(driver, options);
+  const trace = new Float64Array(WARMUP_TRACE_CAPACITY);
+  const warmup = await warmUp(driver, options, trace);
 
   const perIterationUs = await harnessCostUs(driver);
 
@@ -70,7 +75,8 @@ export async function runTrial(driver: TrialDriver, options: RunTrialOptions): P
   const counted = probe.stop(loop.iterations);
   const attribution = counted.minorFaultsPerIteration >= ATTRIBUTION_MIN_FAULTS ? await driver.attributeFaults?.() : undefined;
   const memory = { ...counted, outputBytesPerIteration: attribution?.outputBytesPerIteration ?? null, ...(attribution && { faultsByStage: attribution.faultsByStage }) };
-  return summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs, memory });
+  const timeline = latencyTimeline(trace.subarray(0, Math.min(warmup.iterations, trace.length)), recorder.samplesOf('inference').subarray(0, recorder.count), warmup.iterations);
+  return { ...summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs, memory }), latencyTimeline: timeline };
 }
 
 export interface MeasuredPhases {
@@ -134,10 +140,17 @@ export async function timeFirstIteration(driver: TrialDriver): Promise<Omit<Cold
   return first;
 }
 
-export async function warmUp(driver: TrialDriver, options: Pick<RunTrialOptions, 'warmup' | 'signal' | 'onProgress'>): Promise<WarmupSummary> {
+/** Warm-up until steady; `trace`, when given, receives the first inference samples (µs) for the timeline. */
+export async function warmUp(driver: TrialDriver, options: Pick<RunTrialOptions, 'warmup' | 'signal' | 'onProgress'>, trace?: Float64Array): Promise<WarmupSummary> {
   const bound = options.warmup;
   const detector = createWarmupDetector();
-  const sink = { record: (_pre: number, inferenceNs: number) => detector.push(inferenceNs / 1000) };
+  let traced = 0;
+  const sink = {
+    record: (_pre: number, inferenceNs: number) => {
+      detector.push(inferenceNs / 1000);
+      if (trace !== undefined && traced < trace.length) trace[traced++] = inferenceNs / 1000;
+    },
+  };
   if (bound.kind === 'count' && bound.iterations === 0) {
     return { iterations: 0, durationMs: 0, convergedAt: null, bound };
   }

@@ -167,6 +167,7 @@ async function measure(
       throughput: { inferencesPerSec, itemsPerSec: inferencesPerSec * (spec.batch ?? 1) },
       accounting,
       ...(measured.memory && { memory: { outputs: spec.outputs ?? DEFAULT_OUTPUT_HANDLING, ...measured.memory } }),
+      ...(measured.latencyTimeline && { latencyTimeline: measured.latencyTimeline }),
       peakRssBytes: readPeakRssBytes(),
       overhead: measured.overhead,
       warnings: [...measured.warnings, ...accountingWarnings(accounting), ...leakWarnings(session), ...oversubscription(spec, context.logicalCores)],

@@ -103,5 +103,5 @@ export function timelineChart(report: Report, trial?: TrialOk): SafeHtml {
 function captionFor(trial: TrialOk | undefined, count: number, intervalMs: number): SafeHtml {
   const base = html`${formatCount(count)} samples, one every ${formatMs(intervalMs)}, drawn thinned (min–max per pixel column) so spikes stay visible. Shaded bands are the phases the sampler was told about.`;
   if (trial === undefined) return html`${base} Each trial's own chart is in its section below; failed and skipped trials have no measure band.`;
-  return html`${base} The report keeps latency as histograms, not per iteration, so latency itself is not drawn over time: warm-up ${formatConvergence(trial.warmup.convergedAt)}, and the median moved ${formatSignedPercent(trial.measure.driftRatio)} from the first to the last third of the measure phase. A CPU line that sags inside the measure band, or memory that climbs, is what moves latency within a run.`;
+  return html`${base} Latency itself over the iterations is the chart above (warm-up ${formatConvergence(trial.warmup.convergedAt)}, median drift ${formatSignedPercent(trial.measure.driftRatio)}). A CPU line that sags inside the measure band, or memory that climbs, is what moves latency within a run.`;
 }

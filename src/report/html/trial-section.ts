@@ -10,6 +10,7 @@ import { UTILISATION_HEADER, utilisationRows, utilisationSection } from '../util
 import { html, type SafeHtml } from './escape.js';
 import { opProfileChart } from './chart-op-profile.js';
 import { percentileChart } from './chart-percentiles.js';
+import { latencyTimelineChart } from './chart-latency.js';
 import { rooflineChart } from './chart-roofline.js';
 import { stageBarChart } from './chart-stages.js';
 import { timelineChart } from './chart-timeline.js';
@@ -46,7 +47,7 @@ function okTrial(report: Report, trial: TrialOk, sweep: boolean): SafeHtml {
   const facts = [...trialFacts(trial), ...(inputs.length > 0 ? [['Inputs', html`${inputs.map((l, i) => html`${i > 0 ? ', ' : ''}<code>${l}</code>`)}`] as const] : []), ...analysisFacts(trial)];
   const calibration = calibrationNote(trial);
   const warnings = trial.warnings.map((w) => html`<p class="warning">⚠ <code>${w.code}</code>: ${w.message}</p>`);
-  const charts = [percentileChart(trial), timelineChart(report, trial), sweep ? '' : stageBarChart([trial], (t) => t.spec.id)];
+  const charts = [percentileChart(trial), latencyTimelineChart(trial), timelineChart(report, trial), sweep ? '' : stageBarChart([trial], (t) => t.spec.id)];
   const roofline = trial.roofline ? html`<div class="charts">${rooflineChart([trial], () => trial.spec.id)}</div>` : '';
   return html`${table(STAGE_TABLE_HEADER, stageRows(trial))}${footnotes.map((f) => html`<p class="note">${f}</p>`)}${factList(facts)}${calibration ? html`<p class="note">Note: ${calibration}</p>` : ''}${warnings}
 <div class="charts">${charts}</div>${roofline}${bottleneck(trial)}${utilisation(trial)}${operators(trial)}`;

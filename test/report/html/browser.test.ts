@@ -116,7 +116,7 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
 
   test('single trial of a model with a hostile name: every trial chart, names shown as text', async () => {
     const v = await visit(pages.single, 'single-full.png');
-    expectCharts(v, ['percentiles', 'timeline', 'stages', 'op-profile', 'roofline']);
+    expectCharts(v, ['percentiles', 'latency', 'timeline', 'stages', 'op-profile', 'roofline']);
     expect(v.elements).toEqual({ scripts: 0, images: 0 });
     expect(v.text).toContain(HOSTILE_FILE);
     expect(v.text).toContain(HOSTILE_INPUT);

@@ -12,13 +12,19 @@ import type { Sample } from '../../../src/sample/sample-types.js';
 import { HOSTILE_FILE, HOSTILE_INPUT, HOSTILE_OUTPUT } from '../../helpers/hostile-model.js';
 import { sampleReport } from '../../helpers/sample-report.js';
 import { analysedReport } from '../analysis-fixture.js';
+import { latencyTimeline } from '../../../src/measure/latency-timeline.js';
 
 const charts = (page: string): string[] => [...page.matchAll(/<figure class="chart[^"]*" data-chart="([a-z-]+)"/g)].map((m) => m[1]!);
 const emptyCharts = (page: string): string[] => [...page.matchAll(/data-chart="([a-z-]+)" data-empty="true"/g)].map((m) => m[1]!);
-/** The analysed CNN report cut to its one ok trial: a single-trial run. */
+/** The analysed CNN report cut to its one ok trial: a single-trial run, with a latency timeline. */
 const single = () => {
   const report = analysedReport();
-  return { ...report, trials: report.trials.slice(0, 1) };
+  const [first] = report.trials;
+  // 200 warm-up iterations settling from 900 µs to 400 µs, then 2,000 measured ones at ~400 µs.
+  const warm = Float64Array.from({ length: 200 }, (_, i) => 400 + 500 * Math.exp(-i / 30));
+  const measured = Float64Array.from({ length: 2000 }, (_, i) => 400 + (i % 97 === 0 ? 300 : 0));
+  const trial = first?.status === 'ok' ? { ...first, latencyTimeline: latencyTimeline(warm, measured, 200) } : first!;
+  return { ...report, trials: [trial] };
 };
 
 describe('html report', () => {
@@ -33,8 +39,13 @@ describe('html report', () => {
 
   test('a profiled trial has the percentile, timeline, stage, roofline and operator charts, all drawn', () => {
     const page = renderHtml(single());
-    expect(charts(page)).toEqual(['percentiles', 'timeline', 'stages', 'roofline', 'op-profile']);
+    expect(charts(page)).toEqual(['percentiles', 'latency', 'timeline', 'stages', 'roofline', 'op-profile']);
     expect(emptyCharts(page)).toEqual([]);
+    // Latency over the iterations: warm-up shaded, a median and a maximum line of ≤ 120 windows a phase.
+    const latency = page.slice(page.indexOf('data-chart="latency"'), page.indexOf('data-chart="timeline"'));
+    expect(latency).toContain('class="band phase-warmup"');
+    expect([...latency.matchAll(/<path class="series s[01][^"]*" d="([^"]*)"/g)].map((m) => (m[1]!.match(/[ML]/g) ?? []).length)).toEqual([218, 218]); // 100 warm-up windows of 2, 118 measured of 17
+    expect(latency).toContain('iteration (warm-up first, then measured)');
     expect(page).toContain('percentile (log scale of 1/(1−p))');
   });
 
