@@ -10,7 +10,7 @@ import { figure, line, noChart, plotArea, px, type SeriesStyle } from './svg.js'
 export function latencyTimelineChart(trial: TrialOk): SafeHtml {
   const title = 'Inference latency over the iterations';
   const windows = trial.latencyTimeline?.windows ?? [];
-  if (windows.length === 0) return noChart('latency', title, 'This trial has no latency timeline (a concurrent trial, an isolated one, or a report from an older inferbench).');
+  if (windows.length === 0) return noChart('latency', title, 'This trial has no latency timeline (a concurrent trial, or a report from an older inferbench).');
   const area = plotArea();
   const last = windows[windows.length - 1]!;
   const x = linearScale([1, last.firstIteration + last.iterations - 1], [area.left, area.right]);
