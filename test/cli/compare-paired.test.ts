@@ -100,6 +100,12 @@ describe('compare with two models: paired', () => {
     expect(c.trials.every((t) => t.verdict === 'regressed')).toBe(true);
   });
 
+  test('--help piped into a reader that stops early (| head) ends quietly', () => {
+    const r = spawnSync('bash', ['-c', 'node bin/inferbench compare --help | head -2'], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^Usage: inferbench compare/);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+
   test('--dry-run prints the plan and measures nothing', () => {
     const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), '--batch', '1,2', '--dry-run');
     expect(r.status).toBe(0);
