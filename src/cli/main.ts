@@ -21,7 +21,7 @@ export interface GlobalFlags {
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    a budget violated (profile/run --budget) or a regression (compare, run)
+  1    a budget violated (profile/run --budget), a regression (compare, run), or\n       an inconclusive comparison with --fail-on-inconclusive
   2    usage error (bad flag or value, unknown device, unresolved input dim)
   3    model missing or not a valid model
   4    no trial succeeded (runtime rejected the inputs, device unavailable, inputs too large, runtime error)
