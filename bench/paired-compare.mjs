@@ -76,7 +76,9 @@ for (const name of cases) {
     ratios.push(1 + p50.change);
     widths.push((p50.ci[1] - p50.ci[0]) / 2);
     seconds.push(trial.paired.durationMs / 1000);
-    process.stderr.write(`${name} ${r + 1}/${runs}: ${result.verdict}, p50 ratio ${(1 + p50.change).toFixed(4)} (CI ${(1 + p50.ci[0]).toFixed(4)}–${(1 + p50.ci[1]).toFixed(4)}), ${trial.paired.blocks} blocks × ${trial.paired.iterationsPerBlock}, ${(trial.paired.durationMs / 1000).toFixed(1)} s\n`);
+    const decisive = trial.stages.flatMap((st) => st.metrics.filter((m) => m.verdict === 'regressed' || m.verdict === 'improved').map((m) => `${st.stage}.${m.metric} ${m.verdict} ${(100 * m.change).toFixed(1)}% [${(100 * m.ci[0]).toFixed(1)}, ${(100 * m.ci[1]).toFixed(1)}]`));
+    if (trial.throughput && (trial.throughput.verdict === 'regressed' || trial.throughput.verdict === 'improved')) decisive.push(`throughput ${trial.throughput.verdict} ${(100 * trial.throughput.change).toFixed(1)}%`);
+    process.stderr.write(`${name} ${r + 1}/${runs}: ${result.verdict}${alarm && c.expect !== 'regressed' ? ` (${decisive.join('; ')})` : ''}, p50 ratio ${(1 + p50.change).toFixed(4)} (CI ${(1 + p50.ci[0]).toFixed(4)}–${(1 + p50.ci[1]).toFixed(4)}), ${trial.paired.blocks} blocks × ${trial.paired.iterationsPerBlock}, ${(trial.paired.durationMs / 1000).toFixed(1)} s\n`);
   }
   const range = (xs, digits) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
   rows.push([c.what, c.expect === 'regressed' ? `${hits}/${runs} regressed` : `${runs - hits}/${runs} false alarms`, c.expect === 'regressed' ? `≥ ${c.goal}/${runs}` : `0/${runs}`, range(ratios, 3), `±${range(widths.map((w) => w * 100), 2)}%`, range(seconds, 1)]);
