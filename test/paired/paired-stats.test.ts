@@ -107,6 +107,13 @@ describe('paired block bootstrap', () => {
     expect(comparePairedThroughput(few.blocks, 0.05, DEFAULT_SIGNIFICANCE, 1)).toMatchObject({ verdict: 'inconclusive', reason: 'few-blocks' });
   });
 
+  test('p99 needs 100 samples above it a side (10,000 samples) before it can be decisive', () => {
+    const short = pairedRun(200, 10, 1.5, 14); // 2,000 samples a side: 20 above p99
+    expect(metric(comparePairedStage(short.samples, short.blocks, FIVE, DEFAULT_SIGNIFICANCE, 1), 'p99')).toMatchObject({ verdict: 'inconclusive', reason: 'few-samples' });
+    const long = pairedRun(1000, 10, 1.5, 14); // 10,000 a side
+    expect(metric(comparePairedStage(long.samples, long.blocks, FIVE, { ...DEFAULT_SIGNIFICANCE, resamples: 300 }, 1), 'p99').verdict).toBe('regressed');
+  });
+
   test('a mean carried by a few stalls (CV over 100%) is never decisive, and neither is throughput', () => {
     const run = pairedRun(100, 10, 1, 13);
     // Three scheduler stalls of 200× the latency, all in base's halves.
