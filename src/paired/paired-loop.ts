@@ -35,7 +35,7 @@ export const MAX_BLOCK_ITERATIONS = 500;
  * resamples blocks, and a handful of them cannot say how much pairs vary (paired-stats.ts caps a
  * verdict from fewer than MIN_BLOCKS_FOR_VERDICT).
  */
-export const COUNT_TARGET_BLOCKS = 30;
+export const COUNT_TARGET_BLOCKS = 100;
 
 /**
  * Auto bound: measure at least AUTO.minMs and AUTO.minBlocks, then stop once the quick interval's

@@ -236,4 +236,4 @@ export const MIN_BLOCKS_FOR_ESTIMATE = 20;
  * a handful of blocks cannot see how much pairs vary (over one block it has no spread at all, and
  * one stalled half-block made an A/A run of a 20 µs model "−66% throughput").
  */
-export const MIN_BLOCKS_FOR_VERDICT = 10;
+export const MIN_BLOCKS_FOR_VERDICT = 20;

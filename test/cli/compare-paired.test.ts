@@ -76,7 +76,9 @@ describe('compare with two models: paired', () => {
   test('A/A (same architecture, other weights): no regression, exit 0', () => {
     const r = inferbench('compare', file('a.onnx'), file('a2.onnx'), '--threads', '1', '--batch', '16', '-w', '50', '-n', '3000', '--json');
     expect(r.status).toBe(0);
-    const c = JSON.parse(r.stdout) as { verdict: string; regressions: number };
+    const c = JSON.parse(r.stdout) as { verdict: string; regressions: number; trials: { stages: { stage: string; metrics: { metric: string; verdict: string; change: number; ci: number[] }[] }[] }[] };
+    const decisive = c.trials[0]!.stages.flatMap((s) => s.metrics.filter((m) => m.verdict !== 'unchanged' && m.verdict !== 'inconclusive').map((m) => `${s.stage}.${m.metric} ${m.verdict} ${m.change} [${m.ci.join(', ')}]`));
+    expect(decisive, 'metrics called regressed or improved in an A/A pair').toEqual([]);
     expect(c.regressions).toBe(0);
     expect(['unchanged', 'inconclusive']).toContain(c.verdict);
   });
