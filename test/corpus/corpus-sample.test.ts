@@ -19,8 +19,10 @@ describe.skipIf(!installed)('ONNX backend-test corpus sample (libonnx-testdata)'
   test(`${SAMPLE.length} models end as recorded, none crashes or hangs`, async () => {
     const results: CorpusResult[] = [];
     let next = 0;
-    // Two at a time: the CI machine has two cores.
-    await Promise.all([0, 1].map(async () => {
+    // One at a time: the other vitest fork has the second core, and two CLI children beside it
+    // starved vitest's own process into "Timeout calling onTaskUpdate" (a failed run with every
+    // test green) on the 2-core machine.
+    await Promise.all([0].map(async () => {
       while (next < SAMPLE.length) {
         const [name] = SAMPLE[next++]!;
         results.push((await runOne(DEFAULT_ROOT, name, 120_000)) as CorpusResult);
