@@ -9,7 +9,9 @@ export default defineConfig({
     // The machine has 2 cores and the tests run real ONNX Runtime sessions: keep the pool small
     // so that parallel files do not starve each other into timeouts.
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // One fork: with two, the forks and the CLI children they spawn starved vitest's own process
+    // into "Timeout calling onTaskUpdate" (a failed run with every test green) twice on 2 cores.
+    poolOptions: { forks: { maxForks: 1, minForks: 1 } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // One cache per test run (the roofline's calibration, generated variants), shared by every

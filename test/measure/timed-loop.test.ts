@@ -32,7 +32,8 @@ describe('timedLoop', () => {
     expect(session.calls).toEqual(Array(3).fill(['prepare', 'run feeds', 'collect outputs']).flat());
     for (const [pre, inf, post, total] of rows as [number, number, number, number][]) {
       expect(pre + inf + post).toBe(total);
-      expect(inf).toBeGreaterThan(pre); // the 200 µs stage is the inference one
+      // The 200 µs spin is the inference stage: it cannot take less (a preemption may lengthen any stage).
+      expect(inf).toBeGreaterThanOrEqual(200_000);
     }
   });
 
