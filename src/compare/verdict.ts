@@ -251,9 +251,6 @@ export function compareReports(base: Report, head: Report, options: CompareOptio
   const { pairs, ...matching } = matchReports(base, head, { ignore: options.ignore ?? [] });
   const trials = pairs.map((pair) => comparePair(pair, { base, head }, thresholds, significance));
   const budgets = evaluateBudgets(head.trials, options.budgets ?? []);
-  const regressions = trials.filter((t) => t.verdict === 'regressed').length;
-  const budgetViolations = budgets.filter((b) => !b.pass).length;
-  const verdict = worstVerdict(trials.map((t) => t.verdict));
   return {
     path: 'reports',
     base: summary(base, options.labels?.base ?? 'base'),
@@ -261,12 +258,17 @@ export function compareReports(base: Report, head: Report, options: CompareOptio
     matching,
     trials,
     budgets,
-    verdict,
-    regressions,
-    budgetViolations,
-    exitCode: exitCodeOf(verdict, regressions, budgetViolations, options.failOnInconclusive ?? false),
+    ...outcomeOf(trials, budgets, options.failOnInconclusive ?? false),
     method: { ...significance, defaultThreshold: thresholds.default, overrides: thresholds.overrides },
   };
+}
+
+/** The headline of a comparison from its trials and budgets: verdict, counts and exit code (both paths). */
+export function outcomeOf(trials: readonly TrialComparison[], budgets: readonly BudgetCheck[], failOnInconclusive: boolean): Pick<Comparison, 'verdict' | 'regressions' | 'budgetViolations' | 'exitCode'> {
+  const verdict = worstVerdict(trials.map((t) => t.verdict));
+  const regressions = trials.filter((t) => t.verdict === 'regressed').length;
+  const budgetViolations = budgets.filter((b) => !b.pass).length;
+  return { verdict, regressions, budgetViolations, exitCode: exitCodeOf(verdict, regressions, budgetViolations, failOnInconclusive) };
 }
 
 /** 1 when anything regressed or a budget failed (or, strict, the verdict is inconclusive); else 0. */

@@ -4,7 +4,7 @@
 import { evaluateBudgets, type Budget } from '../budget/budget.js';
 import { DEFAULT_SIGNIFICANCE, MEAN_MAX_CV, type SignificanceOptions } from '../compare/significance.js';
 import { DEFAULT_THRESHOLD, thresholdFor, type Thresholds } from '../compare/threshold.js';
-import { exitCodeOf, trialVerdict, worstVerdict, type Comparison, type SideSummary, type StageComparison, type TrialComparison } from '../compare/verdict.js';
+import { outcomeOf, trialVerdict, type Comparison, type SideSummary, type StageComparison, type TrialComparison } from '../compare/verdict.js';
 import { hostname } from 'node:os';
 import { TIMED_STAGES, type TrialResult } from '../types.js';
 import { TOOL_VERSION } from '../version.js';
@@ -27,9 +27,6 @@ export function pairedComparison(run: PairedRun, options: PairedCompareOptions =
   const trials = run.trials.map((t) => comparePairedTrial(t, thresholds, significance));
   const headTrials: TrialResult[] = run.trials.map((t) => (t.status === 'ok' ? t.head : { status: 'skipped', spec: t.spec, reason: t.message }));
   const budgets = evaluateBudgets(headTrials, options.budgets ?? []);
-  const verdict = worstVerdict(trials.map((t) => t.verdict));
-  const regressions = trials.filter((t) => t.verdict === 'regressed').length;
-  const budgetViolations = budgets.filter((b) => !b.pass).length;
   return {
     path: 'paired',
     base: side(run, 'base', options.labels?.base ?? run.base.path),
@@ -37,10 +34,7 @@ export function pairedComparison(run: PairedRun, options: PairedCompareOptions =
     matching: { baseOnly: [], headOnly: [], environment: [], toolVersions: null, modelChanges: [] },
     trials,
     budgets,
-    verdict,
-    regressions,
-    budgetViolations,
-    exitCode: exitCodeOf(verdict, regressions, budgetViolations, options.failOnInconclusive ?? false),
+    ...outcomeOf(trials, budgets, options.failOnInconclusive ?? false),
     method: { ...significance, defaultThreshold: thresholds.default, overrides: thresholds.overrides },
     ...(run.interrupted && { interrupted: true }),
   };
