@@ -2,8 +2,10 @@
 export { profile, plan, type ProfileHooks } from './profile.js';
 export type { ProfileOptions } from './profile-options.js';
 export { InferbenchError, ExitCode } from './errors.js';
-export { exporterFor, exporters, type Exporter, type RenderOptions } from './report/exporter.js';
-export { writeReports, writeFileAtomic } from './report/write-atomic.js';
+export { exporterFor, exporters } from './report/exporters.js';
+export type { Exporter, RenderOptions } from './report/exporter.js';
+export { writeReports } from './report/write-reports.js';
+export { writeFileAtomic } from './io/write-atomic.js';
 export { validateReport } from './report/validate.js';
 export { decodeHistogram } from './measure/histogram.js';
 export type * from './types.js';
@@ -14,5 +16,5 @@ export { compare, compareModels, type CompareOptions, type Comparison, type Pair
 export { listDevices, type DeviceList, type RuntimeDevices } from './devices.js';
 export { parseBudgets, evaluateBudgets, bestWithinBudget, type Budget } from './budget/budget.js';
 export { loadConfig } from './config/config.js';
-export { calibrate } from './analyze/calibrate.js';
+export { calibrate } from './measure/calibrate.js';
 export type * from './pipeline/types.js';

@@ -1,27 +1,9 @@
 // The runtime adapter interface: tiny on purpose (compare ONNX Runtime JS's `Backend`). Each
 // timed stage of an iteration is one Session method, so the timing loop never knows the runtime.
-import type { OpProfile } from '../analyze/op-profile.js';
-import type { ElementType, GraphOptimization, ModelInfo, OutputHandling, Precision, TrialSpec } from '../types.js';
+import type { HostTensor, GraphOptimization, ModelInfo, OpProfile, OutputHandling, Precision, TrialSpec } from '../types.js';
 
-export type TypedArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
-
-/** A tensor in host memory, independent of any runtime. float16 is stored as raw Uint16 bits. */
-export interface HostTensor {
-  name: string;
-  type: ElementType;
-  dims: number[];
-  data: TypedArray | string[];
-}
+/** Host tensors are plain data (model/spec.ts); re-exported here because every adapter speaks them. */
+export type { HostTensor, TypedArray } from '../types.js';
 
 export interface SessionOptions {
   device: string;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
 import { messageOf } from '../errors.js';
-import type { Ort } from './onnx.js';
+import type { Ort } from './ort.js';
 
 const { onnx } = onnxProto;
 

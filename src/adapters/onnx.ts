@@ -7,21 +7,10 @@ import { DEFAULT_OUTPUT_HANDLING, type Dim, type ElementType, type ModelInfo, ty
 import type { DeviceStatus, HostTensor, RuntimeAdapter, Session, SessionOptions } from './adapter.js';
 import { readOnnxFile } from './onnx-model.js';
 import { probeProvider } from './onnx-probe.js';
+import { loadedOrtVersion, loadOrt, toTensorSpec, type Ort } from './ort.js';
 
-export type Ort = typeof import('onnxruntime-node');
 type OrtTensor = import('onnxruntime-node').Tensor;
 type OrtSession = import('onnxruntime-node').InferenceSession;
-
-let ortModule: Promise<Ort> | undefined;
-let ortVersion: string | undefined;
-export function loadOrt(): Promise<Ort> {
-  ortModule ??= import('onnxruntime-node').then((m) => {
-    const ort = ((m as { default?: Ort }).default ?? m) as Ort;
-    ortVersion = ort.env.versions.node ?? ort.env.versions.common;
-    return ort;
-  });
-  return ortModule;
-}
 
 /** inferbench device names → ONNX Runtime execution provider names. */
 const PROVIDER_FOR_DEVICE: Record<string, string> = {
@@ -33,17 +22,13 @@ const PROVIDER_FOR_DEVICE: Record<string, string> = {
   coreml: 'coreml',
 };
 
-const ONNX_TYPES = new Set<ElementType>([
-  'float32', 'float16', 'float64', 'int8', 'uint8', 'int16', 'uint16',
-  'int32', 'uint32', 'int64', 'uint64', 'bool', 'string',
-]);
 
 export const onnxAdapter: RuntimeAdapter = {
   runtime: 'onnxruntime',
   knownDevices: Object.keys(PROVIDER_FOR_DEVICE),
 
   version(): string {
-    return ortVersion ?? 'not loaded';
+    return loadedOrtVersion() ?? 'not loaded';
   },
 
   accepts(path: string): boolean {
@@ -71,7 +56,7 @@ export const onnxAdapter: RuntimeAdapter = {
   },
 
   async profileOps(path, spec, inputs, iterations) {
-    const { profileOnnxOps } = await import('../analyze/op-profile-run.js');
+    const { profileOnnxOps } = await import('./onnx-op-profile.js');
     return profileOnnxOps(path, { buildFeeds: () => [...inputs], iterations, device: PROVIDER_FOR_DEVICE[spec.device] ?? spec.device, threads: spec.threads, graphOptimization: spec.graphOptimization });
   },
 
@@ -114,19 +99,6 @@ export const onnxAdapter: RuntimeAdapter = {
     return new OnnxSession(ort, session, info, `onnxruntime-node ${ort.env.versions.node} (${provider})`, options.outputs ?? DEFAULT_OUTPUT_HANDLING);
   },
 };
-
-function toTensorSpec(meta: import('onnxruntime-node').InferenceSession.ValueMetadata): TensorSpec {
-  if (!meta.isTensor) {
-    throw new InferbenchError('model-invalid', `input/output '${meta.name}' is not a tensor (sequences, maps and optionals are not supported)`, 'inferbench feeds and reads tensors only: export a variant of the model whose inputs and outputs are tensors (e.g. concatenate a sequence into one tensor)');
-  }
-  const type = meta.type as ElementType;
-  if (!ONNX_TYPES.has(type)) {
-    throw new InferbenchError('model-invalid', `tensor '${meta.name}' has element type ${meta.type}, which inferbench cannot feed`);
-  }
-  // ORT reports a symbolic dim as its name and an unnamed dynamic dim as '' (or -1).
-  const shape: Dim[] = meta.shape.map((d) => (typeof d === 'number' ? (d < 0 ? null : d) : d === '' ? null : d));
-  return { name: meta.name, type, shape };
-}
 
 /**
  * One session; `outputs` decides what happens to each request's outputs (docs/large-outputs.md):

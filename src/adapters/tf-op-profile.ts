@@ -1,5 +1,5 @@
 // The per-operator profile of a TensorFlow.js model (`--op-profile`), from tf.profile(), in the
-// same OpProfile shape as ONNX Runtime's profiler gives (analyze/op-profile.ts), so the report's
+// same OpProfile shape as ONNX Runtime's profiler gives (model/op-profile.ts), so the report's
 // operator tables, FLOP count and roofline work for both runtimes.
 //
 // What tf.profile() records (tfjs-core engine.ts, `profiler.profileKernel`): one entry per kernel
@@ -14,7 +14,8 @@
 // filter shape turned from HWIO to ONNX's OIHW, so analyze/flops.ts counts TF kernels with the same
 // formulas as ONNX nodes; a kernel without an ONNX twin keeps its TF name (FLOPs unknown, bytes
 // counted). Tensors are counted as float32: tfjs computes these kernels in float32.
-import { aggregateByOpType, type NodeProfile, type OpProfile, type TensorShape } from '../analyze/op-profile.js';
+import { aggregateByOpType } from './op-table.js';
+import type { NodeProfile, OpProfile, TensorShape } from '../types.js';
 import type { HostTensor } from './adapter.js';
 import type { TfSession } from './tf-session.js';
 

@@ -4,7 +4,7 @@
 import { InferbenchError, messageOf } from '../errors.js';
 import type { ModelInfo, Precision } from '../types.js';
 import type { DeviceStatus, HostTensor, RuntimeAdapter, SessionOptions } from './adapter.js';
-import type { OpProfile } from '../analyze/op-profile.js';
+import type { OpProfile } from '../types.js';
 import { isTfDevice, sharedTfRuntime, TF_DEVICES, threadsUnsupported, type ActiveBackend, type TfRuntime } from './tf-backend.js';
 import { isTfModelPath, readTfModel, signatureShape, tensorSpec, type TfModelFiles } from './tf-model.js';
 import { profileRuns, tfOpProfile } from './tf-op-profile.js';

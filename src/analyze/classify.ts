@@ -15,7 +15,7 @@
 // strength of the rules that attributed it.
 import { recommend } from './recommend.js';
 import { evaluateRules, type RuleSet } from './rules.js';
-import type { Bottleneck, BottleneckLabel, ClassifierInput, Evidence, RuleVerdict, StageLabel, StageName, StageVerdict } from './signals.js';
+import type { Bottleneck, BottleneckLabel, ClassifierInput, Evidence, RuleVerdict, StageLabel, StageName, StageVerdict } from '../model/bottleneck.js';
 import { ROOF_NEAR_FRACTION, STAGE_MODERATELY_BOUND_SHARE } from './rules.js';
 
 interface Attribution {

@@ -11,7 +11,7 @@
 //   pre-packs constant MatMul/Gemm weights and then leaves them out of the recorded inputs: their
 //   K×N bytes are added back, since a batch-1 run streams them from memory every time.
 // An op type not listed gets flops = null (unknown) and its bytes still count.
-import type { TensorShape } from './op-profile.js';
+import type { TensorShape } from '../types.js';
 
 export interface OpCost {
   /** Floating-point (or integer) operations per execution; null when the op type is unknown. */

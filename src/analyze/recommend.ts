@@ -3,7 +3,7 @@
 // collecting it.
 import type { RuleSet } from './rules.js';
 import { expectedThreads, STAGE_HIGHLY_BOUND_SHARE } from './rules.js';
-import type { BottleneckLabel, ClassifierInput, Recommendation, StageVerdict } from './signals.js';
+import type { BottleneckLabel, ClassifierInput, Recommendation, StageVerdict } from '../model/bottleneck.js';
 import { idleThreadsAdvice, missingDataAdvice } from './thread-advice.js';
 
 const pct = (share: number): string => `${Math.round(share * 100)}%`;

@@ -5,26 +5,11 @@
 // peak compute however well it is written (memory-bound), above it memory can feed the ALUs
 // (compute-bound). fractionOfPeak is achieved ÷ attainable: how close the trial is to the roof
 // that bounds it.
-import type { Calibration } from './calibrate.js';
+import type { Calibration, RooflinePosition } from '../types.js';
 
-export type RooflineBound = 'compute' | 'memory';
+export type { RooflineBound, RooflinePosition } from '../types.js';
 
-export interface RooflinePosition {
-  /** FLOPs per inference ÷ inference seconds ÷ 1e9. */
-  achievedGflops: number;
-  /** Bytes per inference ÷ inference seconds ÷ 1e9. */
-  achievedGbps: number;
-  /** FLOP per byte moved. */
-  arithmeticIntensity: number;
-  /** The calibration's ridge point, FLOP per byte. */
-  machineBalance: number;
-  /** The roof at this intensity, GFLOP/s. */
-  attainableGflops: number;
-  /** memory when the intensity is below the ridge point, else compute. */
-  bound: RooflineBound;
-  /** achievedGflops ÷ attainableGflops (0..1; above 1 means the calibration underestimates). */
-  fractionOfPeak: number;
-}
+
 
 /**
  * @param trialFlops FLOPs of one inference (flops.ts modelCost)

@@ -1,7 +1,7 @@
 // Small pure rules. Each looks at ONE resource and answers bound / not-bound / no-data, with the
 // numbers that decided it. "No data" is a real answer: a rule never guesses from a missing metric.
 // The combiner (classify.ts) turns the verdicts into a label; recommend.ts into advice.
-import type { ClassifierInput, Evidence, RuleVerdict, StageName } from './signals.js';
+import type { ClassifierInput, Evidence, RuleVerdict, StageName } from '../model/bottleneck.js';
 
 /**
  * TensorFlow Profiler's input-pipeline analyser: a step is "highly input-bound" when ≥ 20% of

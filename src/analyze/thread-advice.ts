@@ -3,7 +3,7 @@
 // run already has. Recommendations are data (see recommend.ts).
 import type { RuleSet } from './rules.js';
 import { CPU_SATURATED_FRACTION, expectedThreads } from './rules.js';
-import type { BottleneckLabel, ClassifierInput, Recommendation, RuleVerdict, StageVerdict } from './signals.js';
+import type { BottleneckLabel, ClassifierInput, Recommendation, RuleVerdict, StageVerdict } from '../model/bottleneck.js';
 
 /**
  * The rest of the machine is busy when system CPU (all processes) is at least this far above

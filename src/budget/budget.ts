@@ -10,31 +10,14 @@
 // Each budget is checked per ok trial, with the measured value and the headroom left.
 import { InferbenchError } from '../errors.js';
 import { formatMs, formatRate } from '../report/format.js';
-import { TIMED_STAGES, type StageStats, type TimedStage, type TrialOk, type TrialResult } from '../types.js';
+import { BUDGET_LATENCY_METRICS, DEFAULT_BUDGET_STAGE, TIMED_STAGES, type Budget, type BudgetCheck, type BudgetLatencyMetric, type BudgetOp, type StageStats, type TimedStage, type TrialOk, type TrialResult } from '../types.js';
 
-export const BUDGET_LATENCY_METRICS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max'] as const;
-export type BudgetLatencyMetric = (typeof BUDGET_LATENCY_METRICS)[number];
-export type BudgetOp = '<=' | '<' | '>=' | '>';
+export { BUDGET_LATENCY_METRICS, DEFAULT_BUDGET_STAGE } from '../types.js';
+export type { Budget, BudgetCheck, BudgetLatencyMetric, BudgetOp } from '../types.js';
 
-/** Stage a budget without a stage prefix applies to. */
-export const DEFAULT_BUDGET_STAGE: TimedStage = 'total';
 
-export type Budget =
-  | { kind: 'latency'; source: string; stage: TimedStage; metric: BudgetLatencyMetric; op: '<=' | '<'; limitMs: number }
-  | { kind: 'throughput'; source: string; per: 'inference' | 'item'; op: '>=' | '>'; limitPerSec: number };
 
-export interface BudgetCheck {
-  budget: Budget;
-  trialId: string;
-  /** Measured value: ms for latency, per second for throughput. */
-  measured: number;
-  pass: boolean;
-  /**
-   * Room left as a fraction of the limit: +0.2 = 20% under a latency limit (or over a throughput
-   * floor); negative = violated by that much.
-   */
-  headroom: number;
-}
+
 
 const SYNTAX = /^\s*(?:([a-z]+)\.)?([a-z0-9.]+)\s*(<=|>=|<|>|≤|≥)\s*(\d+(?:\.\d+)?)\s*([a-zµμ/]+)\s*$/i;
 const HINT = 'write [stage.]metric<=value+unit, e.g. "inference.p99<=15ms", "p50<800us", "throughput>=200/s"';

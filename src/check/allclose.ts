@@ -5,21 +5,13 @@
 // Non-numeric outputs (strings, bool) must be equal, as assert_similar_outputs requires.
 import type { HostTensor } from '../adapters/adapter.js';
 import { float16BitsToNumber } from '../inputs/synthetic.js';
+import type { OutputComparison } from '../types.js';
+
+export type { OutputComparison } from '../types.js';
 
 export const DEFAULT_RTOL = 1e-3;
 export const DEFAULT_ATOL = 1e-7;
 
-export interface OutputComparison {
-  name: string;
-  /** 'match' or why not: another type or shape, or `mismatched` elements out of tolerance. */
-  status: 'match' | 'mismatch';
-  elements: number;
-  mismatched: number;
-  /** max |actual − expected| over finite pairs (0 when none). */
-  maxAbsError: number;
-  /** Why it does not match, in words, when it does not. */
-  detail?: string;
-}
 
 function valueAt(tensor: HostTensor, i: number): number | string {
   const data = tensor.data;

@@ -6,25 +6,12 @@ import { join } from 'node:path';
 import type { HostTensor, RuntimeAdapter, SessionOptions } from '../adapters/adapter.js';
 import { InferbenchError, messageOf } from '../errors.js';
 import { parseTensorProto } from '../inputs/tensor-proto.js';
-import type { ModelInfo } from '../types.js';
-import { compareOutput, DEFAULT_ATOL, DEFAULT_RTOL, type OutputComparison } from './allclose.js';
+import type { DataSetCheck, ModelInfo, OutputCheck } from '../types.js';
+import { compareOutput, DEFAULT_ATOL, DEFAULT_RTOL } from './allclose.js';
 
-export interface DataSetCheck {
-  path: string;
-  status: 'match' | 'mismatch' | 'error';
-  outputs: OutputComparison[];
-  /** Why the data set could not be run ('error'). */
-  error?: string;
-}
+export type { DataSetCheck, OutputCheck } from '../types.js';
 
-export interface OutputCheck {
-  device: string;
-  rtol: number;
-  atol: number;
-  dataSets: DataSetCheck[];
-  /** 'match' when every data set matched. */
-  status: 'match' | 'mismatch' | 'error';
-}
+
 
 const SET = /^test_data_set_\d+$/;
 const natural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });

@@ -1,7 +1,7 @@
 // `inferbench calibrate`: measure this machine's peak compute and memory bandwidth through the
 // runtime (cached per machine), the roof that --op-profile places each trial under.
 import { Command } from 'commander';
-import { calibrate } from '../analyze/calibrate.js';
+import { calibrate } from '../measure/calibrate.js';
 import { formatRate } from '../report/format.js';
 import { parsePositiveInt } from './parse.js';
 

@@ -9,7 +9,7 @@ import { renderCompareConsole } from '../compare/render-console.js';
 import { parseRunVariance, parseThresholds } from '../compare/threshold.js';
 import { compareReports, type Comparison } from '../compare/verdict.js';
 import { InferbenchError } from '../errors.js';
-import { writeFileAtomic } from '../report/write-atomic.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 import { collect, parseList, parseNonNegativeInt, parsePositiveInt } from './parse.js';
 import { createTerminal, type Terminal } from './terminal.js';
 import { addModelFlags, modelFlagsGiven, modelOptionsFrom, type ModelFlags } from './model-flags.js';
@@ -20,7 +20,7 @@ import { plan } from '../profile.js';
 import { renderPlan } from '../report/plan.js';
 import { formatMs } from '../report/format.js';
 import { onStopSignals } from './signals.js';
-import type { GlobalFlags } from './main.js';
+import type { GlobalFlags } from './terminal.js';
 
 export interface CompareFlags extends ModelFlags {
   threshold?: string[];

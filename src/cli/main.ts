@@ -11,12 +11,7 @@ import { devicesCommand } from './devices-command.js';
 import { profileCommand } from './profile-command.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
-
-export interface GlobalFlags {
-  quiet: boolean;
-  verbose: boolean;
-  color: boolean;
-}
+import type { GlobalFlags } from './terminal.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:

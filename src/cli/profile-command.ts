@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { ExitCode, InferbenchError } from '../errors.js';
 import { checkedPlan, profile, type ProfileHooks } from '../profile.js';
 import type { ProfileOptions } from '../profile-options.js';
-import { exporterFor } from '../report/exporter.js';
+import { exporterFor } from '../report/exporters.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
 import { checkOutputDir, ReportSaver } from './report-saver.js';
@@ -16,7 +16,7 @@ import { addModelFlags, modelOptionsFrom, type ModelFlags } from './model-flags.
 import { createTerminal, type Terminal } from './terminal.js';
 import { sweepProgress } from './progress.js';
 import { parsePrecisionList } from '../sweep/plan.js';
-import type { GlobalFlags } from './main.js';
+import type { GlobalFlags } from './terminal.js';
 
 interface ProfileFlags extends ModelFlags {
   variant?: string[];

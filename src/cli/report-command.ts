@@ -7,10 +7,10 @@ import { compareExporterFor } from '../compare/exporter.js';
 import { isComparisonJson, parseComparison } from '../compare/load-comparison.js';
 import { parseReport } from '../compare/load.js';
 import { InferbenchError } from '../errors.js';
-import { exporterFor, exporterFormats } from '../report/exporter.js';
-import { writeFileAtomic } from '../report/write-atomic.js';
+import { exporterFor, exporterFormats } from '../report/exporters.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 import { createTerminal } from './terminal.js';
-import type { GlobalFlags } from './main.js';
+import type { GlobalFlags } from './terminal.js';
 
 export interface ReportFlags {
   format?: string;

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferbenchError, messageOf } from '../errors.js';
-import { outputDirProblem } from '../report/output-dir.js';
-import { reportBaseName, writeReports } from '../report/write-atomic.js';
+import { outputDirProblem } from '../io/output-dir.js';
+import { reportBaseName, writeReports } from '../report/write-reports.js';
 import type { Report } from '../types.js';
 
 export interface SaveOutcome {

@@ -22,11 +22,12 @@ import { parseBudgets } from '../budget/budget.js';
 import { ExitCode } from '../errors.js';
 import { profile } from '../profile.js';
 import { formatChange } from '../compare/rows.js';
-import { writeFileAtomic, writeReports } from '../report/write-atomic.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
+import { writeReports } from '../report/write-reports.js';
 import type { Report } from '../types.js';
 import { collect, parseDurationMs, parsePositiveInt } from './parse.js';
 import { createTerminal, type Terminal } from './terminal.js';
-import type { GlobalFlags } from './main.js';
+import type { GlobalFlags } from './terminal.js';
 
 interface RunFlags {
   config: string;

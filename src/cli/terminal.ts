@@ -1,6 +1,13 @@
 // What the terminal can take: colour only for a TTY without NO_COLOR, a live progress line only
 // on an interactive stderr, logs on stderr so that stdout stays clean for --json.
 
+/** The program-wide flags every command reads (--quiet, --verbose, --no-color). */
+export interface GlobalFlags {
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
 export interface TerminalOptions {
   quiet: boolean;
   verbose: boolean;

@@ -7,8 +7,9 @@ import { PERCENTILE_KEYS } from '../measure/sample-rules.js';
 import { TIMED_STAGES } from '../types.js';
 import { formatCount, formatMs, formatUs, formatNs, formatBytes, formatRate, formatPercent, formatCI, formatLevel, percentileLabel, formatPercentileCell, formatShape, formatBound, formatStopReason, formatPhase, formatConvergence, formatThreads, formatBatch, formatMHz, shortHash, formatSignificant } from './format.js';
 
-/** A labelled fact: ['CPU', 'AMD EPYC 7B13 (8 cores, 16 threads, 2.45 GHz)']. */
-export type Fact = readonly [label: string, value: string];
+import type { Fact } from './fact.js';
+
+export type { Fact } from './fact.js';
 
 export const STAGE_TABLE_HEADER: readonly string[] = [
   'stage',

@@ -145,7 +145,7 @@ export function formatByteRate(bytesPerSec: number): string {
 }
 
 /**
- * One classifier evidence value (analyze/signals.ts `Evidence`) in its unit, with the digits that
+ * One classifier evidence value (model/bottleneck.ts `Evidence`) in its unit, with the digits that
  * unit deserves: 'fraction' → "91%", '%' → "94%", 'B/s' → "185 KiB/s", 'GB/s' → "7.09 GB/s",
  * 'threads' → "2 threads". Unknown units get three significant digits and the unit as given.
  */

@@ -1,7 +1,7 @@
 // The "nothing hidden" lines of a trial: wall time per request against its timed stages, and
 // what memory management cost (faults, kernel time, GC, RSS) under the trial's output handling.
 import type { TrialOk } from '../types.js';
-import type { Fact } from './facts.js';
+import type { Fact } from './fact.js';
 import { formatBytes, formatCount, formatMs, formatPercent, formatSignificant } from './format.js';
 
 /** "wall 6.64 ms per request = stages 1.10 ms + harness 9.00 µs + unaccounted 5.53 ms (83%)". */

@@ -1,7 +1,7 @@
-// The --op-profile tables (analyze/op-profile.ts OpProfile): the slowest graph nodes and the
+// The --op-profile tables (model/op-profile.ts OpProfile): the slowest graph nodes and the
 // totals per op type, as rows for the console (top N) and Markdown (every kept node).
 
-import type { OpProfile, TensorShape } from '../analyze/op-profile.js';
+import type { OpProfile, TensorShape } from '../types.js';
 import type { Align } from './analysis-sections.js';
 import { formatCompactShape, formatCount, formatPercent, formatUs } from './format.js';
 

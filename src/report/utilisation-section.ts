@@ -1,9 +1,9 @@
-// A trial's utilisation summary (sample/sample-types.ts UtilisationSummary, normally the measure
+// A trial's utilisation summary (model/samples.ts UtilisationSummary, normally the measure
 // phase) as groups of metrics with mean and max text. The console joins a group into one line,
 // Markdown makes a table row of each metric. Metrics the sampler could not read (null) are left
 // out; `notes` says why.
 
-import type { GpuSummary, Stat, UtilisationSummary } from '../sample/sample-types.js';
+import type { GpuSummary, Stat, UtilisationSummary } from '../model/samples.js';
 import {
   formatByteRate,
   formatBytes,

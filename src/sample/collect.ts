@@ -3,7 +3,7 @@
 // Costs of each source are measured in bench/sampler-overhead.mjs and listed in sampler-worker.ts.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import type { Sample } from './sample-types.js';
+import type { Sample } from '../model/samples.js';
 import {
   cpuShares,
   delta,

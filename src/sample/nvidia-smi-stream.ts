@@ -4,7 +4,7 @@
 // the parser keeps the unfinished tail. A missing binary, a driver error or an early exit become a
 // note saying why; nothing here throws.
 import { spawn } from 'node:child_process';
-import type { GpuReading } from './sample-types.js';
+import type { GpuReading } from '../model/samples.js';
 
 export const GPU_STREAM_FIELDS = [
   'index',

@@ -2,7 +2,7 @@
 // Pure functions over text so that they are tested on recorded files (test/data/proc/). Formats:
 // proc(5) — /proc/stat, /proc/<pid>/stat, /proc/<pid>/io, /proc/meminfo, /proc/vmstat — and
 // Documentation/admin-guide/iostats.rst for /proc/diskstats (sectors are always 512 bytes).
-import type { CpuShares } from './sample-types.js';
+import type { CpuShares } from '../model/samples.js';
 
 /** Cumulative ticks of one /proc/stat cpu line, folded into the shares the sampler reports. */
 export interface CpuTicks {

@@ -22,7 +22,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCollector } from './collect.js';
 import { MIN_GPU_INTERVAL_MS, startNvidiaSmiStream, type GpuStream } from './nvidia-smi-stream.js';
-import type { GpuReading, HeapUsage, Sample, SampleMark, SamplePhase, SampleSeries } from './sample-types.js';
+import type { GpuReading, HeapUsage, Sample, SampleMark, SamplePhase, SampleSeries } from '../model/samples.js';
 
 export interface WorkerConfig {
   intervalMs: number;

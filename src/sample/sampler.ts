@@ -8,7 +8,7 @@
 // when the event loop is free (i.e. while `await session.run` is in flight, never inside
 // synchronous timed code).
 import { performance } from 'node:perf_hooks';
-import type { SamplePhase, SampleSeries } from './sample-types.js';
+import type { SamplePhase, SampleSeries } from '../model/samples.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './sampler-worker.js';
 import { startSamplerWorker } from './worker-entry.js';
 

@@ -2,7 +2,7 @@
 // (normally 'measure'). Means are weighted by each sample's interval, so the short last sample
 // taken at stop() counts for the time it covers and no more; with equal intervals they are plain
 // means. Rates (disk, swap) are totals over total time; their max is the busiest interval's rate.
-import type { GpuReading, GpuSummary, Sample, SamplePhase, SampleSeries, Stat, UtilisationSummary } from './sample-types.js';
+import type { GpuReading, GpuSummary, Sample, SamplePhase, SampleSeries, Stat, UtilisationSummary } from '../model/samples.js';
 
 export interface SummaryWindow {
   /** Trial id to select; omitted: every trial's samples in the phase. */

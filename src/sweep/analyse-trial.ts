@@ -2,12 +2,12 @@
 // how close it came to the machine's roofline, and what bounds it. All of it runs outside the
 // timed region: ORT's profiler instruments every kernel, so its timings are not the trial's.
 import type { HostTensor, RuntimeAdapter } from '../adapters/adapter.js';
-import { calibrate } from '../analyze/calibrate.js';
+import { calibrate } from '../measure/calibrate.js';
 import { classify } from '../analyze/classify.js';
 import { modelCost } from '../analyze/flops.js';
-import type { OpProfile } from '../analyze/op-profile.js';
+import type { OpProfile } from '../types.js';
 import { roofline } from '../analyze/roofline.js';
-import type { AllocationInput, UtilisationInput } from '../analyze/signals.js';
+import type { AllocationInput, UtilisationInput } from '../model/bottleneck.js';
 import { messageOf } from '../errors.js';
 import type { Precision, TrialOk, Warning } from '../types.js';
 

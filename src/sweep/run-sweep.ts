@@ -8,7 +8,7 @@ import type { ModelInfo, Report, TrialResult, TrialSpec } from '../types.js';
 import { runSpecIsolated } from './isolate.js';
 import { availableParallelism } from 'node:os';
 import { startSampler } from '../sample/sampler.js';
-import type { SampleSeries } from '../sample/sample-types.js';
+import type { SampleSeries } from '../model/samples.js';
 import { mergeRepetitions } from './repetitions.js';
 import { failed, isRunWideError, runSpec, type TrialContext, type TrialOutcome } from './run-spec.js';
 import { Fp32Reference, VariantResolver, variantSkipReason } from './variants.js';

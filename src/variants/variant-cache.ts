@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readOnnxFile } from '../adapters/onnx-model.js';
-import { writeFileAtomic } from '../report/write-atomic.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 import type { VariantCoverage } from '../types.js';
 import { TOOL_VERSION } from '../version.js';
 import { convertToFp16WithCoverage } from './fp16.js';

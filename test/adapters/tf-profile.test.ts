@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { profile } from '../../src/index.js';
-import { reportBaseName } from '../../src/report/write-atomic.js';
+import { reportBaseName } from '../../src/report/write-reports.js';
 import type { TrialOk, TrialResult } from '../../src/types.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'inferbench-tf-profile-'));

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/analyze/classify.js';
 import { opCost } from '../../src/analyze/flops.js';
 import { roofline } from '../../src/analyze/roofline.js';
-import type { ClassifierInput, UtilisationInput } from '../../src/analyze/signals.js';
+import type { ClassifierInput, UtilisationInput } from '../../src/model/bottleneck.js';
 
 const idleUtilisation: UtilisationInput = {
   sampleCount: 50, cpuTotalPct: 5, cpuCoreMaxPct: 8, processCpuPctOfCore: 5, iowaitPct: 0.2, diskReadBytesPerSec: 0, gpuUtilPct: null,

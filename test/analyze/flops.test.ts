@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { elementBytes, modelCost, opCost } from '../../src/analyze/flops.js';
-import { parseOrtProfile, type TensorShape } from '../../src/analyze/op-profile.js';
+import { parseOrtProfile } from '../../src/adapters/ort-trace.js';
+import type { TensorShape } from '../../src/types.js';
 
 const f = (...dims: number[]): TensorShape => ({ type: 'float', dims });
 const t = (type: string, ...dims: number[]): TensorShape => ({ type, dims });

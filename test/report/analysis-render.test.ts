@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { renderConsole } from '../../src/report/console.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { validateReport } from '../../src/report/validate.js';
-import type { GpuSummary } from '../../src/sample/sample-types.js';
+import type { GpuSummary } from '../../src/model/samples.js';
 import type { OpProfile } from '../../src/types.js';
 import { sampleReport } from '../helpers/sample-report.js';
 import { analysedReport, cnnAnalysis } from './analysis-fixture.js';

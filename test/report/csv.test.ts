@@ -2,7 +2,7 @@
 // trial, plain numbers, and no number for a percentile that too few samples back.
 import { describe, expect, test } from 'vitest';
 import { CSV_COLUMNS, csvField, renderCsv } from '../../src/report/csv.js';
-import { exporterFor } from '../../src/report/exporter.js';
+import { exporterFor } from '../../src/report/exporters.js';
 import type { TrialOk } from '../../src/types.js';
 import { sampleReport } from '../helpers/sample-report.js';
 

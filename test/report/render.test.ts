@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { InferbenchError } from '../../src/errors.js';
 import { renderConsole } from '../../src/report/console.js';
-import { exporterFor, exporters } from '../../src/report/exporter.js';
+import { exporterFor, exporters } from '../../src/report/exporters.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { sampleReport } from '../helpers/sample-report.js';
 

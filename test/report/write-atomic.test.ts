@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { InferbenchError } from '../../src/errors.js';
-import { reportBaseName, writeFileAtomic, writeReports } from '../../src/report/write-atomic.js';
+import { writeFileAtomic } from '../../src/io/write-atomic.js';
+import { reportBaseName, writeReports } from '../../src/report/write-reports.js';
 import { validateReport } from '../../src/report/validate.js';
 import { sampleReport } from '../helpers/sample-report.js';
 

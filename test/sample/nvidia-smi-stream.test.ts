@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GpuCsvParser, parseGpuStreamLine, startNvidiaSmiStream } from '../../src/sample/nvidia-smi-stream.js';
-import type { GpuReading } from '../../src/sample/sample-types.js';
+import type { GpuReading } from '../../src/model/samples.js';
 
 const recorded = (name: string): string => readFileSync(new URL(`../data/${name}`, import.meta.url), 'utf8');
 const MIB = 1024 * 1024;

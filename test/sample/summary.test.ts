@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CpuShares, GpuReading, Sample, SampleSeries } from '../../src/sample/sample-types.js';
+import type { CpuShares, GpuReading, Sample, SampleSeries } from '../../src/model/samples.js';
 import { rateStat, summarizeSamples, weightedStat } from '../../src/sample/summary.js';
 
 const shares = (user: number, system: number, iowait = 0, steal = 0): CpuShares => ({

@@ -2,7 +2,7 @@
 // largest first, from ORT's profiler trace. Op types rather than single nodes, because a model
 // with 200 Conv nodes has one question to answer — "is it the convolutions?" — and the node
 // table next to the chart names the individual nodes.
-import type { OpProfile } from '../../analyze/op-profile.js';
+import type { OpProfile } from '../../types.js';
 import { formatPercent, formatUs } from '../format.js';
 import { html, type SafeHtml } from './escape.js';
 import { linearScale } from './scale.js';

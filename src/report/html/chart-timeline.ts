@@ -6,7 +6,7 @@
 // as utilisation or memory moving within the band; the caption quotes the measured drift and
 // warm-up convergence, which were computed from the latencies while they were in memory.
 import type { Report, TrialOk } from '../../types.js';
-import type { Sample, SampleSeries } from '../../sample/sample-types.js';
+import type { Sample, SampleSeries } from '../../model/samples.js';
 import { formatBytes, formatConvergence, formatCount, formatMs, formatPct, formatSignedPercent } from '../format.js';
 import { html, type SafeHtml } from './escape.js';
 import { minMaxDecimate, type Point } from './downsample.js';

@@ -14,7 +14,7 @@
 // not a sum: a float32 sum of millions of elements drifts by a percent), so a provider that
 // silently skips work cannot report an impossible peak.
 import onnxProto from 'onnx-proto';
-import { loadOrt } from '../adapters/onnx.js';
+import { loadOrt } from '../adapters/ort.js';
 import { elapsedNs, now } from '../measure/clock.js';
 
 const { onnx } = onnxProto;

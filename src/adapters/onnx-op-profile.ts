@@ -9,21 +9,17 @@
 import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostTensor } from '../adapters/adapter.js';
-import { loadOrt } from '../adapters/onnx.js';
 import { InferbenchError, messageOf } from '../errors.js';
-import { emptyPins } from '../inputs/pins.js';
-import { resolveShapes } from '../inputs/shapes.js';
-import { buildInputs } from '../inputs/synthetic.js';
-import type { GraphOptimization, TensorSpec } from '../types.js';
-import { parseOrtProfile, type OpProfile } from './op-profile.js';
+import type { GraphOptimization, HostTensor, OpProfile, TensorSpec } from '../types.js';
+import { loadOrt, toTensorSpec } from './ort.js';
+import { parseOrtProfile } from './ort-trace.js';
 
 /** Builds the inputs from the model's input specs (as ORT reports them). */
 export type FeedsBuilder = (inputs: TensorSpec[]) => HostTensor[] | Promise<HostTensor[]>;
 
 export interface OpProfileRunOptions {
-  /** Inputs; default: synthetic inputs (seed 42, batch-like dims 1, sequence-like dims 128). */
-  buildFeeds?: FeedsBuilder;
+  /** Builds the inputs from the model's input specs (the trial's own inputs, or synthetic ones). */
+  buildFeeds: FeedsBuilder;
   /** Profiled runs that are counted. Default 10. */
   iterations?: number;
   /** Profiled runs before them that are left out (cold start). Default 1. */
@@ -38,7 +34,7 @@ export interface OpProfileRunOptions {
   keepTraceAt?: string;
 }
 
-export async function profileOnnxOps(modelPath: string, options: OpProfileRunOptions = {}): Promise<OpProfile> {
+export async function profileOnnxOps(modelPath: string, options: OpProfileRunOptions): Promise<OpProfile> {
   const iterations = options.iterations ?? 10;
   const warmupRuns = options.warmupRuns ?? 1;
   if (!(Number.isInteger(iterations) && iterations >= 1)) throw new RangeError(`iterations must be an integer ≥ 1, got ${iterations}`);
@@ -55,8 +51,8 @@ export async function profileOnnxOps(modelPath: string, options: OpProfileRunOpt
       throw new InferbenchError('model-invalid', `onnxruntime cannot load ${modelPath} for profiling: ${messageOf(error)}`, 'run `inferbench profile` without --op-profile to see whether the model loads at all');
     });
     try {
-      const specs = session.inputMetadata.map(specOf);
-      const host = await (options.buildFeeds ?? syntheticFeeds)(specs);
+      const specs = session.inputMetadata.map(toTensorSpec);
+      const host = await options.buildFeeds(specs);
       const feeds = Object.fromEntries(host.map((t) => [t.name, new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims)]));
       for (let i = 0; i < warmupRuns + iterations; i++) {
         const outputs = await session.run(feeds).catch((error: unknown) => {
@@ -74,17 +70,6 @@ export async function profileOnnxOps(modelPath: string, options: OpProfileRunOpt
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function syntheticFeeds(specs: TensorSpec[]): HostTensor[] {
-  const pins = emptyPins();
-  return buildInputs(specs, resolveShapes(specs, pins, null), pins, 42).tensors;
-}
-
-function specOf(meta: import('onnxruntime-node').InferenceSession.ValueMetadata): TensorSpec {
-  if (!meta.isTensor) throw new InferbenchError('model-invalid', `input '${meta.name}' is not a tensor`);
-  const shape = meta.shape.map((d) => (typeof d === 'number' ? (d < 0 ? null : d) : d === '' ? null : d));
-  return { name: meta.name, type: meta.type as TensorSpec['type'], shape };
 }
 
 async function findTrace(dir: string): Promise<string> {

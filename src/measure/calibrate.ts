@@ -8,10 +8,14 @@
 import { readFile } from 'node:fs/promises';
 import { cpus, homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrt, onnxAdapter } from '../adapters/onnx.js';
+import { onnxAdapter } from '../adapters/onnx.js';
+import { loadOrt } from '../adapters/ort.js';
 import { InferbenchError } from '../errors.js';
-import { writeFileAtomic } from '../report/write-atomic.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
 import { addKernel, matMulKernel } from './calibrate-kernels.js';
+import type { Calibration } from '../types.js';
+
+export type { Calibration } from '../types.js';
 
 /** Default MatMul size on the CPU: 1024×1024 fp32 (4 MiB per operand, 2.1 GFLOP per MatMul). */
 export const DEFAULT_MATMUL_SIZE = 1024;
@@ -32,23 +36,6 @@ export const DEFAULT_REPEATS = 10;
 /** 2: resident-operand kernels (version 1 fed operands from JS and under-read bandwidth). */
 const CACHE_VERSION = 2;
 
-export interface Calibration {
-  device: string;
-  /** Intra-op threads used; null = ORT's default. */
-  threads: number | null;
-  /** Peak compute, GFLOP/s (1e9 FLOP per second). */
-  gflops: number;
-  /** Peak memory bandwidth, GB/s (1e9 bytes per second). */
-  gbps: number;
-  /** gflops / gbps: the roofline's ridge point, FLOP per byte. */
-  machineBalance: number;
-  /** ISO 8601 time of the measurement. */
-  measuredAt: string;
-  /** How it was measured, in words (kernel, sizes, repeats, runtime version). */
-  method: string;
-  /** The cache key this calibration is stored under. */
-  fingerprint: string;
-}
 
 export interface CalibrateOptions {
   /** ONNX Runtime device: 'cpu' (default), 'cuda', 'webgpu', ...; probed first. */

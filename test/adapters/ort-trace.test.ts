@@ -2,7 +2,7 @@
 // each; see test/data/README-ort-profile.md), plus small hand-built traces for the edge cases.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseOrtProfile } from '../../src/analyze/op-profile.js';
+import { parseOrtProfile } from '../../src/adapters/ort-trace.js';
 import { InferbenchError } from '../../src/errors.js';
 
 const trace = (name: string): string => readFileSync(`test/data/ort-profile-${name}.json`, 'utf8');

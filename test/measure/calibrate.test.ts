@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import onnxProto from 'onnx-proto';
-import { calibrate, defaultCachePath } from '../../src/analyze/calibrate.js';
-import { addKernel, chainModel, matMulKernel } from '../../src/analyze/calibrate-kernels.js';
+import { calibrate, defaultCachePath } from '../../src/measure/calibrate.js';
+import { addKernel, chainModel, matMulKernel } from '../../src/measure/calibrate-kernels.js';
 import { rejection } from '../helpers/errors.js';
 
 const { onnx } = onnxProto;

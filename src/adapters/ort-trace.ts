@@ -12,58 +12,14 @@
 // Older ORT versions also emit '<node>_fence_before' / '_fence_after' Node events; they carry no
 // kernel time and are ignored. Events outside any model_run (session initialisation) are ignored.
 import { InferbenchError } from '../errors.js';
+import type { NodeProfile, OpProfile, TensorShape } from '../types.js';
+import { aggregateByOpType, byTotalDescending } from './op-table.js';
 
-/** Microseconds, as the trace records them. */
-export type TraceMicros = number;
 
-/** One tensor as the profiler recorded it. `type` is ORT's element type name ('float', 'int64'). */
-export interface TensorShape {
-  type: string;
-  dims: number[];
-}
 
-/** One graph node (after optimisation) across the counted runs. */
-export interface NodeProfile {
-  node: string;
-  opType: string;
-  /** Execution provider that ran the node, e.g. 'CPUExecutionProvider'. */
-  provider: string;
-  /** Kernel executions counted (runs × executions per run). */
-  count: number;
-  totalUs: TraceMicros;
-  meanUs: TraceMicros;
-  /** totalUs / the profile's inferenceUs (0..1, can exceed 1 with inter-op parallelism). */
-  shareOfInference: number;
-  /** Shapes from the first counted execution. */
-  inputs: TensorShape[];
-  outputs: TensorShape[];
-}
 
-/** All nodes of one op type. */
-export interface OpTypeProfile {
-  opType: string;
-  nodes: number;
-  count: number;
-  totalUs: TraceMicros;
-  /** Mean per kernel execution. */
-  meanUs: TraceMicros;
-  shareOfInference: number;
-}
 
-export interface OpProfile {
-  /** model_run events counted (after `skipRuns`). 0 when the trace holds no model_run. */
-  runs: number;
-  /** Sum of the counted model_run durations; the kernel sum when there are no model_run events. */
-  inferenceUs: TraceMicros;
-  /** Sum of all counted kernel times. inferenceUs − kernelUs is the executor's own overhead. */
-  kernelUs: TraceMicros;
-  /** Nodes sorted by totalUs, largest first. */
-  nodes: NodeProfile[];
-  /** Op types sorted by totalUs, largest first. */
-  byOpType: OpTypeProfile[];
-  /** Distinct nodes per execution provider: proves which EP really ran the graph. */
-  nodesPerProvider: Record<string, number>;
-}
+
 
 export interface ParseOptions {
   /** Leading model_run events to leave out (the cold first run). Default 0. */
@@ -125,30 +81,12 @@ export function parseOrtProfile(trace: string | unknown, options: ParseOptions =
   };
 }
 
-/** Per-op-type totals of a node list (shared by the ONNX and TensorFlow.js profiles). */
-export function aggregateByOpType(nodes: readonly NodeProfile[], share: (us: number) => number): OpTypeProfile[] {
-  const types = new Map<string, { nodes: number; count: number; totalUs: number }>();
-  for (const n of nodes) {
-    const t = types.get(n.opType) ?? { nodes: 0, count: 0, totalUs: 0 };
-    t.nodes += 1;
-    t.count += n.count;
-    t.totalUs += n.totalUs;
-    types.set(n.opType, t);
-  }
-  return [...types.entries()]
-    .map(([opType, t]) => ({ opType, ...t, meanUs: t.totalUs / t.count, shareOfInference: share(t.totalUs) }))
-    .sort(byTotalDescending);
-}
-
 function countProviders(nodes: readonly NodeProfile[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const n of nodes) counts[n.provider] = (counts[n.provider] ?? 0) + 1;
   return counts;
 }
 
-function byTotalDescending(a: { totalUs: number }, b: { totalUs: number }): number {
-  return b.totalUs - a.totalUs;
-}
 
 function decodeJson(text: string): unknown {
   try {

@@ -3,9 +3,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { profileOnnxOps } from '../../src/analyze/op-profile-run.js';
-import { parseOrtProfile } from '../../src/analyze/op-profile.js';
+import { profileOnnxOps } from '../../src/adapters/onnx-op-profile.js';
+import { parseOrtProfile } from '../../src/adapters/ort-trace.js';
 import { modelCost } from '../../src/analyze/flops.js';
+import { emptyPins } from '../../src/inputs/pins.js';
+import { resolveShapes } from '../../src/inputs/shapes.js';
+import { buildInputs } from '../../src/inputs/synthetic.js';
+import type { TensorSpec } from '../../src/types.js';
+
+/** Synthetic inputs as a trial builds them (seed 42, batch-like dims 1, sequence-like dims 128). */
+function synthetic(specs: TensorSpec[]) {
+  const pins = emptyPins();
+  return buildInputs(specs, resolveShapes(specs, pins, null), pins, 42).tensors;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'inferbench-op-profile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('profileOnnxOps', () => {
   it('profiles the mlp with synthetic inputs and keeps the raw trace on request', async () => {
     const keep = join(dir, 'mlp-trace.json');
-    const p = await profileOnnxOps('fixtures/mlp.onnx', { iterations: 3, keepTraceAt: keep });
+    const p = await profileOnnxOps('fixtures/mlp.onnx', { iterations: 3, keepTraceAt: keep, buildFeeds: synthetic });
     expect(p.runs).toBe(3);
     expect(p.nodesPerProvider).toEqual({ CPUExecutionProvider: 3 });
     expect(p.nodes.every((n) => n.count === 3)).toBe(true);
@@ -38,7 +48,7 @@ describe('profileOnnxOps', () => {
   });
 
   it('profiles the transformer (int64 ids and mask, symbolic sequence dim)', async () => {
-    const p = await profileOnnxOps('fixtures/transformer.onnx', { iterations: 1, threads: 1 });
+    const p = await profileOnnxOps('fixtures/transformer.onnx', { iterations: 1, threads: 1, buildFeeds: synthetic });
     expect(p.runs).toBe(1);
     const gather = p.nodes.find((n) => n.opType === 'Gather')!;
     expect(gather.inputs[1]).toEqual({ type: 'int64', dims: [1, 128] });

@@ -1,7 +1,7 @@
 // What the classifier reads and what it returns. Plain data, so the lead can map the sampler's
 // summary (src/sample) and the trial's stage statistics onto ClassifierInput without this folder
 // importing either.
-import type { Precision } from '../types.js';
+import type { Precision } from './spec.js';
 import type { RooflinePosition } from './roofline.js';
 
 /**

@@ -1,0 +1,48 @@
+// The report: what `profile` returns and every exporter renders.
+import type { BudgetCheck } from './budget.js';
+import type { OutputCheck } from './output-check.js';
+import type { SampleSeries } from './samples.js';
+import type { ModelInfo } from './spec.js';
+import type { TrialResult } from './trial.js';
+
+export interface Environment {
+  hostname: string;
+  cpu: { model: string; logicalCores: number; physicalCores: number; speedMHz: number };
+  memoryBytes: number;
+  os: { platform: string; distro: string; release: string; kernel: string; arch: string };
+  node: string;
+  runtimes: { name: string; version: string; executionProviders: string[] }[];
+  gpus: { name: string; driver: string; memoryBytes: number }[];
+  /** Why GPU information is absent, when it is. */
+  gpuNote?: string;
+}
+
+export interface BudgetSummary {
+  checks: BudgetCheck[];
+  /** Highest items/s among trials meeting every budget (the knee of the latency/throughput curve); null if none does. */
+  best: { trialId: string; itemsPerSec: number } | null;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'inferbench'; version: string };
+  command: { argv: string[] };
+  startedAt: string;
+  finishedAt: string;
+  environment: Environment;
+  model: ModelInfo;
+  /** Options as resolved (after defaults), so the run can be reproduced. */
+  options: Record<string, unknown>;
+  trials: TrialResult[];
+  /** --budget: every check per ok trial, and the best configuration within all budgets. */
+  budget?: BudgetSummary;
+  /** Raw utilisation samples over the whole run, tagged by trial and phase (absent with --no-sample or --isolate). */
+  samples?: SampleSeries;
+  /**
+   * True when a signal stopped the run (the trials present are complete, the rest are absent),
+   * and in every partial report rewritten while the sweep still runs.
+   */
+  interrupted?: boolean;
+  /** --check-outputs: the model's outputs on the shipped ONNX test data sets against output_K.pb. */
+  outputCheck?: OutputCheck;
+}
