@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { calibrate } from '../measure/calibrate.js';
 import { formatRate } from '../report/format.js';
-import { parsePositiveInt } from './parse.js';
+import { parsePositiveInt } from '../options/parse.js';
 
 interface CalibrateFlags {
   device: string;

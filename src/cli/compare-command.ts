@@ -10,7 +10,7 @@ import { parseRunVariance, parseThresholds } from '../compare/threshold.js';
 import { compareReports, type Comparison } from '../compare/verdict.js';
 import { InferbenchError } from '../errors.js';
 import { writeFileAtomic } from '../io/write-atomic.js';
-import { collect, parseList, parseNonNegativeInt, parsePositiveInt } from './parse.js';
+import { collect, parseList, parseNonNegativeInt, parsePositiveInt } from '../options/parse.js';
 import { createTerminal, type Terminal } from './terminal.js';
 import { addModelFlags, modelFlagsGiven, modelOptionsFrom, type ModelFlags } from './model-flags.js';
 import { sidesKind } from '../compare/sides.js';

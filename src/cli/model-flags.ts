@@ -7,7 +7,7 @@ import { checkOutputHandling, GRAPH_OPTIMIZATIONS, type ProfileOptions } from '.
 import { parseBatchList, parsePrecisionList } from '../sweep/plan.js';
 import type { GraphOptimization } from '../types.js';
 import { InferbenchError } from '../errors.js';
-import { collect, measureBound, parseDurationMs, parseList, parsePositiveInt, parseWarmup } from './parse.js';
+import { collect, measureBound, parseDurationMs, parseList, parsePositiveInt, parseWarmup } from '../options/parse.js';
 
 export interface ModelFlags {
   device: string;

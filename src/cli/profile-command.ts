@@ -11,7 +11,7 @@ import { checkOutputDir, ReportSaver } from './report-saver.js';
 import { exitCodeForSignal, onStopSignals } from './signals.js';
 import { renderPlan } from '../report/plan.js';
 import type { Precision, Report } from '../types.js';
-import { collect, parseList, parsePositiveInt, parseNonNegativeInt } from './parse.js';
+import { collect, parseList, parsePositiveInt, parseNonNegativeInt } from '../options/parse.js';
 import { addModelFlags, modelOptionsFrom, type ModelFlags } from './model-flags.js';
 import { createTerminal, type Terminal } from './terminal.js';
 import { sweepProgress } from './progress.js';

@@ -25,7 +25,7 @@ import { formatChange } from '../compare/rows.js';
 import { writeFileAtomic } from '../io/write-atomic.js';
 import { writeReports } from '../report/write-reports.js';
 import type { Report } from '../types.js';
-import { collect, parseDurationMs, parsePositiveInt } from './parse.js';
+import { collect, parseDurationMs, parsePositiveInt } from '../options/parse.js';
 import { createTerminal, type Terminal } from './terminal.js';
 import type { GlobalFlags } from './terminal.js';
 

@@ -6,7 +6,7 @@ import { trialConfig } from '../report/facts.js';
 import type { MetricChange, Verdict, VerdictReason } from './significance.js';
 import { MEAN_MAX_CV, MIN_ABSOLUTE_US, UNSTEADY_FACTOR } from './significance.js';
 import { contentionLine, type Comparison, type TrialComparison } from './verdict.js';
-import { MIN_BLOCKS_FOR_VERDICT } from '../paired/paired-stats.js';
+import { MIN_BLOCKS_FOR_VERDICT } from './significance.js';
 
 /** "+3.1%", "−2.0%", "0%". */
 export const formatChange = formatSignedPercent;

@@ -112,6 +112,14 @@ export const DEFAULT_SIGNIFICANCE: SignificanceOptions = { resamples: 1000, maxR
 
 /** Smallest absolute latency change the histograms resolve: 2 µs, twice their 1 µs unit. */
 export const MIN_ABSOLUTE_US = 2;
+
+/** Paired comparisons (paired/paired-stats.ts), the rows that explain a cap (rows.ts):
+ * Fewer pairs of blocks than this and no metric is called regressed or improved: a bootstrap over
+ * a handful of blocks cannot see how much pairs vary (over one block it has no spread at all, and
+ * one stalled half-block made an A/A run of a 20 µs model "−66% throughput").
+ */
+export const MIN_BLOCKS_FOR_VERDICT = 20;
+
 /**
  * A side whose level moved by more than this multiple of a metric's threshold — within its one
  * run (|driftRatio|), or between its repetitions ((max − min) / median of the metric) — cannot

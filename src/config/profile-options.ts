@@ -4,7 +4,7 @@
 // one with the model's own fields over it.
 import { InferbenchError } from '../errors.js';
 import type { ProfileOptions } from '../profile-options.js';
-import { parseDurationMs, parseWarmup } from '../cli/parse.js';
+import { parseDurationMs, parseWarmup } from '../options/parse.js';
 import type { PhaseBound } from '../types.js';
 import type { InferbenchConfig, ModelEntry } from './config.js';
 

@@ -29,7 +29,9 @@ import { percentileInterval } from '../compare/bootstrap.js';
 import { capped, judge } from '../compare/judge.js';
 import { mulberry32 } from '../measure/prng.js';
 import type { MetricChange, SignificanceOptions } from '../compare/significance.js';
-import { MEAN_MAX_CV, MIN_ABSOLUTE_US } from '../compare/significance.js';
+import { MEAN_MAX_CV, MIN_ABSOLUTE_US, MIN_BLOCKS_FOR_VERDICT } from '../compare/significance.js';
+
+export { MIN_BLOCKS_FOR_VERDICT } from '../compare/significance.js';
 import type { Metric } from '../compare/threshold.js';
 
 const QUANTILES: readonly [LatencyMetric, number][] = [['p50', 0.5], ['p90', 0.9], ['p99', 0.99]];
@@ -231,9 +233,3 @@ export const TAIL_MIN_EXCEEDANCES = 100;
 
 /** Fewer blocks than this and the stop rule's interval is not trusted. */
 export const MIN_BLOCKS_FOR_ESTIMATE = 20;
-/**
- * Fewer pairs of blocks than this and no metric is called regressed or improved: a bootstrap over
- * a handful of blocks cannot see how much pairs vary (over one block it has no spread at all, and
- * one stalled half-block made an A/A run of a 20 µs model "−66% throughput").
- */
-export const MIN_BLOCKS_FOR_VERDICT = 20;

@@ -1,5 +1,5 @@
-// String → value parsers for command-line flags. Each throws InferbenchError('usage') whose hint
-// shows the accepted syntax, so commander's callers never see a raw exception.
+// String → value parsers for option values, shared by the command line and the config file. Each
+// throws InferbenchError('usage') whose hint shows the accepted syntax, so callers never see a raw exception.
 import { InferbenchError } from '../errors.js';
 import type { PhaseBound } from '../types.js';
 

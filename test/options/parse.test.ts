@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { measureBound, parseDurationMs, parseList, parsePositiveInt, parseWarmup } from '../../src/cli/parse.js';
+import { measureBound, parseDurationMs, parseList, parsePositiveInt, parseWarmup } from '../../src/options/parse.js';
 import { colorWanted } from '../../src/cli/terminal.js';
 import { error } from '../helpers/errors.js';
 
