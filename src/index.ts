@@ -12,7 +12,7 @@ export type * from './types.js';
 export type { HostTensor, RuntimeAdapter, Session, DeviceStatus } from './adapters/adapter.js';
 export { renderJson } from './report/json.js';
 export { compareReports } from './compare/verdict.js';
-export { compare, compareModels, type CompareOptions, type Comparison, type PairedOptions, type PairedHooks, type PairedCompareOptions } from './compare.js';
+export { compare, compareModels, type CompareOptions, type CompareReportsOptions, type Comparison, type PairedOptions, type PairedHooks, type PairedCompareOptions } from './compare.js';
 export { listDevices, type DeviceList, type RuntimeDevices } from './devices.js';
 export { parseBudgets, evaluateBudgets, bestWithinBudget, type Budget } from './budget/budget.js';
 export { loadConfig } from './config/config.js';

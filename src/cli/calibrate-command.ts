@@ -1,8 +1,6 @@
 // `inferbench calibrate`: measure this machine's peak compute and memory bandwidth through the
 // runtime (cached per machine), the roof that --op-profile places each trial under.
 import { Command } from 'commander';
-import { calibrate } from '../measure/calibrate.js';
-import { formatRate } from '../report/format.js';
 import { parsePositiveInt } from '../options/parse.js';
 
 interface CalibrateFlags {
@@ -22,6 +20,7 @@ export function calibrateCommand(): Command {
     .option('--cache <file>', 'calibration cache file (default: $XDG_CACHE_HOME/inferbench/calibration.json)')
     .option('--json', 'print as JSON', false)
     .action(async (flags: CalibrateFlags) => {
+      const [{ calibrate }, { formatRate }] = await Promise.all([import('../measure/calibrate.js'), import('../report/format.js')]);
       const result = await calibrate({
         device: flags.device,
         threads: flags.threads ?? null,

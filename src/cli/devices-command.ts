@@ -1,13 +1,12 @@
 // `inferbench devices`: what this machine and the installed runtimes can run, and why not.
 import { Command } from 'commander';
-import { listDevices } from '../devices.js';
-import { formatBytes } from '../report/format.js';
 
 export function devicesCommand(): Command {
   return new Command('devices')
     .description('list execution devices the installed runtimes can use on this machine, with the reason for any that cannot')
     .option('--json', 'print as JSON', false)
     .action(async (flags: { json: boolean }) => {
+      const [{ listDevices }, { formatBytes }] = await Promise.all([import('../devices.js'), import('../report/format.js')]);
       const { runtimes, gpus, gpuNote } = await listDevices();
       if (flags.json) {
         const onnx = runtimes[0]!;

@@ -6,23 +6,27 @@ import { renderGithubBenchmark } from './render-github-benchmark.js';
 import { renderCompareJson } from './render-json.js';
 import { renderCompareMarkdown } from './render-markdown.js';
 import type { Comparison } from './verdict.js';
+import { COMPARE_FORMATS, type CompareFormat } from './flag-values.js';
 
 export interface CompareExporter {
-  format: string;
+  format: CompareFormat;
   /** Other names --format accepts. */
   aliases: readonly string[];
   extension: string;
   render(c: Comparison, options?: { color: boolean }): string;
 }
 
-export const compareExporters: readonly CompareExporter[] = [
-  { format: 'console', aliases: ['text', 'txt'], extension: 'txt', render: (c, o) => renderCompareConsole(c, o) },
-  { format: 'md', aliases: ['markdown'], extension: 'md', render: (c) => renderCompareMarkdown(c) },
-  { format: 'json', aliases: [], extension: 'json', render: (c) => renderCompareJson(c) },
-  { format: 'html', aliases: [], extension: 'html', render: (c) => renderCompareHtml(c) },
-  { format: 'github-benchmark', aliases: ['customSmallerIsBetter'], extension: 'json', render: (c) => renderGithubBenchmark(c, 'smaller') },
-  { format: 'github-benchmark-throughput', aliases: ['customBiggerIsBetter'], extension: 'json', render: (c) => renderGithubBenchmark(c, 'bigger') },
-];
+const BY_FORMAT: Record<CompareFormat, Omit<CompareExporter, 'format'>> = {
+  console: { aliases: ['text', 'txt'], extension: 'txt', render: (c, o) => renderCompareConsole(c, o) },
+  md: { aliases: ['markdown'], extension: 'md', render: (c) => renderCompareMarkdown(c) },
+  json: { aliases: [], extension: 'json', render: (c) => renderCompareJson(c) },
+  html: { aliases: [], extension: 'html', render: (c) => renderCompareHtml(c) },
+  'github-benchmark': { aliases: ['customSmallerIsBetter'], extension: 'json', render: (c) => renderGithubBenchmark(c, 'smaller') },
+  'github-benchmark-throughput': { aliases: ['customBiggerIsBetter'], extension: 'json', render: (c) => renderGithubBenchmark(c, 'bigger') },
+};
+
+/** Every comparison exporter, in COMPARE_FORMATS order. */
+export const compareExporters: readonly CompareExporter[] = COMPARE_FORMATS.map((format) => ({ format, ...BY_FORMAT[format] }));
 
 export function compareExporterFor(format: string): CompareExporter {
   const wanted = format.trim().toLowerCase();

@@ -9,8 +9,9 @@ import { formatBytes } from '../report/format.js';
 import type { Environment, Report, TrialResult, TrialSpec } from '../types.js';
 
 /** Configuration fields a match can be told to ignore (`--ignore threads,graph-opt`). */
-export const MATCH_FIELDS = ['model', 'device', 'precision', 'batch', 'threads', 'inter-threads', 'graph-opt', 'concurrency'] as const;
-export type MatchField = (typeof MATCH_FIELDS)[number];
+import type { MatchField } from './flag-values.js';
+
+export { MATCH_FIELDS, type MatchField } from './flag-values.js';
 
 export interface MatchOptions {
   /** Fields left out of the key: pairs may then differ in them, and the output says so. */

@@ -1,18 +1,19 @@
 // `inferbench.config.json`: what `inferbench run` measures, enforces, writes and compares with.
-// Validated against config.schema.json (ajv, JSON Schema 2020-12); every error names the file and
+// Validated against its JSON Schema (options/config-schema.ts, written out as config.schema.json; ajv, 2020-12); every error names the file and
 // the JSON path of the bad field. Budgets and thresholds are parsed here too, so a typo in one
 // fails before anything is measured. Relative paths are relative to the config file.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseBudget, type Budget } from '../budget/budget.js';
 import { parseRunVariance, parseThresholds, type Thresholds } from '../compare/threshold.js';
 import { InferbenchError, messageOf } from '../errors.js';
-import type { GraphOptimization, OutputHandling, Precision } from '../types.js';
 import { packagePath } from '../package-paths.js';
+import { configSchema } from '../options/config-schema.js';
 
-export const DEFAULT_CONFIG_FILE = 'inferbench.config.json';
+import { DEFAULT_CONFIG_FILE } from './config-file.js';
+
+export { DEFAULT_CONFIG_FILE } from './config-file.js';
 
 /** Real data and its pipeline (profile's --data, --pipeline, --pipeline-opt, --data-cache, --postprocess, --labels). */
 export interface PipelineEntry {
@@ -38,9 +39,11 @@ export interface ModelEntry {
 /** The file as written (after schema validation). */
 export interface ConfigFile {
   models: (string | ModelEntry)[];
-  sweep?: { device?: string[]; precision?: Precision[]; batch?: number[]; concurrency?: number[]; outputs?: OutputHandling[]; threads?: (number | 'auto')[]; graphOptimization?: GraphOptimization[] };
+  /** Sweep axes: the fields and their schema are the option declarations' (`sweep.*`). */
+  sweep?: Record<string, unknown>;
   pipeline?: PipelineEntry;
-  measure?: { warmup?: number | string; iterations?: number; duration?: string; repeat?: number; seed?: number };
+  /** The fields and their schema are the option declarations' (`measure.*`). */
+  measure?: Record<string, unknown>;
   budgets?: string[];
   thresholds?: string[];
   runVariance?: string;
@@ -76,16 +79,9 @@ export interface InferbenchConfig {
   paired?: PairedBase;
 }
 
-function schemaPath(): string {
-  const candidates = [new URL('./config.schema.json', import.meta.url), new URL('../../src/config/config.schema.json', import.meta.url)].map((u) => fileURLToPath(u));
-  const found = candidates.find((p) => existsSync(p));
-  if (found === undefined) throw new Error(`config.schema.json not found; looked in ${candidates.join(', ')}`);
-  return found;
-}
-
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
+  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true }).compile(configSchema());
   return compiled;
 }
 

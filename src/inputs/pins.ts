@@ -107,36 +107,28 @@ export function parseFilePin(raw: string): [string, string] {
   return splitPin(raw, FILE, 'first');
 }
 
-export interface PinStrings {
-  shape?: string[];
-  dim?: string[];
-  value?: string[];
-  range?: string[];
-  inputFile?: string[];
+type PinParser<T> = (raw: string) => [string, T];
+
+/** One `name=value` pin added to the pins of its flag so far (repeatable flags); a name given twice is a usage error. */
+function addPin<T>(parse: PinParser<T>, syntax: PinSyntax): (raw: string, previous: Record<string, T> | undefined) => Record<string, T> {
+  return (raw, previous = {}) => {
+    const [name, value] = parse(raw);
+    if (Object.hasOwn(previous, name)) throw usage(syntax, raw, `'${name}' is given more than once`);
+    return { ...previous, [name]: value };
+  };
 }
 
-function collect<T>(raws: string[] | undefined, parse: (raw: string) => [string, T], syntax: PinSyntax): Map<string, T> {
-  const map = new Map<string, T>();
-  for (const raw of raws ?? []) {
-    const [name, value] = parse(raw);
-    if (map.has(name)) throw usage(syntax, raw, `'${name}' is given more than once`);
-    map.set(name, value);
-  }
-  return map;
-}
+export const addShapePin = addPin(parseShapePin, SHAPE);
+export const addDimPin = addPin(parseDimPin, DIM);
+export const addValuePin = addPin(parseValuePin, VALUE);
+export const addRangePin = addPin(parseRangePin, RANGE);
+export const addFilePin = addPin(parseFilePin, FILE);
 
 /**
- * Parses every pin. A name pinned twice by one flag, or given more than one of --value, --range
- * and --input-file (each decides all of an input's values), is a usage error.
+ * --value, --range and --input-file each decide all of an input's values: an input given more
+ * than one of them is a usage error.
  */
-export function collectPins(strings: PinStrings): InputPins {
-  const pins: InputPins = {
-    shapes: collect(strings.shape, parseShapePin, SHAPE),
-    dims: collect(strings.dim, parseDimPin, DIM),
-    values: collect(strings.value, parseValuePin, VALUE),
-    ranges: collect(strings.range, parseRangePin, RANGE),
-    files: collect(strings.inputFile, parseFilePin, FILE),
-  };
+export function checkOneFillPerInput(pins: InputPins): void {
   const fills: [string, Map<string, unknown>][] = [
     ['--value', pins.values],
     ['--range', pins.ranges],
@@ -156,5 +148,30 @@ export function collectPins(strings: PinStrings): InputPins {
       seen.set(name, flag);
     }
   }
+}
+
+export interface PinStrings {
+  shape?: string[];
+  dim?: string[];
+  value?: string[];
+  range?: string[];
+  inputFile?: string[];
+}
+
+/**
+ * Parses every pin from raw strings. A name pinned twice by one flag, or given more than one of
+ * --value, --range and --input-file, is a usage error.
+ */
+export function collectPins(strings: PinStrings): InputPins {
+  const all = <T>(raws: string[] | undefined, add: (raw: string, previous: Record<string, T> | undefined) => Record<string, T>): Map<string, T> =>
+    new Map(Object.entries((raws ?? []).reduce<Record<string, T> | undefined>((acc, raw) => add(raw, acc), undefined) ?? {}));
+  const pins: InputPins = {
+    shapes: all(strings.shape, addShapePin),
+    dims: all(strings.dim, addDimPin),
+    values: all(strings.value, addValuePin),
+    ranges: all(strings.range, addRangePin),
+    files: all(strings.inputFile, addFilePin),
+  };
+  checkOneFillPerInput(pins);
   return pins;
 }

@@ -51,8 +51,10 @@ export interface ModelInfo {
 }
 
 export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
+export const GRAPH_OPTIMIZATIONS: readonly GraphOptimization[] = ['disabled', 'basic', 'extended', 'all'];
 /** int8 = dynamic quantization (weights int8, activations quantized at run time); int8-static = QDQ with calibrated activations. */
 export type Precision = 'fp32' | 'fp16' | 'int8' | 'int8-static';
+export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'int8', 'int8-static'];
 
 /** One configuration to measure. The sweep issue grows the axes; the shape stays. */
 export interface TrialSpec {

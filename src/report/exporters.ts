@@ -6,13 +6,16 @@ import type { Exporter } from './exporter.js';
 import { htmlExporter } from './html.js';
 import { jsonExporter } from './json.js';
 import { markdownExporter } from './markdown.js';
+import { REPORT_FORMATS, type ReportFormat } from './formats.js';
 
-/** Every exporter, in the order the help text lists them. */
-export const exporters: readonly Exporter[] = [consoleExporter, jsonExporter, markdownExporter, csvExporter, htmlExporter];
+const BY_FORMAT: Record<ReportFormat, Exporter> = { console: consoleExporter, json: jsonExporter, markdown: markdownExporter, csv: csvExporter, html: htmlExporter };
+
+/** Every exporter, in the order the help text lists them (REPORT_FORMATS). */
+export const exporters: readonly Exporter[] = REPORT_FORMATS.map((format) => BY_FORMAT[format]);
 
 /** The format names --format accepts. */
 export function exporterFormats(): string[] {
-  return exporters.map((exporter) => exporter.format);
+  return [...REPORT_FORMATS];
 }
 
 /** The exporter for a format name (or its extension: 'md' finds markdown). */

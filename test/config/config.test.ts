@@ -33,9 +33,9 @@ describe('config', () => {
     expect(options).toMatchObject({ data: resolve('examples/pipelines/features.csv'), pipeline: resolve('examples/pipelines/custom.mjs'), pipelineOptions: { scale: '0.5' } });
     expect(options.measure).toEqual({ kind: 'time', ms: 1000 });
     expect(options.warmup).toEqual({ kind: 'time', ms: 500 });
-    const overridden = profileOptionsFor(config, config.models[0]!, { iterations: 50, repeat: 2, warmup: '10' });
+    const overridden = profileOptionsFor(config, config.models[0]!, { measure: { kind: 'count', iterations: 50 }, repeat: 2, warmup: { kind: 'count', iterations: 10 } });
     expect(overridden).toMatchObject({ measure: { kind: 'count', iterations: 50 }, repeat: 2, warmup: { kind: 'count', iterations: 10 } });
-    expect(profileOptionsFor(config, config.models[0]!, { durationMs: 250 }).measure).toEqual({ kind: 'time', ms: 250 });
+    expect(profileOptionsFor(config, config.models[0]!, { measure: { kind: 'time', ms: 250 } }).measure).toEqual({ kind: 'time', ms: 250 });
     // The second model declares no pipeline: synthetic inputs.
     expect(profileOptionsFor(config, config.models[1]!)).not.toHaveProperty('data');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { parseBatchList, parsePrecisionList, planSweep } from '../../src/sweep/plan.js';
+import { parseBatchList, parsePrecisionList } from '../../src/options/parse.js';
+import { planSweep } from '../../src/sweep/plan.js';
 import { error } from '../helpers/errors.js';
 
 describe('parseBatchList', () => {

@@ -1,0 +1,138 @@
+// `inferbench compare <base> <head>`, loaded when the command runs: flags → compare() or
+// compareModels() → the chosen exporter. Exit code 0 when nothing regressed and every budget holds,
+// 1 otherwise, 2 for unreadable input.
+import { parseBudgets } from '../budget/budget.js';
+import { compareExporterFor } from '../compare/exporter.js';
+import { MATCH_FIELDS, type MatchField } from '../compare/flag-values.js';
+import { renderCompareConsole } from '../compare/render-console.js';
+import { parseRunVariance, parseThresholds } from '../compare/threshold.js';
+import type { Comparison } from '../compare/verdict.js';
+import { InferbenchError } from '../errors.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
+import { parseList } from '../options/parse.js';
+import type { DeclaredOptions } from '../options/declarations.js';
+import { createTerminal, type Terminal } from './terminal.js';
+import { sidesKind } from '../compare/sides.js';
+import { ExitCode } from '../errors.js';
+import { compare, compareModels, type PairedHooks } from '../compare.js';
+import { plan } from '../profile.js';
+import { renderPlan } from '../report/plan.js';
+import { formatMs } from '../report/format.js';
+import { onStopSignals } from './signals.js';
+import type { GlobalFlags } from './terminal.js';
+
+export interface CompareFlags {
+  dryRun: boolean;
+  threshold?: string[];
+  budget?: string[];
+  format: string;
+  out?: string;
+  json: boolean;
+  strict: boolean;
+  ignore?: string;
+  seed?: number;
+  resamples?: number;
+  runVariance?: string;
+  failOnInconclusive: boolean;
+  duet: boolean;
+}
+
+/** Two report files compared as the flags say (the library's compare(), with the flags parsed); `run` reuses it. */
+export function compareFiles(basePath: string, headPath: string, flags: Pick<CompareFlags, 'threshold' | 'budget' | 'strict' | 'ignore' | 'seed' | 'resamples' | 'runVariance'> & { failOnInconclusive?: boolean }): Comparison {
+  const runVariance = flags.runVariance === undefined ? undefined : parseRunVariance(flags.runVariance, '--run-variance');
+  return compare(basePath, headPath, {
+    thresholds: parseThresholds(flags.threshold ?? []),
+    budgets: parseBudgets(flags.budget ?? []),
+    ignore: parseIgnore(flags.ignore),
+    significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }), ...(runVariance !== undefined && { runVariance }) },
+    failOnInconclusive: flags.failOnInconclusive ?? false,
+    strict: flags.strict,
+  });
+}
+
+function parseIgnore(raw: string | undefined): MatchField[] {
+  const fields = parseList(raw ?? '');
+  for (const field of fields) {
+    if (!(MATCH_FIELDS as readonly string[]).includes(field)) {
+      throw new InferbenchError('usage', `--ignore: unknown field '${field}'`, `use any of: ${MATCH_FIELDS.join(', ')}`);
+    }
+  }
+  return fields as MatchField[];
+}
+
+export async function runCompare(basePath: string, headPath: string, flags: CompareFlags, declared: DeclaredOptions, given: string[], globals: GlobalFlags): Promise<number> {
+  const terminal = createTerminal(globals);
+  const exporter = compareExporterFor(flags.json ? 'json' : flags.format);
+  const kind = sidesKind(basePath, headPath);
+  let comparison: Comparison;
+  if (kind === 'reports') {
+    if (given.length > 0) throw new InferbenchError('usage', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} when comparing models, not reports`, 'pass two models (.onnx, model.json) to measure them interleaved, or drop the flag');
+    comparison = compareFiles(basePath, headPath, flags);
+  } else {
+    const result = await comparePairedModels(basePath, headPath, flags, declared, terminal);
+    if (result === null) return ExitCode.ok; // --dry-run
+    comparison = result;
+  }
+  const text = exporter.render(comparison, { color: flags.out === undefined && terminal.color });
+  if (flags.out !== undefined) {
+    writeFileAtomic(flags.out, text);
+    if (!globals.quiet) process.stdout.write(renderCompareConsole(comparison, { color: terminal.color }));
+    terminal.info(`comparison written: ${flags.out}`);
+  } else {
+    process.stdout.write(text);
+  }
+  return comparison.interrupted ? ExitCode.interrupted : comparison.exitCode;
+}
+
+/**
+ * "[k/N] id: base and head interleaved" once a trial's measured id is known (its first block:
+ * the planned id may still say batch=model), then a live status line.
+ */
+function pairedProgress(terminal: Terminal): PairedHooks {
+  let label = '';
+  let announced = false;
+  return {
+    onTrialStart: (_spec, index, total) => {
+      label = `[${index + 1}/${total}]`;
+      announced = false;
+    },
+    onBlock: (spec, blocks, ms) => {
+      if (!announced) terminal.info(`${label} ${spec.id}: base and head interleaved`);
+      announced = true;
+      terminal.status(`${label} ${spec.id}: ${blocks} blocks, ${formatMs(ms)}`);
+    },
+  };
+}
+
+/** Paired mode: both models measured interleaved, per planned configuration. */
+async function comparePairedModels(basePath: string, headPath: string, flags: CompareFlags, declared: DeclaredOptions, terminal: Terminal): Promise<Comparison | null> {
+  for (const flag of ['strict', 'ignore', 'runVariance'] as const) {
+    if (flags[flag] !== undefined && flags[flag] !== false) throw new InferbenchError('usage', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to comparing reports, not models`, 'paired mode measures both models on the same machine at the same time: drop the flag');
+  }
+  const thresholds = parseThresholds(flags.threshold ?? []);
+  const budgets = parseBudgets(flags.budget ?? []);
+  const stop = onStopSignals((signal) => terminal.warn(`interrupted by ${signal}: finishing the current block and judging what was measured (send it again to quit at once)`));
+  const mode = flags.duet ? 'duet' : declared.isolate ? 'child-processes' : 'in-process';
+  const options = { ...declared, base: basePath, head: headPath, threshold: thresholds.default, mode, signal: stop.signal, ...(flags.seed !== undefined && { seed: flags.seed }) } as const;
+  if (flags.dryRun) {
+    stop.dispose();
+    process.stdout.write(`paired: every trial below measures ${basePath} (base) and ${headPath} (head) interleaved\n${renderPlan(plan({ ...options, model: basePath }))}`);
+    return null;
+  }
+  try {
+    const comparison = await compareModels(
+      {
+        ...options,
+        thresholds,
+        budgets,
+        significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }) },
+        failOnInconclusive: flags.failOnInconclusive,
+      },
+      pairedProgress(terminal),
+    );
+    terminal.clearStatus();
+    return comparison;
+  } finally {
+    stop.dispose();
+  }
+}

@@ -1,0 +1,127 @@
+// `inferbench profile <model>`, loaded when the command runs: options → profile() → reports.
+import { dirname } from 'node:path';
+import { ExitCode, InferbenchError } from '../errors.js';
+import { checkedPlan, profile, type ProfileHooks } from '../profile.js';
+import type { ProfileOptions } from '../profile-options.js';
+import { exporterFor } from '../report/exporters.js';
+import { renderConsole } from '../report/console.js';
+import { renderJson } from '../report/json.js';
+import { checkOutputDir, ReportSaver } from './report-saver.js';
+import { exitCodeForSignal, onStopSignals } from './signals.js';
+import { renderPlan } from '../report/plan.js';
+import type { Report } from '../types.js';
+import type { DeclaredOptions } from '../options/declarations.js';
+import { parseList } from '../options/parse.js';
+import { createTerminal, type Terminal } from './terminal.js';
+import { sweepProgress } from './progress.js';
+import type { GlobalFlags } from './terminal.js';
+
+/** The flags profile-command.ts declares besides the profile options. */
+export interface ProfileCliFlags {
+  dryRun: boolean;
+  out: string;
+  format: string;
+  save: boolean;
+  json: boolean;
+}
+
+export async function runProfile(models: string[], declared: DeclaredOptions, flags: ProfileCliFlags, globals: GlobalFlags): Promise<number> {
+  const model = oneModel(models);
+  const terminal = createTerminal(globals);
+  const formats = parseList(flags.format);
+  formats.forEach(exporterFor); // unknown formats fail before measuring anything
+  if (formats.length === 0 && flags.save) {
+    throw new InferbenchError('usage', `--format '${flags.format}' names no format`, 'use json, md, csv or console (comma-separated), or --no-save to write no report file');
+  }
+  const controller = new AbortController();
+
+  const options: ProfileOptions = { ...declared, model, signal: controller.signal, argv: ['inferbench', ...process.argv.slice(2)] };
+
+  if (flags.dryRun) {
+    const specs = await checkedPlan(options); // validates the model and devices as a real run does
+    process.stdout.write(flags.json ? `${JSON.stringify(specs, null, 2)}\n` : renderPlan(specs));
+    return ExitCode.ok;
+  }
+
+  if (flags.save) checkOutputDir(flags.out); // before minutes of measuring, not after
+  const saver = new ReportSaver(flags.out, formats);
+  let fallbackTold = false;
+  const save = (report: Report): string[] => {
+    if (!flags.save) return [];
+    const outcome = saver.save(report);
+    if (outcome.fellBack !== undefined && !fallbackTold) {
+      fallbackTold = true;
+      terminal.warn(`warning: ${outcome.fellBack}; reports are written to ${outcome.paths.map((p) => dirname(p))[0]} instead`);
+    }
+    return outcome.paths;
+  };
+  const progress = sweepProgress(terminal, options);
+  const hooks: ProfileHooks = {
+    ...progress,
+    onTrialEnd: (result, partial) => {
+      progress.onTrialEnd(result);
+      save(partial); // nothing measured is lost if a later trial crashes the process
+    },
+  };
+
+  const stop = onStopSignals((signal) => {
+    terminal.warn(`interrupted by ${signal}: finishing the current measurement and writing the partial report (send it again to quit at once)`);
+    controller.abort();
+  });
+  try {
+    const report = await profile(options, hooks);
+    terminal.clearStatus();
+    emit(report, flags, terminal); // first: --json still prints if every write fails
+    const written = save(report);
+    for (const path of written) terminal.info(`report written: ${path}`);
+    const stoppedBy = stop.received();
+    if (report.interrupted && stoppedBy) return exitCodeForSignal(stoppedBy);
+    return exitCodeFor(report, terminal);
+  } finally {
+    stop.dispose();
+  }
+}
+
+/** Several models would be several reports: refuse rather than silently profile the first. */
+function oneModel(models: string[]): string {
+  if (models.length > 1) {
+    throw new InferbenchError('usage', `profile takes one model, got ${models.length} (${models.slice(0, 3).join(', ')}${models.length > 3 ? ', ...' : ''})`, 'profile each in turn: for m in models/*.onnx; do inferbench profile "$m"; done');
+  }
+  return models[0]!;
+}
+
+function emit(report: Report, flags: ProfileCliFlags, terminal: Terminal): void {
+  if (flags.json) {
+    process.stdout.write(renderJson(report));
+    return;
+  }
+  // A terminal's width (COLUMNS when piped, e.g. in CI logs) narrows the sweep table to fit.
+  const width = process.stdout.columns || Number(process.env.COLUMNS) || undefined;
+  process.stdout.write(renderConsole(report, { color: terminal.color, ...(width && { width }) }));
+}
+
+function exitCodeFor(report: Report, terminal: Terminal): number {
+  if (report.interrupted) return ExitCode.interrupted;
+  if (report.trials.some((t) => t.status === 'ok')) {
+    const failed = report.budget?.checks.filter((c) => !c.pass) ?? [];
+    for (const check of failed) terminal.warn(`budget violated: ${check.budget.source} on ${check.trialId}`);
+    const crashed = report.trials.filter((t) => t.status === 'failed');
+    for (const trial of crashed) terminal.warn(`error: ${trial.spec.id} failed: ${trial.status === 'failed' ? trial.error.message : ''}`);
+    if (crashed.length > 0) return ExitCode.someTrialsFailed;
+    if (report.outputCheck && report.outputCheck.status !== 'match') {
+      terminal.warn('error: --check-outputs: the outputs do not match the test data sets\' output_*.pb (see the report)');
+      return ExitCode.budget;
+    }
+    return failed.length > 0 ? ExitCode.budget : ExitCode.ok;
+  }
+  for (const trial of report.trials) {
+    if (trial.status === 'failed') {
+      terminal.warn(`error: ${trial.spec.id}: ${trial.error.message}`);
+      if (trial.error.hint) terminal.warn(`hint: ${trial.error.hint}`);
+    } else if (trial.status === 'skipped') {
+      terminal.warn(`error: ${trial.spec.id}: ${trial.reason}`);
+    }
+  }
+  if (report.trials.length === 0) throw new InferbenchError('all-trials-failed', 'no trial ran');
+  return ExitCode.trialsFailed;
+}

@@ -1,0 +1,51 @@
+// `inferbench report <file>`, loaded when the command runs: a saved report or comparison rendered.
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { compareExporterFor } from '../compare/exporter.js';
+import { isComparisonJson, parseComparison } from '../compare/load-comparison.js';
+import { parseReport } from '../compare/load.js';
+import { InferbenchError } from '../errors.js';
+import { exporterFor } from '../report/exporters.js';
+import { writeFileAtomic } from '../io/write-atomic.js';
+import { createTerminal, type GlobalFlags } from './terminal.js';
+
+export interface ReportFlags {
+  format?: string;
+  out?: string;
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InferbenchError('usage', `cannot read ${path}${code ? ` (${code})` : ''}`, 'pass the path of a JSON report or comparison');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InferbenchError('usage', `${path} is not JSON: ${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')}`, 'pass a report written by `inferbench profile --format json` or a comparison from `inferbench compare --format json`');
+  }
+}
+
+/** Renders `file` and returns the text; exported for tests and for `run`. */
+export function renderFile(file: string, flags: ReportFlags, color = false): string {
+  const format = flags.format ?? (flags.out !== undefined && extname(flags.out) !== '' ? extname(flags.out).slice(1) : 'console');
+  const data = readJson(file);
+  if (isComparisonJson(data)) return compareExporterFor(format).render(parseComparison(data, file), { color });
+  const exporter = exporterFor(format);
+  return exporter.render(parseReport(JSON.stringify(data), file), { color });
+}
+
+export function runReport(file: string, flags: ReportFlags, globals: GlobalFlags): number {
+  const terminal = createTerminal(globals);
+  const text = renderFile(file, flags, flags.out === undefined && terminal.color);
+  if (flags.out === undefined) {
+    process.stdout.write(text);
+  } else {
+    writeFileAtomic(flags.out, text);
+    terminal.info(`report written: ${flags.out}`);
+  }
+  return 0;
+}

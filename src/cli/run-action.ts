@@ -1,0 +1,59 @@
+// `inferbench run`, loaded when the command runs: the library's run() with progress, budget checks
+// and comparisons printed as they come.
+import { resolve } from 'node:path';
+import { describeBudget, formatMeasured } from '../budget/budget.js';
+import { renderCompareConsole } from '../compare/render-console.js';
+import { formatChange } from '../compare/rows.js';
+import type { DeclaredOptions } from '../options/declarations.js';
+import { run, type ModelRun } from '../run.js';
+import { createTerminal, type GlobalFlags, type Terminal } from './terminal.js';
+
+export interface RunFlags {
+  config: string;
+  out?: string;
+  comparison?: string;
+  baseline?: string;
+  compare: boolean;
+  budget?: string[];
+  threshold?: string[];
+  runVariance?: string;
+  baseRef?: string;
+  baseDir?: string;
+}
+
+export async function runConfig(flags: RunFlags, overrides: DeclaredOptions, globals: GlobalFlags): Promise<number> {
+  const terminal = createTerminal(globals);
+  const paired = flags.baseRef !== undefined ? { baseRef: flags.baseRef } : flags.baseDir !== undefined ? { baseDir: resolve(flags.baseDir) } : undefined;
+  const result = await run(
+    {
+      config: flags.config,
+      overrides,
+      compare: flags.compare,
+      ...(flags.out !== undefined && { outDir: flags.out }),
+      ...(flags.comparison !== undefined && { comparisonFile: flags.comparison }),
+      ...(flags.baseline !== undefined && { baseline: flags.baseline }),
+      ...(flags.threshold !== undefined && { thresholds: flags.threshold }),
+      ...(flags.runVariance !== undefined && { runVariance: flags.runVariance }),
+      ...(paired !== undefined && { paired }),
+      argv: ['inferbench', ...process.argv.slice(2)],
+    },
+    {
+      onModelStart: (path, mode, base) => terminal.info(mode === 'paired' ? `comparing ${path} with its base version (${base}), interleaved` : `profiling ${path}`),
+      onTrialStart: (spec, i, n) => terminal.info(`[${i + 1}/${n}] ${spec.id}`),
+      onModelEnd: (model) => printModel(model, terminal),
+    },
+  );
+  if (result.comparisonFile !== undefined) terminal.info(`comparison written: ${result.comparisonFile}`);
+  return result.exitCode;
+}
+
+function printModel(model: ModelRun, terminal: Terminal): void {
+  for (const path of model.written) terminal.info(`${model.report ? 'report' : 'comparison'} written: ${path}`);
+  for (const c of model.report?.budget?.checks ?? []) {
+    const line = `  budget ${describeBudget(c.budget)} on ${c.trialId}: ${formatMeasured(c)}, headroom ${formatChange(c.headroom)} — ${c.pass ? 'pass' : 'FAIL'}`;
+    if (c.pass) terminal.info(line);
+    else terminal.warn(line);
+  }
+  if (model.notCompared !== undefined) terminal.warn(`${model.notCompared}: not compared`);
+  if (model.comparison !== undefined) process.stdout.write(renderCompareConsole(model.comparison, { color: terminal.color }));
+}

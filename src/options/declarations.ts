@@ -1,0 +1,287 @@
+// Every option of profile() declared once: the library field, its command-line flag, help, default,
+// parser and config-file key. Derived from this table: `ProfileOptions` (the library's type),
+// commander's options (cli/declared-flags.ts), resolveProfileOptions' defaults, the config file's
+// mapping (config/profile-options.ts) and JSON Schema (config-schema.ts), and the option table in
+// docs/options.md (scripts/gen-options.mjs; a test checks both generated files are current).
+// Adding an option is one entry here plus its behaviour. Light on purpose: `--help` loads it.
+import { InferbenchError } from '../errors.js';
+import { addDimPin, addFilePin, addRangePin, addShapePin, addValuePin } from '../inputs/pins.js';
+import { DEFAULT_OUTPUT_HANDLING, GRAPH_OPTIMIZATIONS, OUTPUT_HANDLINGS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from '../types.js';
+import { checkOutputHandling, parseBatchList, parseDurationMs, parseKeyValue, parseList, parseNonNegativeInt, parsePositiveInt, parsePrecisionList, parseVariant, parseWarmup } from './parse.js';
+
+/** Where the option sits in --help and docs/options.md. */
+export type OptionGroup = 'sweep' | 'inputs' | 'data' | 'measure' | 'analysis';
+
+/**
+ * Where a config file (inferbench.config.json) sets the option: `sweep.<name>` (a list: an axis),
+ * `measure.<name>`, `pipeline.<name>` (top level, overridden field by field by a model's own),
+ * `model.<name>` (in a models[] entry) or a top-level `<name>`.
+ */
+export interface ConfigKey<T> {
+  at: string;
+  /** JSON Schema of the value in the file. */
+  schema: Record<string, unknown>;
+  /** File value (schema-valid) → library value; default: as is. `where` names the file and field for messages. */
+  read?: (value: never, where: string) => T;
+}
+
+export interface OptionDeclaration<K extends string = string, T = unknown> {
+  /** The profile() option (ProfileOptions field). Two declarations may share one (-n, --duration). */
+  key: K;
+  /** commander flags, e.g. '-d, --device <list>'; absent for library-only options. */
+  flags?: string;
+  help: string;
+  group: OptionGroup;
+  /** The library default (resolveProfileOptions applies it); absent = unset. */
+  default?: T;
+  /** How --help and the docs show the default, when not the value itself. */
+  defaultText?: string;
+  /** Command-line text → library value; `previous` is what earlier copies gave (repeatable flags). */
+  parse?: (raw: string, previous: T | undefined) => T;
+  /** The value a boolean flag sets (`--no-sample` sets false). */
+  flagValue?: T;
+  choices?: readonly string[];
+  /** Also a flag of `compare BASE HEAD` (how to run the models); otherwise `profile` only. */
+  paired?: boolean;
+  /** Also a flag of `inferbench run`, overriding the config file. */
+  run?: boolean;
+  config?: ConfigKey<T>;
+}
+
+function single<T>(values: readonly T[], where: string, name: string): T {
+  if (values.length > 1) {
+    throw new InferbenchError('usage', `${where} lists ${values.length} values, but ${name} is one setting per run, not a sweep axis`, `keep one value in sweep.${name}, or write one config per value`);
+  }
+  return values[0]!;
+}
+
+const declare = <T>() => <K extends string>(d: OptionDeclaration<K, T>): OptionDeclaration<K, T> => d;
+
+const list = { type: 'array', minItems: 1 } as const;
+const text = { type: 'string', minLength: 1 } as const;
+const DURATION_SCHEMA = { type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m)$' } as const;
+
+export const OPTION_DECLARATIONS = [
+  // --- the sweep: what is measured ------------------------------------------------------------
+  declare<string | string[]>()({
+    key: 'device', flags: '-d, --device <list>', group: 'sweep', paired: true, default: 'cpu',
+    help: 'execution device(s): cpu, cuda, tensorrt, webgpu; for TensorFlow.js also wasm, tensorflow, tfjs-cpu (see `inferbench devices`); a list sweeps',
+    parse: parseList,
+    config: { at: 'sweep.device', schema: { ...list, items: text } },
+  }),
+  declare<Precision | Precision[]>()({
+    key: 'precision', flags: '-p, --precision <list>', group: 'sweep', paired: true, default: 'fp32',
+    help: 'precision(s): fp32, fp16, int8 (dynamic), int8-static (QDQ, calibrated on --data or synthetic inputs); variants found or generated (docs/precision-variants.md)',
+    parse: parsePrecisionList,
+    config: { at: 'sweep.precision', schema: { ...list, items: { enum: PRECISIONS } } },
+  }),
+  declare<Partial<Record<Precision, string>>>()({
+    key: 'variants', flags: '--variant <precision=path>', group: 'sweep',
+    help: 'a precision variant file, e.g. int8=model.int8.onnx (repeatable)',
+    parse: parseVariant,
+  }),
+  declare<number | null | (number | null)[]>()({
+    key: 'threads', flags: '-t, --threads <list>', group: 'sweep', paired: true, default: null, defaultText: 'the runtime decides',
+    help: 'intra-op threads, one or a list (a list sweeps)',
+    parse: (raw) => parseList(raw).map((t) => parsePositiveInt(t, '--threads')),
+    config: { at: 'sweep.threads', schema: { ...list, items: { oneOf: [{ type: 'integer', minimum: 1 }, { const: 'auto' }] } }, read: (v: (number | 'auto')[]) => v.map((t) => (t === 'auto' ? null : t)) },
+  }),
+  declare<number | null>()({
+    key: 'interThreads', flags: '--inter-threads <n>', group: 'sweep', paired: true, default: null, defaultText: 'the runtime decides',
+    help: 'inter-op threads (turns on parallel execution)',
+    parse: (raw) => parsePositiveInt(raw, '--inter-threads'),
+  }),
+  declare<GraphOptimization>()({
+    key: 'graphOptimization', flags: '--graph-opt <level>', group: 'sweep', paired: true, default: 'all', choices: GRAPH_OPTIMIZATIONS,
+    help: 'graph optimisation level',
+    parse: (raw) => raw as GraphOptimization,
+    // One setting per run, not a sweep axis: a list keeps the file's shape like the axes', and more
+    // than one value is refused with a message that says so (never silently reduced to the first).
+    config: { at: 'sweep.graphOptimization', schema: { ...list, items: { enum: GRAPH_OPTIMIZATIONS } }, read: (v: GraphOptimization[], where) => single(v, where, 'graphOptimization') },
+  }),
+  declare<number | null | number[]>()({
+    key: 'batch', flags: '-b, --batch <list>', group: 'sweep', paired: true, default: null, defaultText: "the model's own, or 1 for a symbolic batch dim",
+    help: 'batch size(s): 8, 1,2,4 or a range 1..64:x2',
+    parse: parseBatchList,
+    config: { at: 'sweep.batch', schema: { ...list, items: { type: 'integer', minimum: 1 } } },
+  }),
+  declare<number | number[]>()({
+    key: 'concurrency', flags: '-c, --concurrency <list>', group: 'sweep', default: 1,
+    help: 'requests in flight at once, each on its own session in a worker thread (throughput under load); a list sweeps',
+    parse: (raw) => parseList(raw).map((c) => parsePositiveInt(c, '--concurrency')),
+    config: { at: 'sweep.concurrency', schema: { ...list, items: { type: 'integer', minimum: 1 } } },
+  }),
+  declare<OutputHandling | OutputHandling[]>()({
+    key: 'outputs', flags: '--outputs <list>', group: 'sweep', paired: true, default: DEFAULT_OUTPUT_HANDLING,
+    help: "what happens to each request's outputs: drop (released at once), dispose, reuse (previous outputs stay alive), fetches (preallocated, ONNX); a list sweeps (docs/large-outputs.md)",
+    parse: (raw) => parseList(raw).map(checkOutputHandling),
+    config: { at: 'sweep.outputs', schema: { ...list, items: { enum: OUTPUT_HANDLINGS } } },
+  }),
+  declare<boolean>()({
+    key: 'isolate', flags: '--isolate', group: 'sweep', paired: true, default: false, flagValue: true,
+    help: 'run each trial in its own process (a crash or OOM loses one trial only)',
+  }),
+
+  // --- inputs -----------------------------------------------------------------------------------
+  declare<Record<string, number[]>>()({
+    key: 'shapes', flags: '--shape <name=AxBxC>', group: 'inputs', paired: true,
+    help: 'full shape of an input (repeatable)',
+    parse: addShapePin,
+    config: { at: 'model.shapes', schema: { type: 'object', additionalProperties: { ...list, items: { type: 'integer', minimum: 1 } } } },
+  }),
+  declare<Record<string, number>>()({
+    key: 'dims', flags: '--dim <name=size>', group: 'inputs', paired: true,
+    help: 'size of a symbolic dim, e.g. sequence=128 (repeatable)',
+    parse: addDimPin,
+    config: { at: 'model.dims', schema: { type: 'object', additionalProperties: { type: 'integer', minimum: 1 } } },
+  }),
+  declare<string>()({
+    key: 'batchDim', flags: '--batch-dim <name>', group: 'inputs', paired: true,
+    help: 'the symbolic dim --batch sets, when it is not axis 0 or batch-like (e.g. N in [seq, N])',
+    parse: (raw) => raw,
+    config: { at: 'model.batchDim', schema: text },
+  }),
+  declare<Record<string, number>>()({
+    key: 'values', flags: '--value <name=number>', group: 'inputs', paired: true,
+    help: 'fill an input with a constant (repeatable)',
+    parse: addValuePin,
+    config: { at: 'model.values', schema: { type: 'object', additionalProperties: { type: 'number' } } },
+  }),
+  declare<Record<string, [number, number]>>()({
+    key: 'ranges', flags: '--range <name=lo:hi>', group: 'inputs', paired: true,
+    help: 'uniform values in [lo, hi) for an input (repeatable)',
+    parse: addRangePin,
+    config: { at: 'model.ranges', schema: { type: 'object', additionalProperties: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } } } },
+  }),
+  declare<Record<string, string>>()({
+    key: 'inputFiles', flags: '--input-file <name=path>', group: 'inputs', paired: true,
+    help: 'read an input from a .npy or raw .bin file (repeatable)',
+    parse: addFilePin,
+    config: { at: 'model.inputFiles', schema: { type: 'object', additionalProperties: text } },
+  }),
+  declare<number>()({
+    key: 'seed', flags: '--seed <n>', group: 'inputs', default: 42,
+    help: 'seed of the synthetic inputs',
+    parse: (raw) => parseNonNegativeInt(raw, '--seed'),
+    config: { at: 'measure.seed', schema: { type: 'integer', minimum: 0 } },
+  }),
+
+  // --- real data and pipelines ------------------------------------------------------------------
+  declare<string>()({
+    key: 'data', flags: '--data <path>', group: 'data', paired: true,
+    help: 'real inputs: a file, a directory or a quoted glob; timed as the load stage',
+    parse: (raw) => raw,
+    config: { at: 'pipeline.data', schema: { description: 'A file, a directory or a glob of inputs; timed as the load stage.', ...text } },
+  }),
+  declare<boolean>()({
+    key: 'dataCache', flags: '--data-cache', group: 'data', paired: true, default: false, flagValue: true,
+    help: 'keep loaded and decoded inputs in memory (separates I/O from compute)',
+    config: { at: 'pipeline.cache', schema: { type: 'boolean' } },
+  }),
+  declare<string>()({
+    key: 'pipeline', flags: '--pipeline <name|path>', group: 'data', paired: true, defaultText: 'from --data, else none',
+    help: 'image, text, tensors, none, or your module ./pipeline.mjs|.ts',
+    parse: (raw) => raw,
+    config: { at: 'pipeline.name', schema: { description: 'image, text, tensors, none, or a module path (.mjs/.js/.ts); default: guessed from data.', ...text } },
+  }),
+  declare<Record<string, string>>()({
+    key: 'pipelineOptions', flags: '--pipeline-opt <key=value>', group: 'data', paired: true,
+    help: 'pipeline option, e.g. tokenizer=tokenizer.json, interpolation=bicubic (repeatable)',
+    parse: (raw, previous) => parseKeyValue(raw, previous, '--pipeline-opt'),
+    config: { at: 'pipeline.options', schema: { description: 'tokenizer and tokenizer-config are paths.', type: 'object', additionalProperties: { type: 'string' } } },
+  }),
+  declare<string>()({
+    key: 'postprocess', flags: '--postprocess <steps>', group: 'data', paired: true,
+    help: 'built-in postprocess steps: softmax, argmax, topk=5 (comma-separated)',
+    parse: (raw) => raw,
+    config: { at: 'pipeline.postprocess', schema: text },
+  }),
+  declare<string>()({
+    key: 'labels', flags: '--labels <file>', group: 'data', paired: true,
+    help: 'class labels, one per line, for topk',
+    parse: (raw) => raw,
+    config: { at: 'pipeline.labels', schema: text },
+  }),
+
+  // --- how long: warm-up and measurement ----------------------------------------------------------
+  declare<PhaseBound>()({
+    key: 'warmup', flags: '-w, --warmup <n|time|auto>', group: 'measure', paired: true, run: true, default: { kind: 'auto' }, defaultText: 'auto',
+    help: 'warm-up: iterations (20), a duration (2s) or auto (until steady)',
+    parse: parseWarmup,
+    config: { at: 'measure.warmup', schema: { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^(auto|\\d+|\\d+(\\.\\d+)?(ms|s|m))$' }] }, read: (v: number | string) => parseWarmup(String(v)) },
+  }),
+  declare<PhaseBound>()({
+    key: 'measure', flags: '-n, --iterations <n>', group: 'measure', paired: true, run: true, default: { kind: 'auto' }, defaultText: 'auto: ≥1000 samples and ≥2 s, within 10 s',
+    help: 'measured iterations',
+    parse: (raw) => ({ kind: 'count', iterations: parsePositiveInt(raw, '-n') }),
+    config: { at: 'measure.iterations', schema: { type: 'integer', minimum: 1 }, read: (v: number) => ({ kind: 'count', iterations: v }) },
+  }),
+  declare<PhaseBound>()({
+    key: 'measure', flags: '--duration <time>', group: 'measure', paired: true, run: true,
+    help: 'measure for this long instead of -n, e.g. 10s',
+    parse: (raw) => ({ kind: 'time', ms: parseDurationMs(raw, '--duration') }),
+    config: { at: 'measure.duration', schema: DURATION_SCHEMA, read: (v: string) => ({ kind: 'time', ms: parseDurationMs(v, 'measure.duration') }) },
+  }),
+  declare<number>()({
+    key: 'repeat', flags: '--repeat <n>', group: 'measure', run: true, default: 1,
+    help: 'measure every trial n times, interleaved across trials (run-to-run variance; 5 gives compare a rank test)',
+    parse: (raw) => parsePositiveInt(raw, '--repeat'),
+    config: { at: 'measure.repeat', schema: { type: 'integer', minimum: 1 } },
+  }),
+
+  // --- analysis, budgets and checks ---------------------------------------------------------------
+  declare<string[]>()({
+    key: 'budgets', flags: '--budget <expr>', group: 'analysis',
+    help: 'latency/throughput budget, e.g. "inference.p99<=15ms", "throughput>=200/s" (repeatable)',
+    parse: (raw, previous) => [...(previous ?? []), raw],
+    config: { at: 'budgets', schema: { description: 'Budgets checked on every trial, e.g. "inference.p99<=15ms".', type: 'array', items: text } },
+  }),
+  declare<boolean>()({
+    key: 'opProfile', flags: '--op-profile', group: 'analysis', flagValue: true,
+    help: 'per-operator profile after the timed runs, FLOPs and roofline (the default)',
+  }),
+  declare<boolean>()({
+    key: 'opProfile', flags: '--no-op-profile', group: 'analysis', default: true, flagValue: false,
+    help: 'skip the per-operator profile, FLOPs and roofline that follow the timed runs (and the first-run calibration of the peaks)',
+  }),
+  declare<boolean | string>()({
+    key: 'checkOutputs', flags: '--check-outputs [dir]', group: 'analysis', default: false, defaultText: 'off',
+    help: "also run the ONNX test data sets (DIR/test_data_set_N/input_K.pb; default: --data, else the model's directory) and compare with output_K.pb (rtol 1e-3, atol 1e-7, as ONNX's backend tests); a mismatch exits 1",
+    parse: (raw) => raw,
+    flagValue: true,
+  }),
+  declare<boolean>()({
+    key: 'sample', flags: '--no-sample', group: 'analysis', default: true, flagValue: false,
+    help: 'do not sample CPU / memory / disk / GPU utilisation',
+  }),
+  declare<number>()({
+    key: 'sampleIntervalMs', flags: '--sample-interval <ms>', group: 'analysis', default: 100,
+    help: 'utilisation sampling interval, ms',
+    parse: (raw) => parsePositiveInt(raw, '--sample-interval'),
+  }),
+  declare<boolean>()({
+    key: 'pairedSpeedUp', flags: '--no-paired-speedup', group: 'analysis', default: true, flagValue: false,
+    help: 'sweeps: do not re-measure each trial interleaved with the baseline for its speed-up interval',
+  }),
+  declare<string>()({
+    key: 'calibrationCache', group: 'analysis', defaultText: '$XDG_CACHE_HOME/inferbench/calibration.json (or ~/.cache)',
+    help: "calibration cache file for the roofline's peaks",
+  }),
+  declare<string>()({
+    key: 'variantCacheDir', group: 'sweep', defaultText: 'node_modules/.cache/inferbench, else $XDG_CACHE_HOME/inferbench',
+    help: 'where generated fp16/int8 variants are cached',
+  }),
+] as const;
+
+type Declared = (typeof OPTION_DECLARATIONS)[number];
+type ValueOf<D> = D extends OptionDeclaration<string, infer T> ? T : never;
+
+/** The options every declaration gives, by field: what `profile()` takes besides model, signal and argv. */
+export type DeclaredOptions = { [D in Declared as D['key']]?: ValueOf<D> };
+export type DeclaredKey = Declared['key'];
+
+/** The default of a declared option (resolveProfileOptions' single source of defaults). */
+export function defaultOf<K extends DeclaredKey>(key: K): NonNullable<DeclaredOptions[K]> | null {
+  const found = (OPTION_DECLARATIONS as readonly OptionDeclaration[]).find((d) => d.key === key && d.default !== undefined);
+  return (found?.default ?? null) as NonNullable<DeclaredOptions[K]> | null;
+}

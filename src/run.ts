@@ -1,0 +1,186 @@
+// run(options) → RunResult: the library form of `inferbench run`. Profiles every model a config
+// declares, writes `<output.dir>/<model-name>.<ext>`, checks budgets (profile() does, as for
+// --budget), and compares with `<baseline>/<model-name>.json`, or, with `paired`, measures each
+// model interleaved with its base version. Writes the files the config names; never prints (hooks
+// say what happens). Exit code: 0 all good, 1 a regression or a budget violated, 4 every trial of
+// a model failed.
+import { existsSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { parseBudgets } from './budget/budget.js';
+import { compareModels } from './compare.js';
+import { readReport } from './compare/load.js';
+import { renderCompareJson } from './compare/render-json.js';
+import { renderCompareMarkdown } from './compare/render-markdown.js';
+import { parseRunVariance, parseThresholds, type Thresholds } from './compare/threshold.js';
+import { compareReports, type Comparison } from './compare/verdict.js';
+import { loadConfig, type InferbenchConfig } from './config/config.js';
+import { profileOptionsFor } from './config/profile-options.js';
+import { ExitCode } from './errors.js';
+import { writeFileAtomic } from './io/write-atomic.js';
+import type { DeclaredOptions } from './options/declarations.js';
+import { baseModelFor, type BaseSource } from './paired/base-model.js';
+import { profile } from './profile.js';
+import type { ProfileOptions } from './profile-options.js';
+import { writeReports } from './report/write-reports.js';
+import type { Budget, Report, TrialSpec } from './types.js';
+
+export interface RunOptions {
+  /** The config file (default inferbench.config.json) or a loaded config. */
+  config?: string | InferbenchConfig;
+  /** Profile options that win over the file (`inferbench run -n 500 --warmup 2s`). Budgets replace the file's. */
+  overrides?: DeclaredOptions;
+  /** Report directory; default output.dir. */
+  outDir?: string;
+  /** Markdown comparison file; default output.comparison. */
+  comparisonFile?: string;
+  /** Directory of baseline reports; default the config's baseline. */
+  baseline?: string;
+  /** false: profile and check budgets only, no comparison. Default true. */
+  compare?: boolean;
+  /** Thresholds applied after the config's (--threshold). */
+  thresholds?: string[];
+  /** compare's run-to-run allowance for a side measured once, e.g. "10%"; default the config's. */
+  runVariance?: string;
+  /** Paired comparison with each model's base version; default the config's `paired`. */
+  paired?: BaseSource;
+  /** The command line recorded in the reports. */
+  argv?: string[];
+}
+
+/** What happened to one model of the config. */
+export interface ModelRun {
+  path: string;
+  /** profile()'s report (absent in paired mode). */
+  report?: Report;
+  /** Files written for this model: reports, or the paired comparison's JSON. */
+  written: string[];
+  comparison?: Comparison;
+  /** Why the model was not compared (no baseline report, no base version). */
+  notCompared?: string;
+}
+
+export interface RunResult {
+  models: ModelRun[];
+  /** The Markdown comparison file, when one was written. */
+  comparisonFile?: string;
+  /** 0 all good, 1 a regression or a budget violated, 4 every trial of a model failed. */
+  exitCode: number;
+}
+
+export interface RunHooks {
+  /** A model starts: profiled, or compared with its base version interleaved (paired). */
+  onModelStart?(path: string, mode: 'profile' | 'paired', base?: string): void;
+  onTrialStart?(spec: TrialSpec, index: number, total: number): void;
+  /** A model is done (its files written and its comparison made). */
+  onModelEnd?(run: ModelRun): void;
+}
+
+/** `<dir>/<model-name>` without extension: stable names, so a CI job can find last run's report. */
+function reportStem(modelPath: string): string {
+  const file = basename(modelPath);
+  return file.slice(0, file.length - extname(file).length) || file;
+}
+
+interface Plan {
+  path: string;
+  stem: string;
+  options: ProfileOptions;
+}
+
+interface Settings {
+  outDir: string;
+  thresholds: Thresholds;
+  budgets: Budget[];
+  runVariance: number | undefined;
+  argv: string[];
+}
+
+export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promise<RunResult> {
+  const config = typeof options.config === 'object' ? options.config : loadConfig(options.config);
+  const overrides = options.overrides ?? {};
+  // Every model's options are checked before the first one is measured.
+  const plans: Plan[] = config.models.map((model) => ({ path: model.path, stem: reportStem(model.path), options: profileOptionsFor(config, model, overrides) }));
+  const settings: Settings = {
+    outDir: options.outDir ?? config.output.dir,
+    thresholds: parseThresholds(options.thresholds ?? [], config.thresholds),
+    budgets: overrides.budgets === undefined ? config.budgets : parseBudgets(overrides.budgets),
+    runVariance: options.runVariance === undefined ? config.runVariance : parseRunVariance(options.runVariance),
+    argv: options.argv ?? ['inferbench', 'run'],
+  };
+  const comparing = options.compare ?? true;
+  const pairedBase = options.paired ?? config.paired;
+  const comparisonFile = options.comparisonFile ?? config.output.comparison;
+  const baseline = comparing ? (options.baseline ?? config.baseline) : undefined;
+  const paired = comparing && pairedBase !== undefined;
+
+  const models: ModelRun[] = [];
+  for (const plan of plans) {
+    const result = paired ? await runPaired(plan, pairedBase, settings, hooks) : await runProfile(plan, config, baseline, settings, hooks);
+    models.push(result);
+    hooks.onModelEnd?.(result);
+  }
+  const written = (paired || baseline !== undefined) && comparisonFile !== undefined ? writeComparison(comparisonFile, models) : undefined;
+  return { models, ...(written !== undefined && { comparisonFile: written }), exitCode: exitCodeOf(models) };
+}
+
+async function runProfile(plan: Plan, config: InferbenchConfig, baseline: string | undefined, settings: Settings, hooks: RunHooks): Promise<ModelRun> {
+  hooks.onModelStart?.(plan.path, 'profile');
+  const report = await profile({ ...plan.options, argv: settings.argv }, hooks.onTrialStart ? { onTrialStart: hooks.onTrialStart } : {});
+  const written = writeReports(report, { outDir: settings.outDir, formats: withJson(config.output.formats), baseName: plan.stem });
+  const basePath = baseline === undefined ? undefined : join(baseline, `${plan.stem}.json`);
+  if (basePath === undefined) return { path: plan.path, report, written };
+  if (!existsSync(basePath)) return { path: plan.path, report, written, notCompared: `no baseline for ${plan.stem} (${basePath} is missing)` };
+  const comparison = compareReports(readReport(basePath), report, {
+    thresholds: settings.thresholds,
+    budgets: settings.budgets,
+    labels: { base: basePath, head: join(settings.outDir, `${plan.stem}.json`) },
+    ...(settings.runVariance !== undefined && { significance: { runVariance: settings.runVariance } }),
+  });
+  return { path: plan.path, report, written, comparison };
+}
+
+/**
+ * `paired` in the config (or --base-ref / --base-dir): the model is measured interleaved with its
+ * base version (compare BASE HEAD) instead of profiled and compared with a baseline report. The
+ * comparison is written as JSON to <output.dir>/<model-name>.compare.json.
+ */
+async function runPaired(plan: Plan, source: BaseSource, settings: Settings, hooks: RunHooks): Promise<ModelRun> {
+  const base = baseModelFor(source.baseDir === undefined ? source : { baseDir: resolve(source.baseDir) }, plan.path);
+  if (base === null) {
+    return { path: plan.path, written: [], notCompared: `no base version of ${plan.path} (${source.baseRef === undefined ? `not in ${source.baseDir}` : `not at ${source.baseRef}`})` };
+  }
+  hooks.onModelStart?.(plan.path, 'paired', source.baseRef ?? base);
+  // Options a paired comparison does not take: it measures one stream per side, once.
+  const { model: _model, repeat: _repeat, concurrency: _concurrency, budgets: _budgets, ...rest } = plan.options;
+  const comparison = await compareModels(
+    { ...rest, base, head: plan.path, threshold: settings.thresholds.default, thresholds: settings.thresholds, budgets: settings.budgets },
+    hooks.onTrialStart ? { onTrialStart: hooks.onTrialStart } : {},
+  );
+  const file = join(settings.outDir, `${plan.stem}.compare.json`);
+  writeFileAtomic(file, renderCompareJson(comparison));
+  return { path: plan.path, written: [file], comparison };
+}
+
+function exitCodeOf(models: readonly ModelRun[]): number {
+  let exit: number = ExitCode.ok;
+  for (const m of models) {
+    if (m.report !== undefined && !m.report.trials.some((t) => t.status === 'ok')) exit = Math.max(exit, ExitCode.trialsFailed);
+    if (m.report?.budget?.checks.some((c) => !c.pass)) exit = Math.max(exit, ExitCode.budget);
+    if (m.comparison !== undefined && m.comparison.exitCode !== ExitCode.ok) exit = Math.max(exit, ExitCode.budget);
+  }
+  return exit;
+}
+
+/** output.comparison: every model's Markdown comparison, and the models not compared (a first run). */
+function writeComparison(file: string, models: readonly ModelRun[]): string {
+  const parts = models.flatMap((m) => (m.comparison ? [renderCompareMarkdown(m.comparison)] : []));
+  const missing = models.filter((m) => m.notCompared !== undefined).map((m) => reportStem(m.path));
+  if (missing.length > 0) parts.push(`> ℹ️ No baseline yet, not compared: ${missing.join(', ')}.\n`);
+  writeFileAtomic(file, parts.join('\n'));
+  return file;
+}
+
+/** The JSON report is always written: it is what the next run compares with. */
+function withJson(formats: readonly string[]): string[] {
+  return formats.includes('json') ? [...formats] : ['json', ...formats];
+}
