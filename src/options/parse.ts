@@ -34,15 +34,6 @@ export function parseWarmup(raw: string): PhaseBound {
   return { kind: 'time', ms: parseDurationMs(value, '--warmup') };
 }
 
-/** -n and --duration are alternatives; neither means auto. */
-export function measureBound(iterations: number | undefined, durationMs: number | undefined): PhaseBound {
-  if (iterations !== undefined && durationMs !== undefined) {
-    throw new InferbenchError('usage', '-n/--iterations and --duration cannot be combined', 'give one: -n 500 or --duration 10s');
-  }
-  if (iterations !== undefined) return { kind: 'count', iterations };
-  if (durationMs !== undefined) return { kind: 'time', ms: durationMs };
-  return { kind: 'auto' };
-}
 
 /** "json,md" → ['json', 'md'] (deduplicated, order kept). */
 export function parseList(raw: string): string[] {

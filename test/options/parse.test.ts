@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { measureBound, parseDurationMs, parseList, parsePositiveInt, parseWarmup } from '../../src/options/parse.js';
+import { OPTION_DECLARATIONS, type OptionDeclaration } from '../../src/options/declarations.js';
+import { parseDurationMs, parseList, parsePositiveInt, parseWarmup } from '../../src/options/parse.js';
 import { colorWanted } from '../../src/cli/terminal.js';
 import { error } from '../helpers/errors.js';
 
@@ -25,11 +26,15 @@ describe('flag parsers', () => {
     expect(parseWarmup('auto')).toEqual({ kind: 'auto' });
   });
 
-  test('-n and --duration are alternatives', () => {
-    expect(measureBound(undefined, undefined)).toEqual({ kind: 'auto' });
-    expect(measureBound(100, undefined)).toEqual({ kind: 'count', iterations: 100 });
-    expect(measureBound(undefined, 5000)).toEqual({ kind: 'time', ms: 5000 });
-    expect(error(() => measureBound(100, 5000)).code).toBe('usage');
+  test('-n and --duration are two flags of one option: the measurement bound (auto by default)', () => {
+    const declared = OPTION_DECLARATIONS as readonly OptionDeclaration[];
+    const of = (flag: string) => declared.find((d) => d.flags?.includes(flag))!;
+    expect(of('--iterations').key).toBe('measure');
+    expect(of('--duration').key).toBe('measure');
+    expect(of('--iterations').parse!('100', undefined)).toEqual({ kind: 'count', iterations: 100 });
+    expect(of('--duration').parse!('5s', undefined)).toEqual({ kind: 'time', ms: 5000 });
+    expect(of('--iterations').default).toEqual({ kind: 'auto' });
+    expect(error(() => of('--iterations').parse!('0', undefined)).code).toBe('usage');
   });
 
   test('integers and lists', () => {
