@@ -2,8 +2,9 @@
 // decode (onnx-proto) that turns "not a model" or "truncated" into a clear error instead of a
 // runtime stack, and gives opsets/producer for the report.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
+import { statModel } from './model-path.js';
 import { InferbenchError, messageOf } from '../errors.js';
 import { packagePath } from '../package-paths.js';
 
@@ -21,13 +22,10 @@ export interface OnnxFileFacts {
 }
 
 export async function readOnnxFile(path: string): Promise<OnnxFileFacts> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new InferbenchError(
-      'model-not-found',
-      error.code === 'ENOENT' ? `model not found: ${path}` : `cannot read model ${path}: ${error.message}`,
-      `check the path; bundled models are in ${packagePath('fixtures')} (e.g. ${packagePath('fixtures/cnn.onnx')})`,
-    );
-  });
+  const info = await statModel(
+    path,
+    `check the path; bundled models are in ${packagePath('fixtures')} (e.g. ${packagePath('fixtures/cnn.onnx')})`,
+  );
   if (info.isDirectory()) {
     throw new InferbenchError('model-invalid', `${path} is a directory, not an ONNX file`, 'pass the .onnx file itself');
   }

@@ -3,9 +3,11 @@
 // report, and an IOHandler that reads model.json and its weight shards with `fs` — tfjs's own
 // file:// handler (tf.io.fileSystem) ships with tfjs-node only, and this must work without it.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isFile } from '../io/is-file.js';
+import { statModel } from './model-path.js';
 import { InferbenchError, messageOf } from '../errors.js';
 import type { Dim, ElementType, TensorSpec } from '../types.js';
 import type { Tf } from './tf-backend.js';
@@ -47,13 +49,6 @@ export function isTfModelPath(path: string): boolean {
   }
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Layers or graph model. `format` ('layers-model' / 'graph-model') when present; otherwise the
@@ -79,13 +74,10 @@ export function detectTfjsFormat(json: unknown, path = 'model.json'): 'tfjs-laye
 
 /** Reads what inferbench needs to know about a TensorFlow model path, with clear errors. */
 export async function readTfModel(path: string): Promise<TfModelFiles> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new InferbenchError(
-      'model-not-found',
-      error.code === 'ENOENT' ? `model not found: ${path}` : `cannot read model ${path}: ${error.message}`,
-      `check the path; bundled TensorFlow.js models are in ${packagePath('fixtures/tf')} (e.g. ${packagePath('fixtures/tf/cnn/model.json')})`,
-    );
-  });
+  const info = await statModel(
+    path,
+    `check the path; bundled TensorFlow.js models are in ${packagePath('fixtures/tf')} (e.g. ${packagePath('fixtures/tf/cnn/model.json')})`,
+  );
   if (info.isDirectory()) {
     if (isFile(join(path, SAVED_MODEL_PB))) return readSavedModel(path);
     if (isFile(join(path, 'model.json'))) return readModelJson(join(path, 'model.json'));

@@ -10,7 +10,7 @@
 // Each budget is checked per ok trial, with the measured value and the headroom left.
 import { InferbenchError } from '../errors.js';
 import { formatMs, formatRate } from '../report/format.js';
-import { BUDGET_LATENCY_METRICS, DEFAULT_BUDGET_STAGE, TIMED_STAGES, type Budget, type BudgetCheck, type BudgetLatencyMetric, type BudgetOp, type StageStats, type TimedStage, type TrialOk, type TrialResult } from '../types.js';
+import { BUDGET_LATENCY_METRICS, PERCENTILE_FIELD, DEFAULT_BUDGET_STAGE, TIMED_STAGES, type Budget, type BudgetCheck, type BudgetLatencyMetric, type BudgetOp, type StageStats, type TimedStage, type TrialOk, type TrialResult } from '../types.js';
 
 export { BUDGET_LATENCY_METRICS, DEFAULT_BUDGET_STAGE } from '../types.js';
 export type { Budget, BudgetCheck, BudgetLatencyMetric, BudgetOp } from '../types.js';
@@ -60,15 +60,7 @@ export function parseBudgets(raws: readonly string[]): Budget[] {
   return raws.map(parseBudget);
 }
 
-const STAT_FIELD: Record<BudgetLatencyMetric, keyof StageStats & `${string}Ms`> = {
-  p50: 'p50Ms',
-  p90: 'p90Ms',
-  p95: 'p95Ms',
-  p99: 'p99Ms',
-  p999: 'p999Ms',
-  mean: 'meanMs',
-  max: 'maxMs',
-};
+const STAT_FIELD: Record<BudgetLatencyMetric, keyof StageStats & `${string}Ms`> = { ...PERCENTILE_FIELD, mean: 'meanMs', max: 'maxMs' };
 
 export function evaluateBudget(trial: TrialOk, budget: Budget): BudgetCheck {
   if (budget.kind === 'latency') {

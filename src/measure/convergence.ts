@@ -1,5 +1,5 @@
 // Is the measurement trustworthy? Warm-up steady state, drift during the run, and noise.
-import type { PercentileKey, StageStats, Warning } from '../types.js';
+import { PERCENTILE_LABEL, type PercentileKey, type StageStats, type Warning } from '../types.js';
 import { kendallS, kendallZ, mannKendallZ } from './mann-kendall.js';
 import { MIN_SAMPLES, PERCENTILE_KEYS } from './sample-rules.js';
 
@@ -227,13 +227,6 @@ export const NOISE_CV_THRESHOLD = 0.1;
  */
 export const FEW_SAMPLES_WARN_UP_TO: PercentileKey = 'p99';
 
-const LABEL: Record<PercentileKey, string> = {
-  p50: 'p50',
-  p90: 'p90',
-  p95: 'p95',
-  p99: 'p99',
-  p999: 'p99.9',
-};
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
@@ -251,13 +244,13 @@ function fewSamplesWarning(stats: StageStats): Warning | null {
   const keys = stats.insufficient.filter((k) => PERCENTILE_KEYS.indexOf(k) <= limit);
   const target = keys[keys.length - 1];
   if (target === undefined) return null;
-  const needs = keys.map((k) => `${LABEL[k]} needs ${MIN_SAMPLES[k]}`).join(', ');
+  const needs = keys.map((k) => `${PERCENTILE_LABEL[k]} needs ${MIN_SAMPLES[k]}`).join(', ');
   return {
     code: 'few-samples',
     message:
       `only ${stats.count} samples: ${needs} (MLPerf LoadGen's 99%-confidence minimum), so those ` +
       `percentiles are not trustworthy — use -n ${niceCeil(MIN_SAMPLES[target])} for a ` +
-      `trustworthy ${LABEL[target]}`,
+      `trustworthy ${PERCENTILE_LABEL[target]}`,
   };
 }
 

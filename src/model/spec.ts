@@ -101,6 +101,9 @@ export type StopReason =
 
 export type PercentileKey = 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
 
+/** How a percentile is written for people: "p99.9" for p999. */
+export const PERCENTILE_LABEL: Record<PercentileKey, string> = { p50: 'p50', p90: 'p90', p95: 'p95', p99: 'p99', p999: 'p99.9' };
+
 
 export type TypedArray =
   | Float32Array

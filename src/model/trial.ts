@@ -5,6 +5,9 @@ import type { RooflinePosition } from './roofline.js';
 import type { UtilisationSummary } from './samples.js';
 import type { Dim, ElementType, GraphOptimization, Micros, OutputHandling, PercentileKey, PhaseBound, Precision, StopReason, TensorSpec, TimedStage, TrialSpec } from './spec.js';
 
+/** The StageStats field of each percentile. */
+export const PERCENTILE_FIELD: Record<PercentileKey, keyof StageStats & `p${string}Ms`> = { p50: 'p50Ms', p90: 'p90Ms', p95: 'p95Ms', p99: 'p99Ms', p999: 'p999Ms' };
+
 /** Summary of one stage. All times in milliseconds except where the name says otherwise. */
 export interface StageStats {
   count: number;

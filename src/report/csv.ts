@@ -3,11 +3,12 @@
 // without enough samples behind it is left empty rather than printed as if it were trustworthy,
 // and `insufficient` names those percentiles. Failed and skipped trials get one row, with why.
 // RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break.
-import type { Report, StageStats, TrialResult } from '../types.js';
+import { PERCENTILE_FIELD, type Report, type StageStats, type TrialResult } from '../types.js';
+import { PERCENTILE_KEYS } from '../measure/sample-rules.js';
 import type { Exporter } from './exporter.js';
 import { csvNumber } from './format.js';
 
-const PERCENTILES = [['p50', 'p50Ms'], ['p90', 'p90Ms'], ['p95', 'p95Ms'], ['p99', 'p99Ms'], ['p999', 'p999Ms']] as const;
+const PERCENTILES = PERCENTILE_KEYS.map((key) => [key, PERCENTILE_FIELD[key]] as const);
 
 export const CSV_COLUMNS = [
   'trial', 'model', 'device', 'precision', 'batch', 'threads', 'concurrency', 'status', 'backend', 'stage', 'count',

@@ -2,7 +2,7 @@
 // `units.rs`). Every exporter formats through here, so a number reads the same in the console,
 // in Markdown and in a PR comment. Output is locale-independent (always `1,234.5`).
 
-import type { Dim, PercentileKey, PhaseBound, StageStats, StopReason, VariantCoverage } from '../types.js';
+import { PERCENTILE_FIELD, PERCENTILE_LABEL, type Dim, type PercentileKey, type PhaseBound, type StageStats, type StopReason, type VariantCoverage } from '../types.js';
 import { PERCENTILE_KEYS, minimumSamples } from '../measure/sample-rules.js';
 
 const NOT_AVAILABLE = 'n/a';
@@ -176,22 +176,6 @@ export function formatEvidenceValue(value: number, unit: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Percentiles and the sample-count rule
-
-const PERCENTILE_LABEL: Record<PercentileKey, string> = {
-  p50: 'p50',
-  p90: 'p90',
-  p95: 'p95',
-  p99: 'p99',
-  p999: 'p99.9',
-};
-
-const PERCENTILE_FIELD: Record<PercentileKey, keyof StageStats & `p${string}Ms`> = {
-  p50: 'p50Ms',
-  p90: 'p90Ms',
-  p95: 'p95Ms',
-  p99: 'p99Ms',
-  p999: 'p999Ms',
-};
 
 /** The marker put beside a percentile that is in `StageStats.insufficient`. */
 export const INSUFFICIENT_MARK = '*';

@@ -4,25 +4,10 @@
 // keep_io_types) are decoded from their raw bits first.
 import type { HostTensor } from '../adapters/adapter.js';
 import { InferbenchError } from '../errors.js';
+import type { AccuracyMetrics } from '../types.js';
 import { float16BitsToNumber } from '../inputs/synthetic.js';
 
-export interface AccuracyMetrics {
-  /** max |candidate − reference| over all elements (the outputs' unit). */
-  maxAbsError: number;
-  /**
-   * Σ|candidate − reference| / Σ|reference|: the mean absolute error relative to the mean
-   * magnitude of the reference (an L1 relative error). Element-wise |c − r| / |r| is not used:
-   * it explodes on the near-zero elements every normalized activation has. 0 when both are 0.
-   */
-  meanRelativeError: number;
-  /** Cosine of the angle between the flattened outputs: 1 = same direction. */
-  cosineSimilarity: number;
-  /**
-   * Share of rows whose argmax agrees, for outputs that look like class scores (rank 2, last dim
-   * ≥ 2, e.g. [batch, classes]); null when no output does.
-   */
-  top1Agreement: number | null;
-}
+export type { AccuracyMetrics } from '../types.js';
 
 export interface OutputAccuracy extends AccuracyMetrics {
   name: string;

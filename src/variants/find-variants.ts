@@ -3,6 +3,7 @@
 // null, meaning "generate it" (generatedVariant, in variant-cache.ts, re-exported here).
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { isFile } from '../io/is-file.js';
 import { InferbenchError } from '../errors.js';
 import type { Precision } from '../types.js';
 
@@ -42,13 +43,6 @@ export function siblingNames(modelPath: string, precision: VariantPrecision): st
   return SIBLING_TAGS[precision].flatMap((tag) => SIBLING_SEPARATORS.map((sep) => `${stem}${sep}${tag}${ext}`));
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** The first conventional sibling that exists (names compared case-insensitively), or null. */
 export function findSibling(modelPath: string, precision: VariantPrecision): string | null {
