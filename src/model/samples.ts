@@ -2,6 +2,9 @@
 // report keeps the raw series, the console and Markdown show the summary. Units live in the names.
 // A metric the machine cannot give is null (or an empty list), and `notes` says why.
 
+/** Milliseconds between utilisation samples unless --sample-interval says otherwise. */
+export const DEFAULT_SAMPLE_INTERVAL_MS = 100;
+
 /** What the measured process is doing when a sample is taken. */
 export type SamplePhase = 'load' | 'warmup' | 'measure' | 'idle';
 

@@ -6,7 +6,7 @@
 // Adding an option is one entry here plus its behaviour. Light on purpose: `--help` loads it.
 import { InferbenchError } from '../errors.js';
 import { addDimPin, addFilePin, addRangePin, addShapePin, addValuePin } from '../inputs/pins.js';
-import { DEFAULT_OUTPUT_HANDLING, GRAPH_OPTIMIZATIONS, OUTPUT_HANDLINGS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from '../types.js';
+import { DEFAULT_OUTPUT_HANDLING, DEFAULT_SAMPLE_INTERVAL_MS, GRAPH_OPTIMIZATIONS, OUTPUT_HANDLINGS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from '../types.js';
 import { checkOutputHandling, parseBatchList, parseDurationMs, parseKeyValue, parseList, parseNonNegativeInt, parsePositiveInt, parsePrecisionList, parseVariant, parseWarmup } from './parse.js';
 
 /** Where the option sits in --help and docs/options.md. */
@@ -255,7 +255,7 @@ export const OPTION_DECLARATIONS = [
     help: 'do not sample CPU / memory / disk / GPU utilisation',
   }),
   declare<number>()({
-    key: 'sampleIntervalMs', flags: '--sample-interval <ms>', group: 'analysis', default: 100,
+    key: 'sampleIntervalMs', flags: '--sample-interval <ms>', group: 'analysis', default: DEFAULT_SAMPLE_INTERVAL_MS,
     help: 'utilisation sampling interval, ms',
     parse: (raw) => parsePositiveInt(raw, '--sample-interval'),
   }),

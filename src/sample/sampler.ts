@@ -8,11 +8,12 @@
 // when the event loop is free (i.e. while `await session.run` is in flight, never inside
 // synchronous timed code).
 import { performance } from 'node:perf_hooks';
-import type { SamplePhase, SampleSeries } from '../model/samples.js';
+import { DEFAULT_SAMPLE_INTERVAL_MS, type SamplePhase, type SampleSeries } from '../model/samples.js';
+
+export { DEFAULT_SAMPLE_INTERVAL_MS } from '../model/samples.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './sampler-worker.js';
 import { startSamplerWorker } from './worker-entry.js';
 
-export const DEFAULT_SAMPLE_INTERVAL_MS = 100;
 /** The main thread reports heap and ELU no more often than this, whatever the sample interval. */
 export const MAIN_REPORT_MIN_MS = 100;
 
