@@ -13,6 +13,7 @@ export type { HostTensor, RuntimeAdapter, Session, DeviceStatus } from './adapte
 export { renderJson } from './report/json.js';
 export { compareReports } from './compare/verdict.js';
 export { compare, compareModels, type CompareOptions, type CompareReportsOptions, type Comparison, type PairedOptions, type PairedHooks, type PairedCompareOptions } from './compare.js';
+export { run, type RunOptions, type RunResult, type RunHooks, type ModelRun } from './run.js';
 export { listDevices, type DeviceList, type RuntimeDevices } from './devices.js';
 export { parseBudgets, evaluateBudgets, bestWithinBudget, type Budget } from './budget/budget.js';
 export { loadConfig } from './config/config.js';
