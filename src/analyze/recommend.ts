@@ -4,9 +4,15 @@
 import type { RuleSet } from './rules.js';
 import { expectedThreads, STAGE_HIGHLY_BOUND_SHARE } from './rules.js';
 import type { BottleneckLabel, ClassifierInput, Recommendation, StageVerdict } from '../model/bottleneck.js';
+import type { Precision } from '../model/spec.js';
 import { idleThreadsAdvice, missingDataAdvice } from './thread-advice.js';
 
 const pct = (share: number): string => `${Math.round(share * 100)}%`;
+
+/** Whether the backend computes in `precision` on the trial's device (no capabilities given: assume so). */
+const computesIn = (input: ClassifierInput, precision: Precision): boolean => input.capabilities?.precisions.includes(precision) ?? true;
+/** Whether more threads would reach the compute (tfjs wasm and tfjs-cpu run one, whatever is asked). */
+const canSetThreads = (input: ClassifierInput): boolean => input.capabilities?.canSetThreads ?? true;
 
 type Advice = (ctx: Context) => Recommendation | null;
 
@@ -77,18 +83,18 @@ const ADVICE: readonly Advice[] = [
   },
   ({ stage, input }) => {
     const inf = stage('inference');
-    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'cpu-bound') || inf.rules.includes('allocation') || input.device !== 'cpu' || input.precision === 'int8' || input.precision === 'int8-static') return null;
+    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'cpu-bound') || inf.rules.includes('allocation') || input.device !== 'cpu' || input.precision === 'int8' || input.precision === 'int8-static' || !computesIn(input, 'int8')) return null;
     return { id: 'quantize-int8', text: 'compare int8 variants (--precision fp32,int8,int8-static): a quarter of the fp32 weight bytes and integer kernels; dynamic int8 helps MatMul/Gemm-heavy models, while Conv-heavy ones need static quantisation, int8-static (ORT\'s ConvInteger is slow on CPU)', why: `inference is ${inf.label} on the CPU at ${input.precision}` };
   },
   ({ stage, input }) => {
     const inf = stage('inference');
-    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'gpu-bound') || input.device === 'cpu' || input.precision !== 'fp32') return null;
+    if (!inf || (inf.label !== 'memory-bound' && inf.label !== 'gpu-bound') || input.device === 'cpu' || input.precision !== 'fp32' || !computesIn(input, 'fp16')) return null;
     return { id: 'use-fp16', text: 'try fp16 on the GPU: half the bytes per weight and tensor-core math', why: `inference is ${inf.label} on ${input.device} at fp32` };
   },
   ({ stage, rules, input }) => {
     const inf = stage('inference');
     const threads = expectedThreads(input);
-    if (inf?.label !== 'cpu-bound' || input.device !== 'cpu' || rules.cpuSaturation.status !== 'bound' || threads >= input.logicalCores) return null;
+    if (inf?.label !== 'cpu-bound' || input.device !== 'cpu' || rules.cpuSaturation.status !== 'bound' || threads >= input.logicalCores || !canSetThreads(input)) return null;
     return { id: 'more-threads', text: `raise intra-op threads (--threads ${input.logicalCores})`, why: `the process saturates the ${threads} thread(s) it was given while the machine has ${input.logicalCores} cores` };
   },
   ({ stage, rules, input }) => {

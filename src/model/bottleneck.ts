@@ -51,6 +51,18 @@ export interface AllocationInput {
   inferenceFaultsPerIteration: number | null;
 }
 
+/**
+ * What the backend that ran the trial can act on, so that the classifier advises only what can be
+ * followed on it (advice is data: a step the user can take, not a wish). The sweep computes it
+ * from the runtime adapter; analyze/ never sees an adapter.
+ */
+export interface BackendCapabilities {
+  /** Precisions the runtime computes in on the trial's device (tfjs: fp32 only); advice to try another names only these. */
+  precisions: readonly Precision[];
+  /** Whether more intra-op threads reach the compute: false where the backend runs on one thread whatever is asked (tfjs wasm and tfjs-cpu). */
+  canSetThreads: boolean;
+}
+
 export interface ClassifierInput {
   stages: StageShares | null;
   utilisation: UtilisationInput | null;
@@ -69,6 +81,8 @@ export interface ClassifierInput {
   rooflineMissing?: string;
   /** Page faults, kernel time and GC per request; absent or null when not measured. */
   allocation?: AllocationInput | null;
+  /** What the backend can act on; absent: nothing is ruled out (every precision, settable threads). */
+  capabilities?: BackendCapabilities;
 }
 
 export type BottleneckLabel = 'cpu-bound' | 'gpu-bound' | 'memory-bound' | 'io-bound' | 'inconclusive';

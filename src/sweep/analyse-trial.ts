@@ -5,11 +5,13 @@ import type { HostTensor, RuntimeAdapter } from '../adapters/adapter.js';
 import { calibrate } from '../measure/calibrate.js';
 import { classify } from '../analyze/classify.js';
 import { modelCost } from '../analyze/flops.js';
-import type { OpProfile } from '../types.js';
 import { roofline } from '../analyze/roofline.js';
 import type { AllocationInput, UtilisationInput } from '../model/bottleneck.js';
+import type { RooflinePosition } from '../model/roofline.js';
 import { messageOf } from '../errors.js';
-import type { Precision, TrialOk, Warning } from '../types.js';
+import type { OpProfile, TrialOk, TrialSpec, Warning } from '../types.js';
+import type { TrialAnalysis, TrialMeasurement } from './assemble-trial.js';
+import { backendCapabilities } from './capabilities.js';
 
 export interface AnalysisOptions {
   /** The per-operator table, FLOPs and roofline (on by default; --no-op-profile turns it off). */
@@ -44,71 +46,40 @@ export const OP_TABLE_ROWS = 25;
 /** A non-CPU trial with more than this share of nodes on the CPU provider gets a loud warning. */
 export const CPU_FALLBACK_WARNING_SHARE = 0.5;
 
+/**
+ * The analysis of a measured trial, as a value: the proof of where it ran, the operator table and
+ * cost, the roofline and the bottleneck with advice the backend can follow. assembleTrial() puts
+ * it into the trial; nothing here writes to the measurement.
+ */
 export async function analyseTrial(
-  result: TrialOk,
+  measurement: Readonly<TrialMeasurement>,
   adapter: RuntimeAdapter,
   modelPath: string,
   tensors: readonly HostTensor[],
   utilisation: UtilisationInput | null,
   options: AnalysisOptions,
-): Promise<void> {
-  const { spec } = result;
+): Promise<TrialAnalysis> {
+  const { spec } = measurement;
   // TensorFlow's wasm / tfjs-cpu / tensorflow devices compute on the host CPU like ORT's 'cpu'.
   const onCpu = adapter.onCpu?.(spec.device) ?? spec.device === 'cpu';
-  // Threads the backend really computes with (tfjs wasm and cpu: one, whatever was asked); with
-  // --concurrency every stream has its own session, so the trial keeps streams × threads busy.
-  const perStream = adapter.computeThreads ? await adapter.computeThreads(spec.device, spec.threads) : spec.threads;
-  const streams = spec.concurrency ?? 1;
-  const threads = streams === 1 || perStream === null ? perStream : Math.min(perStream * streams, options.logicalCores);
-  // A non-CPU trial always gets a short profiled pass: it is the proof of which provider ran.
-  const wantOps = adapter.profileOps && (options.opProfile || !onCpu);
-  let ops: OpProfile | null = null;
+  const threads = await threadsUsed(adapter, spec, options.logicalCores);
   // Why there is no roofline, for the classifier's advice (it must name what is missing).
-  let rooflineMissing: string | undefined = !options.opProfile
+  const unprofiled = !options.opProfile
     ? options.opProfileSkipped ?? 'the per-operator profile was off (drop --no-op-profile)'
     : adapter.profileOps ? undefined : `${adapter.runtime} has no per-operator profiler here`;
-  if (wantOps && adapter.profileOps) {
-    try {
-      const runs = opProfileRuns(result.stages.inference.p50Ms, options.opProfile ? options.opProfileIterations : 3);
-      options.onPhase?.('op-profile');
-      ops = await adapter.profileOps(modelPath, spec, tensors, runs);
-      result.providers = ops.nodesPerProvider;
-      result.warnings.push(...fallbackWarnings(spec.device, ops.nodesPerProvider));
-    } catch (error) {
-      result.warnings.push({ code: 'fallback', message: `the per-operator profile failed, so which provider ran each node is unknown: ${messageOf(error)}` });
-      rooflineMissing ??= `the per-operator profile failed: ${messageOf(error)}`;
-    }
-  }
-  let position = null;
-  if (ops && options.opProfile) {
-    const cost = modelCost(ops.nodes, Math.max(1, ops.runs));
-    result.opProfile = { ...ops, nodes: ops.nodes.slice(0, OP_TABLE_ROWS) };
-    result.cost = { flops: cost.flops, bytes: cost.bytes, arithmeticIntensity: cost.arithmeticIntensity, unknownOpTypes: cost.unknownOpTypes };
-    // One request's time, or under --concurrency the machine's time per request (1 / throughput):
-    // the roof bounds what the device does in aggregate, not what one stream gets of it.
-    const secondsPerInference = streams > 1 ? 1 / result.throughput.inferencesPerSec : result.stages.inference.p50Ms / 1000;
-    if (!(cost.bytes > 0)) rooflineMissing = `no operator's bytes are known (op types without a cost formula: ${cost.unknownOpTypes.join(', ') || 'none'})`;
-    if (cost.bytes > 0 && secondsPerInference > 0 && Number.isFinite(secondsPerInference)) {
-      // The peaks of the device that computed: the host CPU's for every CPU backend.
-      const device = onCpu ? 'cpu' : spec.device;
-      try {
-        const peaks = await calibrate({ device, threads, ...(options.calibrationCache && { cachePath: options.calibrationCache }), onMeasure: () => options.onPhase?.('calibrate') });
-        position = roofline(cost.flops, cost.bytes, secondsPerInference, peaks);
-        result.roofline = { ...position, calibration: { gflops: peaks.gflops, gbps: peaks.gbps, measuredAt: peaks.measuredAt, fromCache: peaks.fromCache } };
-      } catch (error) {
-        result.warnings.push({ code: 'roofline-unavailable', message: `no roofline for ${device}: its calibration failed: ${messageOf(error)}` });
-        rooflineMissing = `the calibration of ${device} failed (\`inferbench calibrate --device ${device}\` shows why): ${messageOf(error)}`;
-      }
-    }
-  }
-  const total = result.stages.total.meanMs;
+  const profiled = await operatorProfile(measurement, adapter, modelPath, tensors, onCpu, options);
+  // The peaks of the device that computed: the host CPU's for every CPU backend.
+  const placed = profiled.ops && options.opProfile ? await placeOnRoofline(measurement, profiled.ops, onCpu ? 'cpu' : spec.device, threads, options) : null;
+  const position = placed?.position ?? null;
+  const rooflineMissing = placed?.missing ?? unprofiled ?? profiled.missing;
+  const total = measurement.stages.total.meanMs;
   const share = (ms: number): number | null => (total > 0 ? ms / total : null);
-  result.bottleneck = classify({
+  const bottleneck = classify({
     stages: {
-      ...(result.stages.load && { load: share(result.stages.load.meanMs) }),
-      preprocess: share(result.stages.preprocess.meanMs),
-      inference: share(result.stages.inference.meanMs),
-      postprocess: share(result.stages.postprocess.meanMs),
+      ...(measurement.stages.load && { load: share(measurement.stages.load.meanMs) }),
+      preprocess: share(measurement.stages.preprocess.meanMs),
+      inference: share(measurement.stages.inference.meanMs),
+      postprocess: share(measurement.stages.postprocess.meanMs),
     },
     utilisation,
     threads,
@@ -118,14 +89,95 @@ export async function analyseTrial(
     precision: spec.precision,
     roofline: position,
     ...(position === null && rooflineMissing !== undefined && { rooflineMissing }),
-    allocation: allocationInput(result),
+    allocation: allocationInput(measurement),
+    capabilities: await backendCapabilities(adapter, spec.device, options.logicalCores),
   });
-  await dropInapplicableAdvice(result, adapter, options.logicalCores);
+  return {
+    ...(profiled.ops && { providers: profiled.ops.nodesPerProvider }),
+    ...(placed?.opProfile && { opProfile: placed.opProfile }),
+    ...(placed?.cost && { cost: placed.cost }),
+    ...(placed?.roofline && { roofline: placed.roofline }),
+    bottleneck,
+    warnings: [...profiled.warnings, ...(placed?.warnings ?? [])],
+  };
+}
+
+/**
+ * Threads the backend really computes with (tfjs wasm and cpu: one, whatever was asked); with
+ * --concurrency every stream has its own session, so the trial keeps streams × threads busy.
+ */
+async function threadsUsed(adapter: RuntimeAdapter, spec: TrialSpec, logicalCores: number): Promise<number | null> {
+  const perStream = adapter.computeThreads ? await adapter.computeThreads(spec.device, spec.threads) : spec.threads;
+  const streams = spec.concurrency ?? 1;
+  return streams === 1 || perStream === null ? perStream : Math.min(perStream * streams, logicalCores);
+}
+
+interface Profiled {
+  ops: OpProfile | null;
+  warnings: Warning[];
+  /** Why the profile is missing, when it failed. */
+  missing?: string;
+}
+
+/** The profiled pass, when one is due: the operator table and which provider ran each node. */
+async function operatorProfile(measurement: Readonly<TrialMeasurement>, adapter: RuntimeAdapter, modelPath: string, tensors: readonly HostTensor[], onCpu: boolean, options: AnalysisOptions): Promise<Profiled> {
+  // A non-CPU trial always gets a short profiled pass: it is the proof of which provider ran.
+  if (!adapter.profileOps || !(options.opProfile || !onCpu)) return { ops: null, warnings: [] };
+  const { spec } = measurement;
+  try {
+    const runs = opProfileRuns(measurement.stages.inference.p50Ms, options.opProfile ? options.opProfileIterations : 3);
+    options.onPhase?.('op-profile');
+    const ops = await adapter.profileOps(modelPath, spec, tensors, runs);
+    return { ops, warnings: fallbackWarnings(spec.device, ops.nodesPerProvider) };
+  } catch (error) {
+    return {
+      ops: null,
+      warnings: [{ code: 'fallback', message: `the per-operator profile failed, so which provider ran each node is unknown: ${messageOf(error)}` }],
+      missing: `the per-operator profile failed: ${messageOf(error)}`,
+    };
+  }
+}
+
+interface Placed extends Pick<TrialOk, 'opProfile' | 'cost' | 'roofline'> {
+  position: RooflinePosition | null;
+  warnings: Warning[];
+  /** Why there is no roofline position, when the cost or the calibration fell short. */
+  missing?: string;
+}
+
+/** The operator table kept in the report, the model's cost from it, and the trial against its device's roofline. */
+async function placeOnRoofline(measurement: Readonly<TrialMeasurement>, ops: OpProfile, device: string, threads: number | null, options: AnalysisOptions): Promise<Placed> {
+  const cost = modelCost(ops.nodes, Math.max(1, ops.runs));
+  const table = {
+    opProfile: { ...ops, nodes: ops.nodes.slice(0, OP_TABLE_ROWS) },
+    cost: { flops: cost.flops, bytes: cost.bytes, arithmeticIntensity: cost.arithmeticIntensity, unknownOpTypes: cost.unknownOpTypes },
+  };
+  if (!(cost.bytes > 0)) {
+    return { ...table, position: null, warnings: [], missing: `no operator's bytes are known (op types without a cost formula: ${cost.unknownOpTypes.join(', ') || 'none'})` };
+  }
+  // One request's time, or under --concurrency the machine's time per request (1 / throughput):
+  // the roof bounds what the device does in aggregate, not what one stream gets of it.
+  const streams = measurement.spec.concurrency ?? 1;
+  const secondsPerInference = streams > 1 ? 1 / measurement.throughput.inferencesPerSec : measurement.stages.inference.p50Ms / 1000;
+  if (!(secondsPerInference > 0 && Number.isFinite(secondsPerInference))) return { ...table, position: null, warnings: [] };
+  try {
+    const peaks = await calibrate({ device, threads, ...(options.calibrationCache && { cachePath: options.calibrationCache }), onMeasure: () => options.onPhase?.('calibrate') });
+    const position = roofline(cost.flops, cost.bytes, secondsPerInference, peaks);
+    const calibration = { gflops: peaks.gflops, gbps: peaks.gbps, measuredAt: peaks.measuredAt, fromCache: peaks.fromCache };
+    return { ...table, roofline: { ...position, calibration }, position, warnings: [] };
+  } catch (error) {
+    return {
+      ...table,
+      position: null,
+      warnings: [{ code: 'roofline-unavailable', message: `no roofline for ${device}: its calibration failed: ${messageOf(error)}` }],
+      missing: `the calibration of ${device} failed (\`inferbench calibrate --device ${device}\` shows why): ${messageOf(error)}`,
+    };
+  }
 }
 
 /** The trial's memory accounting per request, for the allocation rule. */
-function allocationInput(result: TrialOk): AllocationInput | null {
-  const { memory, accounting, measure } = result;
+function allocationInput(measurement: Readonly<TrialMeasurement>): AllocationInput | null {
+  const { memory, accounting, measure } = measurement;
   if (!memory || !accounting || measure.iterations === 0) return null;
   return {
     wallPerIterationMs: accounting.wallPerIterationMs,
@@ -135,27 +187,6 @@ function allocationInput(result: TrialOk): AllocationInput | null {
     outputBytesPerIteration: memory.outputBytesPerIteration,
     inferenceFaultsPerIteration: memory.faultsByStage?.inference ?? null,
   };
-}
-
-/** Recommendation ids that ask for a precision, and that precision. */
-const PRECISION_ADVICE: Readonly<Record<string, Precision>> = { 'quantize-int8': 'int8', 'use-fp16': 'fp16' };
-
-/**
- * Advice the runtime cannot follow on this device is dropped: a precision it cannot compute in
- * (tfjs: fp32 only), or more threads than its backend can use (tfjs wasm and cpu: one).
- */
-async function dropInapplicableAdvice(result: TrialOk, adapter: RuntimeAdapter, logicalCores: number): Promise<void> {
-  const bottleneck = result.bottleneck;
-  if (!bottleneck) return;
-  const { device } = result.spec;
-  const kept = [];
-  for (const advice of bottleneck.recommendations) {
-    const precision = PRECISION_ADVICE[advice.id];
-    if (precision !== undefined && (await adapter.precisionUnsupported?.(device, precision))) continue;
-    if (advice.id === 'more-threads' && adapter.computeThreads && (await adapter.computeThreads(device, logicalCores)) !== logicalCores) continue;
-    kept.push(advice);
-  }
-  bottleneck.recommendations = kept;
 }
 
 export function fallbackWarnings(device: string, nodesPerProvider: Record<string, number>): Warning[] {

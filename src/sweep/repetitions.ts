@@ -15,27 +15,27 @@ export function mergeRepetitions(results: readonly TrialResult[]): TrialResult {
   const oks = results.filter((r): r is TrialOk => r.status === 'ok');
   const first = oks[0];
   if (results.length <= 1 || !first) return results[0] ?? failedMerge();
-  const merged: TrialOk = {
-    ...first,
-    stages: mergeStages(oks),
-    measure: {
-      ...first.measure,
-      iterations: sum(oks, (r) => r.measure.iterations),
-      durationMs: sum(oks, (r) => r.measure.durationMs),
-      stopReason: oks.at(-1)!.measure.stopReason,
-      driftRatio: oks.reduce((worst, r) => (Math.abs(r.measure.driftRatio) > Math.abs(worst) ? r.measure.driftRatio : worst), 0),
-    },
-    peakRssBytes: Math.max(...oks.map((r) => r.peakRssBytes)),
-    repetitions: oks.map((r) => ({ stages: r.stages, throughput: r.throughput, measure: r.measure })),
-    warnings: [],
+  const stages = mergeStages(oks);
+  const measure: TrialOk['measure'] = {
+    ...first.measure,
+    iterations: sum(oks, (r) => r.measure.iterations),
+    durationMs: sum(oks, (r) => r.measure.durationMs),
+    stopReason: oks.at(-1)!.measure.stopReason,
+    driftRatio: oks.reduce((worst, r) => (Math.abs(r.measure.driftRatio) > Math.abs(worst) ? r.measure.driftRatio : worst), 0),
   };
   // Sample-count and noise warnings describe the merged numbers the trial reports (n = the sum
   // of the repetitions'), not any one repetition; the others (drift, leaks, ...) stay per run.
   const perRun = dedupe(oks.flatMap((r) => r.warnings)).filter((w) => !MERGED_CODES.has(w.code));
-  merged.warnings = [...noiseWarnings(merged.stages.inference), ...perRun, ...spreadWarnings(oks), ...failureWarnings(results, oks.length)];
-  const inferencesPerSec = merged.measure.durationMs > 0 ? (merged.measure.iterations * 1000) / merged.measure.durationMs : 0;
-  merged.throughput = { inferencesPerSec, itemsPerSec: inferencesPerSec * (first.spec.batch ?? 1) };
-  return merged;
+  const inferencesPerSec = measure.durationMs > 0 ? (measure.iterations * 1000) / measure.durationMs : 0;
+  return {
+    ...first,
+    stages,
+    measure,
+    peakRssBytes: Math.max(...oks.map((r) => r.peakRssBytes)),
+    repetitions: oks.map((r) => ({ stages: r.stages, throughput: r.throughput, measure: r.measure })),
+    warnings: [...noiseWarnings(stages.inference), ...perRun, ...spreadWarnings(oks), ...failureWarnings(results, oks.length)],
+    throughput: { inferencesPerSec, itemsPerSec: inferencesPerSec * (first.spec.batch ?? 1) },
+  };
 }
 
 function mergeStages(oks: readonly TrialOk[]): TrialOk['stages'] {

@@ -18,7 +18,7 @@ import { runTrial, type TrialPhase } from '../measure/run-trial.js';
 import type { InputPins } from '../inputs/pins.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
 import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
-import { DEFAULT_OUTPUT_HANDLING, type InputDescription, type ModelInfo, type TensorSpec, type TrialFailed, type TrialOk, type TrialResult, type TrialSpec, type VariantInfo, type Warning } from '../types.js';
+import { DEFAULT_OUTPUT_HANDLING, type AccuracyVsFp32, type ModelInfo, type Precision, type TensorSpec, type TrialFailed, type TrialResult, type TrialSpec, type VariantInfo, type Warning } from '../types.js';
 import { variantWarnings, type Fp32Reference } from './variants.js';
 import { ACCURACY_SETS, referenceInputSets, type InputSets } from './reference-inputs.js';
 import type { UtilisationInput } from '../model/bottleneck.js';
@@ -26,6 +26,7 @@ import type { Sampler } from '../sample/sampler.js';
 import type { UtilisationSummary } from '../model/samples.js';
 import { summarizeSamples } from '../sample/summary.js';
 import { analyseTrial } from './analyse-trial.js';
+import { assembleTrial, type TrialMeasurement, type VariantPart } from './assemble-trial.js';
 import { prepareInputs, type TrialInputs } from './trial-inputs.js';
 import { trialId } from './plan.js';
 
@@ -92,24 +93,19 @@ export async function runSpec(
       if (isRunWideError(error, spec)) throw error;
       return { result: failed(measuredSpec, 'inputs', error), model: session.info };
     }
-    let result: TrialResult;
+    let measured: TrialMeasurement | TrialFailed;
     try {
-      result = await measure(session, measuredSpec, inputs, modelLoadMs, context, options, hooks, { shapes, pins });
+      measured = await measure(session, measuredSpec, inputs, modelLoadMs, context, options, hooks, { shapes, pins });
     } finally {
       await inputs.close();
     }
-    if (result.status !== 'ok') return { result, model: session.info };
-    if (guessed.length > 0) result.warnings.unshift({ code: 'guessed-shapes', message: guessedShapesMessage(guessed, shapes) });
+    if (measured.status !== 'ok') return { result: measured, model: session.info };
+    const inputWarnings: Warning[] = guessed.length > 0 ? [{ code: 'guessed-shapes', message: guessedShapesMessage(guessed, shapes) }] : [];
     const tensors = inputs.tensors();
     const utilisation = await utilisationOf(context.sampler, measuredSpec.id);
-    if (utilisation) result.utilisation = utilisation;
-    if (spec.precision !== 'fp32') {
-      result.variant = context.variant;
-      result.warnings.push(...variantWarnings(spec.precision, context.variant));
-      const sets = (): Promise<InputSets> => referenceInputSets(session, shapes, batch ?? 1, pins, options, ACCURACY_SETS);
-      if (context.reference) await addAccuracy(result, context.reference, session, sets);
-    }
-    await analyseTrial(result, adapter, context.variant.path, tensors, utilisation && classifierInput(utilisation), {
+    const sets = (): Promise<InputSets> => referenceInputSets(session, shapes, batch ?? 1, pins, options, ACCURACY_SETS);
+    const variant = spec.precision === 'fp32' ? null : await variantPart(spec.precision, context, session, sets);
+    const analysis = await analyseTrial(measured, adapter, context.variant.path, tensors, utilisation && classifierInput(utilisation), {
       // Ctrl-C asks for the partial report now: no profiled pass, and never a calibration.
       opProfile: options.opProfile && !options.signal?.aborted,
       ...(options.opProfile && options.signal?.aborted && { opProfileSkipped: 'the run was interrupted before the per-operator profile' }),
@@ -118,7 +114,7 @@ export async function runSpec(
       calibrationCache: options.calibrationCache ?? undefined,
       onPhase: (phase) => hooks.onPhase?.(measuredSpec, phase, 0, 0),
     });
-    return { result, model: session.info };
+    return { result: assembleTrial({ measurement: measured, inputWarnings, utilisation, variant, analysis }), model: session.info };
   } finally {
     await session.close();
   }
@@ -133,7 +129,7 @@ async function measure(
   options: ResolvedProfileOptions,
   hooks: ProfileHooks,
   resolved: { shapes: Map<string, number[]>; pins: InputPins },
-): Promise<TrialResult> {
+): Promise<TrialMeasurement | TrialFailed> {
   hooks.onPhase?.(spec, 'cold-start', 0, 0);
   let phase: TrialFailed['phase'] = 'cold-start';
   try {
@@ -219,19 +215,26 @@ function leakWarnings(session: Session): Warning[] {
   return leak ? [{ code: 'memory-growth', message: leak }] : [];
 }
 
+/** A precision variant's part: where its file came from and, when an fp32 reference runs here, its drift from fp32. */
+async function variantPart(precision: Precision, context: TrialContext, session: Session, sets: () => Promise<InputSets>): Promise<VariantPart> {
+  const drift = context.reference ? await accuracyPart(precision, context.reference, session, sets) : { warnings: [] };
+  return { variant: context.variant, ...drift, warnings: [...variantWarnings(precision, context.variant), ...drift.warnings] };
+}
+
 /**
  * Accuracy is evidence, not the trial's purpose: if it cannot be computed, say so and go on.
  * Outputs bit-identical to fp32's are no perfect score but a sign that nothing changed.
  */
-async function addAccuracy(result: TrialOk, reference: Fp32Reference, session: Session, sets: () => Promise<InputSets>): Promise<void> {
+async function accuracyPart(precision: Precision, reference: Fp32Reference, session: Session, sets: () => Promise<InputSets>): Promise<{ accuracy?: AccuracyVsFp32; warnings: Warning[] }> {
   try {
     const accuracy = await reference.accuracyOf(session, await sets());
-    result.accuracy = accuracy;
-    if (accuracy.identical) {
-      result.warnings.push({ code: 'variant-identical', message: `${result.spec.precision} outputs are bit-identical to fp32's on all ${accuracy.inputSets} input sets (${accuracy.inputSource}): the variant computes exactly what fp32 computes — no sign that it runs in ${result.spec.precision}, and no evidence of a lossless conversion` });
-    }
+    if (!accuracy.identical) return { accuracy, warnings: [] };
+    return {
+      accuracy,
+      warnings: [{ code: 'variant-identical', message: `${precision} outputs are bit-identical to fp32's on all ${accuracy.inputSets} input sets (${accuracy.inputSource}): the variant computes exactly what fp32 computes — no sign that it runs in ${precision}, and no evidence of a lossless conversion` }],
+    };
   } catch (error) {
-    result.warnings.push({ code: 'accuracy-unavailable', message: `could not compare outputs with fp32: ${messageOf(error)}` });
+    return { warnings: [{ code: 'accuracy-unavailable', message: `could not compare outputs with fp32: ${messageOf(error)}` }] };
   }
 }
 

@@ -83,6 +83,8 @@ export async function pairedSpeedUps(
   } finally {
     await close(base);
   }
+  // New objects, not writes: these trials were assembled and reported (onTrialEnd, the partial
+  // report) before the sweep ended, and a speed-up can only be measured once the baseline is known.
   return trials.map((t) => {
     const result = t.status === 'ok' ? measured.get(t) : undefined;
     if (result === undefined || t.status !== 'ok') return t;
