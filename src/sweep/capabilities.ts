@@ -2,8 +2,7 @@
 // classifier (analyze/, which never sees an adapter) gives only advice that can be followed there.
 import type { RuntimeAdapter } from '../adapters/adapter.js';
 import type { BackendCapabilities } from '../model/bottleneck.js';
-import type { Precision } from '../model/spec.js';
-import { PRECISIONS } from './plan.js';
+import { PRECISIONS, type Precision } from '../types.js';
 
 export async function backendCapabilities(adapter: RuntimeAdapter, device: string, logicalCores: number): Promise<BackendCapabilities> {
   const precisions: Precision[] = [];
