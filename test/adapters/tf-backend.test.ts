@@ -88,6 +88,44 @@ describe('fallback to the pure-JS cpu backend when wasm fails too', () => {
   });
 });
 
+describe('the TF.js packages inferbench loads', () => {
+  // inferbench depends on tfjs-core, -backend-cpu, -converter, -layers and -backend-wasm, not on the
+  // umbrella @tensorflow/tfjs (WebGL, tfjs-data, core-js). The umbrella still arrives as
+  // tfjs-node's own dependency where tfjs-node installs, so make it unloadable here: layers and
+  // graph models must run on both bundled backends without it.
+  const requested = new Set<string>();
+  const without = loaderWithout({ '@tensorflow/tfjs': notFound, '@tensorflow/tfjs-node': notFound, '@tensorflow/tfjs-node-gpu': notFound });
+  const runtime = new TfRuntime((specifier) => {
+    requested.add(specifier);
+    return without(specifier);
+  });
+  const adapter = createTfAdapter(runtime);
+
+  test('layers and graph models run on wasm and tfjs-cpu from the separate packages alone', async () => {
+    for (const device of ['wasm', 'tfjs-cpu']) {
+      for (const model of [MLP, join('fixtures', 'tf', 'graph', 'model.json')]) {
+        const session = await adapter.open(model, options(device));
+        const input = session.info.inputs[0]!;
+        const dims = input.shape.map((d) => d ?? 1);
+        const out = session.collect(await session.run(session.prepare([{ name: input.name, type: 'float32', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5) }])));
+        expect(out[0]?.dims).toEqual(model === MLP ? [1, 10] : [1, 4]);
+        await session.close();
+      }
+    }
+    expect([...requested].sort()).toEqual([
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-converter',
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+      '@tensorflow/tfjs-node',
+      '@tensorflow/tfjs-node-gpu',
+    ]);
+    const tfjsCpu = (await adapter.devices()).find((d) => d.device === 'tfjs-cpu');
+    expect(tfjsCpu?.detail).toMatch(/^@tensorflow\/tfjs-backend-cpu 4\.\d+\.\d+: pure-JavaScript cpu backend/);
+  });
+});
+
 describe('this machine, default loader', () => {
   test.skipIf(tfjsNodeInstalled)('tfjs-node is absent here: recorded as not installed, cpu is wasm', async () => {
     const devices = await tfAdapter.devices();
