@@ -2,6 +2,7 @@
 // made unloadable, and the devices list, the backend that `cpu` resolves to, and the recorded
 // reasons must follow. The backends that do run here are real tfjs backends, not fakes.
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { SessionOptions } from '../../src/adapters/adapter.js';
@@ -123,6 +124,26 @@ describe('the TF.js packages inferbench loads', () => {
     ]);
     const tfjsCpu = (await adapter.devices()).find((d) => d.device === 'tfjs-cpu');
     expect(tfjsCpu?.detail).toMatch(/^@tensorflow\/tfjs-backend-cpu 4\.\d+\.\d+: pure-JavaScript cpu backend/);
+  });
+
+  test('package.json pins each TF.js package, tfjs-node included, to one exact version, and that one is installed', async () => {
+    // tfjs packages work in lockstep (their peerDependencies name one exact tfjs-core), and
+    // tfjs-node depends on the umbrella at its own exact version: one version keeps one tfjs-core.
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<'dependencies' | 'optionalDependencies', Record<string, string>>;
+    const tfjs = Object.entries({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter(([name]) => name.startsWith('@tensorflow/'));
+    expect(tfjs.map(([name]) => name).sort()).toEqual([
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-converter',
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+      '@tensorflow/tfjs-node',
+    ]);
+    const versions = new Set(tfjs.map(([, version]) => version));
+    expect(versions.size).toBe(1);
+    const [version] = versions;
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await runtime.tf()).version_core).toBe(version); // the tfjs-core that loads
   });
 });
 
