@@ -17,7 +17,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // registers the 'cpu' backend
+import * as tfl from '@tensorflow/tfjs-layers';
 import onnxProto from 'onnx-proto';
 import { FIXTURES } from './make-fixtures.mjs';
 
@@ -36,46 +38,48 @@ function onnxWeights(file) {
   return weights;
 }
 
+// tf.transpose(x), not x.transpose(): chained tensor methods are registered only by the umbrella
+// @tensorflow/tfjs bundle, which inferbench does not depend on (it installs the packages it uses).
 /** ONNX Conv weight [out, in, kh, kw] → TF kernel [kh, kw, in, out]. */
 function ohwiFromOihw({ dims: [o, i, h, w], data }) {
-  return tf.tidy(() => tf.tensor4d(data, [o, i, h, w]).transpose([2, 3, 1, 0]));
+  return tf.tidy(() => tf.transpose(tf.tensor4d(data, [o, i, h, w]), [2, 3, 1, 0]));
 }
 
 /** ONNX Gemm weight [out, in] (transB=1) → Dense kernel [in, out]. */
 function denseKernel({ dims: [o, i], data }) {
-  return tf.tidy(() => tf.tensor2d(data, [o, i]).transpose());
+  return tf.tidy(() => tf.transpose(tf.tensor2d(data, [o, i])));
 }
 
 function cnn() {
   const w = onnxWeights('cnn.onnx');
-  const image = tf.input({ shape: [64, 64, 3], name: 'image' });
+  const image = tfl.input({ shape: [64, 64, 3], name: 'image' });
   let h = image;
   const weights = [];
   [[32, true], [64, true], [64, false]].forEach(([filters, pool], i) => {
     const n = i + 1;
-    h = tf.layers.conv2d({ name: `conv${n}`, filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'zeros' }).apply(h);
+    h = tfl.layers.conv2d({ name: `conv${n}`, filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'zeros' }).apply(h);
     weights.push(ohwiFromOihw(w.get(`conv${n}.weight`)), tf.tensor1d(w.get(`conv${n}.bias`).data));
-    if (pool) h = tf.layers.maxPooling2d({ name: `pool${n}`, poolSize: 2, strides: 2 }).apply(h);
+    if (pool) h = tfl.layers.maxPooling2d({ name: `pool${n}`, poolSize: 2, strides: 2 }).apply(h);
   });
-  h = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(h);
-  const scores = tf.layers.dense({ name: 'scores', units: 10, kernelInitializer: 'zeros' }).apply(h);
+  h = tfl.layers.globalAveragePooling2d({ name: 'gap' }).apply(h);
+  const scores = tfl.layers.dense({ name: 'scores', units: 10, kernelInitializer: 'zeros' }).apply(h);
   weights.push(denseKernel(w.get('fc.weight')), tf.tensor1d(w.get('fc.bias').data));
-  const model = tf.model({ name: 'cnn', inputs: image, outputs: scores });
+  const model = tfl.model({ name: 'cnn', inputs: image, outputs: scores });
   model.setWeights(weights);
   return model;
 }
 
 function mlp() {
   const w = onnxWeights('mlp.onnx');
-  const x = tf.input({ shape: [64], name: 'x' });
+  const x = tfl.input({ shape: [64], name: 'x' });
   let h = x;
   const weights = [];
   [[128, 'relu'], [128, 'relu'], [10, 'linear']].forEach(([units, activation], i) => {
     const n = i + 1;
-    h = tf.layers.dense({ name: n === 3 ? 'logits' : `fc${n}`, units, activation, kernelInitializer: 'zeros' }).apply(h);
+    h = tfl.layers.dense({ name: n === 3 ? 'logits' : `fc${n}`, units, activation, kernelInitializer: 'zeros' }).apply(h);
     weights.push(denseKernel(w.get(`fc${n}.weight`)), tf.tensor1d(w.get(`fc${n}.bias`).data));
   });
-  const model = tf.model({ name: 'mlp', inputs: x, outputs: h });
+  const model = tfl.model({ name: 'mlp', inputs: x, outputs: h });
   model.setWeights(weights);
   return model;
 }

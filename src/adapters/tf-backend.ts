@@ -8,7 +8,8 @@
 //   tensorflow tfjs-node's native backend (libtensorflow, CPU)
 //   cuda       tfjs-node-gpu's native backend (libtensorflow with CUDA)
 //   wasm       @tensorflow/tfjs-backend-wasm (XNNPACK; SIMD when the engine supports it)
-//   tfjs-cpu   @tensorflow/tfjs's pure-JavaScript 'cpu' backend (slowest; always available)
+//   tfjs-cpu   @tensorflow/tfjs-backend-cpu, the pure-JavaScript 'cpu' backend (slowest; always
+//              available)
 // tfjs names the pure-JS backend 'cpu' too; inferbench calls it 'tfjs-cpu' so that `--device cpu`
 // means "the CPU, as fast as this install can run it", as it does for ONNX models.
 import { createRequire } from 'node:module';
@@ -17,7 +18,16 @@ import { messageOf } from '../errors.js';
 import type { Precision } from '../types.js';
 import type { DeviceStatus } from './adapter.js';
 
-export type Tf = typeof import('@tensorflow/tfjs');
+/**
+ * The TensorFlow.js that inferbench runs models with: tfjs-core's API (tensors, io, backends,
+ * profile) plus the two model loaders. Built from the separate packages rather than the umbrella
+ * `@tensorflow/tfjs`, which also bundles the WebGL backend, tfjs-data and core-js polyfills that a
+ * Node CLI never uses (docs/install.md has the installed sizes).
+ */
+export type Tf = Core & Pick<typeof import('@tensorflow/tfjs-converter'), 'loadGraphModel'> & Pick<typeof import('@tensorflow/tfjs-layers'), 'loadLayersModel'>;
+type Core = typeof import('@tensorflow/tfjs-core');
+type Converter = typeof import('@tensorflow/tfjs-converter');
+type Layers = typeof import('@tensorflow/tfjs-layers');
 /** Resolves a package name to its module namespace; `(name) => import(name)` by default. */
 export type ModuleLoader = (specifier: string) => Promise<unknown>;
 export type TfDevice = 'cpu' | 'tensorflow' | 'cuda' | 'wasm' | 'tfjs-cpu';
@@ -33,7 +43,7 @@ const PROVIDER: Record<TfBackendKind, { pkg: string; tfName: string }> = {
   tensorflow: { pkg: '@tensorflow/tfjs-node', tfName: 'tensorflow' },
   cuda: { pkg: '@tensorflow/tfjs-node-gpu', tfName: 'tensorflow' },
   wasm: { pkg: '@tensorflow/tfjs-backend-wasm', tfName: 'wasm' },
-  'tfjs-cpu': { pkg: '@tensorflow/tfjs', tfName: 'cpu' },
+  'tfjs-cpu': { pkg: '@tensorflow/tfjs-backend-cpu', tfName: 'cpu' },
 };
 
 /**
@@ -114,22 +124,33 @@ export class TfRuntime {
   private readonly nodeModules = new Map<TfBackendKind, TfNode>();
   private active: ActiveBackend | undefined;
   private loadedVersion: string | undefined;
+  private cpuVersion = '';
 
   constructor(private readonly load: ModuleLoader = defaultLoader) {}
 
-  /** @tensorflow/tfjs (core, layers, converter, cpu backend), with its console logging off. */
+  /**
+   * tfjs-core with the cpu backend registered and the graph/layers model loaders, with its
+   * console logging off. Each package is imported once (Node caches the CommonJS module), so the
+   * cpu backend and its kernels register once, also when tfjs-node later loads the umbrella
+   * `@tensorflow/tfjs` it depends on: npm dedupes every tfjs package to the one 4.22.0 copy
+   * (package.json pins them to that exact version, as tfjs-node pins its own).
+   */
   tf(): Promise<Tf> {
-    this.tfModule ??= this.load('@tensorflow/tfjs').then((m) => {
-      const tf = unwrap<Tf>(m);
-      this.loadedVersion = tf.version.tfjs;
+    this.tfModule ??= (async () => {
+      const core = unwrap<Core>(await this.load('@tensorflow/tfjs-core'));
       // The core never prints: PROD silences tfjs's "install tfjs-node" banner and its warnings.
-      tf.env().set('PROD', true);
-      return tf;
-    });
+      core.env().set('PROD', true);
+      // Importing the cpu backend registers it and its kernels (a side effect of the import).
+      this.cpuVersion = unwrap<{ version_cpu: string }>(await this.load(PROVIDER['tfjs-cpu'].pkg)).version_cpu;
+      const { loadGraphModel } = unwrap<Converter>(await this.load('@tensorflow/tfjs-converter'));
+      const { loadLayersModel } = unwrap<Layers>(await this.load('@tensorflow/tfjs-layers'));
+      this.loadedVersion = core.version_core;
+      return { ...core, loadGraphModel, loadLayersModel };
+    })();
     return this.tfModule;
   }
 
-  /** Version of @tensorflow/tfjs once loaded, for the environment fingerprint. */
+  /** Version of @tensorflow/tfjs-core once loaded, for the environment fingerprint. */
   version(): string {
     return this.loadedVersion ?? 'not loaded';
   }
@@ -137,17 +158,17 @@ export class TfRuntime {
   /** Tries to load every backend once; the answers are cached. */
   probe(): Promise<BackendProbe[]> {
     this.probes ??= (async () => {
-      const tf = await this.tf();
+      await this.tf(); // backends register into tfjs-core's engine: load it (and the cpu backend) first
       const results: BackendProbe[] = [];
-      for (const device of ['tensorflow', 'cuda', 'wasm', 'tfjs-cpu'] as const) results.push(await this.probeOne(tf, device));
+      for (const device of ['tensorflow', 'cuda', 'wasm', 'tfjs-cpu'] as const) results.push(await this.probeOne(device));
       return results;
     })();
     return this.probes;
   }
 
-  private async probeOne(tf: Tf, device: TfBackendKind): Promise<BackendProbe> {
+  private async probeOne(device: TfBackendKind): Promise<BackendProbe> {
     const { pkg } = PROVIDER[device];
-    if (device === 'tfjs-cpu') return { device, available: true, detail: `@tensorflow/tfjs ${tf.version.tfjs}: pure-JavaScript cpu backend (slowest)` };
+    if (device === 'tfjs-cpu') return { device, available: true, detail: `${pkg} ${this.cpuVersion}: pure-JavaScript cpu backend (slowest)` };
     try {
       if (device === 'wasm') {
         const wasm = unwrap<Wasm>(await this.load(pkg));
@@ -250,7 +271,7 @@ export function wasmDistDir(): string {
 }
 
 async function describeBackend(tf: Tf, kind: TfBackendKind, node: TfNode | null, load: ModuleLoader): Promise<string> {
-  const version = tf.version.tfjs;
+  const version = tf.version_core;
   if (kind === 'tfjs-cpu') return `tfjs ${version} cpu (pure JS)`;
   if (kind === 'wasm') {
     const wasm = unwrap<Wasm>(await load(PROVIDER.wasm.pkg));

@@ -13,9 +13,9 @@ import type { Dim, ElementType, TensorSpec } from '../types.js';
 import type { Tf } from './tf-backend.js';
 import { packagePath } from '../package-paths.js';
 
-type IOHandler = import('@tensorflow/tfjs').io.IOHandler;
-type ModelJSON = import('@tensorflow/tfjs').io.ModelJSON;
-type WeightsManifestEntry = import('@tensorflow/tfjs').io.WeightsManifestEntry;
+type IOHandler = import('@tensorflow/tfjs-core').io.IOHandler;
+type ModelJSON = import('@tensorflow/tfjs-core').io.ModelJSON;
+type WeightsManifestEntry = import('@tensorflow/tfjs-core').io.WeightsManifestEntry;
 
 /** Proposed additions to ModelInfo['format'] (src/types.ts). */
 export type TfFormat = 'tfjs-layers' | 'tfjs-graph' | 'saved-model';

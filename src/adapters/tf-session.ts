@@ -11,9 +11,9 @@ import type { ElementType, ModelInfo, TensorSpec } from '../types.js';
 import type { HostTensor, Session, TypedArray } from './adapter.js';
 import type { Tf } from './tf-backend.js';
 
-type Tensor = import('@tensorflow/tfjs').Tensor;
-type NamedTensorMap = import('@tensorflow/tfjs').NamedTensorMap;
-type DataType = import('@tensorflow/tfjs').DataType;
+type Tensor = import('@tensorflow/tfjs-core').Tensor;
+type NamedTensorMap = import('@tensorflow/tfjs-core').NamedTensorMap;
+type DataType = import('@tensorflow/tfjs-core').DataType;
 type TensorData = TypedArray | Uint8Array[];
 
 /** A loaded model behind one calling convention: tensors in the order of `inputs`. */

@@ -13,9 +13,9 @@ import { outputList, TfSession, type TfRunner } from './tf-session.js';
 export { TfSession, checkTensorLeak, type TensorLeak } from './tf-session.js';
 export { profileRuns, tfOpProfile } from './tf-op-profile.js';
 
-type GraphModel = import('@tensorflow/tfjs').GraphModel;
-type LayersModel = import('@tensorflow/tfjs').LayersModel;
-type Tensor = import('@tensorflow/tfjs').Tensor;
+type GraphModel = import('@tensorflow/tfjs-converter').GraphModel;
+type LayersModel = import('@tensorflow/tfjs-layers').LayersModel;
+type Tensor = import('@tensorflow/tfjs-core').Tensor;
 
 export interface TfAdapter extends RuntimeAdapter {
   open(path: string, options: SessionOptions): Promise<TfSession>;

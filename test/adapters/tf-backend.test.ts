@@ -2,6 +2,7 @@
 // made unloadable, and the devices list, the backend that `cpu` resolves to, and the recorded
 // reasons must follow. The backends that do run here are real tfjs backends, not fakes.
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { SessionOptions } from '../../src/adapters/adapter.js';
@@ -85,6 +86,64 @@ describe('fallback to the pure-JS cpu backend when wasm fails too', () => {
     const out = session.collect(await session.run(session.prepare([{ name: 'x', type: 'float32', dims: [1, 64], data: new Float32Array(64).fill(0.5) }])));
     expect(out[0]?.dims).toEqual([1, 10]);
     await session.close();
+  });
+});
+
+describe('the TF.js packages inferbench loads', () => {
+  // inferbench depends on tfjs-core, -backend-cpu, -converter, -layers and -backend-wasm, not on the
+  // umbrella @tensorflow/tfjs (WebGL, tfjs-data, core-js). The umbrella still arrives as
+  // tfjs-node's own dependency where tfjs-node installs, so make it unloadable here: layers and
+  // graph models must run on both bundled backends without it.
+  const requested = new Set<string>();
+  const without = loaderWithout({ '@tensorflow/tfjs': notFound, '@tensorflow/tfjs-node': notFound, '@tensorflow/tfjs-node-gpu': notFound });
+  const runtime = new TfRuntime((specifier) => {
+    requested.add(specifier);
+    return without(specifier);
+  });
+  const adapter = createTfAdapter(runtime);
+
+  test('layers and graph models run on wasm and tfjs-cpu from the separate packages alone', async () => {
+    for (const device of ['wasm', 'tfjs-cpu']) {
+      for (const model of [MLP, join('fixtures', 'tf', 'graph', 'model.json')]) {
+        const session = await adapter.open(model, options(device));
+        const input = session.info.inputs[0]!;
+        const dims = input.shape.map((d) => (typeof d === 'number' ? d : 1)); // batch (and any symbolic dim) 1
+        const out = session.collect(await session.run(session.prepare([{ name: input.name, type: 'float32', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5) }])));
+        expect(out[0]?.dims).toEqual(model === MLP ? [1, 10] : [1, 4]);
+        await session.close();
+      }
+    }
+    expect([...requested].sort()).toEqual([
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-converter',
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+      '@tensorflow/tfjs-node',
+      '@tensorflow/tfjs-node-gpu',
+    ]);
+    const tfjsCpu = (await adapter.devices()).find((d) => d.device === 'tfjs-cpu');
+    expect(tfjsCpu?.detail).toMatch(/^@tensorflow\/tfjs-backend-cpu 4\.\d+\.\d+: pure-JavaScript cpu backend/);
+  });
+
+  test('package.json pins each TF.js package, tfjs-node included, to one exact version, and that one is installed', async () => {
+    // tfjs packages work in lockstep (their peerDependencies name one exact tfjs-core), and
+    // tfjs-node depends on the umbrella at its own exact version: one version keeps one tfjs-core.
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<'dependencies' | 'optionalDependencies', Record<string, string>>;
+    const tfjs = Object.entries({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter(([name]) => name.startsWith('@tensorflow/'));
+    expect(tfjs.map(([name]) => name).sort()).toEqual([
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-converter',
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+      '@tensorflow/tfjs-node',
+    ]);
+    const versions = new Set(tfjs.map(([, version]) => version));
+    expect(versions.size).toBe(1);
+    const [version] = versions;
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await runtime.tf()).version_core).toBe(version); // the tfjs-core that loads
   });
 });
 

@@ -3,7 +3,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-cpu'; // the leaky model is built before profile() loads a backend when run alone
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, test } from 'vitest';
 import { profile } from '../../src/index.js';
 import { reportBaseName } from '../../src/report/write-reports.js';
@@ -96,7 +98,7 @@ describe('analysis on TensorFlow backends, as for ONNX models', () => {
 
 describe('tensor leaks', () => {
   /** A real layer that keeps one tensor per call out of predict()'s tidy: a leak tfjs cannot free. */
-  class LeakyIdentity extends tf.layers.Layer {
+  class LeakyIdentity extends tfl.layers.Layer {
     static className = 'LeakyIdentity';
     override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
@@ -109,7 +111,7 @@ describe('tensor leaks', () => {
   test('a model that leaks a tensor per run gets a memory-growth warning from tf.memory()', async () => {
     const dir = join(scratch, 'leaky');
     mkdirSync(dir, { recursive: true });
-    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 4, kernelInitializer: 'ones' }), new LeakyIdentity({})] });
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [8], units: 4, kernelInitializer: 'ones' }), new LeakyIdentity({})] });
     await model.save(tf.io.withSaveHandler(async (artifacts) => {
       writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] }));
       writeFileSync(join(dir, 'weights.bin'), new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer)));
