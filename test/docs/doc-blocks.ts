@@ -4,7 +4,9 @@
 // how the block is checked:
 //   <!-- not-run: reason -->   shown, never run (the reason says why; counted by the tests)
 //   <!-- file: path -->        an excerpt of that file, which the tests run in its own right
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface DocBlock {
@@ -122,4 +124,32 @@ export function slugOf(heading: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')
     .replace(/\s/g, '-');
+}
+
+/** A fresh directory linking the repository's fixtures/, examples/ and test/: the docs' relative
+ * paths resolve there, and the reports their commands write land there, not in the checkout. */
+export function sandbox(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const name of ['fixtures', 'examples', 'test']) symlinkSync(join(ROOT, name), join(dir, name));
+  return dir;
+}
+
+/** Runs a process to its end, stdout and stderr together; killed after `timeoutMs`. */
+export function runProcess(command: string, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
 }

@@ -4,22 +4,22 @@
 // fixtures/, examples/ and test/ (so the docs' relative paths resolve and reports land there, not
 // in the checkout), with `inferbench` and `npx inferbench` on PATH as this checkout's
 // bin/inferbench. A block that cannot run here carries `<!-- not-run: reason -->` (counted below).
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
-import { blocksOf, commandsOf, docFiles, isShell, ROOT, type DocBlock } from './doc-blocks.js';
+import { blocksOf, commandsOf, docFiles, isShell, runProcess, sandbox, type DocBlock } from './doc-blocks.js';
 
 /** What a runnable block may call: inferbench itself, and the few shell steps its examples need. */
 const ALLOWED = new Set(['inferbench', 'npx', 'mkdir', 'cd', 'cp']);
 /** Markers are for what truly cannot run here (registry installs, timing benchmarks, the suite). */
 const MAX_NOT_RUN = 10;
-const LINKED = ['fixtures', 'examples', 'test'];
 
 const shellBlocks = docFiles().flatMap((file) => blocksOf(file)).filter(isShell);
 const runnable = shellBlocks.filter((b) => b.notRun === undefined);
+/** A block that repeats an earlier one command for command (a README recipe that a docs page
+ * shows too) is the same check: it runs once, under the first one's name. */
+const distinct = runnable.filter((b, k) => runnable.findIndex((o) => sameCommands(o, b)) === k);
 
 describe('shell blocks in README.md and docs/', () => {
   it('are few that are not run, and each says why', () => {
@@ -37,7 +37,7 @@ describe('shell blocks in README.md and docs/', () => {
     expect(bad).toEqual([]);
   });
 
-  it.each(runnable.map((b) => [`${b.file}:${b.line}`, b] as const))('%s runs and exits as documented', async (_name, block) => {
+  it.each(distinct.map((b) => [`${b.file}:${b.line}`, b] as const))('%s runs and exits as documented', async (_name, block) => {
     const commands = commandsOf(block);
     expect(commands.length, 'a shell block with no command').toBeGreaterThan(0);
     const run = await runBlock(block);
@@ -54,8 +54,7 @@ interface BlockRun {
 
 /** Runs the block as one bash script; after each command its exit status is appended to a file. */
 async function runBlock(block: DocBlock): Promise<BlockRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'inferbench-docs-'));
-  for (const name of LINKED) symlinkSync(join(ROOT, name), join(dir, name));
+  const dir = sandbox('inferbench-docs-');
   const shims = join(dir, '.bin');
   const home = join(dir, '.home');
   mkdirSync(shims);
@@ -65,7 +64,7 @@ async function runBlock(block: DocBlock): Promise<BlockRun> {
   const codes = join(dir, '.codes');
   const script = commandsOf(block).map((c) => `${c.text}\necho $? >> "${codes}"`).join('\n');
   writeFileSync(join(dir, '.block.sh'), script + '\n');
-  const output = await bash(join(dir, '.block.sh'), dir, { PATH: `${shims}:${process.env.PATH}`, HOME: home });
+  const { output } = await runProcess('bash', [join(dir, '.block.sh')], { cwd: dir, env: { PATH: `${shims}:${process.env.PATH}`, HOME: home }, timeoutMs: 200_000 });
   let written = '';
   try {
     written = readFileSync(codes, 'utf8');
@@ -75,26 +74,11 @@ async function runBlock(block: DocBlock): Promise<BlockRun> {
   return { codes: written.split('\n').filter(Boolean).map(Number), output };
 }
 
+function sameCommands(a: DocBlock, b: DocBlock): boolean {
+  return commandsOf(a).map((c) => c.text).join('\n') === commandsOf(b).map((c) => c.text).join('\n');
+}
+
 function shim(path: string, body: string): void {
   writeFileSync(path, `#!/bin/sh\n${body}\n`);
   chmodSync(path, 0o755);
-}
-
-function bash(script: string, cwd: string, env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [script], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(output);
-    });
-  });
 }

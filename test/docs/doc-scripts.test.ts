@@ -3,13 +3,11 @@
 // Node in a directory that links fixtures/, examples/ and test/, and must exit 0. A block marked
 // `<!-- file: path -->` is an excerpt of that file instead (an example pipeline, the example
 // config): its lines must appear in the file, in order, and the file is run by a shell block.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { blocksOf, docFiles, isScript, ROOT, type DocBlock } from './doc-blocks.js';
+import { blocksOf, docFiles, isScript, ROOT, runProcess, sandbox, type DocBlock } from './doc-blocks.js';
 
 const blocks = docFiles().flatMap((file) => blocksOf(file));
 const excerpts = blocks.filter((b) => b.excerptOf !== undefined);
@@ -40,24 +38,12 @@ describe('code examples in README.md and docs/', () => {
   }, 180_000);
 });
 
-async function runScript(block: DocBlock): Promise<{ code: number | null; output: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'inferbench-docs-js-'));
-  for (const name of ['fixtures', 'examples', 'test']) symlinkSync(join(ROOT, name), join(dir, name));
+function runScript(block: DocBlock): Promise<{ code: number | null; output: string }> {
+  const dir = sandbox('inferbench-docs-js-');
   const dist = pathToFileURL(join(ROOT, 'dist', 'index.js')).href;
   const source = block.lines.join('\n').replace(/from\s+'inferbench'/g, `from '${dist}'`);
   expect(source, 'the example imports inferbench').toContain(dist);
   const file = join(dir, 'example.mjs');
   writeFileSync(file, source);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+  return runProcess(process.execPath, [file], { cwd: dir, env: {}, timeoutMs: 170_000 });
 }
