@@ -66,6 +66,18 @@ describe('links in README.md and docs/', () => {
   });
 });
 
+describe('paths named in README.md and docs/', () => {
+  it('exist (`src/...`, `bench/...` in inline code: a moved file must take its docs along)', () => {
+    const missing: string[] = [];
+    for (const file of docFiles()) {
+      for (const [, path] of readDoc(file).matchAll(/`((?:src|bench|scripts|test|examples|fixtures|docs)\/[\w./-]+)`/g)) {
+        if (!existsSync(join(ROOT, path!))) missing.push(`${file}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('commands in README.md and docs/', () => {
   it('are all in ```sh blocks, where they are run (none in output blocks or indented blocks)', () => {
     const hidden: string[] = [];
