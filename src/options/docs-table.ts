@@ -10,7 +10,8 @@ const GROUP_TITLES: Record<OptionGroup, string> = {
   analysis: 'Analysis, budgets and checks',
 };
 
-export const TABLE_BEGIN = '<!-- options-table:begin (generated from src/options/declarations.ts by `node scripts/gen-options.mjs`; do not edit) -->';
+export const TABLE_BEGIN = '<!-- options-table:begin -->';
+const GENERATED_NOTE = '<!-- generated from src/options/declarations.ts by `node scripts/gen-options.mjs`: edit the declarations, not this table -->';
 export const TABLE_END = '<!-- options-table:end -->';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
@@ -31,7 +32,7 @@ function row(d: OptionDeclaration): string {
 
 /** The generated section, markers included. */
 export function optionsTable(): string {
-  const lines = [TABLE_BEGIN];
+  const lines = [TABLE_BEGIN, GENERATED_NOTE];
   for (const group of Object.keys(GROUP_TITLES) as OptionGroup[]) {
     const rows = (OPTION_DECLARATIONS as readonly OptionDeclaration[]).filter((d) => d.group === group);
     lines.push('', `### ${GROUP_TITLES[group]}`, '', '| Flag | Library (`profile()`) | Config file | Default | What it does |', '|---|---|---|---|---|', ...rows.map(row));
@@ -42,7 +43,7 @@ export function optionsTable(): string {
 
 /** `doc` with its generated section replaced (or, without markers, appended). */
 export function withOptionsTable(doc: string): string {
-  const begin = doc.indexOf('<!-- options-table:begin');
+  const begin = doc.indexOf(TABLE_BEGIN);
   const end = doc.indexOf(TABLE_END);
   if (begin < 0 || end < begin) return `${doc.trimEnd()}\n\n${optionsTable()}\n`;
   return `${doc.slice(0, begin)}${optionsTable()}${doc.slice(end + TABLE_END.length)}`;
