@@ -9,7 +9,9 @@
 //
 //   npm run build && flock /tmp/inferbench-bench.lock taskset -c 0 node bench/large-outputs.mjs \
 //     [--rounds 3] [--iterations 300] [--models a.onnx,b.onnx] [--outputs drop,reuse] [--soak 60]
+//     [--per-round] (each round: p50, faults and GCs per request on both sides) [--no-op-profile]
 import ort from 'onnxruntime-node';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { profile } from '../dist/index.js';
 
@@ -21,6 +23,8 @@ const { values: args } = parseArgs({
     models: { type: 'string', default: 'fixtures/cnn.onnx,fixtures/expand1m.onnx,fixtures/expand4m.onnx' },
     outputs: { type: 'string', default: 'drop,dispose,reuse,fetches' },
     soak: { type: 'string', default: '0' },
+    'per-round': { type: 'boolean', default: false },
+    'no-op-profile': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(args.rounds);
@@ -30,6 +34,15 @@ const models = args.models.split(',');
 const handlings = args.outputs.split(',');
 const soakSeconds = Number(args.soak);
 const THREADS = 1; // per-core cost: run under taskset -c 0
+
+/** Every GC of this process (kind, start, duration), to count those inside the bare loop's measured window. */
+const gcs = [];
+new PerformanceObserver((list) => gcs.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
+const gcIn = async (from, to) => {
+  await new Promise((r) => setImmediate(r)); // entries are delivered asynchronously
+  const inside = gcs.filter((e) => e.startTime >= from && e.startTime <= to);
+  return { count: inside.length, ms: inside.reduce((a, e) => a + e.duration, 0) };
+};
 
 const usage = () => {
   const u = process.resourceUsage();
@@ -58,6 +71,7 @@ async function bare(model, handling) {
   const samples = new Float64Array(iterations);
   const before = usage();
   const start = process.hrtime.bigint();
+  const from = performance.now();
   for (let i = 0; i < iterations; i++) {
     const t0 = process.hrtime.bigint();
     const out = fetches ? await session.run(feeds, fetches) : await session.run(feeds);
@@ -67,19 +81,20 @@ async function bare(model, handling) {
   }
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const after = usage();
+  const gc = await gcIn(from, performance.now());
   kept = null;
   await session.release();
-  return { p50: median(samples), wall: wallMs / iterations, faults: (after.faults - before.faults) / iterations, kernelMs: (after.systemUs - before.systemUs) / 1000 / iterations };
+  return { p50: median(samples), wall: wallMs / iterations, faults: (after.faults - before.faults) / iterations, kernelMs: (after.systemUs - before.systemUs) / 1000 / iterations, gcPerRequest: gc.count / iterations, gcMs: gc.ms / iterations };
 }
 
 async function inferbench(model, handling) {
   const report = await profile({
-    model, threads: THREADS, outputs: handling, sample: false,
+    model, threads: THREADS, outputs: handling, sample: false, opProfile: !args['no-op-profile'],
     warmup: { kind: 'count', iterations: warmup }, measure: { kind: 'count', iterations },
   });
   const t = report.trials[0];
   if (t?.status !== 'ok') throw new Error(`trial did not run: ${JSON.stringify(t)}`);
-  return { p50: t.stages.inference.p50Ms, wall: t.accounting.wallPerIterationMs, faults: t.memory.minorFaultsPerIteration, kernelMs: t.memory.systemCpuPerIterationMs, unaccounted: t.accounting.unaccountedShare, gcMs: t.memory.gcPauseMs / t.measure.iterations };
+  return { p50: t.stages.inference.p50Ms, wall: t.accounting.wallPerIterationMs, faults: t.memory.minorFaultsPerIteration, kernelMs: t.memory.systemCpuPerIterationMs, unaccounted: t.accounting.unaccountedShare, gcMs: t.memory.gcPauseMs / t.measure.iterations, gcPerRequest: t.memory.gcCount / t.measure.iterations };
 }
 
 function median(values) {
@@ -100,6 +115,8 @@ for (const model of models) {
       const b = await bare(model, handling);
       const ib = ib1 ?? (await inferbench(model, handling));
       pairs.push({ b, ib });
+      // --per-round: is the mode (fast / fault-heavy) decided by GCs between requests?
+      if (args['per-round']) console.log(`  round ${round + 1}: bare p50 ${f(b.p50)} ms, ${f(b.faults, 0)} faults, ${f(b.gcPerRequest, 2)} GCs (${f(b.gcMs)} ms) per request | inferbench p50 ${f(ib.p50)} ms, ${f(ib.faults, 0)} faults, ${f(ib.gcPerRequest, 2)} GCs (${f(ib.gcMs)} ms) per request`);
     }
     const row = {
       model, handling,
