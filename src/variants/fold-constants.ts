@@ -10,7 +10,7 @@
 // Only nodes whose inputs are all initializers fold, in graph order, so chains fold too. Other
 // Constant attributes (sparse_value, strings) are left as nodes.
 import { float16BitsToNumber } from '../inputs/synthetic.js';
-import { attr, DT, dimsOf, floatValues, tensor, toNumber, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
+import { attr, DT, dropUnusedInitializers, dimsOf, floatValues, tensor, toNumber, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
 
 export interface FoldResult {
   /** Constant / Identity / Cast nodes replaced by initializers. */
@@ -38,7 +38,7 @@ export function foldConstantWeights(graph: Graph): FoldResult {
     folded += 1;
   }
   graph.node = kept;
-  if (folded > 0) dropUnused(graph);
+  if (folded > 0) dropUnusedInitializers(graph);
   return { folded };
 }
 
@@ -88,10 +88,3 @@ function castToFloat(source: TensorProto): TensorProto | undefined {
   return undefined;
 }
 
-/** Initializers no node or graph output reads any more (the folded chains' sources). */
-function dropUnused(graph: Graph): void {
-  const used = new Set<string>();
-  for (const n of graph.node ?? []) for (const name of n.input ?? []) used.add(name);
-  for (const v of [...(graph.output ?? []), ...(graph.input ?? [])]) used.add(v.name ?? '');
-  graph.initializer = (graph.initializer ?? []).filter((t) => used.has(t.name ?? ''));
-}

@@ -122,3 +122,11 @@ export function assertNoSubgraphs(graph: Graph, what: string): void {
     }
   }
 }
+
+/** Drops the initializers no node, graph output or graph input reads any more (after a rewrite). */
+export function dropUnusedInitializers(graph: Graph): void {
+  const used = new Set<string>();
+  for (const n of graph.node ?? []) for (const name of n.input ?? []) used.add(name);
+  for (const v of [...(graph.output ?? []), ...(graph.input ?? [])]) used.add(v.name ?? '');
+  graph.initializer = (graph.initializer ?? []).filter((t) => used.has(t.name ?? ''));
+}

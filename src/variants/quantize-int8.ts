@@ -21,7 +21,7 @@ import { CoverageCounter, weightBytesOf, type VariantCoverage } from './coverage
 import { foldConstantWeights } from './fold-constants.js';
 import { InferbenchError } from '../errors.js';
 import {
-  assertNoSubgraphs, decodeModel, dimsOf, DT, encodeModel, floatAttrValue, floatValues, graphOf, intAttr,
+  assertNoSubgraphs, decodeModel, dimsOf, dropUnusedInitializers, DT, encodeModel, floatAttrValue, floatValues, graphOf, intAttr,
   intAttrValue, makeNode, NameSource, tensor, type Graph, type NodeProto, type TensorProto,
 } from './onnx-graph.js';
 import { quantizeWeight, transpose2d, type QuantizedWeight, type WeightType } from './quantize-math.js';
@@ -261,13 +261,6 @@ function gather(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
   ];
 }
 
-function dropUnusedInitializers(graph: Graph): void {
-  const used = new Set<string>();
-  for (const n of graph.node ?? []) for (const name of n.input ?? []) used.add(name);
-  for (const v of graph.output ?? []) used.add(v.name ?? '');
-  const inputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
-  graph.initializer = (graph.initializer ?? []).filter((t) => used.has(t.name ?? '') || inputs.has(t.name ?? ''));
-}
 
 /** ORT's quantizer also moves default-domain opsets below 11 up to 11 (with a warning). */
 function raiseOpset(opsets: { domain?: string | null; version?: unknown }[]): void {

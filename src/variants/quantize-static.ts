@@ -13,7 +13,7 @@
 import { CoverageCounter, weightBytesOf, type VariantCoverage } from './coverage.js';
 import { foldConstantWeights } from './fold-constants.js';
 import {
-  assertNoSubgraphs, decodeModel, DT, dimsOf, encodeModel, floatValues, graphOf, intAttr, makeNode, NameSource, tensor,
+  assertNoSubgraphs, decodeModel, DT, dimsOf, dropUnusedInitializers, encodeModel, floatValues, graphOf, intAttr, makeNode, NameSource, tensor,
   type Graph, type NodeProto,
 } from './onnx-graph.js';
 import { quantizeWeight, roundHalfEven, scaleAndZeroPoint } from './quantize-math.js';
@@ -93,7 +93,7 @@ export function quantizeStaticInt8(bytes: Uint8Array, ranges: ReadonlyMap<string
     removed.add(t.relu);
   }
   graph.node = insertQdq(graph, names, params, before1, removed);
-  dropUnused(graph);
+  dropUnusedInitializers(graph);
   const main = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
   if (main && Number(main.version) < MIN_OPSET) main.version = MIN_OPSET;
   return { bytes: encodeModel(model), coverage: counter.result(before, graph, folded) };
@@ -179,9 +179,3 @@ function insertQdq(graph: Graph, names: NameSource, params: Map<string, QParams>
   return nodes;
 }
 
-function dropUnused(graph: Graph): void {
-  const used = new Set<string>();
-  for (const n of graph.node ?? []) for (const name of n.input ?? []) used.add(name);
-  for (const v of [...(graph.output ?? []), ...(graph.input ?? [])]) used.add(v.name ?? '');
-  graph.initializer = (graph.initializer ?? []).filter((t) => used.has(t.name ?? ''));
-}
