@@ -9,7 +9,7 @@ import { defaultOf, type DeclaredOptions } from './options/declarations.js';
 import { checkOutputHandling } from './options/parse.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
 import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
-import { DEFAULT_OUTPUT_HANDLING, GRAPH_OPTIMIZATIONS, OUTPUT_HANDLINGS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from './types.js';
+import { GRAPH_OPTIMIZATIONS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from './types.js';
 
 /**
  * The options of profile(). Every field but these three is declared, with its flag, help, default

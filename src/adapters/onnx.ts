@@ -3,7 +3,7 @@
 import { cleanOrtMessage, ortHint } from './ort-message.js';
 import { basename } from 'node:path';
 import { InferbenchError, messageOf } from '../errors.js';
-import { DEFAULT_OUTPUT_HANDLING, type Dim, type ElementType, type ModelInfo, type OutputHandling, type TensorSpec } from '../types.js';
+import { DEFAULT_OUTPUT_HANDLING, type ElementType, type ModelInfo, type OutputHandling } from '../types.js';
 import type { DeviceStatus, HostTensor, RuntimeAdapter, Session, SessionOptions } from './adapter.js';
 import { readOnnxFile } from './onnx-model.js';
 import { probeProvider } from './onnx-probe.js';

@@ -1,6 +1,5 @@
 // `inferbench run`, loaded when the command runs: the library's run() with progress, budget checks
 // and comparisons printed as they come.
-import { resolve } from 'node:path';
 import { describeBudget, formatMeasured } from '../budget/budget.js';
 import { renderCompareConsole } from '../compare/render-console.js';
 import { formatChange } from '../compare/rows.js';
@@ -23,7 +22,7 @@ export interface RunFlags {
 
 export async function runConfig(flags: RunFlags, overrides: DeclaredOptions, globals: GlobalFlags): Promise<number> {
   const terminal = createTerminal(globals);
-  const paired = flags.baseRef !== undefined ? { baseRef: flags.baseRef } : flags.baseDir !== undefined ? { baseDir: resolve(flags.baseDir) } : undefined;
+  const paired = flags.baseRef !== undefined ? { baseRef: flags.baseRef } : flags.baseDir !== undefined ? { baseDir: flags.baseDir } : undefined;
   const result = await run(
     {
       config: flags.config,

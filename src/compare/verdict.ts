@@ -5,7 +5,7 @@ import { evaluateBudgets, type Budget, type BudgetCheck } from '../budget/budget
 import { ExitCode, InferbenchError } from '../errors.js';
 import { formatPercent } from '../report/format.js';
 import { decodeHistogram, type Histogram } from '../measure/histogram.js';
-import { TIMED_STAGES, type Report, type StopReason, type TimedStage, type TrialOk, type TrialResult, type TrialSpec } from '../types.js';
+import { TIMED_STAGES, type Report, type StopReason, type TimedStage, type TrialOk, type TrialSpec } from '../types.js';
 import { contentionLimit, contentionOf, CONTENTION_LIMIT, isContended } from './contention.js';
 import { matchReports, type MatchField, type Matching, type MatchedPair } from './match.js';
 import { compareStage, DEFAULT_SIGNIFICANCE, MEAN_MAX_CV, MIN_RANK_REPETITIONS, type MetricChange, type SignificanceOptions, type StageInput, type Verdict } from './significance.js';

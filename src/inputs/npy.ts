@@ -6,8 +6,7 @@
 // Data is copied into a fresh buffer so typed-array views are aligned; this happens once, before
 // any timing. Hosts are assumed little-endian (every platform Node and ONNX Runtime ship for).
 import { readFileSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
-import type { HostTensor, TypedArray } from '../adapters/adapter.js';
+import type { TypedArray } from '../adapters/adapter.js';
 import { InferbenchError } from '../errors.js';
 import type { ElementType } from '../types.js';
 

@@ -3,7 +3,7 @@ import type { Bottleneck } from './bottleneck.js';
 import type { OpProfile } from './op-profile.js';
 import type { RooflinePosition } from './roofline.js';
 import type { UtilisationSummary } from './samples.js';
-import type { Dim, ElementType, GraphOptimization, Micros, OutputHandling, PercentileKey, PhaseBound, Precision, StopReason, TensorSpec, TimedStage, TrialSpec } from './spec.js';
+import type { ElementType, OutputHandling, PercentileKey, PhaseBound, StopReason, TimedStage, TrialSpec } from './spec.js';
 
 /** The StageStats field of each percentile. */
 export const PERCENTILE_FIELD: Record<PercentileKey, keyof StageStats & `p${string}Ms`> = { p50: 'p50Ms', p90: 'p90Ms', p95: 'p95Ms', p99: 'p99Ms', p999: 'p999Ms' };

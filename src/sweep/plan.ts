@@ -1,6 +1,5 @@
 // The sweep plan: the cartesian product of the axes, in an order that keeps like with like
 // (device, then precision, then threads, then batch innermost) so the table reads as curves.
-import { InferbenchError } from '../errors.js';
 import { DEFAULT_OUTPUT_HANDLING, type GraphOptimization, type OutputHandling, type Precision, type TrialSpec } from '../types.js';
 
 

@@ -2,7 +2,7 @@
 // then measure. Every failure that belongs to this configuration alone becomes a value
 // (skipped/failed); errors that would hit every trial alike (a bad flag, an unresolved dim, the
 // user's own model unreadable) are thrown so the run stops with one clear message.
-import type { HostTensor, RuntimeAdapter, Session, SessionOptions } from '../adapters/adapter.js';
+import type { RuntimeAdapter, Session, SessionOptions } from '../adapters/adapter.js';
 import { cleanOrtMessage, ortHint } from '../adapters/ort-message.js';
 import { InferbenchError, isInferbenchError, messageOf } from '../errors.js';
 import type { ProfileHooks } from '../hooks.js';

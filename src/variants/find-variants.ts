@@ -1,7 +1,7 @@
 // Where each precision variant of a model comes from, in the order issue 3 asks for: a file the
 // user named (`--variant int8=model.int8.onnx`), a conventional sibling file next to the model, or
 // null, meaning "generate it" (generatedVariant, in variant-cache.ts, re-exported here).
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { isFile } from '../io/is-file.js';
 import { InferbenchError } from '../errors.js';
