@@ -34,6 +34,9 @@ beforeAll(() => {
   writeFileSync(file('a.onnx'), chain(4, 1));
   writeFileSync(file('a2.onnx'), chain(4, 2));
   writeFileSync(file('slow.onnx'), chain(12, 1));
+  // 9× the layers: the github-benchmark entry's ratio must clear 1.5 with room to spare. With 3×,
+  // the fixed per-run cost brought the paired ratio to 1.41–1.42 in two of four CI-like runs.
+  writeFileSync(file('slower.onnx'), chain(36, 1));
   const reports = {
     'base.json': reportOf([okTrial({ inferenceUs: 600, seed: 1 })]),
     'slow10.json': reportOf([okTrial({ inferenceUs: 660, seed: 6 })]),
@@ -68,7 +71,7 @@ describe('compare with two models: paired', () => {
     expect(md).toMatch(/^## 🔴 inferbench compare: regressed/);
     expect(md).toContain('<sub>Paired: base and head measured interleaved');
     expect(md).toContain('inference p50 head/base');
-    const entries = JSON.parse(inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK, '--format', 'github-benchmark').stdout) as { name: string; unit: string; value: number; range: string }[];
+    const entries = JSON.parse(inferbench('compare', file('a.onnx'), file('slower.onnx'), ...QUICK, '--format', 'github-benchmark').stdout) as { name: string; unit: string; value: number; range: string }[];
     expect(entries[0]).toMatchObject({ name: 'cpu fp32 batch=16 threads=1 inference p50 head/base (paired)', unit: 'ratio' });
     expect(entries[0]!.value).toBeGreaterThan(1.5);
   });
