@@ -47,7 +47,8 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     // tfjs keeps one global backend per process and its wasm/cpu backends one thread: no streams.
     throw new InferbenchError('usage', `--concurrency above 1 needs an ONNX model (${adapter.runtime} runs one backend per process)`, 'profile the ONNX export of the model under load');
   }
-  const environment = collectEnvironment([await runtimeVersion(adapter)]);
+  // Awaited before the sweep, never left running beside it: it spawns child processes.
+  const environmentRead = collectEnvironment([await runtimeVersion(adapter)]);
   // Outside any timing, before the sweep: a wrong answer is worth knowing even if measuring fails.
   const outputCheck = resolved.checkOutputs === null ? undefined : await checkOutputs(adapter, resolved.model, resolved.checkOutputs, {
     device: resolved.devices[0] ?? 'cpu',
@@ -56,6 +57,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     graphOptimization: resolved.graphOptimization,
   });
 
+  const environment = await environmentRead;
   const specs = planFor(resolved);
   hooks.onPlan?.(specs);
   let model: ModelInfo | undefined;
@@ -65,7 +67,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     command: { argv: resolved.argv },
     startedAt,
     finishedAt: new Date().toISOString(),
-    environment: await environment,
+    environment,
     model: (model ??= sofar.model ?? (await describeModel(adapter, resolved.model))),
     options: reportableOptions(resolved),
     trials: [...sofar.trials],

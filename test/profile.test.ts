@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -133,6 +133,20 @@ describe('profile() on a fixture', () => {
     expect(trial.measure.stopReason).toBe('interrupted');
     expect(trial.stages.total.count).toBe(trial.measure.iterations);
     expect(validateReport(report)).toEqual({ valid: true });
+  });
+
+  test('nothing inferbench spawned is still running while a trial measures (the environment is read first)', async () => {
+    // systeminformation spawns lscpu, hostname, cat …: left running beside a short sweep they took
+    // the core from the model and made the parent's pages fault after each fork.
+    const children = (): string[] => readdirSync('/proc/self/task').flatMap((tid) => readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean));
+    const seen: string[][] = [];
+    const report = await profile(quick('mlp.onnx', { sample: false, warmup: { kind: 'count', iterations: 1 }, measure: { kind: 'count', iterations: 5 } }), {
+      onTrialStart: () => seen.push(children()),
+      onPhase: () => seen.push(children()),
+    });
+    expect(seen.length).toBeGreaterThanOrEqual(3); // start, open, cold start, measure…
+    expect(seen.filter((pids) => pids.length > 0)).toEqual([]);
+    expect(report.environment.cpu.logicalCores).toBeGreaterThan(0);
   });
 
   test('hooks see the plan, each trial, and a partial report after it', async () => {

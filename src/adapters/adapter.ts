@@ -35,6 +35,14 @@ export interface Session {
   run(feeds: Feeds): Promise<Outputs>;
   /** Postprocess stage: read outputs into host memory and release runtime resources. */
   collect(outputs: Outputs): HostTensor[];
+  /**
+   * The postprocess stage when nothing post-processes the outputs (synthetic inputs): what
+   * collect() does to them, minus building HostTensors no one reads. Those objects are garbage
+   * a server that sends its outputs would not make; on sub-millisecond requests with MiB outputs
+   * they cost a few percent of the wall time in extra collections (docs/large-outputs.md).
+   * Absent: the loop calls collect().
+   */
+  consume?(outputs: Outputs): void;
   close(): Promise<void>;
   /** After a run: a description of runtime resources that outlived their iterations, or null. */
   resourceLeak?(): string | null;

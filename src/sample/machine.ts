@@ -1,6 +1,7 @@
 // The environment fingerprint every report carries, so two reports can be told apart as "same
-// machine" or not. Collected once, before any trial, with systeminformation's cheap calls only
-// (cpu, mem, osInfo read /proc and /sys); the GPU comes from one nvidia-smi query.
+// machine" or not: systeminformation's cpu, mem and osInfo (they read /proc and /sys, and spawn
+// lscpu, hostname and a few more) and one nvidia-smi query for the GPU. Read once per process and
+// finished before any trial starts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import si from 'systeminformation';
@@ -13,8 +14,25 @@ export interface RuntimeVersion {
   executionProviders: string[];
 }
 
+/**
+ * The machine's part is read once per process: systeminformation spawns about a dozen short
+ * child processes (lscpu, hostname, cat …), ~300 ms here, and a library user profiling many
+ * models, or a bench script, would pay for them per call.
+ */
+let machine: Promise<[si.Systeminformation.CpuData, si.Systeminformation.MemData, si.Systeminformation.OsData, Awaited<ReturnType<typeof queryGpus>>]> | null = null;
+
+/**
+ * Await it before any trial starts: the child processes it spawns share the cores (and, under
+ * `taskset`, the one core) with the model, and forking makes the parent's next writes page-fault.
+ * Left running beside a short sweep, it added faults and kernel time to the measured phase
+ * (docs/large-outputs.md).
+ */
 export async function collectEnvironment(runtimes: RuntimeVersion[]): Promise<Environment> {
-  const [cpu, mem, os, gpu] = await Promise.all([si.cpu(), si.mem(), si.osInfo(), queryGpus()]);
+  if (!machine) {
+    machine = Promise.all([si.cpu(), si.mem(), si.osInfo(), queryGpus()]);
+    machine.catch(() => (machine = null)); // a failed read is tried again next time, not cached
+  }
+  const [cpu, mem, os, gpu] = await machine;
   return {
     hostname: hostname(),
     cpu: {

@@ -72,6 +72,26 @@ describe('the three timed stages', () => {
     expect(Array.from(outputs[0]?.data as Float32Array).every(Number.isFinite)).toBe(true);
   });
 
+  test('the same host tensors reuse their feeds; new tensors, data or dims are wrapped anew', async () => {
+    const session = await openFixture('mlp.onnx');
+    const data = new Float32Array(64).fill(0.5);
+    const inputs = [{ name: 'x', type: 'float32' as const, dims: [1, 64], data }];
+    const feeds = session.prepare(inputs);
+    expect(session.prepare(inputs)).toBe(feeds);
+    expect(session.prepare([...inputs])).not.toBe(feeds);
+    const again = session.prepare(inputs);
+    inputs[0]!.data = new Float32Array(64).fill(2);
+    const changed = session.prepare(inputs) as Record<string, { data: Float32Array }>;
+    expect(changed).not.toBe(again);
+    expect(changed['x']!.data[0]).toBe(2);
+    inputs[0]!.dims = [1, 64];
+    expect(session.prepare(inputs)).not.toBe(changed);
+    // The reused feeds still give the right answer on every request.
+    const first = session.collect(await session.run(session.prepare(inputs)))[0]!.data as Float32Array;
+    const second = session.collect(await session.run(session.prepare(inputs)))[0]!.data as Float32Array;
+    expect(Array.from(second)).toEqual(Array.from(first));
+  });
+
   test('session options reach the runtime: a disabled graph gives the same answer', async () => {
     const data = new Float32Array(64).map((_, i) => Math.sin(i));
     const input = [{ name: 'x', type: 'float32' as const, dims: [1, 64], data }];

@@ -147,6 +147,18 @@ describe('--outputs', () => {
     }
   });
 
+  test.each<OutputHandling>(['drop', 'dispose'])('%s: consume() (the synthetic loop\'s postprocess) handles the outputs as collect() does, building no host tensors', async (outputs) => {
+    const session = await onnxAdapter.open('fixtures/expand1m.onnx', { device: 'cpu', intraOpThreads: 1, interOpThreads: null, graphOptimization: 'all', outputs });
+    try {
+      const inputs = [{ name: 'x', type: 'float32' as const, dims: [1, 256], data: new Float32Array(256).fill(1) }];
+      const result = (await session.run(session.prepare(inputs))) as Record<string, { location: string }>;
+      expect(session.consume!(result)).toBeUndefined();
+      expect(result['y']!.location).toBe(outputs === 'dispose' ? 'none' : 'cpu');
+    } finally {
+      await session.close();
+    }
+  });
+
   test('an unknown handling is a usage error naming the choices; fetches on a TensorFlow.js model is refused', async () => {
     const bad = await rejection(profile(quick('expand1m.onnx', { outputs: 'keep' as OutputHandling })));
     expect(bad.code).toBe('usage');

@@ -51,6 +51,15 @@ describe('timedLoop', () => {
     expect(progress.length).toBeLessThanOrEqual(3);
   });
 
+  test('a session that can consume its outputs is given them to consume, not to collect into host tensors', async () => {
+    const session = { ...busySession(), consume(outputs: unknown) { session.calls.push(`consume ${String(outputs)}`); } };
+    await timedLoop(session, [], { record: () => undefined }, { stop: (n) => (n >= 2 ? 'iterations' : null) });
+    expect(session.calls).toEqual(Array(2).fill(['prepare', 'run feeds', 'consume outputs']).flat());
+    // The empty loop that prices the harness takes the same path.
+    expect(emptySession(session).consume).toBeTypeOf('function');
+    expect(emptySession(busySession()).consume).toBeUndefined();
+  });
+
   test('the empty session costs almost nothing and runs nothing', async () => {
     const result = await timedLoop(emptySession(busySession()), [], { record: () => undefined }, { stop: (n) => (n >= 100 ? 'iterations' : null) });
     expect(result.iterations).toBe(100);
