@@ -7,7 +7,7 @@
 // (stack, internal error, signal, undocumented code) / hang (past the timeout).
 //
 // Usage: node scripts/corpus.mjs [--root DIR] [--list FILE] [--jobs N] [--timeout S] [--json FILE] [--log FILE]
-//   --list FILE: only the tests named in FILE (one `kind/test_name` a line), e.g. the CI sample.
+//   --list FILE: only the tests named in FILE (one `kind/test_name` a line, first word), e.g. the CI sample.
 //   --log FILE: append each result as a JSON line as it finishes; tests already in FILE are not
 //               run again (a long run survives being stopped), and count in the summary.
 // Prints a summary table; --json writes every result. Exit 1 when any run crashed or hung.
@@ -29,7 +29,7 @@ function arg(name, fallback) {
 }
 
 export function listTests(root, listFile) {
-  if (listFile) return readFileSync(listFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (listFile) return readFileSync(listFile, 'utf8').split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((l) => l && !l.startsWith('#'));
   return readdirSync(root).flatMap((kind) => readdirSync(join(root, kind)).filter((t) => existsSync(join(root, kind, t, 'model.onnx'))).map((t) => `${kind}/${t}`)).sort();
 }
 
@@ -71,7 +71,7 @@ export async function runOne(root, test, timeoutMs) {
   const [cli, bare] = await Promise.all([run(args, timeoutMs), run([BARE, dir], timeoutMs)]);
   const bareResult = bare.timedOut ? { status: 'hang' } : bare.code !== 0 && !bare.stdout ? { status: 'crash', error: `exit ${bare.code ?? bare.signal}` } : JSON.parse(bare.stdout.trim().split('\n').pop() || '{"status":"crash"}');
   const error = cli.stderr.split('\n').find((l) => l.startsWith('error:')) ?? null;
-  return { test, class: classify(cli), code: cli.code, error, bare: bareResult.status, bareError: bareResult.error ?? null };
+  return { test, class: classify(cli), code: cli.code, error, bare: bareResult.status, bareError: bareResult.error ?? null, bareOutputs: bareResult.outputs ?? null };
 }
 
 async function main() {
@@ -104,6 +104,14 @@ async function main() {
   console.log(`\n${results.length} models from ${root}${done.size > 0 ? ` (${done.size} from ${log})` : ''}`);
   console.log('inferbench      total  bare ORT ok  bare ORT error/crash/hang');
   for (const c of classes) console.log(`${c.padEnd(14)} ${String(count((r) => r.class === c)).padStart(6)}  ${String(count((r) => r.class === c && r.bare === 'ok')).padStart(11)}  ${String(count((r) => r.class === c && r.bare !== 'ok')).padStart(11)}`);
+  // --check-outputs against the same comparison done without inferbench (scripts/corpus-bare.mjs).
+  const checked = results.filter((r) => r.bareOutputs);
+  if (checked.length > 0) {
+    const agree = count((r) => r.bareOutputs && (r.class === 'mismatch') === (r.bareOutputs === 'mismatch') && (r.class === 'ok' || r.class === 'mismatch'));
+    const compared = count((r) => r.bareOutputs && (r.class === 'ok' || r.class === 'mismatch'));
+    console.log(`outputs compared with output_*.pb by both: ${compared}; inferbench's --check-outputs agrees with the bare comparison on ${agree}`);
+    for (const r of results.filter((r) => r.bareOutputs && (r.class === 'ok' || r.class === 'mismatch') && (r.class === 'mismatch') !== (r.bareOutputs === 'mismatch'))) console.log(`  disagree: ${r.test} (inferbench ${r.class}, bare ${r.bareOutputs})`);
+  }
   for (const r of results.filter((r) => r.class === 'crash' || r.class === 'hang')) console.log(`${r.class}: ${r.test} (exit ${r.code}) ${r.error ?? ''}`);
   process.exit(count((r) => r.class === 'crash' || r.class === 'hang') > 0 ? 1 : 0);
 }

@@ -13,7 +13,7 @@ const SAMPLE = readFileSync('test/data/corpus-sample.txt', 'utf8')
   .filter((l) => l.trim() && !l.startsWith('#'))
   .map((l) => l.trim().split(/\s+/) as [string, string]);
 
-interface CorpusResult { test: string; class: string; code: number | null; error: string | null; bare: string }
+interface CorpusResult { test: string; class: string; code: number | null; error: string | null; bare: string; bareOutputs: 'match' | 'mismatch' | null }
 
 describe.skipIf(!installed)('ONNX backend-test corpus sample (libonnx-testdata)', () => {
   test(`${SAMPLE.length} models end as recorded, none crashes or hangs`, async () => {
@@ -32,6 +32,10 @@ describe.skipIf(!installed)('ONNX backend-test corpus sample (libonnx-testdata)'
     const wrong = results.filter((r) => r.class !== expected[r.test]).map((r) => `${r.test}: ${r.class} (expected ${expected[r.test]}) ${r.error ?? ''}`);
     expect(wrong).toEqual([]);
     expect(results.filter((r) => r.class === 'crash' || r.class === 'hang')).toEqual([]);
+    // --check-outputs says what a comparison without inferbench says (scripts/corpus-bare.mjs).
+    const compared = results.filter((r) => r.bareOutputs && (r.class === 'ok' || r.class === 'mismatch'));
+    expect(compared.length).toBeGreaterThan(40);
+    expect(compared.filter((r) => (r.class === 'mismatch') !== (r.bareOutputs === 'mismatch')).map((r) => `${r.test}: ${r.class}, bare ${r.bareOutputs}`)).toEqual([]);
   }, 1_200_000);
 });
 
