@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { decodeHistogram } from '../src/measure/histogram.js';
 import { profile, type ProfileOptions } from '../src/profile.js';
 import { validateReport } from '../src/report/validate.js';
+import { reportBaseName } from '../src/report/write-reports.js';
 import { TIMED_STAGES, type Report, type TrialOk, type TrialResult } from '../src/types.js';
 import { rejection } from './helpers/errors.js';
 
@@ -147,6 +148,14 @@ describe('profile() on a fixture', () => {
     expect(seen.length).toBeGreaterThanOrEqual(3); // start, open, cold start, measure…
     expect(seen.filter((pids) => pids.length > 0)).toEqual([]);
     expect(report.environment.cpu.logicalCores).toBeGreaterThan(0);
+  });
+
+  test('a sweep of precision variants only describes (and names its report after) the model given, not the generated file', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'inferbench-variants-'));
+    const report = await profile(quick('mlp.onnx', { precision: ['int8'], variantCacheDir: cache }));
+    expect(okTrial(report).spec.precision).toBe('int8');
+    expect(report.model.path).toBe('fixtures/mlp.onnx');
+    expect(reportBaseName(report)).toMatch(/^mlp-\d{8}-\d{6}$/);
   });
 
   test('hooks see the plan, each trial, and a partial report after it', async () => {

@@ -52,7 +52,9 @@ export async function runSweep(
         hooks.onTrialStart?.(spec, round * specs.length + index, total);
         const outcome = await runOne(adapter, spec, shared, options, hooks);
         if (outcome.result.spec.id !== spec.id) measuredIds.set(spec.id, outcome.result.spec.id);
-        sofar.model ??= outcome.model;
+        // The report describes the user's model: a precision variant's session describes the
+        // generated file, so a variant-only sweep leaves it to the caller to describe the model.
+        if (outcome.model?.path === options.model) sofar.model ??= outcome.model;
         earlier.push(outcome.result);
         sofar.trials = perSpec.filter((results) => results.length > 0).map(mergeRepetitions);
         if (hooks.onTrialEnd) hooks.onTrialEnd(outcome.result, await snapshot(sofar));
