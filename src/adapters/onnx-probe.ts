@@ -37,7 +37,15 @@ export function probeProvider(ort: Ort, provider: string): Promise<ProbeResult> 
   return result;
 }
 
+/**
+ * onnxruntime-node's Linux build of Dawn has the Vulkan backend only (its library holds
+ * dawn/native/vulkan sources and no OpenGL ones), so without the Vulkan loader the WebGPU probe
+ * can only fail, after Dawn prints a warning with a source line that reads like a stack trace.
+ */
+export const NO_VULKAN = "no Vulkan loader (libvulkan.so.1) found: onnxruntime-node's WebGPU provider reaches the GPU through Vulkan on Linux; install it (e.g. apt-get install libvulkan1) with a GPU driver that provides Vulkan";
+
 async function runProbe(ort: Ort, provider: string): Promise<ProbeResult> {
+  if (provider === 'webgpu' && process.platform === 'linux' && !vulkanLoaderPresent()) return { ok: false, detail: NO_VULKAN };
   try {
     const session = await ort.InferenceSession.create(probeModel(), { executionProviders: [provider], logSeverityLevel: 4 });
     try {
@@ -66,7 +74,7 @@ export function explainProbeFailure(provider: string, message: string, hasVulkan
 
 const VULKAN_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/usr/local/lib'];
 
-function vulkanLoaderPresent(): boolean {
+export function vulkanLoaderPresent(): boolean {
   if (process.platform !== 'linux') return true;
   const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...VULKAN_DIRS];
   return dirs.some((dir) => existsSync(`${dir}/libvulkan.so.1`));

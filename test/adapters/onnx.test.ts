@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Session, SessionOptions } from '../../src/adapters/adapter.js';
 import { onnxAdapter } from '../../src/adapters/onnx.js';
-import { explainProbeFailure } from '../../src/adapters/onnx-probe.js';
+import { explainProbeFailure, vulkanLoaderPresent } from '../../src/adapters/onnx-probe.js';
+import { runCli } from '../helpers/cli.js';
 import { resolveAdapter } from '../../src/adapters/resolve.js';
 import { rejection } from '../helpers/errors.js';
 
@@ -168,6 +169,12 @@ describe('devices', () => {
       expect(open.code).toBe('device-unavailable');
       expect(open.message).toBe(`device webgpu unavailable: ${webgpu.detail}`);
     }
+  });
+
+  test.runIf(process.platform === 'linux' && !vulkanLoaderPresent())('without the Vulkan loader, WebGPU is unavailable without asking Dawn (whose warning reads like a stack trace)', async () => {
+    const run = await runCli(['devices']);
+    expect(run.stdout).toMatch(/no\s+webgpu\s+in the installed binary, but cannot run here: no Vulkan loader \(libvulkan\.so\.1\) found/);
+    expect(run.stderr).not.toMatch(/Vulkan|BackendVk|\.cpp:\d+/);
   });
 
   test('probe failures are explained from ORT\'s own message', () => {
