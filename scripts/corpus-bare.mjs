@@ -3,7 +3,8 @@
 // shipped inputs (test_data_set_0/input_K.pb), no inferbench code on the run path except the
 // TensorProto reader. When the set ships output_K.pb, the outputs are compared with them here,
 // independently of inferbench's --check-outputs (numpy's assert_allclose rule, rtol 1e-3,
-// atol 1e-7, as ONNX's backend tests; strings, bools and int64 exactly; NaN equals NaN).
+// atol 1e-7, as ONNX's backend tests; strings, bools and int64 exactly; NaN equals NaN, ±Inf
+// only itself).
 // Prints one JSON line: {"status":"ok","outputs":"match"|"mismatch"|null,"detail"?} or
 // {"status":"error","error":"..."}.
 // Usage: node scripts/corpus-bare.mjs <model-dir>
@@ -25,7 +26,7 @@ function firstMismatch(actual, expected) {
     const x = a[k];
     const y = e[k];
     const exact = typeof y !== 'number';
-    const close = exact ? x === y : (Number.isNaN(x) && Number.isNaN(y)) || Math.abs(x - y) <= 1e-7 + 1e-3 * Math.abs(y);
+    const close = exact ? x === y : x === y || (Number.isNaN(x) && Number.isNaN(y)) || Math.abs(x - y) <= 1e-7 + 1e-3 * Math.abs(y);
     if (!close) return `[${k}] ${x}, expected ${y}`;
   }
   return null;
