@@ -73,7 +73,7 @@ const ADVICE: readonly Advice[] = [
   },
   ({ rules, input }) => {
     if (rules.allocation.status !== 'bound') return null;
-    return { id: 'allocator-settings', text: 'keep freed memory in the process instead of returning it to the OS: glibc GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432 (or MALLOC_TRIM_THRESHOLD_/MALLOC_MMAP_THRESHOLD_), or a caching allocator (jemalloc, mimalloc via LD_PRELOAD)', why: allocationWhy(input) };
+    return { id: 'allocator-settings', text: 'keep freed memory in the process instead of returning it to the OS: glibc GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432 (or MALLOC_TRIM_THRESHOLD_/MALLOC_MMAP_THRESHOLD_), or a caching allocator (jemalloc, mimalloc via LD_PRELOAD); RSS then stays near its high-water mark, so compare the report\'s RSS growth with and without', why: allocationWhy(input) };
   },
   ({ stage, input }) => {
     const inf = stage('inference');
