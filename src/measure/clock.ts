@@ -4,9 +4,15 @@
 
 export const now = process.hrtime.bigint;
 
-/** Nanoseconds between two readings, as a double (exact below 2^53 ns ≈ 104 days). */
+/**
+ * Nanoseconds between two readings, as a double. Each reading is converted on its own, because
+ * `end - start` would allocate a BigInt, and the timed loop calls this five times a request (with
+ * MiB outputs, every collection is costly: docs/large-outputs.md). Exact while the clock reads
+ * below 2^53 ns (Linux counts from boot: 104 days of uptime); beyond that a difference can be off
+ * by a few ns.
+ */
 export function elapsedNs(start: bigint, end: bigint): number {
-  return Number(end - start);
+  return Number(end) - Number(start);
 }
 
 const CALIBRATION_ROUNDS = 15;
