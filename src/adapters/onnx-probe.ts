@@ -42,7 +42,7 @@ export function probeProvider(ort: Ort, provider: string): Promise<ProbeResult> 
  * dawn/native/vulkan sources and no OpenGL ones), so without the Vulkan loader the WebGPU probe
  * can only fail, after Dawn prints a warning with a source line that reads like a stack trace.
  */
-export const NO_VULKAN = "no Vulkan loader (libvulkan.so.1) found: onnxruntime-node's WebGPU provider reaches the GPU through Vulkan on Linux; install it (e.g. apt-get install libvulkan1) with a GPU driver that provides Vulkan";
+const NO_VULKAN = "no Vulkan loader (libvulkan.so.1) found: onnxruntime-node's WebGPU provider reaches the GPU through Vulkan on Linux; install it (e.g. apt-get install libvulkan1) with a GPU driver that provides Vulkan";
 
 async function runProbe(ort: Ort, provider: string): Promise<ProbeResult> {
   if (provider === 'webgpu' && process.platform === 'linux' && !vulkanLoaderPresent()) return { ok: false, detail: NO_VULKAN };
@@ -64,10 +64,9 @@ async function runProbe(ort: Ort, provider: string): Promise<ProbeResult> {
 }
 
 /** ORT's first line, less the source path and the failed assertion ("Failed to get a WebGPU adapter: ..."). */
-export function explainProbeFailure(provider: string, message: string, hasVulkan: boolean = vulkanLoaderPresent()): string {
+export function explainProbeFailure(provider: string, message: string): string {
   const first = (message.split('\n')[0] ?? message).trim();
   const cause = first.replace(/^\/onnxruntime_src\/\S+\s+/, '').replace(/^.*\bwas false\.\s*/, '') || first;
-  if (provider === 'webgpu' && !hasVulkan) return `${cause} — no Vulkan loader (libvulkan.so.1) found: install it (e.g. apt-get install libvulkan1) with a GPU driver that provides Vulkan`;
   if (provider === 'cuda' || provider === 'tensorrt') return `${cause} — the ${provider} provider needs the CUDA 12 runtime, cuDNN and an NVIDIA driver (check nvidia-smi)`;
   return cause;
 }

@@ -179,9 +179,8 @@ describe('devices', () => {
 
   test('probe failures are explained from ORT\'s own message', () => {
     const webgpu = '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters';
-    expect(explainProbeFailure('webgpu', webgpu, true)).toBe('Failed to get a WebGPU adapter: No supported adapters');
-    expect(explainProbeFailure('webgpu', webgpu, false)).toMatch(/^Failed to get a WebGPU adapter: No supported adapters — no Vulkan loader \(libvulkan\.so\.1\) found/);
-    expect(explainProbeFailure('cuda', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library\nmore', true))
+    expect(explainProbeFailure('webgpu', webgpu)).toBe('Failed to get a WebGPU adapter: No supported adapters');
+    expect(explainProbeFailure('cuda', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library\nmore'))
       .toBe('OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library — the cuda provider needs the CUDA 12 runtime, cuDNN and an NVIDIA driver (check nvidia-smi)');
   });
 });
