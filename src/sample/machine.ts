@@ -19,7 +19,8 @@ export interface RuntimeVersion {
  * child processes (lscpu, hostname, cat …), ~300 ms here, and a library user profiling many
  * models, or a bench script, would pay for them per call.
  */
-let machine: Promise<[si.Systeminformation.CpuData, si.Systeminformation.MemData, si.Systeminformation.OsData, Awaited<ReturnType<typeof queryGpus>>]> | null = null;
+const readMachine = () => Promise.all([si.cpu(), si.mem(), si.osInfo(), queryGpus()]);
+let machine: ReturnType<typeof readMachine> | null = null;
 
 /**
  * Await it before any trial starts: the child processes it spawns share the cores (and, under
@@ -29,7 +30,7 @@ let machine: Promise<[si.Systeminformation.CpuData, si.Systeminformation.MemData
  */
 export async function collectEnvironment(runtimes: RuntimeVersion[]): Promise<Environment> {
   if (!machine) {
-    machine = Promise.all([si.cpu(), si.mem(), si.osInfo(), queryGpus()]);
+    machine = readMachine();
     machine.catch(() => (machine = null)); // a failed read is tried again next time, not cached
   }
   const [cpu, mem, os, gpu] = await machine;
