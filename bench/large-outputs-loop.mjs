@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { onnxAdapter } from '../dist/adapters/onnx.js';
 import { StageRecorder } from '../dist/measure/recorder.js';
 import { timedLoop } from '../dist/measure/timed-loop.js';
+import { bareLoop, median, syntheticInput } from './bare-loop.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,49 +41,29 @@ const gcs = [];
 new PerformanceObserver((list) => gcs.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
 const faults = () => process.resourceUsage().minorPageFault;
 const settle = () => new Promise((r) => setImmediate(r)); // GC entries arrive asynchronously
-const median = (values) => {
-  const s = Float64Array.from(values).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const f = (x, d = 3) => x.toFixed(d);
 
-function inputFor(meta) {
-  const dims = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
-  return { dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i)) };
-}
-
-/** The loop a user writes from the onnxruntime-node docs, with one output handling. */
+/** The bare loop (bench/bare-loop.mjs), timed in blocks of `count` requests. */
 async function bareSide(model, handling) {
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
-  const meta = session.inputMetadata[0];
-  const { dims, data } = inputFor(meta);
-  const feeds = { [meta.name]: new ort.Tensor('float32', data, dims) };
-  let fetches = null;
-  let kept = null;
-  if (handling === 'fetches') {
-    const first = await session.run(feeds);
-    fetches = Object.fromEntries(Object.entries(first).map(([k, t]) => [k, new ort.Tensor(t.type, new t.data.constructor(t.data.length), t.dims)]));
-  }
+  const loop = await bareLoop(model, handling);
   const samples = new Float64Array(BLOCKS * BLOCK);
   let n = 0;
   const block = async (count, record) => {
     for (let i = 0; i < count; i++) {
       const t0 = process.hrtime.bigint();
-      const out = fetches ? await session.run(feeds, fetches) : await session.run(feeds);
+      const out = await loop.run();
       if (record) samples[n++] = Number(process.hrtime.bigint() - t0) / 1e3;
-      if (handling === 'dispose') for (const name in out) out[name].dispose();
-      else if (handling === 'reuse') kept = out;
+      loop.handle(out);
     }
   };
-  return { block, p50Us: () => median(samples.subarray(0, n)), close: () => ((kept = null), session.release()) };
+  return { block, p50Us: () => median(samples.subarray(0, n)), close: () => loop.release() };
 }
 
 /** inferbench's timed loop on an adapter session, recording as a trial does. */
 async function loopSide(model, handling) {
   const session = await onnxAdapter.open(model, { device: 'cpu', intraOpThreads: 1, interOpThreads: null, graphOptimization: 'all', outputs: handling });
   const meta = session.info.inputs[0];
-  const { dims, data } = inputFor(meta);
+  const { dims, data } = syntheticInput(meta);
   const inputs = [{ name: meta.name, type: 'float32', dims, data }];
   const recorder = new StageRecorder(BLOCKS * BLOCK, false);
   const idle = { record() {} };
@@ -151,7 +132,7 @@ const perCall = (fn) => {
 for (const model of args.models.split(',')) {
   const session = await onnxAdapter.open(model, { device: 'cpu', intraOpThreads: 1, interOpThreads: null, graphOptimization: 'all', outputs: 'drop' });
   const meta = session.info.inputs[0];
-  const { dims, data } = inputFor(meta);
+  const { dims, data } = syntheticInput(meta);
   const inputs = [{ name: meta.name, type: 'float32', dims, data }];
   const outputs = await session.run(session.prepare(inputs));
   const costs = [() => session.prepare(inputs), () => session.consume(outputs), () => session.collect(outputs), () => process.hrtime.bigint()].map((fn) => f(perCall(fn), 0));

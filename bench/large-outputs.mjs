@@ -14,6 +14,7 @@ import ort from 'onnxruntime-node';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { profile } from '../dist/index.js';
+import { bareLoop, median } from './bare-loop.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,41 +50,24 @@ const usage = () => {
   return { faults: u.minorPageFault, systemUs: u.systemCPUTime };
 };
 
-/** The loop a user would write from the onnxruntime-node docs, with one output handling. */
+/** The bare loop with one output handling (bench/bare-loop.mjs), timed as inferbench times run(). */
 async function bare(model, handling) {
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: THREADS, graphOptimizationLevel: 'all' });
-  const meta = session.inputMetadata[0];
-  const dims = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
-  const data = new Float32Array(dims.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i));
-  const feeds = { [meta.name]: new ort.Tensor('float32', data, dims) };
-  let fetches = null;
-  let kept = null;
-  if (handling === 'fetches') {
-    const first = await session.run(feeds);
-    fetches = Object.fromEntries(Object.entries(first).map(([k, t]) => [k, new ort.Tensor(t.type, new t.data.constructor(t.data.length), t.dims)]));
-  }
-  const once = async () => {
-    const out = fetches ? await session.run(feeds, fetches) : await session.run(feeds);
-    if (handling === 'dispose') for (const name in out) out[name].dispose();
-    else if (handling === 'reuse') kept = out;
-  };
-  for (let i = 0; i < warmup; i++) await once();
+  const loop = await bareLoop(model, handling, THREADS);
+  for (let i = 0; i < warmup; i++) loop.handle(await loop.run());
   const samples = new Float64Array(iterations);
   const before = usage();
   const start = process.hrtime.bigint();
   const from = performance.now();
   for (let i = 0; i < iterations; i++) {
     const t0 = process.hrtime.bigint();
-    const out = fetches ? await session.run(feeds, fetches) : await session.run(feeds);
+    const out = await loop.run();
     samples[i] = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (handling === 'dispose') for (const name in out) out[name].dispose();
-    else if (handling === 'reuse') kept = out;
+    loop.handle(out);
   }
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const after = usage();
   const gc = await gcIn(from, performance.now());
-  kept = null;
-  await session.release();
+  await loop.release();
   return { p50: median(samples), wall: wallMs / iterations, faults: (after.faults - before.faults) / iterations, kernelMs: (after.systemUs - before.systemUs) / 1000 / iterations, gcPerRequest: gc.count / iterations, gcMs: gc.ms / iterations };
 }
 
@@ -97,11 +81,6 @@ async function inferbench(model, handling) {
   return { p50: t.stages.inference.p50Ms, wall: t.accounting.wallPerIterationMs, faults: t.memory.minorFaultsPerIteration, kernelMs: t.memory.systemCpuPerIterationMs, unaccounted: t.accounting.unaccountedShare, gcMs: t.memory.gcPauseMs / t.measure.iterations, gcPerRequest: t.memory.gcCount / t.measure.iterations };
 }
 
-function median(values) {
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 const f = (x, d = 3) => x.toFixed(d);
 
 console.log(`node ${process.version}, onnxruntime-node ${ort.env.versions.node}, ${rounds} interleaved rounds × ${iterations} requests (warm-up ${warmup}), intra-op threads ${THREADS}`);
