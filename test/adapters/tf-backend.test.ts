@@ -10,6 +10,16 @@ import { createTfAdapter, tfAdapter } from '../../src/adapters/tf.js';
 import { loadFailureReason, precisionSkipReason, threadsUnsupported, TfRuntime, type ModuleLoader } from '../../src/adapters/tf-backend.js';
 import { rejection } from '../helpers/errors.js';
 
+/** The TF.js packages package.json depends on (tfjs-node optionally), sorted. */
+const TFJS_PACKAGES = [
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-converter',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-node',
+];
+
 const MLP = join('fixtures', 'tf', 'mlp', 'model.json');
 const options = (device: string): SessionOptions => ({ device, intraOpThreads: null, interOpThreads: null, graphOptimization: 'all' });
 
@@ -113,15 +123,8 @@ describe('the TF.js packages inferbench loads', () => {
         await session.close();
       }
     }
-    expect([...requested].sort()).toEqual([
-      '@tensorflow/tfjs-backend-cpu',
-      '@tensorflow/tfjs-backend-wasm',
-      '@tensorflow/tfjs-converter',
-      '@tensorflow/tfjs-core',
-      '@tensorflow/tfjs-layers',
-      '@tensorflow/tfjs-node',
-      '@tensorflow/tfjs-node-gpu',
-    ]);
+    // Each pinned package, and tfjs-node-gpu (asked for, never a dependency: it needs CUDA).
+    expect([...requested].sort()).toEqual([...TFJS_PACKAGES, '@tensorflow/tfjs-node-gpu'].sort());
     const tfjsCpu = (await adapter.devices()).find((d) => d.device === 'tfjs-cpu');
     expect(tfjsCpu?.detail).toMatch(/^@tensorflow\/tfjs-backend-cpu 4\.\d+\.\d+: pure-JavaScript cpu backend/);
   });
@@ -131,14 +134,7 @@ describe('the TF.js packages inferbench loads', () => {
     // tfjs-node depends on the umbrella at its own exact version: one version keeps one tfjs-core.
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<'dependencies' | 'optionalDependencies', Record<string, string>>;
     const tfjs = Object.entries({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter(([name]) => name.startsWith('@tensorflow/'));
-    expect(tfjs.map(([name]) => name).sort()).toEqual([
-      '@tensorflow/tfjs-backend-cpu',
-      '@tensorflow/tfjs-backend-wasm',
-      '@tensorflow/tfjs-converter',
-      '@tensorflow/tfjs-core',
-      '@tensorflow/tfjs-layers',
-      '@tensorflow/tfjs-node',
-    ]);
+    expect(tfjs.map(([name]) => name).sort()).toEqual(TFJS_PACKAGES);
     const versions = new Set(tfjs.map(([, version]) => version));
     expect(versions.size).toBe(1);
     const [version] = versions;
