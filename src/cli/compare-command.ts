@@ -38,7 +38,7 @@ export function compareCommand(globals: () => GlobalFlags = () => ({ quiet: fals
     .option('-o, --out <file>', 'write the output to a file instead of stdout (stdout then gets the console summary)')
     .option('--json', 'print the JSON comparison to stdout (same as --format json)', false)
     .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive too (strict gates)', false)
-    .option('--duet', 'paired: run base and head at the same time, each in its own process (needs a core each), instead of alternating', false)
+    .option('--duet', 'paired: run base and head at the same time in two child processes, swapped per block, instead of alternating (needs two idle cores)', false)
     .option('--strict', 'reports: treat reports from different machines or inferbench versions as an input error (exit 2)', false)
     .option('--ignore <fields>', `reports: configuration fields to ignore when pairing trials: ${MATCH_FIELDS.join(', ')} (comma-separated)`)
     .option('--seed <n>', 'seed of the bootstrap (and, paired, of the block order): results are reproducible for a seed', (v) => parseNonNegativeInt(v, '--seed'))

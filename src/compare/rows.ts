@@ -115,7 +115,9 @@ export function budgetRows(checks: readonly BudgetCheck[], resultCell: (pass: bo
  */
 export function methodLine(c: Comparison): string {
   if (c.path === 'paired') {
-    return `Paired: base and head measured interleaved in one process, in short blocks whose order is drawn per block; the verdict comes from a bootstrap over the pairs of blocks (B = ${formatCount(c.method.resamples)}, seed ${c.method.seed}).`;
+    const mode = c.trials.find((t) => t.paired !== undefined)?.paired?.mode ?? 'in-process';
+    const how = mode === 'duet' ? 'at the same time in two child processes (duet), in short blocks whose process is drawn per block' : `interleaved in one ${mode === 'child-processes' ? 'child ' : ''}process, in short blocks whose order is drawn per block`;
+    return `Paired: base and head measured ${how}; the verdict comes from a bootstrap over the pairs of blocks (B = ${formatCount(c.method.resamples)}, seed ${c.method.seed}).`;
   }
   return `Reports: each side was measured in its own run; intervals are widened for what separate runs cannot show (run-to-run allowance ${formatPercent(c.method.runVariance)}, drift, contention, spread between repetitions). For a gate on a shared runner, compare the two models instead (paired).`;
 }
@@ -126,7 +128,7 @@ export function pairedLine(trial: TrialComparison): string | null {
   if (p === undefined) return null;
   const p50 = trial.stages.find((x) => x.stage === 'inference')?.metrics.find((m) => m.metric === 'p50');
   const ratio = p50 === undefined ? '' : `inference p50 head/base ${formatPreciseRatio(1 + p50.change)} (${formatLevel(p50.level)} CI ${formatPreciseRatio(1 + p50.ci[0])} … ${formatPreciseRatio(1 + p50.ci[1])}); `;
-  return `${ratio}paired (${p.mode}): ${formatCount(p.blocks)} blocks × ${formatCount(p.iterationsPerBlock)} iteration${p.iterationsPerBlock === 1 ? '' : 's'} a side (base ran first in ${formatCount(p.baseFirstBlocks)}), ${formatMs(p.durationMs)} measured, stopped: ${STOP_WORDS[p.stopReason] ?? p.stopReason}`;
+  return `${ratio}paired (${p.mode}): ${formatCount(p.blocks)} blocks × ${formatCount(p.iterationsPerBlock)} iteration${p.iterationsPerBlock === 1 ? '' : 's'} a side (base ${p.mode === 'duet' ? 'in the first child' : 'ran first'} in ${formatCount(p.baseFirstBlocks)}), ${formatMs(p.durationMs)} measured, stopped: ${STOP_WORDS[p.stopReason] ?? p.stopReason}`;
 }
 
 const STOP_WORDS: Record<string, string> = {

@@ -26,14 +26,17 @@ export interface CompareOptions {
 /** How a paired comparison measured one configuration (src/paired/). */
 export interface PairedTrialInfo {
   /**
-   * in-process: both sessions in one process, alternating blocks; child-processes: one child per
-   * side, alternating (--isolate); duet: one child per side, both running each block at once (--duet).
+   * in-process: both sessions in one process, alternating blocks; child-processes: both in one
+   * child process, alternating (--isolate); duet: both in each of two children, each block's halves
+   * at once, the children swapped per block (--duet).
    */
   mode: 'in-process' | 'child-processes' | 'duet';
+  /** Logical cores this process could run on (its affinity), for duet's note. */
+  cores: number;
   /** Pairs of blocks measured, and iterations per side in each. */
   blocks: number;
   iterationsPerBlock: number;
-  /** Blocks in which base ran first (the order is drawn per block). */
+  /** Blocks in which base ran first (duet: in the first child); drawn per block. */
   baseFirstBlocks: number;
   /** Wall time of the measured blocks, both sides. */
   durationMs: number;
@@ -293,9 +296,22 @@ export function caveats(c: Comparison): string[] {
   return lines;
 }
 
+/**
+ * Duet needs a core per side and one for the parent that coordinates them. On the 2-vCPU VM, duet's
+ * p50 intervals were ±2.8–28% where --isolate's were ±0.8–1.9% (bench/paired-compare.mjs, 2026-12-02).
+ */
+export const DUET_MIN_CORES = 3;
+
 /** What the method could not see in this comparison, in words (printed after the caveats). */
 export function notes(c: Comparison): string[] {
-  if (c.path === 'paired') return c.interrupted ? ['Interrupted: configurations not measured are missing, and the last one stopped early.'] : [];
+  if (c.path === 'paired') {
+    const lines = c.interrupted ? ['Interrupted: configurations not measured are missing, and the last one stopped early.'] : [];
+    const duet = c.trials.find((t) => t.paired?.mode === 'duet')?.paired;
+    if (duet !== undefined && duet.cores < DUET_MIN_CORES) {
+      lines.push(`Duet ran on ${duet.cores} core${duet.cores === 1 ? '' : 's'}: both sides and this process shared ${duet.cores === 1 ? 'it' : 'them'}, so each side was measured beside the other and the coordinator, with wider intervals than alternating blocks give. Without --duet, or on ${DUET_MIN_CORES} or more idle cores, the answer is sharper.`);
+    }
+    return lines;
+  }
   const compared = c.trials.filter((t) => t.stages.length > 0);
   const lines: string[] = [];
   const fewest = Math.min(...compared.map((t) => Math.min(t.repetitions.base, t.repetitions.head)));

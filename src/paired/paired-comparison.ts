@@ -76,6 +76,7 @@ function comparePairedTrial(t: PairedTrial, thresholds: Thresholds, options: Sig
     inconclusiveMetrics: all.filter((x) => x.verdict === 'inconclusive').length,
     paired: {
       mode: t.mode,
+      cores: t.cores,
       blocks: m.blocks.baseEnds.length,
       iterationsPerBlock: m.iterationsPerBlock,
       baseFirstBlocks: baseFirst,

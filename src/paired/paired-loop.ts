@@ -18,8 +18,13 @@ export interface PairedSide {
   warmup(bound: PhaseBound, signal: AbortSignal | undefined): Promise<WarmupSummary>;
   /** The loop's own cost per iteration (µs), from the same loop with the work taken out. */
   harnessCostUs(): Promise<number>;
-  /** Runs `k` iterations into `recorder`; resolves with the block's wall time (ns). */
-  block(k: number): Promise<number>;
+  /**
+   * Runs `k` iterations into `recorder`; resolves with the block's wall time (ns). `lane` (duet):
+   * the child process to run them in; the side then keeps its model running, unrecorded, until
+   * stopFill().
+   */
+  block(k: number, lane?: 0 | 1): Promise<number>;
+  stopFill?(): void;
 }
 
 /**
@@ -93,12 +98,12 @@ export async function runPairedLoop(base: PairedSide, head: PairedSide, options:
   while (stopReason === null) {
     const done = base.recorder.count;
     const size = options.measure.kind === 'count' ? Math.min(k, options.measure.iterations - done) : k;
+    // Alternating: which side runs first. Duet: which side runs in the first lane.
     const baseFirst = random() < 0.5;
-    const [firstSide, secondSide] = baseFirst ? [base, head] : [head, base];
-    const [wallFirst, wallSecond] = options.duet ? await Promise.all([firstSide.block(size), secondSide.block(size)]) : [await firstSide.block(size), await secondSide.block(size)];
+    const [baseWall, headWall] = options.duet ? await duetBlock(base, head, size, baseFirst) : await alternate(base, head, size, baseFirst);
     blocks.baseFirst.push(baseFirst);
-    blocks.baseWallNs.push(baseFirst ? wallFirst : wallSecond);
-    blocks.headWallNs.push(baseFirst ? wallSecond : wallFirst);
+    blocks.baseWallNs.push(baseWall);
+    blocks.headWallNs.push(headWall);
     blocks.baseEnds.push(base.recorder.count);
     blocks.headEnds.push(head.recorder.count);
     const elapsedMs = elapsedNs(start, now()) / 1e6;
@@ -106,6 +111,32 @@ export async function runPairedLoop(base: PairedSide, head: PairedSide, options:
     stopReason = options.signal?.aborted ? 'interrupted' : stopRule(options, base, head, blocks, elapsedMs);
   }
   return { blocks, iterationsPerBlock: k, durationMs: elapsedNs(start, now()) / 1e6, stopReason, warmup, first, harnessUs };
+}
+
+/** One half after the other; resolves with [base, head] wall times. */
+async function alternate(base: PairedSide, head: PairedSide, size: number, baseFirst: boolean): Promise<[number, number]> {
+  if (baseFirst) {
+    const baseWall = await base.block(size);
+    return [baseWall, await head.block(size)];
+  }
+  const headWall = await head.block(size);
+  return [await base.block(size), headWall];
+}
+
+/**
+ * Both halves at once, one per lane (child process), the lanes swapped at random per block; the
+ * first lane is asked first. The side that ends first keeps running until the other ends too.
+ * Without that, the faster model's iterations always ran beside the slower one while the slower
+ * one's last iterations ran alone; without the swap, each side kept its lane's core. On this
+ * 2-vCPU VM either one skewed the ratio: 3× the work measured 0.85–2.1× (2026-12-02), against
+ * 2.35× alternating. Resolves with [base, head] wall times.
+ */
+async function duetBlock(base: PairedSide, head: PairedSide, size: number, baseInFirstLane: boolean): Promise<[number, number]> {
+  const walls = baseInFirstLane ? Promise.all([base.block(size, 0), head.block(size, 1)]) : Promise.all([head.block(size, 0), base.block(size, 1)]).then(([h, b]) => [b, h] as [number, number]);
+  const done = await walls;
+  base.stopFill?.();
+  head.stopFill?.();
+  return done;
 }
 
 function stopRule(options: PairedLoopOptions, base: PairedSide, head: PairedSide, blocks: PairedBlocks, elapsedMs: number): StopReason | null {

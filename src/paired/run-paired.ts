@@ -3,6 +3,7 @@
 // them interleaved (paired-loop.ts) for every planned trial configuration; the verdict comes from
 // the pairs (paired-stats.ts). Failures are values: a configuration that cannot run on one side is
 // reported with the reason and the others go on. Never prints.
+import { availableParallelism } from 'node:os';
 import type { RuntimeAdapter, Session } from '../adapters/adapter.js';
 import { resolveAdapter } from '../adapters/resolve.js';
 import { isInferbenchError, messageOf } from '../errors.js';
@@ -22,7 +23,8 @@ import type { InputDescription, ModelInfo, TrialOk, TrialSpec } from '../types.j
 import type { StageRecorder } from '../measure/recorder.js';
 import { inProcessSide } from './in-process-side.js';
 import { runPairedLoop, type PairedLoopOptions, type PairedMeasurement, type PairedSide } from './paired-loop.js';
-import { childSide, type ChildSide } from './child-side.js';
+import { childLane, duetSide, laneSide } from './child-side.js';
+import type { OpenedReply } from './child-protocol.js';
 
 /** What `compare BASE HEAD` takes when both are models: the profile options, minus the model. */
 export interface PairedOptions extends Omit<ProfileOptions, 'model' | 'repeat' | 'variants' | 'opProfile' | 'concurrency' | 'sample' | 'sampleIntervalMs' | 'budgets'> {
@@ -46,7 +48,7 @@ export interface PairedHooks {
 
 /** One measured pair of trials, or why there is none. */
 export type PairedTrial =
-  | { status: 'ok'; spec: TrialSpec; base: TrialOk; head: TrialOk; measurement: PairedMeasurement; mode: PairedMode; samples: Sides<StageRecorder> }
+  | { status: 'ok'; spec: TrialSpec; base: TrialOk; head: TrialOk; measurement: PairedMeasurement; mode: PairedMode; samples: Sides<StageRecorder>; cores: number }
   | { status: 'failed' | 'skipped'; spec: TrialSpec; side: 'base' | 'head' | 'both'; message: string };
 
 export type PairedMode = 'in-process' | 'child-processes' | 'duet';
@@ -151,7 +153,7 @@ async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context
     const measurement = await runPairedLoop(sides.base, sides.head, loopOptions(context, measured));
     const peak = readPeakRssBytes();
     const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name], measurement, { backend: open[name].backend, inputs: inputs[name]!.descriptions(), modelLoadMs: loadMs[name], peakRssBytes: peak });
-    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode: 'in-process', samples: { base: sides.base.recorder, head: sides.head.recorder } };
+    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode: 'in-process', samples: { base: sides.base.recorder, head: sides.head.recorder }, cores: availableParallelism() };
   } catch (error) {
     if (isRunWideError(error, spec) && phase !== 'measure') throw error;
     const which = sessions.base === undefined ? 'base' : sessions.head === undefined && phase === 'open' ? 'head' : 'both';
@@ -178,32 +180,36 @@ function inputMismatch(sessions: Sides<Session>, base: Map<string, number[]>, he
   return b === h ? null : `base and head take different inputs, so they cannot be fed the same data: base ${b}; head ${h}`;
 }
 
-/** Each side in a child process (--isolate), alternating; or both at once (duet). */
+/** Both sides in one child process, alternating (--isolate); or both sides in each of two, at once (duet). */
 async function runPairInChildren(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context: PairContext, mode: Exclude<PairedMode, 'in-process'>): Promise<PairedTrial> {
   const skipped = await unavailableOn(spec, adapters);
   if (skipped !== null) return skipped;
-  const sides: Partial<Sides<ChildSide>> = {};
+  const lanes = mode === 'duet' ? ([childLane(spec, context.options), childLane(spec, context.options)] as const) : ([childLane(spec, context.options)] as const);
+  const opened: Partial<Sides<OpenedReply>> = {};
+  let failing: 'base' | 'head' | 'both' = 'base';
   try {
     for (const side of ['base', 'head'] as const) {
+      failing = side;
       const variant = await context.variants[side].resolve(spec.precision);
-      sides[side] = await childSide(variant.path, spec, context.options);
-      if (spec.precision === 'fp32') context.models[side] ??= sides[side]!.opened.info;
+      for (const lane of lanes) opened[side] = await lane.open(side, variant.path);
+      if (spec.precision === 'fp32') context.models[side] ??= opened[side]!.info;
     }
-    const { base, head } = sides as Sides<ChildSide>;
-    const describe = (s: ChildSide): string => s.opened.inputs.map((i) => `${i.name} ${i.type} [${i.dims.join(', ')}]`).sort().join('; ');
+    failing = 'both';
+    const { base, head } = opened as Sides<OpenedReply>;
+    const describe = (s: OpenedReply): string => s.inputs.map((i) => `${i.name} ${i.type} [${i.dims.join(', ')}]`).sort().join('; ');
     if (describe(base) !== describe(head)) return { status: 'failed', spec, side: 'both', message: `base and head take different inputs, so they cannot be fed the same data: base ${describe(base)}; head ${describe(head)}` };
-    const refusal = batchRefusal(spec, base.opened.batch, base.opened.info.inputs, new Map(base.opened.shapes));
+    const refusal = batchRefusal(spec, base.batch, base.info.inputs, new Map(base.shapes));
     if (refusal !== null) return { status: 'skipped', spec, side: 'both', message: refusal };
-    const measured = { ...spec, batch: base.opened.batch, id: trialId({ ...spec, batch: base.opened.batch }) };
-    const measurement = await runPairedLoop(base, head, loopOptions(context, measured, mode === 'duet'));
-    const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name]!, measurement, { backend: sides[name]!.opened.backend, inputs: sides[name]!.opened.inputs, modelLoadMs: sides[name]!.opened.loadMs, peakRssBytes: 0 });
-    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode, samples: { base: base.recorder, head: head.recorder } };
+    const measured = { ...spec, batch: base.batch, id: trialId({ ...spec, batch: base.batch }) };
+    const sides = lanes.length === 2 ? { base: duetSide(lanes, 'base'), head: duetSide(lanes, 'head') } : { base: laneSide(lanes[0], 'base'), head: laneSide(lanes[0], 'head') };
+    const measurement = await runPairedLoop(sides.base, sides.head, loopOptions(context, measured, mode === 'duet'));
+    const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name], measurement, { backend: opened[name]!.backend, inputs: opened[name]!.inputs, modelLoadMs: opened[name]!.loadMs, peakRssBytes: 0 });
+    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode, samples: { base: sides.base.recorder, head: sides.head.recorder }, cores: availableParallelism() };
   } catch (error) {
     if (isRunWideError(error, spec)) throw error;
-    return { status: 'failed', spec, side: sides.base === undefined ? 'base' : sides.head === undefined ? 'head' : 'both', message: `${messageOf(error)}${isInferbenchError(error) && error.hint ? ` (hint: ${error.hint})` : ''}` };
+    return { status: 'failed', spec, side: failing, message: `${messageOf(error)}${isInferbenchError(error) && error.hint ? ` (hint: ${error.hint})` : ''}` };
   } finally {
-    await sides.base?.close();
-    await sides.head?.close();
+    for (const lane of lanes) await lane.close();
   }
 }
 

@@ -2,11 +2,12 @@
 // chain models generated into a temp dir, and the report path's fail-safe rules.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types (the fixture generator)
 import { DT, Graph, rngFor } from '../../scripts/make-fixtures.mjs';
+import { DUET_MIN_CORES } from '../../src/compare/verdict.js';
 import { okTrial, reportOf } from '../compare/reports.js';
 
 let dir: string;
@@ -87,15 +88,19 @@ describe('compare with two models: paired', () => {
   });
 
   test.each([
-    ['--isolate', 'child-processes'],
-    ['--duet', 'duet'],
-  ])('%s: each side in its own child process (%s), the mode is stated, 3× the work still regressed', (flag, mode) => {
-    const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK, flag, '--json');
-    const c = JSON.parse(r.stdout) as { verdict: string; trials: { paired: { mode: string; sides: { head: { stages: { inference: { count: number } } } } } }[] };
+    ['--isolate', 'child-processes', 'interleaved in one child process', 'base ran first in'],
+    ['--duet', 'duet', 'at the same time in two child processes (duet)', 'base in the first child in'],
+  ])('%s: the sides in child processes (%s), the mode is stated, 3× the work still regressed', (flag, mode, method, order) => {
+    const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK, flag, '--format', 'json', '-o', file(`${mode}.json`));
+    const c = JSON.parse(readFileSync(file(`${mode}.json`), 'utf8')) as { verdict: string; trials: { paired: { mode: string; sides: { head: { stages: { inference: { count: number } } } } } }[] };
     expect(c.trials[0]!.paired.mode).toBe(mode);
     expect(c.trials[0]!.paired.sides.head.stages.inference.count).toBe(400);
     expect(c.verdict).toBe('regressed');
     expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`method: Paired: base and head measured ${method}`);
+    expect(r.stdout).toContain(`(${mode}): 100 blocks × 4 iterations a side (${order} `);
+    // Duet on fewer than three cores (two sides and the parent) says what that costs.
+    expect(r.stdout.includes(`note: Duet ran on ${availableParallelism()} cores`)).toBe(mode === 'duet' && availableParallelism() < DUET_MIN_CORES);
   });
 
   test('every planned configuration is paired and judged on its own', () => {

@@ -19,12 +19,13 @@ function fakeSide(name: string, log: string[], usPerIteration: number): FakeSide
     first: async () => ({ firstInferenceMs: 1, firstTotalMs: 1 }),
     warmup: async (bound: PhaseBound): Promise<WarmupSummary> => ({ iterations: 10, durationMs: (10 * usPerIteration) / 1000, convergedAt: 5, bound }),
     harnessCostUs: async () => 0.5,
-    async block(k: number) {
-      log.push(`${name}:${k}`);
+    async block(k: number, lane?: 0 | 1) {
+      log.push(lane === undefined ? `${name}:${k}` : `${name}:${k}:lane${lane}`);
       for (let i = 0; i < k; i++) recorder.record(0, usPerIteration * 1000, 0, usPerIteration * 1000);
       await new Promise((resolve) => setImmediate(resolve));
       return k * usPerIteration * 1000;
     },
+    stopFill: () => void log.push(`${name}:stop`),
   };
 }
 
@@ -61,6 +62,27 @@ describe('runPairedLoop', () => {
     };
     expect(await orderOf(1)).toEqual(await orderOf(1));
     expect(await orderOf(1)).not.toEqual(await orderOf(2));
+  });
+
+  test('duet: both halves at once, one per lane, the lanes swapped per drawn order; the filler stops once both ended', async () => {
+    const log: string[] = [];
+    const base = fakeSide('base', log, 1000);
+    const head = fakeSide('head', log, 2000); // its blocks take twice as long: blocks of 10 (20 ms)
+    const m = await runPairedLoop(base, head, { warmup: { kind: 'auto' }, measure: { kind: 'count', iterations: 1000 }, seed: 5, threshold: 0.05, duet: true });
+    const blocks = m.blocks.baseEnds.length;
+    expect(blocks).toBe(100);
+    expect(log).toHaveLength(4 * blocks); // two blocks and two stops per pair
+    for (let b = 0; b < blocks; b++) {
+      const [first, second, ...stops] = log.slice(4 * b, 4 * b + 4);
+      // The first lane is asked first; base is in it when the draw says so, head in the other.
+      expect([first, second]).toEqual(m.blocks.baseFirst[b] ? ['base:10:lane0', 'head:10:lane1'] : ['head:10:lane0', 'base:10:lane1']);
+      expect(stops.sort()).toEqual(['base:stop', 'head:stop']);
+      // Walls go to the side that ran them, whichever lane it was in.
+      expect(m.blocks.headWallNs[b]).toBe(2 * m.blocks.baseWallNs[b]!);
+    }
+    const inFirstLane = m.blocks.baseFirst.filter(Boolean).length;
+    expect(inFirstLane).toBeGreaterThan(30);
+    expect(inFirstLane).toBeLessThan(71);
   });
 
   test('an abort stops after the current block, marked interrupted', async () => {

@@ -45,7 +45,11 @@ describe('peak RSS', () => {
     const afterReset = readPeakRssBytes();
     expect(Math.abs(afterReset - process.memoryUsage.rss())).toBeLessThan(16 * 1024 * 1024);
     const big = Buffer.alloc(64 * 1024 * 1024, 1); // touched, so resident
-    expect(readPeakRssBytes() - afterReset).toBeGreaterThanOrEqual(60 * 1024 * 1024);
+    const rss = process.memoryUsage.rss();
+    // The high-water mark covers what is resident now. Against the reading after the reset it
+    // rose by less than 64 MiB once in CI (59.5): memory freed in between (a GC) lowers the base.
+    expect(readPeakRssBytes()).toBeGreaterThanOrEqual(rss - 4 * 1024 * 1024);
+    expect(readPeakRssBytes() - afterReset).toBeGreaterThanOrEqual(32 * 1024 * 1024);
     expect(big[0]).toBe(1);
   });
 });
