@@ -35,6 +35,7 @@ export interface CompareFlags {
   runVariance?: string;
   failOnInconclusive: boolean;
   duet: boolean;
+  epochs?: number;
 }
 
 /** Two report files compared as the flags say (the library's compare(), with the flags parsed); `run` reuses it. */
@@ -113,7 +114,7 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
   const budgets = parseBudgets(flags.budget ?? []);
   const stop = onStopSignals((signal) => terminal.warn(`interrupted by ${signal}: finishing the current block and judging what was measured (send it again to quit at once)`));
   const mode = flags.duet ? 'duet' : declared.isolate ? 'child-processes' : 'in-process';
-  const options = { ...declared, base: basePath, head: headPath, threshold: thresholds.default, mode, signal: stop.signal, ...(flags.seed !== undefined && { seed: flags.seed }) } as const;
+  const options = { ...declared, base: basePath, head: headPath, threshold: thresholds.default, mode, signal: stop.signal, ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.epochs !== undefined && { epochs: flags.epochs }) } as const;
   if (flags.dryRun) {
     stop.dispose();
     process.stdout.write(`paired: every trial below measures ${basePath} (base) and ${headPath} (head) interleaved\n${renderPlan(plan({ ...options, model: basePath }))}`);

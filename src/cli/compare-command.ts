@@ -39,6 +39,7 @@ export function compareCommand(globals: () => GlobalFlags = () => ({ quiet: fals
     .option('--json', 'print the JSON comparison to stdout (same as --format json)', false)
     .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive too (strict gates)', false)
     .option('--duet', 'paired: run base and head at the same time in two child processes, swapped per block, instead of alternating (needs two idle cores)', false)
+    .option('--epochs <n>', 'paired: split the measurement into n epochs, each on freshly opened sessions, so the interval holds how their placement in memory moves the ratio (default 5; 1: one pair of sessions)', (v) => parsePositiveInt(v, '--epochs'))
     .option('--strict', 'reports: treat reports from different machines or inferbench versions as an input error (exit 2)', false)
     .option('--ignore <fields>', `reports: configuration fields to ignore when pairing trials: ${MATCH_FIELDS.join(', ')} (comma-separated)`)
     .option('--seed <n>', 'seed of the bootstrap (and, paired, of the block order): results are reproducible for a seed', (v) => parseNonNegativeInt(v, '--seed'))
@@ -52,7 +53,7 @@ export function compareCommand(globals: () => GlobalFlags = () => ({ quiet: fals
     .addHelpText('after', EXAMPLES)
     .action(async (base: string, head: string, flags: CompareFlags) => {
       const declared = declaredOptionsFrom(command, 'paired');
-      const given = [...declaredFlagsGiven(command, 'paired'), ...(flags.dryRun ? ['--dry-run'] : [])];
+      const given = [...declaredFlagsGiven(command, 'paired'), ...(flags.dryRun ? ['--dry-run'] : []), ...(flags.duet ? ['--duet'] : []), ...(flags.epochs !== undefined ? ['--epochs'] : [])];
       const { runCompare } = await import('./compare-action.js');
       process.exitCode = await runCompare(base, head, flags, declared, given, globals());
     });

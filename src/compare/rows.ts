@@ -128,7 +128,7 @@ export function pairedLine(trial: TrialComparison): string | null {
   if (p === undefined) return null;
   const p50 = trial.stages.find((x) => x.stage === 'inference')?.metrics.find((m) => m.metric === 'p50');
   const ratio = p50 === undefined ? '' : `inference p50 head/base ${formatPreciseRatio(1 + p50.change)} (${formatLevel(p50.level)} CI ${formatPreciseRatio(1 + p50.ci[0])} … ${formatPreciseRatio(1 + p50.ci[1])}); `;
-  return `${ratio}paired (${p.mode}): ${formatCount(p.blocks)} blocks × ${formatCount(p.iterationsPerBlock)} iteration${p.iterationsPerBlock === 1 ? '' : 's'} a side (base ${p.mode === 'duet' ? 'in the first child' : 'ran first'} in ${formatCount(p.baseFirstBlocks)}), ${formatMs(p.durationMs)} measured, stopped: ${STOP_WORDS[p.stopReason] ?? p.stopReason}`;
+  return `${ratio}paired (${p.mode}): ${formatCount(p.blocks)} blocks × ${formatCount(p.iterationsPerBlock)} iteration${p.iterationsPerBlock === 1 ? '' : 's'} a side${p.epochs > 1 ? ` in ${p.epochs} epochs (p50 ratios ${p.epochP50Ratios.map((r) => formatPreciseRatio(r)).join(', ')})` : ''} (base ${p.mode === 'duet' ? 'in the first child' : 'ran first'} in ${formatCount(p.baseFirstBlocks)}), ${formatMs(p.durationMs)} measured, stopped: ${STOP_WORDS[p.stopReason] ?? p.stopReason}`;
 }
 
 const STOP_WORDS: Record<string, string> = {

@@ -33,6 +33,9 @@ export interface PairedTrialInfo {
   mode: 'in-process' | 'child-processes' | 'duet';
   /** Logical cores this process could run on (its affinity), for duet's note. */
   cores: number;
+  /** Epochs (fresh session pairs) the measurement was split into, and inference p50 head/base in each (none with one). */
+  epochs: number;
+  epochP50Ratios: number[];
   /** Pairs of blocks measured, and iterations per side in each. */
   blocks: number;
   iterationsPerBlock: number;

@@ -72,8 +72,7 @@ function record(recorder: StageRecorder, block: BlockSamples): number {
 const ns = (stage: Float64Array | undefined, i: number): number => (stage?.[i] ?? 0) * 1000;
 
 /** --isolate: the side runs every block in the one lane. */
-export function laneSide(lane: ChildLane, side: SideName): PairedSide {
-  const recorder = new StageRecorder(null, lane.opened[side]!.hasLoad);
+export function laneSide(lane: ChildLane, side: SideName, recorder = new StageRecorder(null, lane.opened[side]!.hasLoad)): PairedSide {
   return {
     recorder,
     first: async () => (await lane.ask({ type: 'first', side }, 'first')).first,
@@ -88,8 +87,7 @@ export function laneSide(lane: ChildLane, side: SideName): PairedSide {
  * iteration, warm-up and harness cost run in both lanes, one after the other, so both sessions
  * are warm; the report shows the first lane's cold start and warm-up and the lanes' mean harness cost.
  */
-export function duetSide(lanes: readonly [ChildLane, ChildLane], side: SideName): PairedSide {
-  const recorder = new StageRecorder(null, lanes[0].opened[side]!.hasLoad);
+export function duetSide(lanes: readonly [ChildLane, ChildLane], side: SideName, recorder = new StageRecorder(null, lanes[0].opened[side]!.hasLoad)): PairedSide {
   let last: ChildLane = lanes[0];
   const both = async <T>(each: (lane: ChildLane) => Promise<T>): Promise<[T, T]> => [await each(lanes[0]), await each(lanes[1])];
   return {

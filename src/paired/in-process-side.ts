@@ -20,8 +20,8 @@ export interface InProcessSide extends PairedSide {
   unrecorded(done: () => boolean): Promise<void>;
 }
 
-export function inProcessSide(driver: TrialDriver): InProcessSide {
-  const recorder = new StageRecorder(null, driver.hasLoad);
+/** `recorder`: where the blocks go (a later epoch's side records into the first one's). */
+export function inProcessSide(driver: TrialDriver, recorder = new StageRecorder(null, driver.hasLoad)): InProcessSide {
   return {
     recorder,
     first: () => timeFirstIteration(driver),

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { TIMED_STAGES, type TrialResult } from '../types.js';
 import { TOOL_VERSION } from '../version.js';
 import { BLOCK_TARGET_MS } from './paired-loop.js';
-import { comparePairedStage, comparePairedThroughput, cvOf } from './paired-stats.js';
+import { comparePairedStage, comparePairedThroughput, cvOf, perEpochRatios, type PairedStageSamples } from './paired-stats.js';
 import type { PairedRun, PairedTrial } from './run-paired.js';
 
 export interface PairedCompareOptions {
@@ -55,15 +55,13 @@ function comparePairedTrial(t: PairedTrial, thresholds: Thresholds, options: Sig
   const m = t.measurement;
   const stages: StageComparison[] = [];
   TIMED_STAGES.forEach((stage, index) => {
-    const n = { base: t.samples.base.count, head: t.samples.head.count };
     if (t.base.stages[stage].count === 0 || t.head.stages[stage].count === 0) return;
-    const samples = { base: t.samples.base.samplesOf(stage).subarray(0, n.base), head: t.samples.head.samplesOf(stage).subarray(0, n.head) };
+    const samples = stageSamples(t, stage);
     const metrics = comparePairedStage(samples, m.blocks, (metric) => thresholdFor(thresholds, stage, metric), options, options.seed + index * 7919);
     stages.push({ stage, metrics });
   });
-  const total = t.samples.base.samplesOf('total').subarray(0, t.samples.base.count);
-  const totalHead = t.samples.head.samplesOf('total').subarray(0, t.samples.head.count);
-  const heavy = Math.max(cvOf(total), cvOf(totalHead)) > MEAN_MAX_CV;
+  const total = stageSamples(t, 'total');
+  const heavy = Math.max(cvOf(total.base), cvOf(total.head)) > MEAN_MAX_CV;
   const throughput = comparePairedThroughput(m.blocks, thresholdFor(thresholds, 'total', 'throughput'), options, options.seed + 104729, heavy);
   const all = [...stages.flatMap((s) => s.metrics), throughput];
   const baseFirst = m.blocks.baseFirst.filter(Boolean).length;
@@ -77,6 +75,8 @@ function comparePairedTrial(t: PairedTrial, thresholds: Thresholds, options: Sig
     paired: {
       mode: t.mode,
       cores: t.cores,
+      epochs: (m.blocks.epochs?.at(-1) ?? 0) + 1,
+      epochP50Ratios: perEpochRatios(stageSamples(t, 'inference'), m.blocks, 'p50'),
       blocks: m.blocks.baseEnds.length,
       iterationsPerBlock: m.iterationsPerBlock,
       baseFirstBlocks: baseFirst,
@@ -86,4 +86,9 @@ function comparePairedTrial(t: PairedTrial, thresholds: Thresholds, options: Sig
       sides: { base: t.base, head: t.head },
     },
   };
+}
+
+/** One stage's measured samples (µs) of each side. */
+function stageSamples(t: Extract<PairedTrial, { status: 'ok' }>, stage: (typeof TIMED_STAGES)[number]): PairedStageSamples {
+  return { base: t.samples.base.samplesOf(stage).subarray(0, t.samples.base.count), head: t.samples.head.samplesOf(stage).subarray(0, t.samples.head.count) };
 }

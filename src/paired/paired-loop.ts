@@ -72,7 +72,27 @@ export interface PairedLoopOptions {
   onProgress?: ((blocks: number, elapsedMs: number) => void) | undefined;
   /** Duet: both halves of a block run at the same time (sides in separate processes), not one after the other. */
   duet?: boolean;
+  /**
+   * Epochs: the measurement is split into this many parts, each after the first on a fresh pair
+   * of sessions from `reopen` (default 1, and 1 without `reopen`). See DEFAULT_EPOCHS.
+   */
+  epochs?: number;
+  reopen?: ReopenSides;
 }
+
+/**
+ * Fresh sessions for epoch `epoch` (≥ 1), recording into the run's recorders. The caller opens
+ * them before it closes the previous epoch's, so that they land elsewhere in memory.
+ */
+export type ReopenSides = (recorders: { base: StageRecorder; head: StageRecorder }, epoch: number) => Promise<{ base: PairedSide; head: PairedSide }>;
+
+/**
+ * Epochs of a paired comparison. Where a session's memory lands moves its speed for as long as it
+ * lives: the same 4-layer chain against itself measured 0.971–1.024 over six runs, each run's own
+ * interval about ±0.1% wide (2026-12-02). Reopening both sessions per epoch draws the placement
+ * again, and the spread between epochs goes into the interval (paired-stats.ts widenByEpochs).
+ */
+export const DEFAULT_EPOCHS = 5;
 
 /** Iterations per block from the warm-up's pace: BLOCK_TARGET_MS of the slower side. */
 export function blockSize(warmup: { base: WarmupSummary; head: WarmupSummary }, bound: PhaseBound): number {
@@ -87,30 +107,58 @@ function msPerIteration(w: WarmupSummary): number {
 }
 
 export async function runPairedLoop(base: PairedSide, head: PairedSide, options: PairedLoopOptions): Promise<PairedMeasurement> {
+  // Every epoch gets at least one iteration a side: -n 3 makes at most three.
+  const asked = options.reopen === undefined ? 1 : Math.max(1, Math.floor(options.epochs ?? 1));
+  const epochs = options.measure.kind === 'count' ? Math.min(asked, options.measure.iterations) : asked;
   const first = { base: await base.first(), head: await head.first() };
   const warmup = { base: await base.warmup(options.warmup, options.signal), head: await head.warmup(options.warmup, options.signal) };
   const harnessUs = { base: await base.harnessCostUs(), head: await head.harnessCostUs() };
   const k = blockSize(warmup, options.measure);
   const random = mulberry32(options.seed);
-  const blocks = { baseEnds: [] as number[], headEnds: [] as number[], baseWallNs: [] as number[], headWallNs: [] as number[], baseFirst: [] as boolean[] };
-  const start = now();
-  let stopReason: StopReason | null = null;
-  while (stopReason === null) {
-    const done = base.recorder.count;
-    const size = options.measure.kind === 'count' ? Math.min(k, options.measure.iterations - done) : k;
-    // Alternating: which side runs first. Duet: which side runs in the first lane.
-    const baseFirst = random() < 0.5;
-    const [baseWall, headWall] = options.duet ? await duetBlock(base, head, size, baseFirst) : await alternate(base, head, size, baseFirst);
-    blocks.baseFirst.push(baseFirst);
-    blocks.baseWallNs.push(baseWall);
-    blocks.headWallNs.push(headWall);
-    blocks.baseEnds.push(base.recorder.count);
-    blocks.headEnds.push(head.recorder.count);
-    const elapsedMs = elapsedNs(start, now()) / 1e6;
-    options.onProgress?.(blocks.baseEnds.length, elapsedMs);
-    stopReason = options.signal?.aborted ? 'interrupted' : stopRule(options, base, head, blocks, elapsedMs);
+  const blocks = { baseEnds: [] as number[], headEnds: [] as number[], baseWallNs: [] as number[], headWallNs: [] as number[], baseFirst: [] as boolean[], epochs: [] as number[] };
+  const recorders = { base: base.recorder, head: head.recorder };
+  let sides = { base, head };
+  let measuredMs = 0;
+  let stopReason: StopReason = 'interrupted';
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    if (epoch > 0) {
+      sides = await options.reopen!(recorders, epoch);
+      // The fresh sessions' cold iteration and warm-up, not recorded.
+      await sides.base.first();
+      await sides.head.first();
+      await sides.base.warmup(options.warmup, options.signal);
+      await sides.head.warmup(options.warmup, options.signal);
+    }
+    const epochStart = now();
+    const epochBlocks = blocks.baseEnds.length;
+    let reason: StopReason | null = options.signal?.aborted ? 'interrupted' : null;
+    while (reason === null) {
+      const done = recorders.base.count;
+      const size = options.measure.kind === 'count' ? Math.min(k, countTarget(options.measure.iterations, epoch, epochs) - done) : k;
+      // Alternating: which side runs first. Duet: which side runs in the first lane.
+      const baseFirst = random() < 0.5;
+      const [baseWall, headWall] = options.duet ? await duetBlock(sides.base, sides.head, size, baseFirst) : await alternate(sides.base, sides.head, size, baseFirst);
+      blocks.baseFirst.push(baseFirst);
+      blocks.baseWallNs.push(baseWall);
+      blocks.headWallNs.push(headWall);
+      blocks.baseEnds.push(recorders.base.count);
+      blocks.headEnds.push(recorders.head.count);
+      blocks.epochs.push(epoch);
+      const epochMs = elapsedNs(epochStart, now()) / 1e6;
+      options.onProgress?.(blocks.baseEnds.length, measuredMs + epochMs);
+      const progress = { epoch, epochs, measuredMs: measuredMs + epochMs, epochMs, epochBlocks: blocks.baseEnds.length - epochBlocks };
+      reason = options.signal?.aborted ? 'interrupted' : stopRule(options, recorders, blocks, progress);
+    }
+    measuredMs += elapsedNs(epochStart, now()) / 1e6;
+    stopReason = reason;
+    if (reason === 'interrupted' || reason === 'max-iterations') break;
   }
-  return { blocks, iterationsPerBlock: k, durationMs: elapsedNs(start, now()) / 1e6, stopReason, warmup, first, harnessUs };
+  return { blocks, iterationsPerBlock: k, durationMs: measuredMs, stopReason, warmup, first, harnessUs };
+}
+
+/** Iterations a side by the end of `epoch`, of `total` over `epochs`. */
+function countTarget(total: number, epoch: number, epochs: number): number {
+  return Math.round((total * (epoch + 1)) / epochs);
 }
 
 /** One half after the other; resolves with [base, head] wall times. */
@@ -139,15 +187,26 @@ async function duetBlock(base: PairedSide, head: PairedSide, size: number, baseI
   return done;
 }
 
-function stopRule(options: PairedLoopOptions, base: PairedSide, head: PairedSide, blocks: PairedBlocks, elapsedMs: number): StopReason | null {
+interface EpochProgress {
+  epoch: number;
+  epochs: number;
+  /** Measured so far, all epochs (ms), and in this epoch. */
+  measuredMs: number;
+  epochMs: number;
+  epochBlocks: number;
+}
+
+/** Whether this epoch ends here, and why. Each bound is shared out evenly over the epochs. */
+function stopRule(options: PairedLoopOptions, recorders: { base: StageRecorder; head: StageRecorder }, blocks: PairedBlocks, p: EpochProgress): StopReason | null {
   const bound = options.measure;
-  if (base.recorder.count >= MAX_ITERATIONS) return 'max-iterations';
-  if (bound.kind === 'count') return base.recorder.count >= bound.iterations ? 'iterations' : null;
-  if (bound.kind === 'time') return elapsedMs >= bound.ms ? 'duration' : null;
-  if (elapsedMs >= AUTO.maxMs) return 'auto-time-budget';
-  if (elapsedMs < AUTO.minMs || blocks.baseEnds.length < AUTO.minBlocks) return null;
+  const share = (p.epoch + 1) / p.epochs;
+  if (recorders.base.count >= MAX_ITERATIONS) return 'max-iterations';
+  if (bound.kind === 'count') return recorders.base.count >= countTarget(bound.iterations, p.epoch, p.epochs) ? 'iterations' : null;
+  if (bound.kind === 'time') return p.measuredMs >= bound.ms * share ? 'duration' : null;
+  if (p.measuredMs >= AUTO.maxMs * share) return 'auto-time-budget';
+  if (p.epochMs < AUTO.minMs / p.epochs || p.epochBlocks < Math.ceil(AUTO.minBlocks / p.epochs) || blocks.baseEnds.length < AUTO.minBlocks) return null;
   // Checked every tenth block: the quick interval costs O(samples), outside every timed region.
   if (blocks.baseEnds.length % 10 !== 0) return null;
-  const samples = { base: base.recorder.samplesOf('total').subarray(0, base.recorder.count), head: head.recorder.samplesOf('total').subarray(0, head.recorder.count) };
+  const samples = { base: recorders.base.samplesOf('total').subarray(0, recorders.base.count), head: recorders.head.samplesOf('total').subarray(0, recorders.head.count) };
   return quickHalfWidth(samples, blocks) <= AUTO.precisionShare * options.threshold ? 'auto-target' : null;
 }

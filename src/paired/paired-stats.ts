@@ -48,6 +48,8 @@ export interface PairedBlocks {
   headEnds: readonly number[];
   baseWallNs: readonly number[];
   headWallNs: readonly number[];
+  /** The epoch (session pair) each block ran in; absent: one epoch. */
+  epochs?: readonly number[];
 }
 
 /** Per side, the samples in ascending order and the block each one came from. */
@@ -145,8 +147,10 @@ export function comparePairedStage(
   if (Math.min(samples.base.length, samples.head.length) * 0.01 < TAIL_MIN_EXCEEDANCES) thin.add('p99');
   // A mean carried by a few stalls (CV over MEAN_MAX_CV, as in the report path) is not decided.
   const heavy = Math.max(cvOf(samples.base), cvOf(samples.head)) > MEAN_MAX_CV;
+  const masks = epochMasks(blocks);
+  const perEpoch = masks.map((mask) => ({ base: weightedStats(base, mask), head: weightedStats(head, mask) }));
   return (['p50', 'p90', 'p99', 'mean'] as const).map((metric) => {
-    const [lo, hi] = percentileInterval(ratios[metric].sort(), options.level);
+    const [lo, hi] = widenByEpochs(percentileInterval(ratios[metric].sort(), options.level), perEpoch.map((e) => (e.base[metric] > 0 ? e.head[metric] / e.base[metric] : 1)), options.level);
     const ci: [number, number] = [lo - 1, hi - 1];
     const baseUs = point.base[metric];
     const change = baseUs > 0 ? point.head[metric] / baseUs - 1 : 0;
@@ -195,7 +199,11 @@ export function comparePairedThroughput(blocks: PairedBlocks, threshold: number,
     const b = rate(blocks.baseEnds, blocks.baseWallNs, w);
     ratios[r] = b > 0 ? rate(blocks.headEnds, blocks.headWallNs, w) / b : 1;
   }
-  const [lo, hi] = percentileInterval(ratios.sort(), options.level);
+  const epochRatios = epochMasks(blocks).map((mask) => {
+    const b = rate(blocks.baseEnds, blocks.baseWallNs, mask);
+    return b > 0 ? rate(blocks.headEnds, blocks.headWallNs, mask) / b : 1;
+  });
+  const [lo, hi] = widenByEpochs(percentileInterval(ratios.sort(), options.level), epochRatios, options.level);
   const change = baseRate > 0 ? headRate / baseRate - 1 : 0;
   const judged = capped(judge([-(hi - 1), -(lo - 1)], threshold, { change: -change }), nb < MIN_BLOCKS_FOR_VERDICT ? 'few-blocks' : heavyTail ? 'heavy-tail' : undefined);
   return { metric: 'throughput', base: baseRate, head: headRate, change, ci: [lo - 1, hi - 1], level: options.level, driftAllowance: 0, rank: null, threshold, ...judged };
@@ -233,3 +241,95 @@ export const TAIL_MIN_EXCEEDANCES = 100;
 
 /** Fewer blocks than this and the stop rule's interval is not trusted. */
 export const MIN_BLOCKS_FOR_ESTIMATE = 20;
+
+/** head/base of one metric in each epoch (empty with one epoch): what the epochs' interval is made of. */
+export function perEpochRatios(samples: PairedStageSamples, blocks: PairedBlocks, metric: LatencyMetric): number[] {
+  const base = sortSide(samples.base, blocks.baseEnds);
+  const head = sortSide(samples.head, blocks.headEnds);
+  return epochMasks(blocks).map((mask) => {
+    const b = weightedStats(base, mask)[metric];
+    return b > 0 ? weightedStats(head, mask)[metric] / b : 1;
+  });
+}
+
+/** Per epoch, block weights selecting its blocks (1) and no other (0); none with one epoch. */
+export function epochMasks(blocks: Pick<PairedBlocks, 'baseEnds' | 'epochs'>): Float64Array[] {
+  const epochs = blocks.epochs;
+  const count = epochs === undefined || epochs.length === 0 ? 0 : Math.max(...epochs) + 1;
+  if (count < 2) return [];
+  return Array.from({ length: count }, (_, e) => Float64Array.from(epochs!, (of) => (of === e ? 1 : 0)));
+}
+
+/**
+ * The block bootstrap's interval [lo, hi] (ratios), widened to hold the epochs' t-interval.
+ *
+ * Each epoch runs on its own pair of sessions, opened afresh. Where a session's memory lands
+ * moves its speed: the same model against itself measured 0.971–1.024 over six runs of the
+ * 4-layer chain, each run's own interval about ±0.1% wide (2026-12-02). The blocks of one run
+ * share that placement, so the block bootstrap cannot see it; the epochs can. Their ratios'
+ * geometric mean ± t(level, E − 1) standard errors (Student's t on the log ratios) is the interval
+ * of a ratio whose placement was drawn E times; the result is the hull of the two intervals, so it
+ * never claims more than either.
+ */
+export function widenByEpochs([lo, hi]: [number, number], epochRatios: readonly number[], level: number): [number, number] {
+  const logs = epochRatios.filter((r) => r > 0).map(Math.log);
+  const e = logs.length;
+  if (e < 2) return [lo, hi];
+  const mean = logs.reduce((a, b) => a + b, 0) / e;
+  const sd = Math.sqrt(logs.reduce((a, x) => a + (x - mean) ** 2, 0) / (e - 1));
+  const half = studentT(level, e - 1) * (sd / Math.sqrt(e));
+  return [Math.min(lo, Math.exp(mean - half)), Math.max(hi, Math.exp(mean + half))];
+}
+
+/** Two-sided Student's t quantile: t such that P(|T| ≤ t) = level with `df` degrees of freedom. */
+export function studentT(level: number, df: number): number {
+  // Bisection on the CDF, from the regularized incomplete beta: P(|T| > t) = I_{df/(df+t²)}(df/2, 1/2).
+  const tail = 1 - level;
+  let lo = 0;
+  let hi = 1e3;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (incompleteBeta(df / (df + mid * mid), df / 2, 0.5) > tail) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Regularized incomplete beta I_x(a, b) by its continued fraction (Numerical Recipes, §6.4). */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x > (a + 1) / (a + b + 2)) return 1 - (front * betaFraction(1 - x, b, a)) / b;
+  return (front * betaFraction(x, a, b)) / a;
+}
+
+function betaFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  d = 1 / (Math.abs(d) < tiny ? tiny : d);
+  let h = d;
+  for (let m = 1; m <= 200; m++) {
+    for (const numerator of [(m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)), (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))]) {
+      d = 1 + numerator * d;
+      d = 1 / (Math.abs(d) < tiny ? tiny : d);
+      c = 1 + numerator / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      h *= d * c;
+    }
+    if (Math.abs(d * c - 1) < 1e-12) break;
+  }
+  return h;
+}
+
+/** ln Γ(z), Lanczos (g = 7, n = 9). */
+function logGamma(z: number): number {
+  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - logGamma(1 - z);
+  const x = z - 1;
+  let sum = g[0]!;
+  for (let i = 1; i < 9; i++) sum += g[i]! / (x + i);
+  const t = x + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(sum);
+}

@@ -10,6 +10,7 @@ import { isInferbenchError, messageOf } from '../errors.js';
 import { withNpyShapes } from '../inputs/input-file.js';
 import { resolveShapes } from '../inputs/shapes.js';
 import { elapsedNs, now } from '../measure/clock.js';
+import { mulberry32 } from '../measure/prng.js';
 import { summarizeMeasurement } from '../measure/run-trial.js';
 import { syntheticDriver } from '../measure/timed-loop.js';
 import { plan, rejectUnknownDevices } from '../profile.js';
@@ -22,8 +23,8 @@ import { VariantResolver } from '../sweep/variants.js';
 import type { InputDescription, ModelInfo, TrialOk, TrialSpec } from '../types.js';
 import type { StageRecorder } from '../measure/recorder.js';
 import { inProcessSide } from './in-process-side.js';
-import { runPairedLoop, type PairedLoopOptions, type PairedMeasurement, type PairedSide } from './paired-loop.js';
-import { childLane, duetSide, laneSide } from './child-side.js';
+import { DEFAULT_EPOCHS, runPairedLoop, type PairedLoopOptions, type PairedMeasurement, type PairedSide, type ReopenSides } from './paired-loop.js';
+import { childLane, duetSide, laneSide, type ChildLane } from './child-side.js';
 import type { OpenedReply } from './child-protocol.js';
 
 /** What `compare BASE HEAD` takes when both are models: the profile options, minus the model. */
@@ -38,6 +39,12 @@ export interface PairedOptions extends Omit<ProfileOptions, 'model' | 'repeat' |
    * both running every block at the same time.
    */
   mode?: PairedMode;
+  /**
+   * The measurement is split into this many epochs, each on freshly opened sessions, so that the
+   * interval holds how much where they land in memory moves the ratio (default DEFAULT_EPOCHS;
+   * 1: one pair of sessions for the whole run).
+   */
+  epochs?: number;
 }
 
 export interface PairedHooks {
@@ -79,7 +86,7 @@ export async function runPaired(options: PairedOptions, hooks: PairedHooks = {})
   for (const [index, spec] of specs.entries()) {
     if (resolved.signal?.aborted) break;
     hooks.onTrialStart?.(spec, index, specs.length);
-    const context = { variants, options: resolved, threshold: options.threshold ?? 0.05, hooks, models };
+    const context = { variants, options: resolved, threshold: options.threshold ?? 0.05, hooks, models, epochs: options.epochs ?? DEFAULT_EPOCHS };
     trials.push(mode === 'in-process' ? await runPair(spec, { base: baseAdapter, head: headAdapter }, context) : await runPairInChildren(spec, { base: baseAdapter, head: headAdapter }, context, mode));
   }
   return {
@@ -100,6 +107,7 @@ interface PairContext {
   hooks: PairedHooks;
   /** Each side's model as the runtime describes it (fp32), filled by the first trial that opens it. */
   models: Partial<Sides<ModelInfo>>;
+  epochs: number;
 }
 
 /** Why a configuration cannot run on one of the sides' runtimes, or null. */
@@ -111,9 +119,14 @@ async function unavailableOn(spec: TrialSpec, adapters: Sides<RuntimeAdapter>): 
   return null;
 }
 
-function loopOptions(context: PairContext, spec: TrialSpec, duet = false): PairedLoopOptions {
-  const { options, threshold, hooks } = context;
-  return { warmup: options.warmup, measure: options.measure, seed: options.seed, threshold, signal: options.signal, duet, onProgress: (blocks, ms) => hooks.onBlock?.(spec, blocks, ms) };
+function loopOptions(context: PairContext, spec: TrialSpec, reopen: ReopenSides, duet = false): PairedLoopOptions {
+  const { options, threshold, hooks, epochs } = context;
+  return { warmup: options.warmup, measure: options.measure, seed: options.seed, threshold, signal: options.signal, duet, epochs, reopen, onProgress: (blocks, ms) => hooks.onBlock?.(spec, blocks, ms) };
+}
+
+/** The order in which an epoch opens the two sides' sessions: drawn, so neither always comes first. */
+function openingOrder(seed: number, epoch: number): ['base', 'head'] | ['head', 'base'] {
+  return mulberry32(seed + epoch)() < 0.5 ? ['base', 'head'] : ['head', 'base'];
 }
 
 async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context: PairContext): Promise<PairedTrial> {
@@ -122,13 +135,14 @@ async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context
   if (skipped !== null) return skipped;
   const sessions: Partial<Sides<Session>> = {};
   const inputs: Partial<Sides<TrialInputs>> = {};
+  const paths: Partial<Sides<string>> = {};
   let phase = 'open';
   try {
     const loadMs = { base: 0, head: 0 };
     for (const side of ['base', 'head'] as const) {
-      const variant = await variants[side].resolve(spec.precision);
+      paths[side] = (await variants[side].resolve(spec.precision)).path;
       const start = now();
-      sessions[side] = await adapters[side].open(variant.path, sessionOptionsOf(spec));
+      sessions[side] = await adapters[side].open(paths[side], sessionOptionsOf(spec));
       loadMs[side] = elapsedNs(start, now()) / 1e6;
       if (spec.precision === 'fp32') models[side] ??= sessions[side]!.info;
     }
@@ -143,14 +157,33 @@ async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context
     const refusal = batchRefusal(spec, batch, open.base.info.inputs, shapes);
     if (refusal !== null) return { status: 'skipped', spec, side: 'both', message: refusal };
     const measured = { ...spec, batch, id: trialId({ ...spec, batch }) };
-    inputs.base = await prepareInputs(open.base, shapes, batch ?? 1, pins, options);
-    inputs.head = synthetic(options)
-      ? { ...inputs.base, driver: syntheticDriver(open.head, inputs.base.tensors()), close: async () => undefined }
-      : await prepareInputs(open.head, headShapes, batch ?? 1, pins, options);
+    const prepare = async (s: Sides<Session>): Promise<Sides<TrialInputs>> => {
+      const base = await prepareInputs(s.base, shapes, batch ?? 1, pins, options);
+      const head = synthetic(options) ? { ...base, driver: syntheticDriver(s.head, base.tensors()), close: async () => undefined } : await prepareInputs(s.head, headShapes, batch ?? 1, pins, options);
+      return { base, head };
+    };
+    Object.assign(inputs, await prepare(open));
+    // A later epoch opens fresh sessions and inputs before it closes the last ones, so they land elsewhere.
+    const reopen: ReopenSides = async (recorders, epoch) => {
+      const fresh: Partial<Sides<Session>> = {};
+      let freshInputs: Sides<TrialInputs> | undefined;
+      try {
+        for (const side of openingOrder(options.seed, epoch)) fresh[side] = await adapters[side].open(paths[side]!, sessionOptionsOf(spec));
+        freshInputs = await prepare(fresh as Sides<Session>);
+      } catch (error) {
+        await fresh.base?.close();
+        await fresh.head?.close();
+        throw error;
+      }
+      await closeAll(sessions, inputs);
+      Object.assign(sessions, fresh);
+      Object.assign(inputs, freshInputs);
+      return { base: inProcessSide(freshInputs.base.driver, recorders.base), head: inProcessSide(freshInputs.head.driver, recorders.head) };
+    };
     phase = 'measure';
     resetPeakRss();
-    const sides = { base: inProcessSide(inputs.base.driver), head: inProcessSide(inputs.head.driver) };
-    const measurement = await runPairedLoop(sides.base, sides.head, loopOptions(context, measured));
+    const sides = { base: inProcessSide(inputs.base!.driver), head: inProcessSide(inputs.head!.driver) };
+    const measurement = await runPairedLoop(sides.base, sides.head, loopOptions(context, measured, reopen));
     const peak = readPeakRssBytes();
     const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name], measurement, { backend: open[name].backend, inputs: inputs[name]!.descriptions(), modelLoadMs: loadMs[name], peakRssBytes: peak });
     return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode: 'in-process', samples: { base: sides.base.recorder, head: sides.head.recorder }, cores: availableParallelism() };
@@ -159,11 +192,15 @@ async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context
     const which = sessions.base === undefined ? 'base' : sessions.head === undefined && phase === 'open' ? 'head' : 'both';
     return { status: 'failed', spec, side: which, message: `${phase}: ${messageOf(error)}${isInferbenchError(error) && error.hint ? ` (hint: ${error.hint})` : ''}` };
   } finally {
-    await inputs.base?.close();
-    await inputs.head?.close();
-    await sessions.base?.close();
-    await sessions.head?.close();
+    await closeAll(sessions, inputs);
   }
+}
+
+async function closeAll(sessions: Partial<Sides<Session>>, inputs: Partial<Sides<TrialInputs>>): Promise<void> {
+  await inputs.base?.close();
+  await inputs.head?.close();
+  await sessions.base?.close();
+  await sessions.head?.close();
 }
 
 function synthetic(options: ResolvedProfileOptions): boolean {
@@ -184,14 +221,16 @@ function inputMismatch(sessions: Sides<Session>, base: Map<string, number[]>, he
 async function runPairInChildren(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context: PairContext, mode: Exclude<PairedMode, 'in-process'>): Promise<PairedTrial> {
   const skipped = await unavailableOn(spec, adapters);
   if (skipped !== null) return skipped;
-  const lanes = mode === 'duet' ? ([childLane(spec, context.options), childLane(spec, context.options)] as const) : ([childLane(spec, context.options)] as const);
+  const spawn = (): ChildLane[] => (mode === 'duet' ? [childLane(spec, context.options), childLane(spec, context.options)] : [childLane(spec, context.options)]);
+  let lanes = spawn();
   const opened: Partial<Sides<OpenedReply>> = {};
+  const paths: Partial<Sides<string>> = {};
   let failing: 'base' | 'head' | 'both' = 'base';
   try {
     for (const side of ['base', 'head'] as const) {
       failing = side;
-      const variant = await context.variants[side].resolve(spec.precision);
-      for (const lane of lanes) opened[side] = await lane.open(side, variant.path);
+      paths[side] = (await context.variants[side].resolve(spec.precision)).path;
+      for (const lane of lanes) opened[side] = await lane.open(side, paths[side]);
       if (spec.precision === 'fp32') context.models[side] ??= opened[side]!.info;
     }
     failing = 'both';
@@ -201,8 +240,23 @@ async function runPairInChildren(spec: TrialSpec, adapters: Sides<RuntimeAdapter
     const refusal = batchRefusal(spec, base.batch, base.info.inputs, new Map(base.shapes));
     if (refusal !== null) return { status: 'skipped', spec, side: 'both', message: refusal };
     const measured = { ...spec, batch: base.batch, id: trialId({ ...spec, batch: base.batch }) };
-    const sides = lanes.length === 2 ? { base: duetSide(lanes, 'base'), head: duetSide(lanes, 'head') } : { base: laneSide(lanes[0], 'base'), head: laneSide(lanes[0], 'head') };
-    const measurement = await runPairedLoop(sides.base, sides.head, loopOptions(context, measured, mode === 'duet'));
+    const sidesIn = (l: ChildLane[], recorders?: Sides<StageRecorder>): Sides<PairedSide> =>
+      l.length === 2 ? { base: duetSide([l[0]!, l[1]!], 'base', recorders?.base), head: duetSide([l[0]!, l[1]!], 'head', recorders?.head) } : { base: laneSide(l[0]!, 'base', recorders?.base), head: laneSide(l[0]!, 'head', recorders?.head) };
+    // A later epoch runs in fresh child processes: new sessions, new address space.
+    const reopen: ReopenSides = async (recorders, epoch) => {
+      const fresh = spawn();
+      try {
+        for (const side of openingOrder(context.options.seed, epoch)) for (const lane of fresh) await lane.open(side, paths[side]!);
+      } catch (error) {
+        for (const lane of fresh) await lane.close();
+        throw error;
+      }
+      for (const lane of lanes) await lane.close();
+      lanes = fresh;
+      return sidesIn(fresh, recorders);
+    };
+    const sides = sidesIn(lanes);
+    const measurement = await runPairedLoop(sides.base, sides.head, loopOptions(context, measured, reopen, mode === 'duet'));
     const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name], measurement, { backend: opened[name]!.backend, inputs: opened[name]!.inputs, modelLoadMs: opened[name]!.loadMs, peakRssBytes: 0 });
     return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode, samples: { base: sides.base.recorder, head: sides.head.recorder }, cores: availableParallelism() };
   } catch (error) {

@@ -2,8 +2,9 @@
 // machine's drift enters any ratio of their numbers: here a byte-for-byte unchanged "int8" copy
 // of a model came out at 0.71× the fp32 latency. After the sweep, each trial is therefore
 // measured once more against the baseline trial, interleaved in short blocks with the same
-// machinery as `compare BASE HEAD` (src/paired/), and its speed-up — items/s of the trial over
-// items/s of the baseline — gets a bootstrap interval over the pairs of blocks.
+// machinery as `compare BASE HEAD` (src/paired/), in epochs on freshly opened sessions, and its
+// speed-up — items/s of the trial over items/s of the baseline — gets a bootstrap interval over
+// the pairs of blocks, widened by the spread between epochs.
 import type { RuntimeAdapter, Session } from '../adapters/adapter.js';
 import { DEFAULT_SIGNIFICANCE } from '../compare/significance.js';
 import type { ProfileHooks } from '../hooks.js';
@@ -11,7 +12,7 @@ import { withNpyShapes } from '../inputs/input-file.js';
 import { resolveShapes } from '../inputs/shapes.js';
 import { messageOf } from '../errors.js';
 import { inProcessSide } from '../paired/in-process-side.js';
-import { runPairedLoop } from '../paired/paired-loop.js';
+import { DEFAULT_EPOCHS, runPairedLoop, type ReopenSides } from '../paired/paired-loop.js';
 import { comparePairedThroughput } from '../paired/paired-stats.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
 import type { PairedSpeedUp, TrialOk, TrialResult } from '../types.js';
@@ -95,14 +96,31 @@ export async function pairedSpeedUps(
 
 async function measurePair(adapter: RuntimeAdapter, base: Opened, baseline: TrialOk, trial: TrialOk, variants: VariantResolver, options: ResolvedProfileOptions): Promise<PairedSpeedUp | string> {
   let other: Opened | undefined;
+  // Later epochs: both sides opened afresh (the sweep's baseline session stays open for the next pair).
+  let fresh: Opened[] = [];
   try {
     other = await open(adapter, trial, variants, options);
+    const reopen: ReopenSides = async (recorders) => {
+      const next: Opened[] = [];
+      try {
+        next.push(await open(adapter, baseline, variants, options));
+        next.push(await open(adapter, trial, variants, options));
+      } catch (error) {
+        for (const o of next) await close(o);
+        throw error;
+      }
+      for (const o of fresh) await close(o);
+      fresh = next;
+      return { base: inProcessSide(next[0]!.inputs.driver, recorders.base), head: inProcessSide(next[1]!.inputs.driver, recorders.head) };
+    };
     const m = await runPairedLoop(inProcessSide(base.inputs.driver), inProcessSide(other.inputs.driver), {
       warmup: { kind: 'time', ms: SPEEDUP_WARMUP_MS },
       measure: { kind: 'time', ms: SPEEDUP_MEASURE_MS },
       seed: options.seed,
       threshold: 0.05,
       signal: options.signal,
+      epochs: DEFAULT_EPOCHS,
+      reopen,
     });
     // Iterations per second of head over base; items/s scale by each side's batch.
     const t = comparePairedThroughput(m.blocks, 0.05, DEFAULT_SIGNIFICANCE, options.seed);
@@ -120,6 +138,7 @@ async function measurePair(adapter: RuntimeAdapter, base: Opened, baseline: Tria
   } catch (error) {
     return messageOf(error);
   } finally {
+    for (const o of fresh) await close(o);
     await close(other);
   }
 }

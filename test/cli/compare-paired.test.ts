@@ -51,7 +51,7 @@ describe('compare with two models: paired', () => {
   test('3× the work is regressed, exit 1; the JSON says paired and holds both sides', () => {
     const r = inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK, '--json');
     expect(r.status).toBe(1);
-    const c = JSON.parse(r.stdout) as { path: string; verdict: string; trials: { key: string; paired: { blocks: number; iterationsPerBlock: number; mode: string; sides: { base: { stages: { inference: { count: number } } } } }; stages: { stage: string; metrics: { metric: string; change: number; ci: number[] }[] }[] }[] };
+    const c = JSON.parse(r.stdout) as { path: string; verdict: string; trials: { key: string; paired: { blocks: number; iterationsPerBlock: number; mode: string; epochs: number; epochP50Ratios: number[]; sides: { base: { stages: { inference: { count: number } } } } }; stages: { stage: string; metrics: { metric: string; change: number; ci: number[] }[] }[] }[] };
     expect(c).toMatchObject({ format: 'inferbench-compare/1', path: 'paired', verdict: 'regressed' });
     const t = c.trials[0]!;
     expect(t.key).toBe('cpu fp32 batch=16 threads=1');
@@ -62,6 +62,20 @@ describe('compare with two models: paired', () => {
     expect(p50.change).toBeGreaterThan(0.2);
     expect(p50.ci[0]).toBeGreaterThan(0.05);
     expect(r.stderr).toContain('[1/1] cpu fp32 batch=16 threads=1: base and head interleaved');
+    // Five epochs by default, each on fresh sessions, with the p50 ratio of each.
+    expect(t.paired.epochs).toBe(5);
+    expect(t.paired.epochP50Ratios).toHaveLength(5);
+    for (const ratio of t.paired.epochP50Ratios) expect(ratio).toBeGreaterThan(1.05);
+  });
+
+  test('--epochs 1 measures one pair of sessions; --epochs and --duet with reports are usage errors', () => {
+    const c = JSON.parse(inferbench('compare', file('a.onnx'), file('slow.onnx'), ...QUICK, '--epochs', '1', '--json').stdout) as { trials: { paired: { epochs: number; epochP50Ratios: number[] } }[] };
+    expect(c.trials[0]!.paired).toMatchObject({ epochs: 1, epochP50Ratios: [] });
+    for (const flag of [['--epochs', '3'], ['--duet']]) {
+      const r = inferbench('compare', file('base.json'), file('slow10.json'), ...flag);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`${flag[0]} applies when comparing models, not reports`);
+    }
   });
 
   test('the console and Markdown say which path made the verdict and lead with the paired ratio', () => {
@@ -98,7 +112,7 @@ describe('compare with two models: paired', () => {
     expect(c.verdict).toBe('regressed');
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`method: Paired: base and head measured ${method}`);
-    expect(r.stdout).toContain(`(${mode}): 100 blocks × 4 iterations a side (${order} `);
+    expect(r.stdout).toMatch(new RegExp(`\\(${mode}\\): 100 blocks × 4 iterations a side in 5 epochs \\(p50 ratios( \\d\\.\\d{3}×,?){5}\\) \\(${order} `));
     // Duet on fewer than three cores (two sides and the parent) says what that costs.
     expect(r.stdout.includes(`note: Duet ran on ${availableParallelism()} cores`)).toBe(mode === 'duet' && availableParallelism() < DUET_MIN_CORES);
   });

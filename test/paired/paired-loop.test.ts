@@ -2,7 +2,7 @@
 // what is tested here is the scheduling, not what a runtime measures).
 import { describe, expect, test } from 'vitest';
 import { StageRecorder } from '../../src/measure/recorder.js';
-import { AUTO, BLOCK_TARGET_MS, blockSize, COUNT_TARGET_BLOCKS, runPairedLoop, type PairedSide } from '../../src/paired/paired-loop.js';
+import { AUTO, BLOCK_TARGET_MS, blockSize, COUNT_TARGET_BLOCKS, runPairedLoop, type PairedSide, type ReopenSides } from '../../src/paired/paired-loop.js';
 import type { PhaseBound, WarmupSummary } from '../../src/types.js';
 
 interface FakeSide extends PairedSide {
@@ -10,8 +10,7 @@ interface FakeSide extends PairedSide {
   calls: number[];
 }
 
-function fakeSide(name: string, log: string[], usPerIteration: number): FakeSide {
-  const recorder = new StageRecorder(null);
+function fakeSide(name: string, log: string[], usPerIteration: number, recorder = new StageRecorder(null)): FakeSide {
   const calls: number[] = [];
   return {
     recorder,
@@ -83,6 +82,54 @@ describe('runPairedLoop', () => {
     const inFirstLane = m.blocks.baseFirst.filter(Boolean).length;
     expect(inFirstLane).toBeGreaterThan(30);
     expect(inFirstLane).toBeLessThan(71);
+  });
+
+  test('epochs: -n shared out evenly, each epoch after the first on fresh sides that record into the same recorders, warmed up first', async () => {
+    const log: string[] = [];
+    const base = fakeSide('base', log, 2000);
+    const head = fakeSide('head', log, 2000);
+    const reopened: number[] = [];
+    const m = await runPairedLoop(base, head, {
+      warmup: { kind: 'auto' },
+      measure: { kind: 'count', iterations: 1000 },
+      seed: 2,
+      threshold: 0.05,
+      epochs: 4,
+      reopen: async (recorders, epoch) => {
+        reopened.push(epoch);
+        expect(recorders).toEqual({ base: base.recorder, head: head.recorder });
+        const warmed = (side: FakeSide, name: string): FakeSide => ({ ...side, warmup: (bound) => (log.push(`${name}:warmup`), side.warmup(bound, undefined)) });
+        return { base: warmed(fakeSide(`base${epoch}`, log, 2000, recorders.base), `base${epoch}`), head: warmed(fakeSide(`head${epoch}`, log, 2000, recorders.head), `head${epoch}`) };
+      },
+    });
+    expect(reopened).toEqual([1, 2, 3]);
+    expect(base.recorder.count).toBe(1000);
+    expect(head.recorder.count).toBe(1000);
+    expect(m.blocks.epochs).toHaveLength(m.blocks.baseEnds.length);
+    // 250 iterations an epoch in blocks of 10: 25 blocks each, in order.
+    expect(m.blocks.epochs).toEqual([0, 1, 2, 3].flatMap((e) => Array<number>(25).fill(e)));
+    expect(m.blocks.baseEnds.filter((_, b) => m.blocks.epochs![b] === 0).at(-1)).toBe(250);
+    // Epoch e's blocks ran on epoch e's sides, and only there.
+    expect(log.filter((entry) => entry.startsWith('base:'))).toHaveLength(25);
+    for (const e of [1, 2, 3]) {
+      const entries = log.filter((entry) => entry.startsWith(`base${e}:`) || entry.startsWith(`head${e}:`));
+      // Both fresh sides warm up before the epoch's first block.
+      expect(entries.slice(0, 2).sort()).toEqual([`base${e}:warmup`, `head${e}:warmup`]);
+      expect(entries.filter((entry) => /:\d+$/.test(entry))).toHaveLength(50);
+    }
+    expect(m.stopReason).toBe('iterations');
+  });
+
+  test('epochs need a way to reopen: without one the run is one epoch; -n below the epochs makes one epoch an iteration', async () => {
+    const log: string[] = [];
+    const m = await runPairedLoop(fakeSide('base', log, 1000), fakeSide('head', log, 1000), { warmup: { kind: 'auto' }, measure: { kind: 'count', iterations: 400 }, seed: 1, threshold: 0.05, epochs: 5 });
+    expect(new Set(m.blocks.epochs)).toEqual(new Set([0]));
+    const base = fakeSide('base', log, 1000);
+    const head = fakeSide('head', log, 1000);
+    const reopen: ReopenSides = async (recorders, epoch) => ({ base: fakeSide(`base${epoch}`, log, 1000, recorders.base), head: fakeSide(`head${epoch}`, log, 1000, recorders.head) });
+    const few = await runPairedLoop(base, head, { warmup: { kind: 'auto' }, measure: { kind: 'count', iterations: 3 }, seed: 1, threshold: 0.05, epochs: 5, reopen });
+    expect(few.blocks.epochs).toEqual([0, 1, 2]);
+    expect(few.blocks.baseEnds).toEqual([1, 2, 3]);
   });
 
   test('an abort stops after the current block, marked interrupted', async () => {

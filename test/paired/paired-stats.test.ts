@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_SIGNIFICANCE } from '../../src/compare/significance.js';
 import { mulberry32 } from '../../src/measure/prng.js';
-import { comparePairedStage, comparePairedThroughput, quickHalfWidth, MIN_BLOCKS_FOR_ESTIMATE, MIN_BLOCKS_FOR_VERDICT, type PairedBlocks } from '../../src/paired/paired-stats.js';
+import { comparePairedStage, comparePairedThroughput, perEpochRatios, quickHalfWidth, studentT, widenByEpochs, MIN_BLOCKS_FOR_ESTIMATE, MIN_BLOCKS_FOR_VERDICT, type PairedBlocks } from '../../src/paired/paired-stats.js';
 
 interface Built {
   samples: { base: Float64Array; head: Float64Array };
@@ -15,20 +15,25 @@ interface Built {
  * states (×0.8 … ×1.25, changing every 50 blocks); head costs `ratio` × base. Each sample has 3%
  * noise of its own.
  */
-function pairedRun(nb: number, k: number, ratio: number, seed: number, baseUs = 1000): Built {
+function pairedRun(nb: number, k: number, ratio: number, seed: number, baseUs = 1000, placement?: { epochs: number; spread: number }): Built {
   const random = mulberry32(seed);
   const noise = (): number => 1 + 0.03 * (random() + random() + random() - 1.5) * 2;
   const base = new Float64Array(nb * k);
   const head = new Float64Array(nb * k);
   const blocks = { baseEnds: [] as number[], headEnds: [] as number[], baseWallNs: [] as number[], headWallNs: [] as number[] };
   let machine = 1;
+  // With `placement`: the blocks split into epochs, and in each, head's session runs ×(1 ± spread)
+  // for where it landed in memory, drawn per epoch.
+  const epochOf = (b: number): number => (placement ? Math.floor((b * placement.epochs) / nb) : 0);
+  const slots = Array.from({ length: placement?.epochs ?? 1 }, () => 1 + (placement?.spread ?? 0) * (2 * random() - 1));
   for (let b = 0; b < nb; b++) {
     if (b % 50 === 0) machine = 0.8 + 0.45 * random();
+    const headSlot = slots[epochOf(b)]!;
     let wallBase = 0;
     let wallHead = 0;
     for (let i = 0; i < k; i++) {
       base[b * k + i] = baseUs * machine * noise();
-      head[b * k + i] = baseUs * ratio * machine * noise();
+      head[b * k + i] = baseUs * ratio * headSlot * machine * noise();
       wallBase += base[b * k + i]! * 1000;
       wallHead += head[b * k + i]! * 1000;
     }
@@ -37,7 +42,7 @@ function pairedRun(nb: number, k: number, ratio: number, seed: number, baseUs = 
     blocks.baseWallNs.push(wallBase);
     blocks.headWallNs.push(wallHead);
   }
-  return { samples: { base, head }, blocks };
+  return { samples: { base, head }, blocks: placement ? { ...blocks, epochs: Array.from({ length: nb }, (_, b) => epochOf(b)) } : blocks };
 }
 
 const FIVE = (): number => 0.05;
@@ -146,5 +151,48 @@ describe('the stop rule estimate', () => {
     expect(late).toBeLessThan(early);
     expect(late).toBeGreaterThan(0);
     expect(late).toBeLessThan(0.01);
+  });
+});
+
+describe('epochs: the placement of a session in memory', () => {
+  test("Student's t quantiles (two-sided) match the tables", () => {
+    const table: [number, number, number][] = [[1, 0.95, 12.706], [2, 0.95, 4.303], [4, 0.95, 2.776], [9, 0.95, 2.262], [30, 0.95, 2.042], [4, 0.99, 4.604]];
+    for (const [df, level, t] of table) expect(studentT(level, df)).toBeCloseTo(t, 2);
+  });
+
+  test('A/A whose sessions land up to ±4% apart: one pair of sessions is called changed; five epochs keep the interval around 1', () => {
+    const outside = (run: Built, seed: number): boolean => {
+      const p50 = metric(comparePairedStage(run.samples, run.blocks, () => 0.02, DEFAULT_SIGNIFICANCE, seed), 'p50');
+      return p50.ci[0] > 0 || p50.ci[1] < 0;
+    };
+    let onePair = 0;
+    let fiveEpochs = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      if (outside(pairedRun(200, 10, 1, seed, 1000, { epochs: 1, spread: 0.04 }), seed)) onePair++;
+      if (outside(pairedRun(200, 10, 1, seed, 1000, { epochs: 5, spread: 0.04 }), seed)) fiveEpochs++;
+    }
+    // One placement for the whole run, measured to a fraction of a percent: 1 is mostly outside.
+    expect(onePair).toBeGreaterThan(12);
+    // Student's t over five epochs: a 95% interval misses 1 in about 1 of 20 runs.
+    expect(fiveEpochs).toBeLessThanOrEqual(3);
+  });
+
+  test('a real 10% regression across five epochs stays regressed; the epochs give their ratios', () => {
+    const run = pairedRun(200, 10, 1.1, 3, 1000, { epochs: 5, spread: 0.01 });
+    const p50 = metric(comparePairedStage(run.samples, run.blocks, FIVE, DEFAULT_SIGNIFICANCE, 3), 'p50');
+    expect(p50.verdict).toBe('regressed');
+    const ratios = perEpochRatios(run.samples, run.blocks, 'p50');
+    expect(ratios).toHaveLength(5);
+    for (const r of ratios) expect(Math.abs(r - 1.1)).toBeLessThan(0.025);
+    expect(comparePairedThroughput(run.blocks, 0.05, DEFAULT_SIGNIFICANCE, 3).verdict).toBe('regressed');
+  });
+
+  test('widenByEpochs returns the hull of both intervals, and the blocks\' interval alone with under two epochs', () => {
+    expect(widenByEpochs([0.99, 1.01], [1], 0.95)).toEqual([0.99, 1.01]);
+    const [lo, hi] = widenByEpochs([0.999, 1.001], [0.97, 1.03, 1.0, 0.98, 1.02], 0.95);
+    expect(lo).toBeLessThan(0.99);
+    expect(hi).toBeGreaterThan(1.01);
+    // Already wider than the epochs say: unchanged.
+    expect(widenByEpochs([0.5, 2], [0.99, 1.01, 1.0], 0.95)).toEqual([0.5, 2]);
   });
 });
