@@ -108,7 +108,8 @@ export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promi
     argv: options.argv ?? ['inferbench', 'run'],
   };
   const comparing = options.compare ?? true;
-  const pairedBase = options.paired ?? config.paired;
+  // --base-ref / --base-dir replace the config's base; its epochs stay.
+  const pairedBase = options.paired === undefined ? config.paired : { ...(config.paired?.epochs !== undefined && { epochs: config.paired.epochs }), ...options.paired };
   const comparisonFile = options.comparisonFile ?? config.output.comparison;
   const baseline = comparing ? (options.baseline ?? config.baseline) : undefined;
   const paired = comparing && pairedBase !== undefined;
@@ -145,7 +146,7 @@ async function runProfile(plan: Plan, config: InferbenchConfig, baseline: string
  * comparison is written as JSON to <output.dir>/<model-name>.compare.json.
  */
 async function runPaired(plan: Plan, source: BaseSource, settings: Settings, hooks: RunHooks): Promise<ModelRun> {
-  const base = baseModelFor(source.baseDir === undefined ? source : { baseDir: resolve(source.baseDir) }, plan.path);
+  const base = baseModelFor(source.baseDir === undefined ? source : { ...source, baseDir: resolve(source.baseDir) }, plan.path);
   if (base === null) {
     return { path: plan.path, written: [], notCompared: `no base version of ${plan.path} (${source.baseRef === undefined ? `not in ${source.baseDir}` : `not at ${source.baseRef}`})` };
   }
@@ -153,7 +154,7 @@ async function runPaired(plan: Plan, source: BaseSource, settings: Settings, hoo
   // Options a paired comparison does not take: it measures one stream per side, once.
   const { model: _model, repeat: _repeat, concurrency: _concurrency, budgets: _budgets, ...rest } = plan.options;
   const comparison = await compareModels(
-    { ...rest, base, head: plan.path, threshold: settings.thresholds.default, thresholds: settings.thresholds, budgets: settings.budgets },
+    { ...rest, base, head: plan.path, threshold: settings.thresholds.default, thresholds: settings.thresholds, budgets: settings.budgets, ...(source.epochs !== undefined && { epochs: source.epochs }) },
     hooks.onTrialStart ? { onTrialStart: hooks.onTrialStart } : {},
   );
   const file = join(settings.outDir, `${plan.stem}.compare.json`);

@@ -56,6 +56,7 @@ export interface ConfigFile {
 export interface PairedBase {
   baseRef?: string;
   baseDir?: string;
+  epochs?: number;
 }
 
 /** A loaded config: paths resolved, budgets and thresholds parsed. */
@@ -149,7 +150,7 @@ export function parseConfig(data: unknown, file: string): InferbenchConfig {
     ...(runVariance !== undefined && { runVariance }),
     output: { dir: at(raw.output?.dir ?? 'reports'), formats: raw.output?.formats ?? ['json', 'md'], ...(raw.output?.comparison && { comparison: at(raw.output.comparison) }) },
     ...(raw.baseline && { baseline: at(raw.baseline) }),
-    ...(raw.paired && { paired: raw.paired.baseDir === undefined ? { ...raw.paired } : { baseDir: at(raw.paired.baseDir) } }),
+    ...(raw.paired && { paired: raw.paired.baseDir === undefined ? { ...raw.paired } : { ...raw.paired, baseDir: at(raw.paired.baseDir) } }),
   };
 }
 

@@ -73,6 +73,7 @@ export function configSchema(): Schema {
         properties: {
           baseRef: { description: 'A git ref (branch, tag, commit) to take each model file from, e.g. "origin/main".', ...text },
           baseDir: { description: 'A directory holding the base models, named as the models are.', ...text },
+          epochs: { description: "compare's --epochs: the measurement is split into this many epochs, each on freshly opened sessions (default 5).", type: 'integer', minimum: 1 },
         },
         oneOf: [{ required: ['baseRef'] }, { required: ['baseDir'] }],
       },

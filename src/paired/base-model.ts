@@ -11,6 +11,8 @@ import { InferbenchError } from '../errors.js';
 export interface BaseSource {
   baseRef?: string;
   baseDir?: string;
+  /** compare's epochs (--epochs); undefined: its default. */
+  epochs?: number;
 }
 
 export function baseModelFor(source: BaseSource, modelPath: string): string | null {

@@ -43,16 +43,18 @@ beforeAll(() => {
   writeFileSync(at('repo', 'model.onnx'), chain(12));
   writeFileSync(at('repo', 'new.onnx'), chain(4));
   writeFileSync(at('repo', 'ci.json'), JSON.stringify({ models: ['model.onnx', 'new.onnx'], sweep: { batch: [16], threads: [1] }, measure: MEASURE, output: { dir: 'out', comparison: 'out/comparison.md' }, paired: { baseRef: 'HEAD' } }));
-  writeFileSync(at('dir.json'), JSON.stringify({ models: ['mlp.onnx'], sweep: { threads: [1] }, measure: MEASURE, thresholds: ['50%'], output: { dir: 'out' }, paired: { baseDir: 'base' } }));
+  writeFileSync(at('dir.json'), JSON.stringify({ models: ['mlp.onnx'], sweep: { threads: [1] }, measure: MEASURE, thresholds: ['50%'], output: { dir: 'out' }, paired: { baseDir: 'base', epochs: 2 } }));
 });
 
 describe('inferbench run with paired', () => {
-  test('baseDir: the same model on both sides, measured interleaved: no regression, comparison JSON written', () => {
+  test('baseDir: the same model on both sides, measured interleaved in the epochs the config asks for: no regression, comparison JSON written', () => {
     const r = inferbench(dir, 'run', '--config', 'dir.json');
     expect(r.stderr).toContain('interleaved');
     expect(r.status).toBe(0);
-    const c = JSON.parse(readFileSync(at('out', 'mlp.compare.json'), 'utf8')) as { path: string; regressions: number };
+    const c = JSON.parse(readFileSync(at('out', 'mlp.compare.json'), 'utf8')) as { path: string; regressions: number; trials: { paired: { epochs: number } }[] };
     expect(c).toMatchObject({ path: 'paired', regressions: 0 });
+    // The config's paired.epochs reaches compare.
+    expect(c.trials[0]!.paired.epochs).toBe(2);
     expect(r.stdout).toContain('method: Paired:');
   });
 

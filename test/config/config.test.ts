@@ -24,6 +24,9 @@ describe('config', () => {
     expect(parseConfig({ models: ['a.onnx'], paired: { baseRef: 'origin/main' } }, '/ci/inferbench.config.json').paired).toEqual({ baseRef: 'origin/main' });
     expect(configErrors({ models: ['a.onnx'], paired: { baseRef: 'origin/main', baseDir: 'base' } }).join('\n')).toMatch(/paired/);
     expect(configErrors({ models: ['a.onnx'], paired: {} }).join('\n')).toMatch(/paired/);
+    // compare's epochs ride along with either base, and must be a whole number of at least 1.
+    expect(parseConfig({ models: ['a.onnx'], paired: { baseDir: 'base', epochs: 3 } }, '/ci/inferbench.config.json').paired).toEqual({ baseDir: resolve('/ci/base'), epochs: 3 });
+    expect(configErrors({ models: ['a.onnx'], paired: { baseRef: 'origin/main', epochs: 0 } }).join('\n')).toMatch(/epochs/);
   });
 
   test('the example maps onto profile options; flags override the file', () => {
