@@ -152,6 +152,16 @@ describe('the stop rule estimate', () => {
     expect(late).toBeGreaterThan(0);
     expect(late).toBeLessThan(0.01);
   });
+
+  test('a stall in one block of five barely moves it: the estimate is made of per-block medians', () => {
+    const clean = pairedRun(400, 10, 1.05, 9);
+    const stalled = pairedRun(400, 10, 1.05, 9);
+    const random = mulberry32(4);
+    for (let b = 0; b < 400; b++) if (random() < 0.2) stalled.samples.base[b * 10 + Math.floor(random() * 10)]! *= 20; // a 20 ms preemption
+    const quiet = quickHalfWidth(clean.samples, clean.blocks);
+    expect(quickHalfWidth(stalled.samples, stalled.blocks)).toBeLessThan(1.5 * quiet);
+    expect(quiet).toBeLessThan(0.01);
+  });
 });
 
 describe('epochs: the placement of a session in memory', () => {
