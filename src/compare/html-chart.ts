@@ -2,6 +2,8 @@
 // metric, x = relative change head/base − 1. The grey band is the practical threshold ±t that a
 // change must clear with its whole interval; the bar is the bootstrap interval, the dot the point
 // change; colour, a symbol and the verdict word say the same thing three ways (never colour alone).
+// A paired comparison in epochs adds, on its inference p50 row, one short tick per epoch: that
+// epoch's ratio on its own sessions, so the spread the interval was widened for is in sight.
 import { formatPercent, formatSignedPercent } from '../report/format.js';
 import { html, type SafeHtml } from '../report/html/escape.js';
 import { linearScale } from '../report/html/scale.js';
@@ -42,6 +44,12 @@ export function compareChart(trial: TrialComparison): SafeHtml {
 <text class="tick" x="${px(area.right + 160)}" y="${px(y + 4)}">${`${formatBaseValue(m)} → ${formatMetricValue(m)}`}</text>`;
   });
   const zero = html`<line class="zero" x1="${px(x(0))}" x2="${px(x(0))}" y1="${px(area.top)}" y2="${px(area.bottom)}"/>`;
+  const p50Row = rows.findIndex((r) => r.name === 'inference p50');
+  const epochRatios = p50Row < 0 ? [] : (trial.paired?.epochP50Ratios ?? []);
+  const epochs = epochRatios.map((ratio, e) => {
+    const y = area.top + p50Row * ROW + ROW / 2;
+    return html`<line class="epoch" x1="${px(clip(ratio - 1))}" x2="${px(clip(ratio - 1))}" y1="${px(y - 8)}" y2="${px(y + 8)}"><title>${`epoch ${e + 1} of ${epochRatios.length}: inference p50 head/base ${formatSignedPercent(ratio - 1)}`}</title></line>`;
+  });
   return figure({
     kind: 'compare',
     title: 'Change head vs base, with interval and threshold',
@@ -49,7 +57,7 @@ export function compareChart(trial: TrialComparison): SafeHtml {
     height,
     area,
     x: { scale: x, title: 'change of head relative to base (positive = slower; for throughput, positive = faster)', format: (v) => formatSignedPercent(v) },
-    body: [body, zero],
-    caption: html`Each row is one metric: the dot is the change head/base − 1, the bar its ${formatPercent(rows[0]?.m.level ?? 0.95)} bootstrap interval (widened for run-to-run variance), the grey band the threshold ±t. A verdict is decisive only when the whole bar clears the band; the word and symbol at the right carry the verdict without colour. Values past ±${formatPercent(reach)} are clipped at the edge (arrow); the text keeps them.`,
+    body: [body, zero, epochs],
+    caption: html`Each row is one metric: the dot is the change head/base − 1, the bar its ${formatPercent(rows[0]?.m.level ?? 0.95)} bootstrap interval (widened for run-to-run variance), the grey band the threshold ±t. A verdict is decisive only when the whole bar clears the band; the word and symbol at the right carry the verdict without colour. Values past ±${formatPercent(reach)} are clipped at the edge (arrow); the text keeps them.${epochRatios.length > 1 ? ` The short ticks on the inference p50 row are the ${epochRatios.length} epochs' ratios, each measured on freshly opened sessions.` : ''}`,
   });
 }

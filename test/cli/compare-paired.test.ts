@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types (the fixture generator)
 import { DT, Graph, rngFor } from '../../scripts/make-fixtures.mjs';
-import { DUET_MIN_CORES } from '../../src/compare/verdict.js';
+import { renderCompareHtml } from '../../src/compare/render-html.js';
+import { DUET_MIN_CORES, type Comparison } from '../../src/compare/verdict.js';
 import { okTrial, reportOf } from '../compare/reports.js';
 
 let dir: string;
@@ -66,6 +67,10 @@ describe('compare with two models: paired', () => {
     expect(t.paired.epochs).toBe(5);
     expect(t.paired.epochP50Ratios).toHaveLength(5);
     for (const ratio of t.paired.epochP50Ratios) expect(ratio).toBeGreaterThan(1.05);
+    // The HTML page's interval chart shows each epoch as a tick on the inference p50 row.
+    const page = renderCompareHtml(c as unknown as Comparison);
+    expect(page.match(/<line class="epoch"/g)).toHaveLength(5);
+    expect(page).toContain('The short ticks on the inference p50 row are the 5 epochs');
   });
 
   test('--epochs 1 measures one pair of sessions; --epochs and --duet with reports are usage errors', () => {

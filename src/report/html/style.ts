@@ -61,7 +61,7 @@ ul.legend li { display: flex; align-items: center; gap: .3rem; } ul.legend svg {
 svg .v-regressed { fill: var(--regressed); stroke: var(--regressed); } svg .v-improved { fill: var(--improved); stroke: var(--improved); }
 svg .v-unchanged { fill: var(--unchanged); stroke: var(--unchanged); } svg .v-inconclusive { fill: var(--inconclusive); stroke: var(--inconclusive); }
 svg text.verdict-label, svg text.tick { stroke: none; }
-svg .threshold-band { fill: var(--grid); opacity: .8; } svg .ci { stroke-width: 3; } svg .zero { stroke: var(--muted); }
+svg .threshold-band { fill: var(--grid); opacity: .8; } svg .ci { stroke-width: 3; } svg .zero { stroke: var(--muted); } svg .epoch { stroke: var(--fg); stroke-width: 1.5; opacity: .7; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 @media print {
   :root { --bg: #fff; --fg: #000; --muted: #444; --panel: #fff; --grid: #ddd; }
