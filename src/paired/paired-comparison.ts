@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { TIMED_STAGES, type TrialResult } from '../types.js';
 import { TOOL_VERSION } from '../version.js';
 import { BLOCK_TARGET_MS } from './paired-loop.js';
-import { comparePairedStage, comparePairedThroughput, cvOf, perEpochRatios, type PairedStageSamples } from './paired-stats.js';
+import { comparePairedStage, comparePairedThroughput, cvOf, epochCount, perEpochRatios, type PairedStageSamples } from './paired-stats.js';
 import type { PairedRun, PairedTrial } from './run-paired.js';
 
 export interface PairedCompareOptions {
@@ -75,7 +75,7 @@ function comparePairedTrial(t: PairedTrial, thresholds: Thresholds, options: Sig
     paired: {
       mode: t.mode,
       cores: t.cores,
-      epochs: (m.blocks.epochs?.at(-1) ?? 0) + 1,
+      epochs: epochCount(m.blocks),
       epochP50Ratios: perEpochRatios(stageSamples(t, 'inference'), m.blocks, 'p50'),
       blocks: m.blocks.baseEnds.length,
       iterationsPerBlock: m.iterationsPerBlock,

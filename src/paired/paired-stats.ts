@@ -147,10 +147,9 @@ export function comparePairedStage(
   if (Math.min(samples.base.length, samples.head.length) * 0.01 < TAIL_MIN_EXCEEDANCES) thin.add('p99');
   // A mean carried by a few stalls (CV over MEAN_MAX_CV, as in the report path) is not decided.
   const heavy = Math.max(cvOf(samples.base), cvOf(samples.head)) > MEAN_MAX_CV;
-  const masks = epochMasks(blocks);
-  const perEpoch = masks.map((mask) => ({ base: weightedStats(base, mask), head: weightedStats(head, mask) }));
+  const perEpoch = epochStats(base, head, blocks);
   return (['p50', 'p90', 'p99', 'mean'] as const).map((metric) => {
-    const [lo, hi] = widenByEpochs(percentileInterval(ratios[metric].sort(), options.level), perEpoch.map((e) => (e.base[metric] > 0 ? e.head[metric] / e.base[metric] : 1)), options.level);
+    const [lo, hi] = widenByEpochs(percentileInterval(ratios[metric].sort(), options.level), perEpoch.map((e) => ratioOf(e, metric)), options.level);
     const ci: [number, number] = [lo - 1, hi - 1];
     const baseUs = point.base[metric];
     const change = baseUs > 0 ? point.head[metric] / baseUs - 1 : 0;
@@ -248,20 +247,30 @@ export const MIN_BLOCKS_FOR_ESTIMATE = 20;
 
 /** head/base of one metric in each epoch (empty with one epoch): what the epochs' interval is made of. */
 export function perEpochRatios(samples: PairedStageSamples, blocks: PairedBlocks, metric: LatencyMetric): number[] {
-  const base = sortSide(samples.base, blocks.baseEnds);
-  const head = sortSide(samples.head, blocks.headEnds);
-  return epochMasks(blocks).map((mask) => {
-    const b = weightedStats(base, mask)[metric];
-    return b > 0 ? weightedStats(head, mask)[metric] / b : 1;
-  });
+  return epochStats(sortSide(samples.base, blocks.baseEnds), sortSide(samples.head, blocks.headEnds), blocks).map((e) => ratioOf(e, metric));
+}
+
+type SideStats = Record<LatencyMetric, number>;
+
+/** Each side's statistics over each epoch's blocks; none with one epoch. */
+function epochStats(base: SortedSide, head: SortedSide, blocks: Pick<PairedBlocks, 'epochs'>): { base: SideStats; head: SideStats }[] {
+  return epochMasks(blocks).map((mask) => ({ base: weightedStats(base, mask), head: weightedStats(head, mask) }));
+}
+
+function ratioOf(e: { base: SideStats; head: SideStats }, metric: LatencyMetric): number {
+  return e.base[metric] > 0 ? e.head[metric] / e.base[metric] : 1;
+}
+
+/** Epochs the blocks ran in (the loop numbers them in order from 0), 1 when they say none. */
+export function epochCount(blocks: Pick<PairedBlocks, 'epochs'>): number {
+  return (blocks.epochs?.at(-1) ?? 0) + 1;
 }
 
 /** Per epoch, block weights selecting its blocks (1) and no other (0); none with one epoch. */
-export function epochMasks(blocks: Pick<PairedBlocks, 'baseEnds' | 'epochs'>): Float64Array[] {
-  const epochs = blocks.epochs;
-  const count = epochs === undefined || epochs.length === 0 ? 0 : Math.max(...epochs) + 1;
+export function epochMasks(blocks: Pick<PairedBlocks, 'epochs'>): Float64Array[] {
+  const count = epochCount(blocks);
   if (count < 2) return [];
-  return Array.from({ length: count }, (_, e) => Float64Array.from(epochs!, (of) => (of === e ? 1 : 0)));
+  return Array.from({ length: count }, (_, e) => Float64Array.from(blocks.epochs!, (of) => (of === e ? 1 : 0)));
 }
 
 /**

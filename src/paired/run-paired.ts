@@ -157,10 +157,16 @@ async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context
     const refusal = batchRefusal(spec, batch, open.base.info.inputs, shapes);
     if (refusal !== null) return { status: 'skipped', spec, side: 'both', message: refusal };
     const measured = { ...spec, batch, id: trialId({ ...spec, batch }) };
+    // Both sides' inputs, or none: base's are closed when head's cannot be built.
     const prepare = async (s: Sides<Session>): Promise<Sides<TrialInputs>> => {
       const base = await prepareInputs(s.base, shapes, batch ?? 1, pins, options);
-      const head = synthetic(options) ? { ...base, driver: syntheticDriver(s.head, base.tensors()), close: async () => undefined } : await prepareInputs(s.head, headShapes, batch ?? 1, pins, options);
-      return { base, head };
+      if (synthetic(options)) return { base, head: { ...base, driver: syntheticDriver(s.head, base.tensors()), close: async () => undefined } };
+      try {
+        return { base, head: await prepareInputs(s.head, headShapes, batch ?? 1, pins, options) };
+      } catch (error) {
+        await base.close();
+        throw error;
+      }
     };
     Object.assign(inputs, await prepare(open));
     // A later epoch opens fresh sessions and inputs before it closes the last ones, so they land elsewhere.
