@@ -9,7 +9,7 @@ const FLOORS = [
   // 1 the runtimes behind one interface
   { name: 'adapters', paths: ['^src/adapters/'] },
   // 2 the parts: measuring, inputs, analysis (pure), reports, comparison statistics, options
-  { name: 'parts', paths: ['^src/options/', '^src/inputs/', '^src/pipeline/', '^src/measure/', '^src/sample/', '^src/analyze/', '^src/budget/', '^src/check/', '^src/variants/', '^src/report/', '^src/compare/'] },
+  { name: 'parts', paths: ['^src/options/', '^src/inputs/', '^src/pipeline/', '^src/measure/', '^src/sample/', '^src/analyze/', '^src/budget/', '^src/check/', '^src/variants/', '^src/report/', '^src/compare/', '^src/load/', '^src/serving/'] },
   // 3 the use cases the library offers
   { name: 'use-cases', paths: ['^src/sweep/', '^src/paired/', '^src/config/', '^src/hooks\\.ts$', '^src/profile-options\\.ts$', '^src/profile\\.ts$', '^src/compare\\.ts$', '^src/devices\\.ts$', '^src/run\\.ts$'] },
   // 4 the public API

@@ -9,4 +9,5 @@ export * from './model/budget.js';
 export * from './model/op-profile.js';
 export * from './model/output-check.js';
 export * from './model/roofline.js';
+export * from './model/service.js';
 export * from './model/samples.js';

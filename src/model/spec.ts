@@ -1,5 +1,6 @@
 // Plain data shared by every layer: tensors, models, trial configurations, units. JSON-serialisable;
 // units live in the names (Ms, Us, Bytes). Like every file in model/, it imports nothing outside model/.
+import type { ServingSettings } from './service.js';
 
 /** Microseconds. Stage histograms record integer microseconds. */
 export type Micros = number;
@@ -72,6 +73,8 @@ export interface TrialSpec {
   concurrency?: number;
   /** What happens to each request's outputs (--outputs); absent = 'drop' (docs/large-outputs.md). */
   outputs?: OutputHandling;
+  /** Open-loop service trial (--rate): arrivals, batcher and instances (model/service.ts); absent = closed loop. */
+  service?: ServingSettings;
 }
 
 /**

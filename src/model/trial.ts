@@ -3,6 +3,7 @@ import type { Bottleneck } from './bottleneck.js';
 import type { OpProfile } from './op-profile.js';
 import type { RooflinePosition } from './roofline.js';
 import type { UtilisationSummary } from './samples.js';
+import type { ServiceSection, ServiceStage } from './service.js';
 import type { ElementType, OutputHandling, PercentileKey, PhaseBound, StopReason, TimedStage, TrialSpec } from './spec.js';
 
 /** The StageStats field of each percentile. */
@@ -49,7 +50,9 @@ export interface Warning {
     | 'unaccounted-time'
     | 'variant-identical'
     | 'partial-conversion'
-    | 'synthetic-calibration';
+    | 'synthetic-calibration'
+    | 'overloaded'
+    | 'generator-saturated';
   message: string;
 }
 
@@ -200,8 +203,10 @@ export interface TrialOk {
   accounting?: WallAccounting;
   /** Page faults, system CPU, GC and RSS over the measured phase: what allocation cost. */
   memory?: MemoryAccounting;
-  /** Per-stage statistics; `load` only when inputs are read from data files (--data). */
-  stages: Record<TimedStage, StageStats> & { load?: StageStats };
+  /** Per-stage statistics; `load` only when inputs are read from data files (--data); queue, batch, … only in service trials (model/service.ts ServiceStages). */
+  stages: Record<TimedStage, StageStats> & { load?: StageStats } & Partial<Record<ServiceStage, StageStats>>;
+  /** Open-loop service trial (--rate): offered/achieved rate, batching, verdicts (model/service.ts). */
+  service?: ServiceSection;
   throughput: { inferencesPerSec: number; itemsPerSec: number };
   /** Peak resident set size of the process during the trial (VmHWM after a reset on Linux). */
   peakRssBytes: number;

@@ -1,0 +1,152 @@
+// Service latency (issue 22): what a request sees under open-loop arrivals — waiting for an
+// instance, waiting for a batch to form, crossing to the instance's thread, the model call and
+// the outputs split back — timed from its INTENDED arrival (MLPerf LoadGen's Server scenario,
+// wrk2), with the uncorrected twin from the actual send beside it. Plain data: built by load/
+// (the in-process driver) over serving/ (queue, batcher, instances); read by report/ and compare/.
+import type { StageStats } from './trial.js';
+
+/** How arrivals are spaced: evenly, Poisson (exponential gaps, seeded), or replayed from a file of offsets. */
+export type ArrivalKind = 'constant' | 'poisson' | 'trace';
+export const ARRIVAL_KINDS: readonly ArrivalKind[] = ['constant', 'poisson', 'trace'];
+
+/**
+ * `triton`: Triton's dynamic batcher (max_queue_delay_microseconds): a free instance takes a full
+ * batch at once; only while a full batch cannot form does it hold, and never past the moment the
+ * OLDEST waiting request has waited max delay. `timeout`: TorchServe (batch_size, max_batch_delay)
+ * and Ray Serve (max_batch_size, batch_wait_timeout_s): a batch closes when full or when max delay
+ * has passed since its FIRST request was queued; a closed batch then waits for a free instance.
+ */
+export type BatchingPolicy = 'triton' | 'timeout';
+export const BATCHING_POLICIES: readonly BatchingPolicy[] = ['triton', 'timeout'];
+
+/**
+ * The serving settings of an open-loop trial: one value of each (rate is the sweep axis; a knee
+ * search or batching replay builds these directly). Part of TrialSpec (`service`) and of its id.
+ */
+export interface ServingSettings {
+  /** Offered rate, requests/s. For a trace: the trace is time-scaled to this rate (its own rate when the user gave none). */
+  rate: number;
+  arrivals: ArrivalKind;
+  /** The trace file (arrivals = 'trace'): one arrival offset in ms per line, non-negative, sorted. */
+  trace?: string;
+  /** Seed of the Poisson gaps (the run's --seed): the same seed replays the same arrivals. */
+  seed: number;
+  /** Largest model batch the batcher forms, in items along the batch dim (Triton's max_batch_size); 1 = no batching. */
+  maxBatch: number;
+  /** Max queue delay, ms (Triton max_queue_delay_microseconds / 1000; TorchServe max_batch_delay; Ray batch_wait_timeout_s × 1000). */
+  maxDelayMs: number;
+  batching: BatchingPolicy;
+  /** Model instances: sessions in their own worker threads, each running one batch at a time. */
+  instances: number;
+  /** Requests that may wait in the queue (not yet dispatched); an arrival beyond it is dropped and counted. null = unbounded. */
+  queueLimit: number | null;
+}
+
+/** Stages a service trial records beside TIMED_STAGES (all per request, µs histograms in the report as StageStats). */
+export const SERVICE_STAGES = ['queue', 'batch', 'crossing', 'uncorrected', 'lag'] as const;
+export type ServiceStage = (typeof SERVICE_STAGES)[number];
+
+/**
+ * A service trial's stages, per request (ms in StageStats; histograms encoded as everywhere):
+ * - `queue`: intended arrival → dispatch, minus `batch`: waiting while every instance was busy
+ *   (the generator's own lag counts here: a real client would have sent on time and waited).
+ * - `batch`: the part of that wait when an instance was free but the batcher held the request
+ *   for a fuller batch (Triton delay / timeout policy).
+ * - `crossing`: the two thread hops (posting the batch to its instance's worker, the result back).
+ * - `preprocess`: in the worker: stacking the batch's requests along the batch dim + session.prepare.
+ * - `inference`: the model call (session.run) of the request's batch; by batch size in `inferenceByBatchSize`.
+ * - `postprocess`: collecting outputs and splitting them back per request (worker), delivering (main).
+ * - `total`: completion − INTENDED arrival = queue + batch + crossing + preprocess + inference + postprocess.
+ * - `uncorrected`: completion − ACTUAL send (what a tool that times from the send would show).
+ * - `lag`: actual send − intended arrival: the generator's own lateness.
+ */
+export type ServiceStages = Record<'preprocess' | 'inference' | 'postprocess' | 'total' | ServiceStage, StageStats>;
+
+/** Request counts of a probe. scheduled = sent + not sent (ended early); sent = completed + dropped + unfinished. */
+export interface ServiceRequestCounts {
+  scheduled: number;
+  sent: number;
+  completed: number;
+  /** Refused at arrival by a full bounded queue (--queue-limit): counted, never in the percentiles. */
+  dropped: number;
+  /** Sent but not completed when the probe ended (ended early when overloaded, or interrupted). */
+  unfinished: number;
+}
+
+/** One piece of evidence behind a verdict, like Bottleneck's. */
+export interface ServiceEvidence {
+  metric: string;
+  value: number;
+  unit: string;
+  threshold: number;
+}
+
+/**
+ * `overloaded`: arrivals outpace service, so the queue grows with the run's length and no
+ * percentile is "the" latency (stages are then the latency of THIS run only, never a stable p99).
+ * `stable`: none of the overload rules fired (src/load/overload.ts).
+ */
+export interface OverloadVerdict {
+  verdict: 'stable' | 'overloaded';
+  evidence: ServiceEvidence[];
+  /** The probe stopped sending before its bound because it was clearly overloaded. */
+  endedEarly: boolean;
+}
+
+/** `saturated`: the generator could not send on time (src/load/overload.ts: > 1% of sends over 1 ms late, perf_analyzer's rule). */
+export interface GeneratorVerdict {
+  verdict: 'ok' | 'saturated';
+  /** Share of sends more than LATE_SEND_MS late. */
+  lateShare: number;
+  lagP99Ms: number;
+  /** perf_hooks.monitorEventLoopDelay over the probe (10 ms resolution), ms. */
+  eventLoopDelayP99Ms: number;
+  evidence: ServiceEvidence[];
+}
+
+/** The model call's statistics at one achieved batch size (items along the batch dim). */
+export interface BatchSizeStats {
+  batchSize: number;
+  /** Batches of this size that ran. */
+  batches: number;
+  inference: StageStats;
+}
+
+/** The `service` section of an ok TrialResult (and what one open-loop probe returns). */
+export interface ServiceSection {
+  settings: ServingSettings;
+  /** Items per request (the trial's --batch; 1 when the model has no batch dim we set). */
+  itemsPerRequest: number;
+  /** Requests scheduled ÷ the schedule's span, requests/s (what the arrivals ask for). */
+  offeredRate: number;
+  /** Requests sent ÷ the span of actual sends, requests/s. */
+  sentRate: number;
+  /** Requests completed ÷ (last completion − first intended arrival), requests/s. */
+  achievedRate: number;
+  requests: ServiceRequestCounts;
+  /** Mean achieved batch size, items per model call. */
+  meanBatchSize: number;
+  batches: number;
+  inferenceByBatchSize: BatchSizeStats[];
+  /**
+   * Service time of the instances: dispatch of a batch → its instance free for the next (result
+   * back on the main thread), crossing included, ms — the S of M/G/1 (E[S], E[S²]).
+   */
+  serviceTime: { meanMs: number; secondMomentMs2: number; stats: StageStats };
+  /** Busy time of the instances ÷ (instances × probe span): ρ as measured. */
+  utilisation: number;
+  /** Requests waiting (not yet dispatched), sampled every QUEUE_SAMPLE_MS: max, at the end, least-squares slope. */
+  queue: { maxDepth: number; endDepth: number; slopePerSec: number; samples: number };
+  overload: OverloadVerdict;
+  generator: GeneratorVerdict;
+  /** How the probe's length was bounded and how long it ran, ms (first intended arrival → last completion). */
+  durationMs: number;
+}
+
+/** What one open-loop probe measured: the trial's stages and its service section. */
+export interface ServiceMeasurement {
+  stages: ServiceStages;
+  service: ServiceSection;
+  /** The probe was stopped by its signal (Ctrl-C): numbers cover what ran. */
+  interrupted: boolean;
+}
