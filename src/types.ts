@@ -10,4 +10,5 @@ export * from './model/op-profile.js';
 export * from './model/output-check.js';
 export * from './model/roofline.js';
 export * from './model/service.js';
+export * from './model/knee.js';
 export * from './model/samples.js';

@@ -1,5 +1,6 @@
 // The report: what `profile` returns and every exporter renders.
 import type { BudgetCheck } from './budget.js';
+import type { BatchingAdvice, KneeSearch } from './knee.js';
 import type { OutputCheck } from './output-check.js';
 import type { SampleSeries } from './samples.js';
 import type { ModelInfo } from './spec.js';
@@ -45,4 +46,8 @@ export interface Report {
   interrupted?: boolean;
   /** --check-outputs: the model's outputs on the shipped ONNX test data sets against output_K.pb. */
   outputCheck?: OutputCheck;
+  /** --rate auto: the highest rate within the latency budget, per serving setting, and the probes behind it (model/knee.ts). */
+  knee?: KneeSearch[];
+  /** --advise-batching: S(b), the predicted knee of each batching setting, the replays and the checked recommendation. */
+  batchingAdvice?: BatchingAdvice;
 }
