@@ -4,8 +4,8 @@
 // model interleaved with its base version. Writes the files the config names; never prints (hooks
 // say what happens). Exit code: 0 all good, 1 a regression or a budget violated, 4 every trial of
 // a model failed.
-import { existsSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseBudgets } from './budget/budget.js';
 import { compareModels } from './compare.js';
 import { readReport } from './compare/load.js';
@@ -15,7 +15,8 @@ import { parseRunVariance, parseThresholds, type Thresholds } from './compare/th
 import { compareReports, type Comparison } from './compare/verdict.js';
 import { loadConfig, type InferbenchConfig } from './config/config.js';
 import { profileOptionsFor } from './config/profile-options.js';
-import { ExitCode } from './errors.js';
+import { ExitCode, InferbenchError } from './errors.js';
+import { checkOutput } from './io/output-dir.js';
 import { writeFileAtomic } from './io/write-atomic.js';
 import type { DeclaredOptions } from './options/declarations.js';
 import { baseModelFor, type BaseSource } from './paired/base-model.js';
@@ -45,6 +46,8 @@ export interface RunOptions {
   paired?: BaseSource;
   /** The command line recorded in the reports. */
   argv?: string[];
+  /** Aborting it stops the run after the current measurement: what was measured is written, no further model starts. */
+  signal?: AbortSignal;
 }
 
 /** What happened to one model of the config. */
@@ -93,6 +96,7 @@ interface Settings {
   budgets: Budget[];
   runVariance: number | undefined;
   argv: string[];
+  signal: AbortSignal | undefined;
 }
 
 export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promise<RunResult> {
@@ -106,6 +110,7 @@ export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promi
     budgets: overrides.budgets === undefined ? config.budgets : parseBudgets(overrides.budgets),
     runVariance: options.runVariance === undefined ? config.runVariance : parseRunVariance(options.runVariance),
     argv: options.argv ?? ['inferbench', 'run'],
+    signal: options.signal,
   };
   const comparing = options.compare ?? true;
   // --base-ref / --base-dir replace the config's base; its epochs stay.
@@ -113,20 +118,27 @@ export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promi
   const comparisonFile = options.comparisonFile ?? config.output.comparison;
   const baseline = comparing ? (options.baseline ?? config.baseline) : undefined;
   const paired = comparing && pairedBase !== undefined;
+  if (paired && pairedBase.baseDir !== undefined && !existsSync(pairedBase.baseDir)) {
+    throw new InferbenchError('usage', `base directory ${pairedBase.baseDir} not found`, 'pass the directory that holds the base versions of the models (--base-dir, paired.baseDir)');
+  }
+  // Before minutes of measuring, not after: results are never lost to an output path.
+  checkOutput(options.outDir !== undefined ? '--out' : 'output.dir', settings.outDir, 'dir');
+  if ((paired || baseline !== undefined) && comparisonFile !== undefined) checkOutput(options.comparisonFile !== undefined ? '--comparison' : 'output.comparison', comparisonFile, 'file');
 
   const models: ModelRun[] = [];
   for (const plan of plans) {
+    if (settings.signal?.aborted) break;
     const result = paired ? await runPaired(plan, pairedBase, settings, hooks) : await runProfile(plan, config, baseline, settings, hooks);
     models.push(result);
     hooks.onModelEnd?.(result);
   }
   const written = (paired || baseline !== undefined) && comparisonFile !== undefined ? writeComparison(comparisonFile, models) : undefined;
-  return { models, ...(written !== undefined && { comparisonFile: written }), exitCode: exitCodeOf(models) };
+  return { models, ...(written !== undefined && { comparisonFile: written }), exitCode: exitCodeOf(models, paired) };
 }
 
 async function runProfile(plan: Plan, config: InferbenchConfig, baseline: string | undefined, settings: Settings, hooks: RunHooks): Promise<ModelRun> {
   hooks.onModelStart?.(plan.path, 'profile');
-  const report = await profile({ ...plan.options, argv: settings.argv }, hooks.onTrialStart ? { onTrialStart: hooks.onTrialStart } : {});
+  const report = await profile({ ...plan.options, argv: settings.argv, ...(settings.signal !== undefined && { signal: settings.signal }) }, hooks.onTrialStart ? { onTrialStart: hooks.onTrialStart } : {});
   const written = writeReports(report, { outDir: settings.outDir, formats: withJson(config.output.formats), baseName: plan.stem });
   const basePath = baseline === undefined ? undefined : join(baseline, `${plan.stem}.json`);
   if (basePath === undefined) return { path: plan.path, report, written };
@@ -153,17 +165,25 @@ async function runPaired(plan: Plan, source: BaseSource, settings: Settings, hoo
   hooks.onModelStart?.(plan.path, 'paired', source.baseRef ?? base);
   // Options a paired comparison does not take: it measures one stream per side, once.
   const { model: _model, repeat: _repeat, concurrency: _concurrency, budgets: _budgets, ...rest } = plan.options;
-  const comparison = await compareModels(
-    { ...rest, base, head: plan.path, threshold: settings.thresholds.default, thresholds: settings.thresholds, budgets: settings.budgets, ...(source.epochs !== undefined && { epochs: source.epochs }) },
-    hooks.onTrialStart ? { onTrialStart: hooks.onTrialStart } : {},
-  );
+  let comparison: Comparison;
+  try {
+    comparison = await compareModels(
+      { ...rest, base, head: plan.path, threshold: settings.thresholds.default, thresholds: settings.thresholds, budgets: settings.budgets, ...(source.epochs !== undefined && { epochs: source.epochs }), ...(settings.signal !== undefined && { signal: settings.signal }) },
+      hooks.onTrialStart ? { onTrialStart: hooks.onTrialStart } : {},
+    );
+  } finally {
+    // A base taken from a git ref is a temporary copy: remove it (and its directory) once measured.
+    if (source.baseDir === undefined) rmSync(dirname(base), { recursive: true, force: true });
+  }
   const file = join(settings.outDir, `${plan.stem}.compare.json`);
   writeFileAtomic(file, renderCompareJson(comparison));
   return { path: plan.path, written: [file], comparison };
 }
 
-function exitCodeOf(models: readonly ModelRun[]): number {
+function exitCodeOf(models: readonly ModelRun[], paired: boolean): number {
   let exit: number = ExitCode.ok;
+  // A gate that compared nothing is not green: every model lacked a base version.
+  if (paired && models.length > 0 && models.every((m) => m.comparison === undefined)) exit = ExitCode.trialsFailed;
   for (const m of models) {
     if (m.report !== undefined && !m.report.trials.some((t) => t.status === 'ok')) exit = Math.max(exit, ExitCode.trialsFailed);
     if (m.report?.budget?.checks.some((c) => !c.pass)) exit = Math.max(exit, ExitCode.budget);

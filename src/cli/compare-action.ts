@@ -8,18 +8,17 @@ import { renderCompareConsole } from '../compare/render-console.js';
 import { parseRunVariance, parseThresholds } from '../compare/threshold.js';
 import type { Comparison } from '../compare/verdict.js';
 import { InferbenchError } from '../errors.js';
-import { writeFileAtomic } from '../io/write-atomic.js';
 import { parseList } from '../options/parse.js';
 import type { DeclaredOptions } from '../options/declarations.js';
-import { createTerminal, type Terminal } from './terminal.js';
+import type { Terminal } from './terminal.js';
 import { sidesKind } from '../compare/sides.js';
 import { ExitCode } from '../errors.js';
 import { compare, compareModels, type PairedHooks } from '../compare.js';
 import { plan } from '../profile.js';
 import { renderPlan } from '../report/plan.js';
 import { formatMs } from '../report/format.js';
-import { onStopSignals } from './signals.js';
-import type { GlobalFlags } from './terminal.js';
+import type { CommandContext } from './frame.js';
+import { fallbackWarning, writeOutput } from './outputs.js';
 
 export interface CompareFlags {
   dryRun: boolean;
@@ -61,8 +60,8 @@ function parseIgnore(raw: string | undefined): MatchField[] {
   return fields as MatchField[];
 }
 
-export async function runCompare(basePath: string, headPath: string, flags: CompareFlags, declared: DeclaredOptions, given: string[], globals: GlobalFlags): Promise<number> {
-  const terminal = createTerminal(globals);
+export async function runCompare(basePath: string, headPath: string, declared: DeclaredOptions, given: string[], context: CommandContext<CompareFlags>): Promise<number> {
+  const { flags, terminal, globals } = context;
   const exporter = compareExporterFor(flags.json ? 'json' : flags.format);
   const kind = sidesKind(basePath, headPath);
   let comparison: Comparison;
@@ -70,15 +69,17 @@ export async function runCompare(basePath: string, headPath: string, flags: Comp
     if (given.length > 0) throw new InferbenchError('usage', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} when comparing models, not reports`, 'pass two models (.onnx, model.json) to measure them interleaved, or drop the flag');
     comparison = compareFiles(basePath, headPath, flags);
   } else {
-    const result = await comparePairedModels(basePath, headPath, flags, declared, terminal);
+    const result = await comparePairedModels(basePath, headPath, flags, declared, terminal, context.signal);
     if (result === null) return ExitCode.ok; // --dry-run
     comparison = result;
   }
   const text = exporter.render(comparison, { color: flags.out === undefined && terminal.color });
   if (flags.out !== undefined) {
-    writeFileAtomic(flags.out, text);
     if (!globals.quiet) process.stdout.write(renderCompareConsole(comparison, { color: terminal.color }));
-    terminal.info(`comparison written: ${flags.out}`);
+    const outcome = writeOutput({ flag: '--out', path: flags.out, kind: 'file' }, text, 'comparison');
+    const warning = fallbackWarning(outcome, 'comparison');
+    if (warning !== null) terminal.warn(warning);
+    else terminal.info(`comparison written: ${flags.out}`);
   } else {
     process.stdout.write(text);
   }
@@ -106,34 +107,28 @@ function pairedProgress(terminal: Terminal): PairedHooks {
 }
 
 /** Paired mode: both models measured interleaved, per planned configuration. */
-async function comparePairedModels(basePath: string, headPath: string, flags: CompareFlags, declared: DeclaredOptions, terminal: Terminal): Promise<Comparison | null> {
+async function comparePairedModels(basePath: string, headPath: string, flags: CompareFlags, declared: DeclaredOptions, terminal: Terminal, signal: AbortSignal): Promise<Comparison | null> {
   for (const flag of ['strict', 'ignore', 'runVariance'] as const) {
     if (flags[flag] !== undefined && flags[flag] !== false) throw new InferbenchError('usage', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to comparing reports, not models`, 'paired mode measures both models on the same machine at the same time: drop the flag');
   }
   const thresholds = parseThresholds(flags.threshold ?? []);
   const budgets = parseBudgets(flags.budget ?? []);
-  const stop = onStopSignals((signal) => terminal.warn(`interrupted by ${signal}: finishing the current block and judging what was measured (send it again to quit at once)`));
   const mode = flags.duet ? 'duet' : declared.isolate ? 'child-processes' : 'in-process';
-  const options = { ...declared, base: basePath, head: headPath, threshold: thresholds.default, mode, signal: stop.signal, ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.epochs !== undefined && { epochs: flags.epochs }) } as const;
+  const options = { ...declared, base: basePath, head: headPath, threshold: thresholds.default, mode, signal, ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.epochs !== undefined && { epochs: flags.epochs }) } as const;
   if (flags.dryRun) {
-    stop.dispose();
     process.stdout.write(`paired: every trial below measures ${basePath} (base) and ${headPath} (head) interleaved\n${renderPlan(plan({ ...options, model: basePath }))}`);
     return null;
   }
-  try {
-    const comparison = await compareModels(
-      {
-        ...options,
-        thresholds,
-        budgets,
-        significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }) },
-        failOnInconclusive: flags.failOnInconclusive,
-      },
-      pairedProgress(terminal),
-    );
-    terminal.clearStatus();
-    return comparison;
-  } finally {
-    stop.dispose();
-  }
+  const comparison = await compareModels(
+    {
+      ...options,
+      thresholds,
+      budgets,
+      significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }) },
+      failOnInconclusive: flags.failOnInconclusive,
+    },
+    pairedProgress(terminal),
+  );
+  terminal.clearStatus();
+  return comparison;
 }

@@ -3,8 +3,9 @@
 //   bash: inferbench completion bash > ~/.local/share/bash-completion/completions/inferbench
 //   zsh:  inferbench completion zsh > "${fpath[1]}/_inferbench"
 //   fish: inferbench completion fish > ~/.config/fish/completions/inferbench.fish
-import { Command } from 'commander';
-import { InferbenchError } from '../errors.js';
+import type { Command } from 'commander';
+import { ExitCode, InferbenchError } from '../errors.js';
+import { defineCommand } from './frame.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -82,11 +83,12 @@ export function completionScript(program: Command, shell: string): string {
   return shell === 'bash' ? bash(spec) : shell === 'zsh' ? zsh(spec) : fish(spec);
 }
 
-export function completionCommand(program: () => Command): Command {
-  return new Command('completion')
-    .description('print a shell completion script: bash, zsh or fish')
-    .argument('<shell>', SHELLS.join(' | '))
-    .action((shell: string) => {
-      process.stdout.write(completionScript(program(), shell));
-    });
-}
+export const completionCommand = defineCommand({
+  name: 'completion',
+  description: 'print a shell completion script: bash, zsh or fish',
+  build: (command) => command.argument('<shell>', SHELLS.join(' | ')),
+  run({ args, command }) {
+    process.stdout.write(completionScript(command.parent!, args[0]!));
+    return ExitCode.ok;
+  },
+});

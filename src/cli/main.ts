@@ -1,8 +1,8 @@
 // The program: global flags, sub-commands, and the ONE error boundary. An InferbenchError prints
 // `error:` and `hint:` lines and exits with its documented code; anything else is a bug and
 // prints its stack.
-import { Command, CommanderError } from 'commander';
-import { ExitCode, isInferbenchError } from '../errors.js';
+import { Command } from 'commander';
+import { ExitCode } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { compareCommand } from './compare-command.js';
 import { completionCommand } from './completion-command.js';
@@ -11,7 +11,14 @@ import { devicesCommand } from './devices-command.js';
 import { profileCommand } from './profile-command.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
-import type { GlobalFlags } from './terminal.js';
+import type { DeclaredCommand } from './frame.js';
+import { printError } from './print-error.js';
+
+/**
+ * Every sub-command, in --help order. Each runs through the command frame (frame.ts): a new
+ * command is `export const xCommand = defineCommand({...})` in its own file and one entry here.
+ */
+export const COMMANDS: readonly DeclaredCommand[] = [profileCommand, devicesCommand, calibrateCommand, compareCommand, runCommand, reportCommand, completionCommand];
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -37,14 +44,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
-  const globals = (): GlobalFlags => program.opts<GlobalFlags>();
-  program.addCommand(profileCommand(globals).exitOverride());
-  program.addCommand(devicesCommand().exitOverride());
-  program.addCommand(calibrateCommand().exitOverride());
-  program.addCommand(compareCommand(globals).exitOverride());
-  program.addCommand(runCommand(globals).exitOverride());
-  program.addCommand(reportCommand(globals).exitOverride());
-  program.addCommand(completionCommand(() => program).exitOverride());
+  for (const declared of COMMANDS) program.addCommand(declared.make());
   return program;
 }
 
@@ -54,21 +54,6 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
-    return reportError(error, argv.includes('--verbose') || argv.includes('-v'));
+    return printError(error, argv.includes('--verbose') || argv.includes('-v'));
   }
-}
-
-function reportError(error: unknown, verbose: boolean): number {
-  if (error instanceof CommanderError) {
-    // --help and --version also end here, successfully; commander already printed the message.
-    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  }
-  if (isInferbenchError(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-    if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
-    return error.exitCode;
-  }
-  process.stderr.write(`internal error (a bug in inferbench): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return ExitCode.internal;
 }

@@ -6,15 +6,14 @@ import type { ProfileOptions } from '../profile-options.js';
 import { exporterFor } from '../report/exporters.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
-import { checkOutputDir, ReportSaver } from './report-saver.js';
-import { exitCodeForSignal, onStopSignals } from './signals.js';
+import type { CommandContext } from './frame.js';
+import { ReportSaver } from './report-saver.js';
 import { renderPlan } from '../report/plan.js';
 import type { Report } from '../types.js';
 import type { DeclaredOptions } from '../options/declarations.js';
 import { parseList } from '../options/parse.js';
-import { createTerminal, type Terminal } from './terminal.js';
+import type { Terminal } from './terminal.js';
 import { sweepProgress } from './progress.js';
-import type { GlobalFlags } from './terminal.js';
 
 /** The flags profile-command.ts declares besides the profile options. */
 export interface ProfileCliFlags {
@@ -25,17 +24,15 @@ export interface ProfileCliFlags {
   json: boolean;
 }
 
-export async function runProfile(models: string[], declared: DeclaredOptions, flags: ProfileCliFlags, globals: GlobalFlags): Promise<number> {
+export async function runProfile(models: string[], declared: DeclaredOptions, context: CommandContext<ProfileCliFlags>): Promise<number> {
+  const { flags, terminal } = context;
   const model = oneModel(models);
-  const terminal = createTerminal(globals);
   const formats = parseList(flags.format);
   formats.forEach(exporterFor); // unknown formats fail before measuring anything
   if (formats.length === 0 && flags.save) {
     throw new InferbenchError('usage', `--format '${flags.format}' names no format`, 'use json, md, csv or console (comma-separated), or --no-save to write no report file');
   }
-  const controller = new AbortController();
-
-  const options: ProfileOptions = { ...declared, model, signal: controller.signal, argv: ['inferbench', ...process.argv.slice(2)] };
+  const options: ProfileOptions = { ...declared, model, signal: context.signal, argv: ['inferbench', ...process.argv.slice(2)] };
 
   if (flags.dryRun) {
     const specs = await checkedPlan(options); // validates the model and devices as a real run does
@@ -43,16 +40,18 @@ export async function runProfile(models: string[], declared: DeclaredOptions, fl
     return ExitCode.ok;
   }
 
-  if (flags.save) checkOutputDir(flags.out); // before minutes of measuring, not after
   const saver = new ReportSaver(flags.out, formats);
-  let fallbackTold = false;
+  let told = '';
+  let lost = false;
   const save = (report: Report): string[] => {
     if (!flags.save) return [];
     const outcome = saver.save(report);
-    if (outcome.fellBack !== undefined && !fallbackTold) {
-      fallbackTold = true;
-      terminal.warn(`warning: ${outcome.fellBack}; reports are written to ${outcome.paths.map((p) => dirname(p))[0]} instead`);
-    }
+    lost = outcome.lost !== undefined;
+    const warning = lost
+      ? `warning: ${outcome.fellBack}; ${outcome.lost}: the JSON report is printed to stdout instead`
+      : outcome.fellBack !== undefined ? `warning: ${outcome.fellBack}; reports are written to ${outcome.paths.map((p) => dirname(p))[0]} instead` : '';
+    if (warning !== '' && warning !== told) terminal.warn(warning);
+    told = warning;
     return outcome.paths;
   };
   const progress = sweepProgress(terminal, options);
@@ -64,22 +63,13 @@ export async function runProfile(models: string[], declared: DeclaredOptions, fl
     },
   };
 
-  const stop = onStopSignals((signal) => {
-    terminal.warn(`interrupted by ${signal}: finishing the current measurement and writing the partial report (send it again to quit at once)`);
-    controller.abort();
-  });
-  try {
-    const report = await profile(options, hooks);
-    terminal.clearStatus();
-    emit(report, flags, terminal); // first: --json still prints if every write fails
-    const written = save(report);
-    for (const path of written) terminal.info(`report written: ${path}`);
-    const stoppedBy = stop.received();
-    if (report.interrupted && stoppedBy) return exitCodeForSignal(stoppedBy);
-    return exitCodeFor(report, terminal);
-  } finally {
-    stop.dispose();
-  }
+  const report = await profile(options, hooks);
+  terminal.clearStatus();
+  emit(report, flags, terminal); // first: --json still prints if every write fails
+  const written = save(report);
+  for (const path of written) terminal.info(`report written: ${path}`);
+  if (lost && !flags.json) process.stdout.write(renderJson(report)); // the last resort: results are never dropped
+  return exitCodeFor(report, terminal); // the frame makes it 128 + n when a stop signal ended the run
 }
 
 /** Several models would be several reports: refuse rather than silently profile the first. */

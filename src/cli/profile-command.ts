@@ -1,9 +1,8 @@
 // `inferbench profile <model>`: the command's flags and help. Cheap to load (`--help` builds every
 // command); the work is in profile-action.ts, imported when the command runs.
-import { Command } from 'commander';
 import { addDeclaredFlags, declaredOptionsFrom } from './declared-flags.js';
+import { defineCommand } from './frame.js';
 import type { ProfileCliFlags } from './profile-action.js';
-import type { GlobalFlags } from './terminal.js';
 
 const EXAMPLES = `
 Examples:
@@ -19,20 +18,22 @@ Examples:
   $ inferbench profile bert.onnx --data texts.txt --pipeline text --pipeline-opt tokenizer=tokenizer.json
   $ inferbench profile model.onnx --json > report.json`;
 
-export function profileCommand(globals: () => GlobalFlags): Command {
-  const command = new Command('profile')
-    .description('measure a model: cold start, then per-stage latency (preprocess, inference, postprocess)')
-    .argument('<model...>', 'the model: .onnx, a TensorFlow.js model.json, or a SavedModel directory (one per run)');
-  return addDeclaredFlags(command, 'profile')
-    .option('--dry-run', 'print the plan and exit', false)
-    .option('-o, --out <dir>', 'directory for report files', 'reports')
-    .option('-f, --format <list>', 'report file formats: json, md, csv, html, console (comma-separated)', 'json,md')
-    .option('--no-save', 'do not write report files')
-    .option('--json', 'print the JSON report to stdout (nothing else goes to stdout)', false)
-    .addHelpText('after', EXAMPLES)
-    .action(async (models: string[], flags: ProfileCliFlags) => {
-      const declared = declaredOptionsFrom(command, 'profile');
-      const { runProfile } = await import('./profile-action.js');
-      process.exitCode = await runProfile(models, declared, flags, globals());
-    });
-}
+export const profileCommand = defineCommand<ProfileCliFlags>({
+  name: 'profile',
+  description: 'measure a model: cold start, then per-stage latency (preprocess, inference, postprocess)',
+  build: (command) =>
+    addDeclaredFlags(command.argument('<model...>', 'the model: .onnx, a TensorFlow.js model.json, or a SavedModel directory (one per run)'), 'profile')
+      .option('--dry-run', 'print the plan and exit', false)
+      .option('-o, --out <dir>', 'directory for report files', 'reports')
+      .option('-f, --format <list>', 'report file formats: json, md, csv, html, console (comma-separated)', 'json,md')
+      .option('--no-save', 'do not write report files')
+      .option('--json', 'print the JSON report to stdout (nothing else goes to stdout)', false)
+      .addHelpText('after', EXAMPLES),
+  outputs: (flags) => (flags.save && !flags.dryRun ? [{ flag: '--out', path: flags.out, kind: 'dir' }] : []),
+  onStop: 'finishing the current measurement and writing the partial report',
+  async run(context) {
+    const declared = declaredOptionsFrom(context.command, 'profile');
+    const { runProfile } = await import('./profile-action.js');
+    return runProfile(context.args, declared, context);
+  },
+});

@@ -6,8 +6,8 @@ import { isComparisonJson, parseComparison } from '../compare/load-comparison.js
 import { parseReport } from '../compare/load.js';
 import { InferbenchError } from '../errors.js';
 import { exporterFor } from '../report/exporters.js';
-import { writeFileAtomic } from '../io/write-atomic.js';
-import { createTerminal, type GlobalFlags } from './terminal.js';
+import { fallbackWarning, writeOutput } from './outputs.js';
+import type { Terminal } from './terminal.js';
 
 export interface ReportFlags {
   format?: string;
@@ -38,14 +38,15 @@ export function renderFile(file: string, flags: ReportFlags, color = false): str
   return exporter.render(parseReport(JSON.stringify(data), file), { color });
 }
 
-export function runReport(file: string, flags: ReportFlags, globals: GlobalFlags): number {
-  const terminal = createTerminal(globals);
+export function runReport(file: string, flags: ReportFlags, terminal: Terminal): number {
   const text = renderFile(file, flags, flags.out === undefined && terminal.color);
   if (flags.out === undefined) {
     process.stdout.write(text);
-  } else {
-    writeFileAtomic(flags.out, text);
-    terminal.info(`report written: ${flags.out}`);
+    return 0;
   }
+  const outcome = writeOutput({ flag: '--out', path: flags.out, kind: 'file' }, text, 'report');
+  const warning = fallbackWarning(outcome, 'report');
+  if (warning !== null) terminal.warn(warning);
+  else terminal.info(`report written: ${flags.out}`);
   return 0;
 }

@@ -1,9 +1,7 @@
 // `inferbench report <file>`: render a saved report (or a saved comparison) in another format,
 // e.g. HTML in CI after the run: `inferbench report run.json --format html -o run.html`.
-import { Command } from 'commander';
 import { REPORT_FORMATS } from '../report/formats.js';
-import type { GlobalFlags } from './terminal.js';
-
+import { defineCommand } from './frame.js';
 import type { ReportFlags } from './report-action.js';
 
 const EXAMPLES = `
@@ -15,16 +13,18 @@ Examples:
 The input is a JSON report (profile/run) or a JSON comparison (compare --format json). Without
 --format the format follows the extension of -o, else console.`;
 
-export function reportCommand(globals: () => GlobalFlags = () => ({ quiet: false, verbose: false, color: true })): Command {
-  return new Command('report')
-    .description('render a saved JSON report or comparison as html, md, csv, json or console')
-    .argument('<file>', 'a JSON report (profile/run) or comparison (compare --format json)')
-    .option('-f, --format <name>', `output format: ${REPORT_FORMATS.join(', ')} (comparisons: console, md, json, html)`)
-    .option('-o, --out <file>', 'write to this file (atomically) instead of stdout')
-    .addHelpText('after', EXAMPLES)
-    .action(async (file: string, flags: ReportFlags) => {
-      const { runReport } = await import('./report-action.js');
-      process.exitCode = runReport(file, flags, globals());
-    });
-}
-
+export const reportCommand = defineCommand<ReportFlags>({
+  name: 'report',
+  description: 'render a saved JSON report or comparison as html, md, csv, json or console',
+  build: (command) =>
+    command
+      .argument('<file>', 'a JSON report (profile/run) or comparison (compare --format json)')
+      .option('-f, --format <name>', `output format: ${REPORT_FORMATS.join(', ')} (comparisons: console, md, json, html)`)
+      .option('-o, --out <file>', 'write to this file (atomically) instead of stdout')
+      .addHelpText('after', EXAMPLES),
+  outputs: (flags) => (flags.out === undefined ? [] : [{ flag: '--out', path: flags.out, kind: 'file' }]),
+  async run({ args, flags, terminal }) {
+    const { runReport } = await import('./report-action.js');
+    return runReport(args[0]!, flags, terminal);
+  },
+});

@@ -5,7 +5,8 @@ import { renderCompareConsole } from '../compare/render-console.js';
 import { formatChange } from '../compare/rows.js';
 import type { DeclaredOptions } from '../options/declarations.js';
 import { run, type ModelRun } from '../run.js';
-import { createTerminal, type GlobalFlags, type Terminal } from './terminal.js';
+import type { CommandContext } from './frame.js';
+import type { Terminal } from './terminal.js';
 
 export interface RunFlags {
   config: string;
@@ -20,8 +21,8 @@ export interface RunFlags {
   baseDir?: string;
 }
 
-export async function runConfig(flags: RunFlags, overrides: DeclaredOptions, globals: GlobalFlags): Promise<number> {
-  const terminal = createTerminal(globals);
+export async function runConfig(overrides: DeclaredOptions, context: CommandContext<RunFlags>): Promise<number> {
+  const { flags, terminal } = context;
   const paired = flags.baseRef !== undefined ? { baseRef: flags.baseRef } : flags.baseDir !== undefined ? { baseDir: flags.baseDir } : undefined;
   const result = await run(
     {
@@ -35,6 +36,7 @@ export async function runConfig(flags: RunFlags, overrides: DeclaredOptions, glo
       ...(flags.runVariance !== undefined && { runVariance: flags.runVariance }),
       ...(paired !== undefined && { paired }),
       argv: ['inferbench', ...process.argv.slice(2)],
+      signal: context.signal,
     },
     {
       onModelStart: (path, mode, base) => terminal.info(mode === 'paired' ? `comparing ${path} with its base version (${base}), interleaved` : `profiling ${path}`),
@@ -43,6 +45,9 @@ export async function runConfig(flags: RunFlags, overrides: DeclaredOptions, glo
     },
   );
   if (result.comparisonFile !== undefined) terminal.info(`comparison written: ${result.comparisonFile}`);
+  if (paired !== undefined && flags.compare && result.models.length > 0 && result.models.every((m) => m.comparison === undefined) && !context.signal.aborted) {
+    terminal.warn('error: nothing was compared: no model of the config has a base version (a gate that compared nothing does not pass)');
+  }
   return result.exitCode;
 }
 

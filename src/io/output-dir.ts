@@ -4,7 +4,7 @@
 // so directories are made one level at a time here, bounded by the depth of the path.
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { messageOf } from '../errors.js';
+import { InferbenchError, messageOf } from '../errors.js';
 
 /** Make `dir` and its missing parents; throws a plain Error whose message says why not. */
 export function makeDirectory(dir: string): void {
@@ -38,6 +38,22 @@ function statOrNull(path: string): ReturnType<typeof statSync> | null {
 }
 
 /**
+ * Why a file cannot be written (atomically: a temp file beside it, renamed over) at `file`, or
+ * null. Makes its missing parent directories, as the write would.
+ */
+export function outputFileProblem(file: string): string | null {
+  const path = resolve(file);
+  try {
+    if (statSync(path).isDirectory()) return `${path} is a directory`;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return `a part of ${path} is a file, not a directory`;
+    if (code !== 'ENOENT') return `cannot use ${path}: ${messageOf(error)}`;
+  }
+  return outputDirProblem(dirname(path));
+}
+
+/**
  * Make `dir` and prove a file can be created in it (a probe file, removed at once). Returns why
  * not, or null when reports can be written there. Checking access bits is not enough: root
  * passes them on a read-only mount or in /proc.
@@ -55,4 +71,15 @@ export function outputDirProblem(dir: string): string | null {
     if (code === 'EROFS') return `${resolve(dir)} is on a read-only file system`;
     return messageOf(error);
   }
+}
+
+/**
+ * Throws a usage error (exit 2) when `path` (a report directory or one file) cannot be written:
+ * checked before anything is measured, so that results are never lost to a path. `flag` names
+ * where the path came from (--out, output.dir) in the message.
+ */
+export function checkOutput(flag: string, path: string, kind: 'dir' | 'file'): void {
+  const problem = kind === 'dir' ? outputDirProblem(path) : outputFileProblem(path);
+  if (problem === null) return;
+  throw new InferbenchError('usage', `${flag} ${path}: cannot write ${kind === 'dir' ? 'reports there' : 'it'}: ${problem}`, `choose a writable ${kind === 'dir' ? 'directory' : 'path'} with ${flag}`);
 }

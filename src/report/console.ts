@@ -11,6 +11,7 @@ import type { Exporter, RenderOptions } from './exporter.js';
 import { narrowSweep, sweepTable, type SweepTable } from './sweep-table.js';
 import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
+import { lineText, serviceBlocks } from './service-curve.js';
 import {
   type Align,
   EVIDENCE_ALIGN,
@@ -194,6 +195,11 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
   if (report.budget) {
     lines.push('', style.chalk.bold('Budgets'), compactTable(BUDGET_HEADER, budgetRows(report.budget), style, 2));
     lines.push(report.budget.best ? style.chalk.green(bestLine(report.budget)) : style.chalk.red(bestLine(report.budget)));
+  }
+  for (const block of serviceBlocks(report)) {
+    lines.push('', style.chalk.bold(block.title));
+    if (block.table) lines.push(compactTable(block.table.header, block.table.rows, style, block.table.firstNumeric));
+    lines.push(...block.lines.map(lineText));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,8 @@ import type { Exporter } from './exporter.js';
 import { INTERRUPTED_BANNER, environmentFacts, modelFacts, tensorRows } from './facts.js';
 import { formatTimestamp } from './format.js';
 import { sweepTable } from './sweep-table.js';
+import { serviceBlocks } from './service-curve.js';
+import { serviceCurveChart } from './html/chart-service.js';
 import { accuracyChart } from './html/chart-accuracy.js';
 import { sweepLatencyChart, sweepThroughputChart } from './html/chart-sweep.js';
 import { rooflineChart } from './html/chart-roofline.js';
@@ -37,6 +39,14 @@ function toc(report: Report, sweep: boolean): SafeHtml {
   return html`<nav class="toc"><ul>${sweep ? html`<li><a href="#sweep">Sweep</a></li>` : ''}${report.budget ? html`<li><a href="#budgets">Budgets</a></li>` : ''}${trials}<li><a href="#environment">Environment and model</a></li></ul></nav>`;
 }
 
+/** The latency–throughput curve, the knee and the batching advice (open-loop trials only). */
+function serviceSection(report: Report): SafeHtml | '' {
+  const blocks = serviceBlocks(report);
+  if (blocks.length === 0) return '';
+  const parts = blocks.map((b) => html`<h3>${b.title}</h3>${b.table ? table(b.table.header, b.table.rows, b.table.firstNumeric) : ''}${b.lines.map((l) => (typeof l === 'string' ? html`<p>${l}</p>` : html`<p>${l.label}: <code>${l.code}</code></p>`))}`);
+  return html`<section id="service"><h2>Service latency</h2>${serviceCurveChart(report)}${parts}</section>`;
+}
+
 export function renderHtml(report: Report): string {
   const sweep = sweepTable(report);
   const title = `inferbench: ${baseName(report.model.path)} — ${formatTimestamp(report.startedAt)}`;
@@ -45,6 +55,7 @@ ${report.interrupted === true ? html`<p class="banner">${INTERRUPTED_BANNER}</p>
 ${report.trials.length > 1 ? toc(report, sweep !== null) : ''}
 ${sweep ? html`<section id="sweep"><h2>Sweep</h2>${table(sweep.header, sweep.rows, sweep.firstNumeric)}${sweepCharts(report)}</section>` : ''}
 ${report.budget ? html`<section id="budgets"><h2>Budgets</h2>${table(BUDGET_HEADER, budgetRows(report.budget), 2)}<p><strong>${bestLine(report.budget)}</strong></p></section>` : ''}
+${serviceSection(report)}
 <section id="trials"><h2>Trials</h2>${report.trials.length === 0 ? html`<p>No trials ran.</p>` : report.trials.map((t, i) => trialSection(report, t, i, sweep !== null))}</section>
 <section id="environment"><h2>Environment and model</h2>${factList(environmentFacts(report.environment))}${factList(modelFacts(report.model))}
 ${table(['input', 'type', 'shape'], tensorRows(report.model.inputs), 3)}${table(['output', 'type', 'shape'], tensorRows(report.model.outputs), 3)}</section>

@@ -5,6 +5,7 @@ import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import { sweepTable } from './sweep-table.js';
 import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
 import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
+import { serviceBlocks } from './service-curve.js';
 import type { Exporter } from './exporter.js';
 import {
   type Align,
@@ -142,6 +143,9 @@ export function renderMarkdown(report: Report): string {
   const sweep = sweepTable(report);
   if (sweep) lines.push('## Sweep', '', ...(sweep.shared.length > 0 ? [`All trials: ${escapeText(sweep.shared.join(' · '))}`, ''] : []), ...table(sweep.header, sweep.rows, sweep.firstNumeric), '');
   if (report.budget) lines.push('## Budgets', '', ...table(BUDGET_HEADER, budgetRows(report.budget), 2), '', `**${bestLine(report.budget)}**`, '');
+  for (const block of serviceBlocks(report)) {
+    lines.push(`## ${block.title}`, '', ...(block.table ? [...table(block.table.header, block.table.rows, block.table.firstNumeric), ''] : []), ...block.lines.flatMap((l) => [typeof l === 'string' ? escapeText(l) : `${escapeText(l.label)}: \`${l.code}\``, '']));
+  }
   if (report.outputCheck) {
     const details = outputCheckDetails(report.outputCheck);
     lines.push(`**${escapeText(outputCheckSummary(report.outputCheck))}**`, '', ...details.map((l) => `- ${escapeText(l)}`), ...(details.length > 0 ? [''] : []));

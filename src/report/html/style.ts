@@ -44,6 +44,7 @@ svg .series { fill: none; stroke-width: 2; stroke-linejoin: round; } svg .series
 svg .guide { stroke: var(--muted); stroke-dasharray: 3 3; } svg .budget { stroke: var(--regressed); stroke-width: 1.5; stroke-dasharray: 8 3 2 3; }
 svg .budget-label { fill: var(--regressed); font-weight: 600; } svg .knee { fill: none; stroke: var(--fg); stroke-width: 2; }
 svg .knee-label, svg .point-label, svg .verdict-label { font-weight: 600; }
+svg .knee-line { stroke: var(--fg); stroke-width: 1.5; stroke-dasharray: 2 3; } svg .overloaded { stroke: var(--regressed); stroke-width: 2.5; fill: none; }
 section.trial { content-visibility: auto; contain-intrinsic-size: auto 1600px; }
 svg .value { fill: var(--muted); font-size: 10.5px; dominant-baseline: middle; } svg .bar + title { }
 svg text.tick { dominant-baseline: auto; }
