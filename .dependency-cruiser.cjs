@@ -7,11 +7,11 @@ const FLOORS = [
   // 0 plain data and leaves: imports nothing above itself
   { name: 'base', paths: ['^src/model/', '^src/types\\.ts$', '^src/errors\\.ts$', '^src/version\\.ts$', '^src/package-paths\\.ts$', '^src/io/'] },
   // 1 the runtimes behind one interface
-  { name: 'adapters', paths: ['^src/adapters/'] },
+  { name: 'adapters', paths: ['^src/adapters/', '^src/protocols/'] },
   // 2 the parts: measuring, inputs, analysis (pure), reports, comparison statistics, options
   { name: 'parts', paths: ['^src/options/', '^src/inputs/', '^src/pipeline/', '^src/measure/', '^src/sample/', '^src/analyze/', '^src/budget/', '^src/check/', '^src/variants/', '^src/report/', '^src/compare/', '^src/load/', '^src/serving/'] },
   // 3 the use cases the library offers
-  { name: 'use-cases', paths: ['^src/sweep/', '^src/paired/', '^src/config/', '^src/hooks\\.ts$', '^src/profile-options\\.ts$', '^src/profile\\.ts$', '^src/compare\\.ts$', '^src/devices\\.ts$', '^src/run\\.ts$'] },
+  { name: 'use-cases', paths: ['^src/sweep/', '^src/paired/', '^src/config/', '^src/hooks\\.ts$', '^src/profile-options\\.ts$', '^src/profile\\.ts$', '^src/compare\\.ts$', '^src/devices\\.ts$', '^src/run\\.ts$', '^src/server/'] },
   // 4 the public API
   { name: 'api', paths: ['^src/index\\.ts$'] },
   // 5 the command line: parses, calls, prints
