@@ -83,49 +83,68 @@ function requestsPerBatch(setting: SimulatedSetting): number {
   return Math.max(1, Math.floor(setting.maxBatch / setting.itemsPerRequest));
 }
 
-/** One simulated run: `requests` Poisson arrivals at `rate` through the batcher and instances. */
-export function simulate(points: readonly ServicePoint[], setting: SimulatedSetting, rate: number, percentile: number, requests = SIM_REQUESTS): SimulationResult {
+/** Per-request latencies (ms, in arrival order) and the batches of one simulated run. */
+export interface SimulatedRun {
+  latenciesMs: Float64Array;
+  /** Items of each model call, in dispatch order, and its service time (ms). */
+  batchItems: number[];
+  batchServiceMs: number[];
+  /** When the last batch finished, ms after the first arrival. */
+  endMs: number;
+}
+
+/**
+ * `requests` arrivals at `rate` (Poisson from the fixed seed, or evenly spaced) through the
+ * batcher and instances; every request waits for its batch's completion.
+ */
+export function simulateRun(points: readonly ServicePoint[], setting: SimulatedSetting, rate: number, requests = SIM_REQUESTS, arrivals: 'poisson' | 'constant' = 'poisson'): SimulatedRun {
   const arrivalRandom = mulberry32(SIM_SEED);
   const serviceRandom = mulberry32(SIM_SEED ^ 0x9e3779b9);
-  const arrivals = new Float64Array(requests);
-  for (let i = 1; i < requests; i++) arrivals[i] = arrivals[i - 1]! - (Math.log(1 - arrivalRandom()) * 1000) / rate;
+  const times = new Float64Array(requests);
+  for (let i = 1; i < requests; i++) times[i] = times[i - 1]! + (arrivals === 'poisson' ? -Math.log(1 - arrivalRandom()) : 1) * (1000 / rate);
   const free = new Float64Array(setting.instances);
-  const latencies = new Float64Array(requests);
+  const latenciesMs = new Float64Array(requests);
+  const batchItems: number[] = [];
+  const batchServiceMs: number[] = [];
   const perBatch = requestsPerBatch(setting);
   const { maxDelayMs } = setting;
-  let items = 0;
-  let calls = 0;
+  let endMs = 0;
   for (let head = 0; head < requests; ) {
     let k = 0;
     for (let j = 1; j < free.length; j++) if (free[j]! < free[k]!) k = j;
-    const fullAt = head + perBatch - 1 < requests ? arrivals[head + perBatch - 1]! : Infinity;
-    let dispatch: number;
-    if (setting.batching === 'triton') {
-      const ready = Math.max(free[k]!, arrivals[head]!);
-      dispatch = Math.max(ready, Math.min(fullAt, arrivals[head]! + maxDelayMs));
-    } else {
-      dispatch = Math.max(free[k]!, Math.min(fullAt, arrivals[head]! + maxDelayMs));
-    }
-    // triton takes whatever waits at dispatch; timeout closed its batch at min(full, first + delay).
-    const closeAt = setting.batching === 'triton' ? dispatch : Math.min(fullAt, arrivals[head]! + maxDelayMs);
+    const fullAt = head + perBatch - 1 < requests ? times[head + perBatch - 1]! : Infinity;
+    const deadline = Math.min(fullAt, times[head]! + maxDelayMs);
+    // triton: a free instance holds only while a full batch cannot form, never past the oldest
+    // request's delay, and takes what waits then; timeout: the batch closed at min(full, first + delay).
+    const dispatch = setting.batching === 'triton' ? Math.max(free[k]!, times[head]!, deadline) : Math.max(free[k]!, deadline);
+    const closeAt = setting.batching === 'triton' ? dispatch : deadline;
     let n = 1;
-    while (n < perBatch && head + n < requests && arrivals[head + n]! <= closeAt) n++;
+    while (n < perBatch && head + n < requests && times[head + n]! <= closeAt) n++;
     const s = serviceTimeAt(points, n * setting.itemsPerRequest);
-    const end = dispatch + s.meanMs * lognormalFactor(s.cv, serviceRandom);
+    const serviceMs = s.meanMs * lognormalFactor(s.cv, serviceRandom);
+    const end = dispatch + serviceMs;
     free[k] = end;
-    for (let j = head; j < head + n; j++) latencies[j] = end - arrivals[j]!;
-    items += n * setting.itemsPerRequest;
-    calls++;
+    endMs = Math.max(endMs, end);
+    for (let j = head; j < head + n; j++) latenciesMs[j] = end - times[j]!;
+    batchItems.push(n * setting.itemsPerRequest);
+    batchServiceMs.push(serviceMs);
     head += n;
   }
-  const sorted = latencies.slice().sort();
+  return { latenciesMs, batchItems, batchServiceMs, endMs };
+}
+
+/** One simulated run summarised: mean, the percentile, mean batch and the load. */
+export function simulate(points: readonly ServicePoint[], setting: SimulatedSetting, rate: number, percentile: number, requests = SIM_REQUESTS): SimulationResult {
+  const run = simulateRun(points, setting, rate, requests);
+  const sorted = run.latenciesMs.slice().sort();
   let sum = 0;
-  for (const v of latencies) sum += v;
+  for (const v of run.latenciesMs) sum += v;
+  const items = run.batchItems.reduce((a, b) => a + b, 0);
   return {
     rate,
     meanMs: sum / requests,
     percentileMs: sorted[Math.min(requests - 1, Math.ceil(percentile * requests) - 1)]!,
-    meanBatch: items / calls,
+    meanBatch: items / run.batchItems.length,
     load: rate / capacityOf(points, setting),
   };
 }
