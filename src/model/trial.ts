@@ -162,6 +162,11 @@ export interface VariantCoverage {
   computeWeightShare: number | null;
   /** Constant / Identity / Cast nodes folded into initializers before converting. */
   foldedConstants: number;
+  /**
+   * When the converter had to raise the model's default-domain opset (the int8 converters need
+   * 11 / 13): from → to, and per operator the nodes converted to the new version's definition.
+   */
+  opsetRaise?: { from: number; to: number; converted: { opType: string; nodes: number; change: string }[] };
 }
 
 export interface AccuracyMetrics {

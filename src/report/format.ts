@@ -337,5 +337,7 @@ export function formatCoverageDetail(coverage: VariantCoverage): string {
   const ops = coverage.ops.map((o) => `${o.opType} ${formatCount(o.converted)}/${formatCount(o.eligible)}`).join(', ') || 'no eligible op';
   const share = coverage.computeWeightShare === null ? '' : `; ${formatPercent(coverage.computeWeightShare)} of the MatMul/Gemm/Conv weights`;
   const folded = coverage.foldedConstants > 0 ? `; ${formatCount(coverage.foldedConstants)} Constant/Identity/Cast weights folded first` : '';
-  return `${ops}; weights ${formatBytes(coverage.weightBytes.before)} → ${formatBytes(coverage.weightBytes.after)}${share}${folded}`;
+  const raise = coverage.opsetRaise;
+  const raised = raise ? `; opset ${raise.from} → ${raise.to}${raise.converted.length > 0 ? ` (${raise.converted.map((c) => `${formatCount(c.nodes)} ${c.opType}`).join(', ')} converted)` : ''}` : '';
+  return `${ops}; weights ${formatBytes(coverage.weightBytes.before)} → ${formatBytes(coverage.weightBytes.after)}${share}${folded}${raised}`;
 }

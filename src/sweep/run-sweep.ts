@@ -12,6 +12,7 @@ import type { SampleSeries } from '../model/samples.js';
 import { mergeRepetitions } from './repetitions.js';
 import { failed, isRunWideError, runSpec, type TrialContext, type TrialOutcome } from './run-spec.js';
 import { Fp32Reference, VariantResolver, variantSkipReason } from './variants.js';
+import { isVariantDeclined } from '../variants/declined.js';
 import { baselineTrial } from '../report/sweep-table.js';
 import { pairedSpeedUps } from './speedups.js';
 
@@ -90,6 +91,8 @@ async function runOne(
       ? await runSpecIsolated(spec, variant, options, hooks)
       : await runSpec(adapter, spec, { ...shared, variant }, options, hooks);
   } catch (error) {
+    // A converter that declined (or made an invalid model, declined by the validation) says why: skipped, not failed.
+    if (isVariantDeclined(error)) return { result: { status: 'skipped', spec, reason: error.reason } };
     if (isRunWideError(error, spec)) throw error;
     return { result: failed(spec, 'open', error) };
   }

@@ -4,7 +4,9 @@
 // old cache entries. Next to each model a `.json` sidecar keeps what the conversion changed
 // (coverage.ts), so a cached variant reports the same coverage as a fresh one. Files are written
 // atomically (temp file in the same directory, fsync, rename), so concurrent runs never see half
-// a model; the sidecar is written last, and a model without its sidecar is made again.
+// a model; the sidecar is written last, and a model without its sidecar is made again. Only a
+// variant that passed validate-variant.ts (structure, and onnxruntime loads it) is written: the
+// method ids went to fp16-v3 / int8-dynamic-v3 / int8-static-qdq-v2 with that check (issue 21).
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -12,16 +14,18 @@ import { readOnnxFile } from '../adapters/onnx-model.js';
 import { writeFileAtomic } from '../io/write-atomic.js';
 import type { VariantCoverage } from '../types.js';
 import { TOOL_VERSION } from '../version.js';
+import { convertedNodes } from './coverage.js';
 import { convertToFp16WithCoverage } from './fp16.js';
 import { quantizeDynamicInt8WithCoverage, type Conversion } from './quantize-int8.js';
 import { quantizeStaticInt8, type TensorRange } from './quantize-static.js';
+import { assertValidVariant } from './validate-variant.js';
 
 export type GeneratedPrecision = 'fp16' | 'int8' | 'int8-static';
 
 export interface VariantProvenance {
   /** sha256 (hex) of the fp32 model the variant was made from. */
   from: string;
-  /** What made it, e.g. 'fp16-v2: float32 → float16 ...'. */
+  /** What made it, e.g. 'fp16-v3: float32 → float16 ...'. */
   method: string;
   /** inferbench version that generated it. */
   toolVersion: string;
@@ -50,15 +54,15 @@ interface Method {
 
 export const VARIANT_METHODS: Readonly<Record<GeneratedPrecision, Method>> = {
   fp16: {
-    id: 'fp16-v2',
+    id: 'fp16-v3',
     description: 'Constant weights folded; float32 → float16 weights and activations, float32 I/O kept (onnxconverter-common convert_float_to_float16, keep_io_types=True)',
   },
   int8: {
-    id: 'int8-dynamic-v2',
+    id: 'int8-dynamic-v3',
     description: 'Constant weights folded; dynamic int8 quantization of MatMul/Gemm/Conv/Gather weights, uint8 activations (onnxruntime quantize_dynamic, weight_type=QInt8, per tensor)',
   },
   'int8-static': {
-    id: 'int8-static-qdq-v1',
+    id: 'int8-static-qdq-v2',
     description: 'Constant weights folded; static int8 QDQ of Conv/MatMul/Gemm: uint8 asymmetric activations from min-max calibration, int8 symmetric weights (Conv per channel), int32 biases (onnxruntime quantize_static, QuantFormat.QDQ)',
   },
 };
@@ -96,6 +100,9 @@ export async function generatedVariant(modelPath: string, precision: GeneratedPr
     return { path, source: 'generated', provenance, coverage, cached: true };
   }
   const conversion = await convert(precision, model.bytes, calibration);
+  // A variant that changed nothing is skipped unrun (sweep/variants.ts); any other is checked
+  // first, and an invalid one declined before it reaches the cache.
+  if (convertedNodes(conversion.coverage) > 0) await assertValidVariant(conversion.bytes, precision);
   const hint = 'check that the variant cache directory is writable (or set XDG_CACHE_HOME)';
   writeFileAtomic(path, conversion.bytes, 'the generated variant', hint);
   writeFileAtomic(sidecar, `${JSON.stringify({ provenance, coverage: conversion.coverage }, null, 2)}\n`, 'the variant coverage file', hint);

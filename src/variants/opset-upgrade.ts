@@ -1,0 +1,316 @@
+// Raising a model's default-domain opset, correctly or not at all. The int8 converters write
+// operators that need a newer opset than many models import (DynamicQuantizeLinear: 11; a
+// per-axis DequantizeLinear: 13); changing the version number alone leaves every operator whose
+// definition changed in between invalid or, worse, meaning something else (inferbench issue 21:
+// a Paddle2ONNX opset-9 model's `Clip` with min/max attributes no longer loaded at 11).
+//
+// So every node is carried through each version between the model's and the target at which its
+// operator's definition changed (opset-table.ts, from onnx's schemas), as onnx's version converter
+// does (onnx/version_converter/convert.h and adapters/*.h):
+// - a step onnx registers as CompatibleAdapter keeps the node as it is;
+// - a step with an adapter here converts it (attributes that became inputs, renamed operators,
+//   Softmax's new axis meaning at 13); CONVERSIONS below lists them with the adapter they follow;
+// - any other step — an operator removed without a successor (Scan-8's batch axis), an operator
+//   onnx does not know (the experimental ImageScaler), an attribute value with no equivalent —
+//   declines the variant with a reason that names the operator.
+// Nodes whose operator did not exist at the model's opset are the converters' own (written for
+// the target) and stay as they are. New tensors are Constant nodes placed before their reader,
+// in the same graph, so the IR version's rules about initializers are not touched. Subgraphs
+// (If / Loop / Scan bodies) are converted too: the opset import is the model's.
+import type { VariantCoverage } from '../types.js';
+import { VariantDeclined } from './declined.js';
+import { AT, attr, DT, floatAttrValue, intAttr, makeNode, onnx, rawBytes, toNumber, type AttributeProto, type Model, type NodeProto, type TensorProto } from './onnx-graph.js';
+import { COMPATIBLE_STEPS, DEPRECATED_AT, SINCE_VERSIONS } from './opset-table.js';
+import { ModelFacts, type GraphFacts } from './opset-facts.js';
+
+/** The oldest opset this module raises from: 6 → 7 changed broadcasting, which needs shapes. */
+export const OLDEST_RAISED_OPSET = 7;
+
+/** What a raise did: per operator and step, how many nodes it converted. */
+export interface OpsetRaise {
+  from: number;
+  to: number;
+  /** e.g. { opType: 'Clip', nodes: 3, change: 'min/max attributes → inputs (Clip-11)' }. */
+  converted: { opType: string; nodes: number; change: string }[];
+}
+
+/** The coverage with the raise added, when there was one. */
+export function withOpsetRaise(coverage: VariantCoverage, raise: OpsetRaise | null): VariantCoverage {
+  return raise ? { ...coverage, opsetRaise: raise } : coverage;
+}
+
+/** A step's converter: mutates `node`, returns nodes to place before and after it, or why it cannot. */
+type Converter = (node: NodeProto, facts: GraphFacts) => { before?: NodeProto[]; after?: NodeProto[]; change: string } | { refuse: string };
+
+/** The model's default-domain opset, 0 when it imports none. */
+export function defaultOpsetOf(model: Model): number {
+  const main = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  return main ? toNumber(main.version as number) : 0;
+}
+
+/**
+ * Raises the model's default-domain opset to `target` (in place) when it is lower, converting
+ * every node that needs it; null when nothing had to change. `what` names the variant in a
+ * refusal ("int8"). Throws VariantDeclined naming the first operator it cannot raise.
+ */
+export function raiseDefaultOpset(model: Model, target: number, what: string): OpsetRaise | null {
+  const main = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  if (!main) throw new VariantDeclined(`${what}: the model imports no default-domain opset to raise to ${target}`);
+  const from = toNumber(main.version as number);
+  if (from >= target) return null;
+  if (from < OLDEST_RAISED_OPSET) throw new VariantDeclined(`${what}: the model's opset ${from} would have to be raised to ${target}, and inferbench raises opsets from ${OLDEST_RAISED_OPSET} up (6 → 7 changed how Add, Mul, Gemm ... broadcast)`);
+  const tally = new Map<string, { opType: string; nodes: number; change: string }>();
+  const facts = new ModelFacts(model);
+  for (const graph of facts.graphs) {
+    const nodes: NodeProto[] = [];
+    for (const node of graph.node ?? []) nodes.push(...raiseNode(node, from, target, facts.scope(graph), what, tally));
+    graph.node = nodes;
+  }
+  main.version = target;
+  return { from, to: target, converted: [...tally.values()] };
+}
+
+/** The node and what its conversion put around it. */
+function raiseNode(node: NodeProto, from: number, target: number, facts: GraphFacts, what: string, tally: Map<string, { opType: string; nodes: number; change: string }>): NodeProto[] {
+  if (node.domain && node.domain !== 'ai.onnx') return [node];
+  const original = node.opType ?? '';
+  const since = SINCE_VERSIONS[original];
+  const refuse = (why: string): never => {
+    throw new VariantDeclined(`${what}: ${original} at opset ${from} cannot be raised to ${target} (${why})`);
+  };
+  if (!since) return refuse('not an operator of the ONNX default domain that inferbench knows');
+  // An operator that did not exist at `from` was written for the target (the converter's own).
+  if (!since.some((v) => v <= from)) return [node];
+  const before: NodeProto[] = [];
+  const after: NodeProto[] = [];
+  for (let version = from + 1; version <= target; version++) {
+    const op = node.opType ?? '';
+    const changed = DEPRECATED_AT[op] === version || (SINCE_VERSIONS[op] ?? []).includes(version);
+    if (!changed) continue;
+    const convert = CONVERSIONS[`${op}-${version}`];
+    if (!convert) {
+      if (COMPATIBLE_STEPS[op]?.includes(version) && !MEANING_CHANGED.has(`${op}-${version}`)) continue;
+      refuse(DEPRECATED_AT[op] === version ? `${op} was removed at opset ${version} and has no successor inferbench converts to` : `${op}-${version} changed in a way inferbench does not convert`);
+    }
+    const result = convert!(node, facts);
+    if ('refuse' in result) return refuse(result.refuse);
+    before.push(...(result.before ?? []));
+    after.unshift(...(result.after ?? []));
+    const key = `${original}\u0000${result.change}`;
+    const entry = tally.get(key) ?? { opType: original, nodes: 0, change: result.change };
+    entry.nodes += 1;
+    tally.set(key, entry);
+  }
+  return [...before, node, ...after];
+}
+
+/** onnx's Softmax_12_13 is registered for Softmax and LogSoftmax; Hardmax-13 changed the same way, though onnx lists it as compatible. */
+const MEANING_CHANGED = new Set(['Hardmax-13']);
+
+const ints = (node: NodeProto, name: string): number[] | undefined => {
+  const a = attr(node, name);
+  if (a?.type === AT.INT) return [toNumber(a.i as number)];
+  return a ? (a.ints ?? []).map((v) => toNumber(v as number)) : undefined;
+};
+const floats = (node: NodeProto, name: string): number[] | undefined => {
+  const a = attr(node, name);
+  return a ? [...(a.floats ?? [])] : undefined;
+};
+const stringAttr = (node: NodeProto, name: string): string | undefined => {
+  const a = attr(node, name);
+  return a?.s ? new TextDecoder().decode(a.s) : undefined;
+};
+const dropAttrs = (node: NodeProto, ...names: string[]): void => {
+  node.attribute = (node.attribute ?? []).filter((a) => !names.includes(a.name ?? ''));
+};
+const stringA = (name: string, value: string): AttributeProto => ({ name, type: AT.STRING, s: new TextEncoder().encode(value) });
+
+/** A Constant node holding `t`, and its output name. */
+function constant(facts: GraphFacts, base: string, t: TensorProto): { node: NodeProto; name: string } {
+  const name = facts.names.fresh(base);
+  const value = { ...t, name };
+  const node = makeNode('Constant', [], [name], facts.names.fresh(`${base}_Constant`), [{ name: 'value', type: AT.TENSOR, t: value }]);
+  facts.remember(name, value);
+  return { node, name };
+}
+const int64Tensor = (dims: number[], values: number[]): TensorProto => ({ dataType: DT.INT64, dims, rawData: rawBytes(BigInt64Array.from(values, (v) => BigInt(v))) });
+
+/** A scalar of a float element type (float32, float64, float16), for Clip's bounds and Pad's value. */
+function floatScalar(elemType: number, value: number): TensorProto | undefined {
+  if (elemType === DT.FLOAT) return { dataType: DT.FLOAT, dims: [], rawData: rawBytes(Float32Array.of(value)) };
+  if (elemType === DT.DOUBLE) return { dataType: DT.DOUBLE, dims: [], rawData: rawBytes(Float64Array.of(value)) };
+  return undefined;
+}
+
+/** An attribute list → int64 inputs appended in order (Slice_9_10, TopK_9_10, AxesAttributeToInput, Split_12_13). */
+function attrsToInputs(node: NodeProto, facts: GraphFacts, names: string[], shapes: (values: number[]) => number[]): NodeProto[] {
+  const before: NodeProto[] = [];
+  for (const name of names) {
+    const values = ints(node, name);
+    if (values === undefined) break;
+    const c = constant(facts, `${node.output?.[0] ?? name}_${name}`, int64Tensor(shapes(values), values));
+    before.push(c.node);
+    node.input = [...(node.input ?? []), c.name];
+  }
+  dropAttrs(node, ...names);
+  return before;
+}
+
+/** The steps with an adapter, keyed `Op-version` (the version whose definition the node moves to). */
+const CONVERSIONS: Readonly<Record<string, Converter>> = {
+  // convert.h: RemoveAttribute(kspatial, 1) — only spatial = 1 (the default) has a BatchNormalization-9 form.
+  'BatchNormalization-9': (node) => {
+    const spatial = attr(node, 'spatial');
+    if (spatial && toNumber(spatial.i as number) !== 1) return { refuse: 'spatial = 0 (per-activation statistics) has no BatchNormalization-9 form' };
+    dropAttrs(node, 'spatial');
+    return { change: 'spatial attribute dropped (BatchNormalization-9)' };
+  },
+  // adapters/upsample_8_9.h: scales attribute → input.
+  'Upsample-9': (node, facts) => {
+    const scales = floats(node, 'scales');
+    if (!scales) return { refuse: 'no scales attribute' };
+    const c = constant(facts, `${node.output?.[0] ?? 'upsample'}_scales`, { dataType: DT.FLOAT, dims: [scales.length], rawData: rawBytes(Float32Array.from(scales)) });
+    node.input = [node.input?.[0] ?? '', c.name];
+    dropAttrs(node, 'scales');
+    return { before: [c.node], change: 'scales attribute → input (Upsample-9)' };
+  },
+  // adapters/upsample_9_10.h: Upsample (deprecated at 10) → Resize-10 with its mode and inputs.
+  'Upsample-10': (node) => {
+    node.opType = 'Resize';
+    return { change: 'Upsample → Resize (Upsample was removed at 10)' };
+  },
+  'Resize-11': resize10To11,
+  // adapters/slice_9_10.h: starts, ends, axes attributes → inputs.
+  'Slice-10': (node, facts) => ({ before: attrsToInputs(node, facts, ['starts', 'ends', 'axes'], (v) => [v.length]), change: 'starts/ends/axes attributes → inputs (Slice-10)' }),
+  // adapters/topk_9_10.h: k attribute → a [1] input.
+  'TopK-10': (node, facts) => ({ before: attrsToInputs(node, facts, ['k'], () => [1]), change: 'k attribute → input (TopK-10)' }),
+  'Clip-11': clip6To11,
+  'Pad-11': pad2To11,
+  // adapters/scatter_10_11.h: Scatter (deprecated at 11) → ScatterElements, same inputs and axis.
+  'Scatter-11': (node) => {
+    node.opType = 'ScatterElements';
+    return { change: 'Scatter → ScatterElements (Scatter was removed at 11)' };
+  },
+  // adapters/dropout_11_12.h: ratio attribute → input (0.5 when absent).
+  'Dropout-12': (node, facts) => {
+    const ratio = floatAttrValue(node, 'ratio', 0.5);
+    const c = constant(facts, `${node.output?.[0] ?? 'dropout'}_ratio`, { dataType: DT.FLOAT, dims: [], rawData: rawBytes(Float32Array.of(ratio)) });
+    node.input = [node.input?.[0] ?? '', c.name];
+    dropAttrs(node, 'ratio');
+    return { before: [c.node], change: 'ratio attribute → input (Dropout-12)' };
+  },
+  // adapters/axes_attribute_to_input.h.
+  'Squeeze-13': axesToInput,
+  'Unsqueeze-13': axesToInput,
+  'ReduceSum-13': axesToInput,
+  // adapters/split_12_13.h: split attribute → input.
+  'Split-13': (node, facts) => ({ before: attrsToInputs(node, facts, ['split'], (v) => [v.length]), change: 'split attribute → input (Split-13)' }),
+  'Softmax-13': softmax12To13,
+  'LogSoftmax-13': softmax12To13,
+  'Hardmax-13': softmax12To13,
+};
+
+function axesToInput(node: NodeProto, facts: GraphFacts): ReturnType<Converter> {
+  return { before: attrsToInputs(node, facts, ['axes'], (v) => [v.length]), change: `axes attribute → input (${node.opType ?? ''}-13)` };
+}
+
+/**
+ * adapters/clip_10_11.h: min and max attributes → inputs of the input's element type. A missing
+ * min is the empty name (an omitted optional input) rather than onnx's lowest float.
+ */
+function clip6To11(node: NodeProto, facts: GraphFacts): ReturnType<Converter> {
+  const min = attr(node, 'min');
+  const max = attr(node, 'max');
+  const elemType = facts.elemType(node.input?.[0] ?? '') ?? DT.FLOAT;
+  if (!floatScalar(elemType, 0)) return { refuse: `bounds of element type ${onnx.TensorProto.DataType[elemType] ?? elemType} are not written` };
+  const before: NodeProto[] = [];
+  const bound = (a: AttributeProto | undefined, name: string): string => {
+    if (!a) return '';
+    const c = constant(facts, `${node.output?.[0] ?? 'clip'}_${name}`, floatScalar(elemType, a.f ?? 0)!);
+    before.push(c.node);
+    return c.name;
+  };
+  const inputs = [node.input?.[0] ?? '', bound(min, 'min'), bound(max, 'max')];
+  node.input = max ? inputs : min ? inputs.slice(0, 2) : inputs.slice(0, 1);
+  dropAttrs(node, 'min', 'max');
+  return { before, change: 'min/max attributes → inputs (Clip-11)' };
+}
+
+/** adapters/pad_10_11.h: pads attribute → input; for mode constant, value attribute → constant_value input. */
+function pad2To11(node: NodeProto, facts: GraphFacts): ReturnType<Converter> {
+  const pads = ints(node, 'pads');
+  if (!pads) return { refuse: 'no pads attribute' };
+  const mode = stringAttr(node, 'mode') ?? 'constant';
+  const p = constant(facts, `${node.output?.[0] ?? 'pad'}_pads`, int64Tensor([pads.length], pads));
+  const before = [p.node];
+  node.input = [node.input?.[0] ?? '', p.name];
+  if (mode === 'constant') {
+    const value = floatAttrValue(node, 'value', 0);
+    const t = floatScalar(facts.elemType(node.input[0] ?? '') ?? DT.FLOAT, value);
+    if (!t) return { refuse: 'a constant Pad on an element type other than float32/float64' };
+    const v = constant(facts, `${node.output?.[0] ?? 'pad'}_value`, t);
+    before.push(v.node);
+    node.input.push(v.name);
+  }
+  dropAttrs(node, 'pads', 'value');
+  return { before, change: 'pads/value attributes → inputs (Pad-11)' };
+}
+
+/**
+ * adapters/resize_10_11.h inserts the roi input; Resize-11 also changed the default coordinate
+ * mapping to half_pixel, which the adapter leaves implicit. Resize-10 (and Upsample) map output
+ * to input coordinates as `asymmetric` (x_in = x_out / scale) and, for nearest, round toward
+ * floor when upsampling and ceil when downsampling (onnxruntime upsamplebase.h, NearestMode
+ * SIMPLE), so both are written out explicitly: the node computes what it computed before.
+ */
+function resize10To11(node: NodeProto, facts: GraphFacts): ReturnType<Converter> {
+  const [x = '', scales = ''] = node.input ?? [];
+  const mode = stringAttr(node, 'mode') ?? 'nearest';
+  const extra: AttributeProto[] = [stringA('coordinate_transformation_mode', 'asymmetric')];
+  if (mode === 'nearest') {
+    const values = facts.constantFloats(scales);
+    if (!values) return { refuse: 'nearest with scales computed at run time: its rounding depends on them' };
+    const up = values.every((s) => s >= 1);
+    const down = values.every((s) => s <= 1);
+    if (!up && !down) return { refuse: 'nearest that upsamples one axis and downsamples another' };
+    extra.push(stringA('nearest_mode', up ? 'floor' : 'ceil'));
+  } else if (mode !== 'linear') {
+    return { refuse: `mode ${mode}` };
+  }
+  const roi = constant(facts, `${node.output?.[0] ?? 'resize'}_roi`, { dataType: DT.FLOAT, dims: [0], rawData: new Uint8Array(0) });
+  node.input = [x, roi.name, scales];
+  dropAttrs(node, 'coordinate_transformation_mode', 'nearest_mode');
+  node.attribute = [...(node.attribute ?? []), ...extra];
+  return { before: [roi.node], change: 'roi input added, asymmetric coordinates kept (Resize-11)' };
+}
+
+/**
+ * adapters/softmax_12_13.h: before 13, Softmax/LogSoftmax/Hardmax flatten the input to 2-D at
+ * `axis` (default 1) and normalize each row; from 13 they normalize along `axis` (default −1).
+ * When axis is the last one the two agree; otherwise the old meaning is kept by writing it out:
+ * Flatten(axis) → op(axis = −1) → Reshape to Shape(x).
+ */
+function softmax12To13(node: NodeProto, facts: GraphFacts): ReturnType<Converter> {
+  const x = node.input?.[0] ?? '';
+  const out = node.output?.[0] ?? '';
+  let axis = attr(node, 'axis') ? toNumber(attr(node, 'axis')?.i as number) : 1;
+  const rank = facts.rank(x) ?? facts.rank(out); // the output has the input's shape
+  if (axis < 0 && rank !== undefined) axis += rank;
+  dropAttrs(node, 'axis');
+  node.attribute = [...(node.attribute ?? []), intAttr('axis', -1)];
+  if (axis === -1 || (rank !== undefined && axis === rank - 1)) return { change: `last-axis ${node.opType ?? ''}: axis = −1 (${node.opType ?? ''}-13)` };
+  if (axis < 0) return { refuse: `axis ${axis} on an input of unknown rank` };
+  const shape = facts.names.fresh(`${x}_shape`);
+  const flat = facts.names.fresh(`${x}_flattened`);
+  const inner = facts.names.fresh(`${out}_2d`);
+  node.input = [flat, ...(node.input ?? []).slice(1)];
+  node.output = [inner, ...(node.output ?? []).slice(1)];
+  return {
+    before: [
+      makeNode('Shape', [x], [shape], facts.names.fresh(`${x}_Shape`)),
+      makeNode('Flatten', [x], [flat], facts.names.fresh(`${x}_Flatten`), [intAttr('axis', axis)]),
+    ],
+    after: [makeNode('Reshape', [inner, shape], [out], facts.names.fresh(`${out}_Reshape`))],
+    change: `axis ${axis} kept as Flatten → ${node.opType ?? ''}(axis −1) → Reshape (${node.opType ?? ''}-13)`,
+  };
+}
