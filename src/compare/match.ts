@@ -75,10 +75,14 @@ export function configKey(model: string, spec: TrialSpec, ignore: readonly Match
     ['graph-opt', `opt=${spec.graphOptimization}`],
     ['concurrency', (spec.concurrency ?? 1) > 1 ? `concurrency=${spec.concurrency}` : ''],
   ];
-  return parts
-    .filter(([field, text]) => text !== '' && !ignore.includes(field))
-    .map(([, text]) => text)
-    .join(' ');
+  const kept = parts.filter(([field, text]) => text !== '' && !ignore.includes(field)).map(([, text]) => text);
+  // An open-loop trial pairs only with the same serving setting: rate, arrivals, batching, instances.
+  return [...kept, ...(spec.service ? [serviceKey(spec.service)] : [])].join(' ');
+}
+
+function serviceKey(s: NonNullable<TrialSpec['service']>): string {
+  const batching = s.maxBatch > 1 ? ` max-batch=${s.maxBatch} delay=${s.maxDelayMs}ms batching=${s.batching}` : '';
+  return `rate=${s.rate}/s arrivals=${s.arrivals}${batching} instances=${s.instances}${s.queueLimit === null ? '' : ` queue-limit=${s.queueLimit}`}`;
 }
 
 export function matchReports(base: Report, head: Report, options: MatchOptions = {}): Matching {

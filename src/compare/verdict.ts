@@ -48,6 +48,8 @@ export interface PairedTrialInfo {
   blockTargetMs: number;
   /** Each side's own numbers (stages, throughput, cold start) as trial results. */
   sides: { base: TrialOk; head: TrialOk };
+  /** Set when base and head take different inputs (each was fed inputs built for it): what differs. */
+  inputsDiffer?: string;
 }
 
 export interface StageComparison {
@@ -185,7 +187,8 @@ function comparePair(pair: MatchedPair, reports: Sides, thresholds: Thresholds, 
     repetitions = { base: baseHists.length, head: headHists.length };
     // A side measured once carries its drift into the interval; repetitions carry their spread.
     const drift = { base: baseHists.length === 1 ? base.measure.driftRatio : null, head: headHists.length === 1 ? head.measure.driftRatio : null };
-    const withThroughput = stage === 'total' && base.throughput.inferencesPerSec > 0 && head.throughput.inferencesPerSec > 0;
+    // Under open-loop load the achieved rate follows the offered one: latency is what is judged.
+    const withThroughput = stage === 'total' && base.service === undefined && base.throughput.inferencesPerSec > 0 && head.throughput.inferencesPerSec > 0;
     const identical = sameSamples(base, head, stage);
     const metrics = compareStage(
       { base: baseHists, head: headHists, drift, contention, identical, caps: capsFor(base, head, stage), ...(withThroughput && { throughput: { base: base.throughput.inferencesPerSec, head: head.throughput.inferencesPerSec } }) },
@@ -199,6 +202,7 @@ function comparePair(pair: MatchedPair, reports: Sides, thresholds: Thresholds, 
   });
   const all = [...stages.flatMap((s) => s.metrics), ...(throughput === null ? [] : [throughput])];
   const instability = [describeInstability('base', base), describeInstability('head', head)].filter((s): s is string => s !== null);
+  const overload = overloadChange(base, head);
   return {
     key: pair.key,
     spec: head.spec,
@@ -206,7 +210,8 @@ function comparePair(pair: MatchedPair, reports: Sides, thresholds: Thresholds, 
     stages,
     throughput,
     repetitions,
-    verdict: trialVerdict(stages, throughput),
+    verdict: overload?.verdict ?? trialVerdict(stages, throughput),
+    ...(overload && { note: overload.note }),
     driftAllowance,
     contention,
     ...(repetitions.base > 1 || repetitions.head > 1 ? { repetitionP50: { base: repetitionP50(base), head: repetitionP50(head) } } : {}),
@@ -216,6 +221,21 @@ function comparePair(pair: MatchedPair, reports: Sides, thresholds: Thresholds, 
 }
 
 /** The same encoded histograms, repetition for repetition (and the same throughput): the same run. */
+/**
+ * An open-loop trial that became overloaded (its queue grew for as long as it ran) has regressed
+ * whatever its percentiles say; one that stopped being overloaded has improved; overloaded on
+ * both sides, no latency of either is stable enough to judge.
+ */
+function overloadChange(base: TrialOk, head: TrialOk): { verdict: Verdict; note: string } | null {
+  const b = base.service?.overload.verdict;
+  const h = head.service?.overload.verdict;
+  if (b === undefined || h === undefined || (b === 'stable' && h === 'stable')) return null;
+  const at = `at ${base.service!.settings.rate} req/s`;
+  if (b === 'stable') return { verdict: 'regressed', note: `head is overloaded ${at} (achieved ${head.service!.achievedRate.toFixed(0)} req/s); base kept up` };
+  if (h === 'stable') return { verdict: 'improved', note: `head keeps up ${at}; base was overloaded (achieved ${base.service!.achievedRate.toFixed(0)} req/s)` };
+  return { verdict: 'inconclusive', note: `both sides overloaded ${at}: no stable latency to compare` };
+}
+
 function sameSamples(base: TrialOk, head: TrialOk, stage: TimedStage): boolean {
   const encoded = (t: TrialOk): string => JSON.stringify([t.stages[stage].histogram, t.throughput, (t.repetitions ?? []).map((r) => r.stages?.[stage]?.histogram)]);
   return encoded(base) === encoded(head);
@@ -300,6 +320,20 @@ export function caveats(c: Comparison): string[] {
 }
 
 /**
+ * Why a comparison compared nothing (no trial has numbers on both sides), or null when it compared
+ * something. A gate that is green because nothing ran is worse than a red one: the CLI exits 4 for
+ * it, except when every configuration was skipped for a device this machine lacks (`skippedOnly`),
+ * which keeps its documented exit code and is said on stderr.
+ */
+export function nothingCompared(c: Comparison): { reason: string; skippedOnly: boolean } | null {
+  if (c.trials.some((t) => t.stages.length > 0 || t.throughput !== null)) return null;
+  if (c.trials.length === 0) return { reason: 'no trial of base matched one of head', skippedOnly: false };
+  const skippedOnly = c.trials.every((t) => t.note?.startsWith('skipped') === true);
+  const first = c.trials.find((t) => t.note !== undefined);
+  return { reason: `${c.trials.length === 1 ? 'the only configuration' : `all ${c.trials.length} configurations`} ${skippedOnly ? 'skipped' : 'failed'}${first?.note === undefined ? '' : ` (${first.key}: ${first.note})`}`, skippedOnly };
+}
+
+/**
  * Duet needs a core per side and one for the parent that coordinates them. On the 2-vCPU VM, duet's
  * p50 intervals were ±2.8–28% where --isolate's were ±0.8–1.9% (bench/paired-compare.mjs, 2026-12-02).
  */
@@ -309,6 +343,8 @@ export const DUET_MIN_CORES = 3;
 export function notes(c: Comparison): string[] {
   if (c.path === 'paired') {
     const lines = c.interrupted ? ['Interrupted: configurations not measured are missing, and the last one stopped early.'] : [];
+    const differ = c.trials.find((t) => t.paired?.inputsDiffer !== undefined);
+    if (differ !== undefined) lines.push(`${differ.paired!.inputsDiffer!.replace(/^base and head take/, 'Base and head take')} (${differ.key}). Each side was measured on inputs built from its own metadata: the comparison is of the two models as each is fed, not of the same data.`);
     const duet = c.trials.find((t) => t.paired?.mode === 'duet')?.paired;
     if (duet !== undefined && duet.cores < DUET_MIN_CORES) {
       lines.push(`Duet ran on ${duet.cores} core${duet.cores === 1 ? '' : 's'}: both sides and this process shared ${duet.cores === 1 ? 'it' : 'them'}, so each side was measured beside the other and the coordinator, with wider intervals than alternating blocks give. Without --duet, or on ${DUET_MIN_CORES} or more idle cores, the answer is sharper.`);
