@@ -18,7 +18,7 @@ import { runTrial, type TrialPhase } from '../measure/run-trial.js';
 import type { InputPins } from '../inputs/pins.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
 import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
-import { DEFAULT_OUTPUT_HANDLING, type AccuracyVsFp32, type ModelInfo, type Precision, type TensorSpec, type TrialFailed, type TrialResult, type TrialSpec, type VariantInfo, type Warning } from '../types.js';
+import { DEFAULT_OUTPUT_HANDLING, type AccuracyVsFp32, type ModelInfo, type Precision, type TensorSpec, type TrialFailed, type TrialResult, type TrialSpec, type TrialThroughput, type VariantInfo, type Warning } from '../types.js';
 import { variantWarnings, type Fp32Reference } from './variants.js';
 import { ACCURACY_SETS, referenceInputSets, type InputSets } from './reference-inputs.js';
 import type { UtilisationInput } from '../model/bottleneck.js';
@@ -29,6 +29,7 @@ import { analyseTrial } from './analyse-trial.js';
 import { assembleTrial, type TrialMeasurement, type VariantPart } from './assemble-trial.js';
 import { prepareInputs, type TrialInputs } from './trial-inputs.js';
 import { trialId } from './plan.js';
+import { budgetExtension } from './decide-budgets.js';
 
 export interface TrialOutcome {
   result: TrialResult;
@@ -146,7 +147,7 @@ async function measure(
     const concurrency = spec.concurrency ?? 1;
     const measured = concurrency > 1
       ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec), ...resolved, seed: options.seed, concurrency })
-      : await runTrial(inputs.driver, phases);
+      : await runTrial(inputs.driver, { ...phases, extend: budgetExtension(options.budgets, options.budgetTimeCapMs) });
     const { iterations, durationMs } = measured.measure;
     // Throughput from wall time: everything the phase took, stages or not (accounting.ts).
     const inferencesPerSec = durationMs > 0 ? (iterations * 1000) / durationMs : 0;
@@ -160,7 +161,7 @@ async function measure(
       warmup: measured.warmup,
       measure: measured.measure,
       stages: measured.stages,
-      throughput: { inferencesPerSec, itemsPerSec: inferencesPerSec * (spec.batch ?? 1) },
+      throughput: throughputOf(inferencesPerSec, spec.batch ?? 1, 'rateInterval' in measured ? measured.rateInterval : undefined),
       accounting,
       ...(measured.memory && { memory: { outputs: spec.outputs ?? DEFAULT_OUTPUT_HANDLING, ...measured.memory } }),
       ...(measured.latencyTimeline && { latencyTimeline: measured.latencyTimeline }),
@@ -175,6 +176,13 @@ async function measure(
     if (phase === 'cold-start' && !isInferbenchError(error)) return failed(spec, phase, inputsRejected(error, inputs.descriptions()));
     return failed(spec, phase, error);
   }
+}
+
+/** Items/s with the batch-means interval scaled onto it, when the loop could make one. */
+function throughputOf(inferencesPerSec: number, batch: number, rate: { relative: [number, number]; windows: number; level: number } | undefined): TrialThroughput {
+  const itemsPerSec = inferencesPerSec * batch;
+  if (rate === undefined) return { inferencesPerSec, itemsPerSec };
+  return { inferencesPerSec, itemsPerSec, interval: { itemsPerSec: [itemsPerSec * rate.relative[0], itemsPerSec * rate.relative[1]], level: rate.level, method: 'batch-means', windows: rate.windows } };
 }
 
 /** Why `device` cannot run here ("device cuda unavailable: …"), or null when it can (probed). */
