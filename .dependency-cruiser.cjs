@@ -9,9 +9,9 @@ const FLOORS = [
   // 1 the runtimes behind one interface
   { name: 'adapters', paths: ['^src/adapters/', '^src/protocols/'] },
   // 2 the parts: measuring, inputs, analysis (pure), reports, comparison statistics, options
-  { name: 'parts', paths: ['^src/options/', '^src/inputs/', '^src/pipeline/', '^src/measure/', '^src/sample/', '^src/analyze/', '^src/budget/', '^src/check/', '^src/variants/', '^src/report/', '^src/compare/', '^src/load/', '^src/serving/'] },
+  { name: 'parts', paths: ['^src/options/', '^src/inputs/', '^src/pipeline/', '^src/measure/', '^src/sample/', '^src/analyze/', '^src/budget/', '^src/check/', '^src/variants/', '^src/report/', '^src/compare/', '^src/load/', '^src/serving/', '^src/merge/'] },
   // 3 the use cases the library offers
-  { name: 'use-cases', paths: ['^src/sweep/', '^src/paired/', '^src/config/', '^src/hooks\\.ts$', '^src/profile-options\\.ts$', '^src/profile\\.ts$', '^src/compare\\.ts$', '^src/devices\\.ts$', '^src/run\\.ts$', '^src/server/'] },
+  { name: 'use-cases', paths: ['^src/sweep/', '^src/paired/', '^src/config/', '^src/hooks\\.ts$', '^src/profile-options\\.ts$', '^src/profile\\.ts$', '^src/compare\\.ts$', '^src/devices\\.ts$', '^src/run\\.ts$', '^src/server/', '^src/merge\\.ts$'] },
   // 4 the public API
   { name: 'api', paths: ['^src/index\\.ts$'] },
   // 5 the command line: parses, calls, prints

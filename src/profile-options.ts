@@ -7,6 +7,7 @@ import { packagePath } from './package-paths.js';
 import { checkOneFillPerInput, emptyPins, type InputPins } from './inputs/pins.js';
 import { defaultOf, type DeclaredOptions } from './options/declarations.js';
 import { checkOutputHandling } from './options/parse.js';
+import { checkShard, type Shard } from './merge/shard.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
 import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
 import { GRAPH_OPTIMIZATIONS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from './types.js';
@@ -58,6 +59,8 @@ export interface ResolvedProfileOptions {
 
 export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileOptions {
   if (!options.model) throw new InferbenchError('usage', 'no model given', `pass a model path, e.g. inferbench profile ${packagePath('fixtures/cnn.onnx')}`);
+  /** --shard I/N: measure only this shard's part of the plan; null = the whole plan. */
+  shard: Shard | null;
   const graphOptimization = options.graphOptimization ?? defaultOf('graphOptimization')!;
   if (!GRAPH_OPTIMIZATIONS.includes(graphOptimization)) {
     throw new InferbenchError('usage', `unknown graph optimisation level '${graphOptimization}'`, `use one of: ${GRAPH_OPTIMIZATIONS.join(', ')}`);
@@ -113,6 +116,7 @@ function checkOutputsDir(options: ProfileOptions): string | null {
   return options.data ?? dirname(options.model);
 }
 
+    shard: options.shard === undefined ? null : checkShard(options.shard),
 function listOf<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? [...new Set(value)] : [value];
 }

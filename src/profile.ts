@@ -8,7 +8,8 @@ import { InferbenchError } from './errors.js';
 import type { ProfileHooks } from './hooks.js';
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from './profile-options.js';
 import { collectEnvironment } from './sample/machine.js';
-import { planSweep } from './sweep/plan.js';
+import { planBaseline, planSweep } from './sweep/plan.js';
+import { shardInfo, takeShard } from './merge/shard.js';
 import { runSweep, type SweepResult } from './sweep/run-sweep.js';
 import { bestWithinBudget, evaluateBudgets, type Budget } from './budget/budget.js';
 import type { BudgetSummary, ModelInfo, Report, TrialResult, TrialSpec } from './types.js';
@@ -19,7 +20,8 @@ export type { ProfileHooks } from './hooks.js';
 
 /** The trials a profile run would measure, without running anything (`--dry-run`). */
 export function plan(options: ProfileOptions): TrialSpec[] {
-  return planFor(resolveProfileOptions(options));
+  const resolved = resolveProfileOptions(options);
+  return takeShard(planFor(resolved), resolved.shard);
 }
 
 /** plan() after the checks a real run makes first: the model opens, every device is known. */
@@ -28,7 +30,7 @@ export async function checkedPlan(options: ProfileOptions): Promise<TrialSpec[]>
   const adapter = await resolveAdapter(resolved.model);
   await rejectUnknownDevices(adapter, resolved.devices);
   await describeModel(adapter, resolved.model);
-  return planFor(resolved);
+  return takeShard(planFor(resolved), resolved.shard);
 }
 
 function planFor(options: ResolvedProfileOptions): TrialSpec[] {
@@ -58,7 +60,9 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   });
 
   const environment = await environmentRead;
-  const specs = planFor(resolved);
+  // --shard: every shard plans the whole sweep and measures its part; the report records the plan.
+  const whole = planFor(resolved);
+  const specs = takeShard(whole, resolved.shard);
   hooks.onPlan?.(specs);
   let model: ModelInfo | undefined;
   const snapshot = async (sofar: SweepResult): Promise<Report> => ({
@@ -74,12 +78,13 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     ...(resolved.budgets.length > 0 && { budget: budgetSummary(sofar.trials, resolved.budgets) }),
     ...(sofar.samples && { samples: sofar.samples }),
     ...(outputCheck && { outputCheck }),
+    ...(resolved.shard && { shard: shardInfo(resolved.shard, whole) }),
     // A partial report (rewritten after each trial) says interrupted until the final rewrite, so a
     // run killed outright (SIGKILL, OOM) never leaves a report that looks complete.
     ...((resolved.signal?.aborted || !done) && { interrupted: true }),
   });
   let done = false;
-  const result = await runSweep(adapter, specs, resolved, hooks, snapshot);
+  const result = await runSweep(adapter, specs, resolved, hooks, snapshot, resolved.shard && planBaseline(whole));
   done = true;
   return snapshot(result);
 }

@@ -20,7 +20,8 @@ import { checkOutput } from './io/output-dir.js';
 import { writeFileAtomic } from './io/write-atomic.js';
 import type { DeclaredOptions } from './options/declarations.js';
 import { baseModelFor, type BaseSource } from './paired/base-model.js';
-import { profile } from './profile.js';
+import { plan, profile } from './profile.js';
+import { checkShard, shardLabel, takeShard } from './merge/shard.js';
 import type { ProfileOptions } from './profile-options.js';
 import { writeReports } from './report/write-reports.js';
 import type { Budget, Report, TrialSpec } from './types.js';
@@ -58,8 +59,10 @@ export interface ModelRun {
   /** Files written for this model: reports, or the paired comparison's JSON. */
   written: string[];
   comparison?: Comparison;
-  /** Why the model was not compared (no baseline report, no base version). */
+  /** Why the model was not compared (no baseline report, no base version, a shard). */
   notCompared?: string;
+  /** --shard: this shard has no trial of this model (nothing measured, nothing written). */
+  notInShard?: string;
 }
 
 export interface RunResult {
@@ -79,7 +82,7 @@ export interface RunHooks {
 }
 
 /** `<dir>/<model-name>` without extension: stable names, so a CI job can find last run's report. */
-function reportStem(modelPath: string): string {
+export function reportStem(modelPath: string): string {
   const file = basename(modelPath);
   return file.slice(0, file.length - extname(file).length) || file;
 }
@@ -88,6 +91,26 @@ interface Plan {
   path: string;
   stem: string;
   options: ProfileOptions;
+  /** --shard: 'I/N' when that shard has no trial of this model. */
+  empty?: string;
+}
+
+/**
+ * --shard over a config: the run's plan is every model's plan in config order, and each shard
+ * takes its part of that (a model's trials may spread over several shards). Each model's profile
+ * gets the shard and the offset of its first trial.
+ */
+function shardPlans(plans: Plan[]): Plan[] {
+  let offset = 0;
+  return plans.map((p) => {
+    if (p.options.shard === undefined) return p;
+    const shard = { ...checkShard(p.options.shard), offset };
+    const { shard: _whole, ...unsharded } = p.options;
+    const size = plan(unsharded).length;
+    offset += size;
+    const empty = takeShard(Array.from({ length: size }, (_, i) => i), shard).length === 0;
+    return { ...p, options: { ...p.options, shard }, ...(empty && { empty: shardLabel(shard) }) };
+  });
 }
 
 interface Settings {
@@ -103,7 +126,7 @@ export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promi
   const config = typeof options.config === 'object' ? options.config : loadConfig(options.config);
   const overrides = options.overrides ?? {};
   // Every model's options are checked before the first one is measured.
-  const plans: Plan[] = config.models.map((model) => ({ path: model.path, stem: reportStem(model.path), options: profileOptionsFor(config, model, overrides) }));
+  const plans: Plan[] = shardPlans(config.models.map((model) => ({ path: model.path, stem: reportStem(model.path), options: profileOptionsFor(config, model, overrides) })));
   const settings: Settings = {
     outDir: options.outDir ?? config.output.dir,
     thresholds: parseThresholds(options.thresholds ?? [], config.thresholds),
@@ -118,6 +141,9 @@ export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promi
   const comparisonFile = options.comparisonFile ?? config.output.comparison;
   const baseline = comparing ? (options.baseline ?? config.baseline) : undefined;
   const paired = comparing && pairedBase !== undefined;
+  if (paired && overrides.shard !== undefined) {
+    throw new InferbenchError('usage', '--shard splits the profile sweeps of a config; a paired comparison (paired, --base-ref, --base-dir) is not sharded', 'run the shards with --no-compare, merge them (inferbench merge), then compare the merged reports');
+  }
   if (paired && pairedBase.baseDir !== undefined && !existsSync(pairedBase.baseDir)) {
     throw new InferbenchError('usage', `base directory ${pairedBase.baseDir} not found`, 'pass the directory that holds the base versions of the models (--base-dir, paired.baseDir)');
   }
@@ -128,6 +154,12 @@ export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promi
   const models: ModelRun[] = [];
   for (const plan of plans) {
     if (settings.signal?.aborted) break;
+    if (plan.empty) {
+      const skipped = { path: plan.path, written: [], notInShard: `shard ${plan.empty} has no trial of ${plan.stem}` };
+      models.push(skipped);
+      hooks.onModelEnd?.(skipped);
+      continue;
+    }
     const result = paired ? await runPaired(plan, pairedBase, settings, hooks) : await runProfile(plan, config, baseline, settings, hooks);
     models.push(result);
     hooks.onModelEnd?.(result);
@@ -140,6 +172,7 @@ async function runProfile(plan: Plan, config: InferbenchConfig, baseline: string
   hooks.onModelStart?.(plan.path, 'profile');
   const report = await profile({ ...plan.options, argv: settings.argv, ...(settings.signal !== undefined && { signal: settings.signal }) }, hooks.onTrialStart ? { onTrialStart: hooks.onTrialStart } : {});
   const written = writeReports(report, { outDir: settings.outDir, formats: withJson(config.output.formats), baseName: plan.stem });
+  if (baseline !== undefined && report.shard !== undefined) return { path: plan.path, report, written, notCompared: `a shard's report is compared once the shards are merged (inferbench merge, then compare ${join(baseline, `${plan.stem}.json`)})` };
   const basePath = baseline === undefined ? undefined : join(baseline, `${plan.stem}.json`);
   if (basePath === undefined) return { path: plan.path, report, written };
   if (!existsSync(basePath)) return { path: plan.path, report, written, notCompared: `no baseline for ${plan.stem} (${basePath} is missing)` };

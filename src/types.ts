@@ -12,3 +12,4 @@ export * from './model/roofline.js';
 export * from './model/service.js';
 export * from './model/knee.js';
 export * from './model/samples.js';
+export * from './model/merge.js';

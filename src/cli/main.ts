@@ -8,6 +8,7 @@ import { compareCommand } from './compare-command.js';
 import { completionCommand } from './completion-command.js';
 import { calibrateCommand } from './calibrate-command.js';
 import { devicesCommand } from './devices-command.js';
+import { mergeCommand } from './merge-command.js';
 import { profileCommand } from './profile-command.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
@@ -18,17 +19,17 @@ import { printError } from './print-error.js';
  * Every sub-command, in --help order. Each runs through the command frame (frame.ts): a new
  * command is `export const xCommand = defineCommand({...})` in its own file and one entry here.
  */
-export const COMMANDS: readonly DeclaredCommand[] = [profileCommand, devicesCommand, calibrateCommand, compareCommand, runCommand, reportCommand, completionCommand];
+export const COMMANDS: readonly DeclaredCommand[] = [profileCommand, devicesCommand, calibrateCommand, compareCommand, runCommand, reportCommand, mergeCommand, completionCommand];
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    a budget violated (profile/run --budget), a regression (compare, run), or\n       an inconclusive comparison with --fail-on-inconclusive
-  2    usage error (bad flag or value, unknown device, unresolved input dim)
+  1    a budget violated (profile/run --budget, merge), a regression (compare, run), or\n       an inconclusive comparison with --fail-on-inconclusive
+  2    usage error (bad flag or value, unknown device, unresolved input dim, reports that\n       cannot be merged)
   3    model missing or not a valid model
   4    no trial succeeded (runtime rejected the inputs, device unavailable, inputs too large, runtime error)
   5    a report could not be written (even to the temp directory)
-  6    some trials failed or crashed; the others were measured and reported
+  6    some trials failed or crashed, or a merge lacks a shard's trials; the others were\n       measured and reported
   70   internal error (a bug: please report it with the stack printed by --verbose)
   129  stopped by SIGHUP (the partial report was written)
   130  interrupted by Ctrl-C (the partial report was written)

@@ -1,7 +1,8 @@
 // `inferbench profile <model>`, loaded when the command runs: options → profile() → reports.
 import { dirname } from 'node:path';
 import { ExitCode, InferbenchError } from '../errors.js';
-import { checkedPlan, profile, type ProfileHooks } from '../profile.js';
+import { checkedPlan, plan, profile, type ProfileHooks } from '../profile.js';
+import { emptyShardMessage } from '../merge/shard.js';
 import type { ProfileOptions } from '../profile-options.js';
 import { exporterFor } from '../report/exporters.js';
 import { renderConsole } from '../report/console.js';
@@ -41,6 +42,11 @@ export async function runProfile(models: string[], declared: DeclaredOptions, co
   }
 
   const saver = new ReportSaver(flags.out, formats);
+  if (options.shard !== undefined && plan(options).length === 0) {
+    // More shards than trials: this one has nothing to do, which is not an error (a matrix of N jobs).
+    terminal.info(emptyShardMessage(options.shard, plan({ ...options, shard: undefined }).length));
+    return ExitCode.ok;
+  }
   let told = '';
   let lost = false;
   const save = (report: Report): string[] => {

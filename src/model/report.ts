@@ -1,6 +1,7 @@
 // The report: what `profile` returns and every exporter renders.
 import type { BudgetCheck } from './budget.js';
 import type { BatchingAdvice, KneeSearch } from './knee.js';
+import type { MergeInfo, ShardInfo } from './merge.js';
 import type { OutputCheck } from './output-check.js';
 import type { SampleSeries } from './samples.js';
 import type { ModelInfo } from './spec.js';
@@ -51,3 +52,7 @@ export interface Report {
   /** --advise-batching: S(b), the predicted knee of each batching setting, the replays and the checked recommendation. */
   batchingAdvice?: BatchingAdvice;
 }
+  /** --shard I/N: this report measured one shard of the plan (`inferbench merge` joins the shards). */
+  shard?: ShardInfo;
+  /** Made by `inferbench merge`: the reports it joined. */
+  merge?: MergeInfo;

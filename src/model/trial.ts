@@ -1,5 +1,6 @@
 // One trial's result: stage statistics, accounting, analysis. Plain data, built by sweep/ and read by report/ and compare/.
 import type { Bottleneck } from './bottleneck.js';
+import type { TrialPart } from './merge.js';
 import type { OpProfile } from './op-profile.js';
 import type { RooflinePosition } from './roofline.js';
 import type { UtilisationSummary } from './samples.js';
@@ -239,6 +240,8 @@ export interface TrialOk {
   latencyTimeline?: LatencyTimeline;
   /** --repeat N: each repetition's own numbers; `stages` etc. above merge them. */
   repetitions?: { stages: TrialOk['stages']; throughput: TrialOk['throughput']; measure: MeasureSummary }[];
+  /** `inferbench merge`: the reports this trial's numbers come from (several when their histograms were added). */
+  parts?: TrialPart[];
 }
 
 /** Items/s of a trial over items/s of the sweep's baseline trial, from an interleaved measurement. */

@@ -7,6 +7,7 @@
 import { InferbenchError } from '../errors.js';
 import { addDimPin, addFilePin, addRangePin, addShapePin, addValuePin } from '../inputs/pins.js';
 import { DEFAULT_OUTPUT_HANDLING, DEFAULT_SAMPLE_INTERVAL_MS, GRAPH_OPTIMIZATIONS, OUTPUT_HANDLINGS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from '../types.js';
+import { parseShard, type Shard } from '../merge/shard.js';
 import { checkOutputHandling, parseBatchList, parseDurationMs, parseKeyValue, parseList, parseNonNegativeInt, parsePositiveInt, parsePrecisionList, parseVariant, parseWarmup } from './parse.js';
 
 /** Where the option sits in --help and docs/options.md. */
@@ -120,6 +121,12 @@ export const OPTION_DECLARATIONS = [
   declare<boolean>()({
     key: 'isolate', flags: '--isolate', group: 'sweep', paired: true, default: false, flagValue: true,
     help: 'run each trial in its own process (a crash or OOM loses one trial only)',
+  }),
+  declare<Shard>()({
+    key: 'shard', flags: '--shard <i/n>', group: 'sweep', run: true,
+    help: 'measure shard I of N of the plan (every N-th trial from the I-th), for N machines; job/N takes I from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); join the reports with `inferbench merge` (docs/scale-out.md)',
+    // The CLI's environment: a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX in each pod.
+    parse: (raw) => parseShard(raw, process.env),
   }),
 
   // --- inputs -----------------------------------------------------------------------------------

@@ -12,14 +12,17 @@ function safeName(text: string): string {
 }
 
 /**
- * `<model-basename>-<YYYYMMDD-HHMMSS>` (UTC, from startedAt), e.g. "resnet50-20250131-140509". A
+ * `<model-basename>-<YYYYMMDD-HHMMSS>` (UTC, from startedAt), e.g. "resnet50-20250131-140509"
+ * ("…-shard2of4" for shard 2/4). A
  * TensorFlow.js model is always `model.json`: its folder names it ("cnn" for fixtures/tf/cnn/model.json).
  */
 export function reportBaseName(report: Report): string {
   const path = report.model.path.replace(/\\/g, '/');
   const file = basename(path) === 'model.json' && basename(dirname(path)) !== '' ? basename(dirname(path)) : basename(path);
   const stem = file.slice(0, file.length - extname(file).length) || file;
-  return `${safeName(stem)}-${fileStamp(report.startedAt)}`;
+  // Shards started in the same second (local shard processes) must not overwrite each other.
+  const shard = report.shard === undefined ? '' : `-shard${report.shard.index}of${report.shard.count}`;
+  return `${safeName(stem)}-${fileStamp(report.startedAt)}${shard}`;
 }
 
 export interface WriteReportsOptions {

@@ -36,6 +36,16 @@ export function planSweep(base: PlanBase, axes: SweepAxes): TrialSpec[] {
   return specs;
 }
 
+/**
+ * The trial a sweep's speed-ups are measured against, as planned: the first fp32 trial, else the
+ * first (report/sweep-table.ts's baselineTrial picks the same among the trials that ran). A shard
+ * pairs its trials with it even when another shard measures it, so every shard's speed-ups have
+ * the same reference and each pair is measured on one machine.
+ */
+export function planBaseline(plan: readonly TrialSpec[]): TrialSpec | undefined {
+  return plan.find((spec) => spec.precision === 'fp32') ?? plan[0];
+}
+
 export function trialId(spec: Omit<TrialSpec, 'id'>): string {
   const parts = [spec.device, spec.precision, `batch=${spec.batch ?? 'model'}`, `threads=${spec.threads ?? 'auto'}`];
   if ((spec.concurrency ?? 1) > 1) parts.push(`concurrency=${spec.concurrency}`);

@@ -30,6 +30,8 @@ export async function runSweep(
   options: ResolvedProfileOptions,
   hooks: ProfileHooks,
   snapshot: (sofar: SweepResult) => Promise<Report>,
+  /** --shard: the whole plan's baseline, which the speed-ups pair with even when another shard measures it. */
+  pairWith?: TrialSpec | null,
 ): Promise<SweepResult> {
   const sofar: SweepResult = { trials: [] };
   const variants = new VariantResolver(options.model, options.variants, options.variantCacheDir ?? undefined, { adapter, options });
@@ -61,7 +63,7 @@ export async function runSweep(
         if (hooks.onTrialEnd) hooks.onTrialEnd(outcome.result, await snapshot(sofar));
       }
     }
-    const baseline = baselineTrial(sofar.trials);
+    const baseline = pairWith ? (sofar.trials.find((t) => t.status === 'ok' && t.spec.id === pairWith.id) ?? { spec: pairWith }) : baselineTrial(sofar.trials);
     if (options.pairedSpeedUp && !options.isolate && !options.signal?.aborted && baseline !== undefined) {
       sampler?.setTag('speed-ups', 'idle');
       sofar.trials = await pairedSpeedUps(adapter, sofar.trials, baseline, variants, options, hooks);

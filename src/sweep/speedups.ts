@@ -33,7 +33,10 @@ interface Opened {
   inputs: TrialInputs;
 }
 
-async function open(adapter: RuntimeAdapter, trial: TrialOk, variants: VariantResolver, options: ResolvedProfileOptions): Promise<Opened> {
+/** A trial, or a planned trial another shard measures (only its spec is needed to pair with it). */
+type Planned = Pick<TrialOk, 'spec'>;
+
+async function open(adapter: RuntimeAdapter, trial: Planned, variants: VariantResolver, options: ResolvedProfileOptions): Promise<Opened> {
   const variant = await variants.resolve(trial.spec.precision);
   const session = await adapter.open(variant.path, sessionOptionsOf(trial.spec));
   try {
@@ -52,8 +55,8 @@ async function close(o: Opened | undefined): Promise<void> {
 }
 
 /** Trials that can be paired with the baseline in this process (one stream each). */
-function pairable(trial: TrialResult, baseline: TrialOk): trial is TrialOk {
-  return trial.status === 'ok' && trial !== baseline && (trial.spec.concurrency ?? 1) === 1;
+function pairable(trial: TrialResult, baseline: Planned): trial is TrialOk {
+  return trial.status === 'ok' && trial.spec.id !== baseline.spec.id && (trial.spec.concurrency ?? 1) === 1;
 }
 
 /**
@@ -63,7 +66,7 @@ function pairable(trial: TrialResult, baseline: TrialOk): trial is TrialOk {
 export async function pairedSpeedUps(
   adapter: RuntimeAdapter,
   trials: readonly TrialResult[],
-  baseline: TrialOk,
+  baseline: Planned,
   variants: VariantResolver,
   options: ResolvedProfileOptions,
   hooks: ProfileHooks,
@@ -94,7 +97,7 @@ export async function pairedSpeedUps(
   });
 }
 
-async function measurePair(adapter: RuntimeAdapter, base: Opened, baseline: TrialOk, trial: TrialOk, variants: VariantResolver, options: ResolvedProfileOptions): Promise<PairedSpeedUp | string> {
+async function measurePair(adapter: RuntimeAdapter, base: Opened, baseline: Planned, trial: TrialOk, variants: VariantResolver, options: ResolvedProfileOptions): Promise<PairedSpeedUp | string> {
   let other: Opened | undefined;
   // Later epochs: both sides opened afresh (the sweep's baseline session stays open for the next pair).
   let fresh: Opened[] = [];
