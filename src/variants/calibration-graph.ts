@@ -2,7 +2,7 @@
 // MinMaxCalibrater.augment_graph (onnxruntime/python/tools/quantization/calibrate.py): a
 // ReduceMin and a ReduceMax (all axes, keepdims = 0) on each activation tensor, so a calibration
 // run returns two scalars per tensor instead of the tensors themselves.
-import { assertNoSubgraphs, decodeModel, DT, encodeModel, graphOf, intAttr, makeNode, NameSource } from './onnx-graph.js';
+import { decodeModel, DT, encodeModel, graphOf, intAttr, makeNode, NameSource, overridableInitializers } from './onnx-graph.js';
 import { foldConstantWeights } from './fold-constants.js';
 import { planStatic } from './static-targets.js';
 
@@ -15,9 +15,9 @@ export interface CalibrationGraph {
 export function calibrationGraph(bytes: Uint8Array): CalibrationGraph {
   const model = decodeModel(bytes);
   const graph = graphOf(model);
-  assertNoSubgraphs(graph, 'int8 calibration');
-  foldConstantWeights(graph);
-  const plan = planStatic(graph);
+  const overridable = overridableInitializers(model);
+  foldConstantWeights(graph, overridable);
+  const plan = planStatic(graph, overridable);
   const names = new NameSource(graph);
   const outputs: CalibrationGraph['outputs'] = [];
   for (const tensor of plan.rangeTensors) {

@@ -8,7 +8,7 @@
 // output positions, so the two agree when the layers see the same number of rows (a transformer's
 // linear layers) and differ for CNNs whose early layers run at higher resolution. Shapes are not
 // known without running the model; the proxy is named as such in the report and the docs.
-import { DT, dimsOf, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
+import { allGraphs, DT, dimsOf, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
 
 import type { VariantCoverage } from '../types.js';
 
@@ -29,11 +29,11 @@ export function tensorByteSize(t: TensorProto): number {
   return dimsOf(t).reduce((a, b) => a * b, 1) * (ELEMENT_BYTES[t.dataType ?? 0] ?? 0);
 }
 
-/** Bytes of every initializer and every Constant node's tensor. */
+/** Bytes of every initializer and every Constant node's tensor, in the graph and its subgraphs. */
 export function weightBytesOf(graph: Graph): number {
   let total = 0;
-  for (const t of graph.initializer ?? []) total += tensorByteSize(t);
-  for (const node of graph.node ?? []) {
+  for (const t of allGraphs(graph).flatMap((g) => g.initializer ?? [])) total += tensorByteSize(t);
+  for (const node of allGraphs(graph).flatMap((g) => g.node ?? [])) {
     if (node.opType !== 'Constant') continue;
     for (const a of node.attribute ?? []) {
       if (a.t) total += tensorByteSize(a.t);

@@ -10,35 +10,40 @@
 // Only nodes whose inputs are all initializers fold, in graph order, so chains fold too. Other
 // Constant attributes (sparse_value, strings) are left as nodes.
 import { float16BitsToNumber } from '../inputs/synthetic.js';
-import { attr, DT, dropUnusedInitializers, dimsOf, floatValues, tensor, toNumber, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
+import { allGraphs, attr, DT, dropUnusedInitializers, dimsOf, floatValues, tensor, toNumber, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
 
 export interface FoldResult {
   /** Constant / Identity / Cast nodes replaced by initializers. */
   folded: number;
 }
 
-/** Folds Constant weights (and Identity/Cast chains over initializers) into initializers, in place. */
-export function foldConstantWeights(graph: Graph): FoldResult {
-  const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
-  const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
-  // An initializer that is also a graph input can be overridden at run time: not a constant.
-  const constant = (name: string | undefined): TensorProto | undefined => (name && !graphInputs.has(name) ? initializers.get(name) : undefined);
-  const kept: NodeProto[] = [];
+/**
+ * Folds Constant weights (and Identity/Cast chains over initializers) into initializers, in place,
+ * in the graph and every subgraph (If branches, Loop/Scan bodies keep weights as Constants too):
+ * a fold inside a subgraph makes an initializer of that subgraph. `overridable` names the
+ * initializers a fed input can replace (overridableInitializers): they are not constants.
+ */
+export function foldConstantWeights(graph: Graph, overridable: ReadonlySet<string> = new Set((graph.input ?? []).map((v) => v.name ?? ''))): FoldResult {
+  const initializers = new Map(allGraphs(graph).flatMap((g) => g.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const constant = (name: string | undefined): TensorProto | undefined => (name && !overridable.has(name) ? initializers.get(name) : undefined);
   let folded = 0;
-  for (const node of graph.node ?? []) {
-    const output = node.output?.[0];
-    const value = output && (node.output?.length ?? 0) === 1 && (!node.domain || node.domain === 'ai.onnx') ? foldNode(node, constant) : undefined;
-    if (!output || !value) {
-      kept.push(node);
-      continue;
+  for (const g of allGraphs(graph)) {
+    const kept: NodeProto[] = [];
+    for (const node of g.node ?? []) {
+      const output = node.output?.[0];
+      const value = output && (node.output?.length ?? 0) === 1 && (!node.domain || node.domain === 'ai.onnx') ? foldNode(node, constant) : undefined;
+      if (!output || !value) {
+        kept.push(node);
+        continue;
+      }
+      value.name = output;
+      initializers.set(output, value);
+      g.initializer = [...(g.initializer ?? []), value];
+      folded += 1;
     }
-    value.name = output;
-    initializers.set(output, value);
-    graph.initializer = [...(graph.initializer ?? []), value];
-    folded += 1;
+    g.node = kept;
   }
-  graph.node = kept;
-  if (folded > 0) dropUnusedInitializers(graph);
+  if (folded > 0) dropUnusedInitializers(graph, (name) => overridable.has(name) || (graph.input ?? []).some((v) => v.name === name));
   return { folded };
 }
 

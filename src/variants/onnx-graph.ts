@@ -95,13 +95,16 @@ export function makeNode(opType: string, inputs: string[], outputs: string[], na
 export class NameSource {
   private readonly used = new Set<string>();
 
+  /** Collects the names of `graph` and of every subgraph in it: a fresh name is new in every scope. */
   constructor(graph: Graph) {
-    for (const n of graph.node ?? []) {
-      if (n.name) this.used.add(n.name);
-      for (const name of [...(n.input ?? []), ...(n.output ?? [])]) this.used.add(name);
+    for (const g of allGraphs(graph)) {
+      for (const n of g.node ?? []) {
+        if (n.name) this.used.add(n.name);
+        for (const name of [...(n.input ?? []), ...(n.output ?? [])]) this.used.add(name);
+      }
+      for (const t of g.initializer ?? []) if (t.name) this.used.add(t.name);
+      for (const v of [...(g.input ?? []), ...(g.output ?? []), ...(g.valueInfo ?? [])]) if (v.name) this.used.add(v.name);
     }
-    for (const t of graph.initializer ?? []) if (t.name) this.used.add(t.name);
-    for (const v of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.valueInfo ?? [])]) if (v.name) this.used.add(v.name);
   }
 
   fresh(base: string): string {
@@ -112,21 +115,107 @@ export class NameSource {
   }
 }
 
-/** Refuse graphs with subgraphs (If/Loop/Scan): their outer-scope captures are not rewritten. */
-export function assertNoSubgraphs(graph: Graph, what: string): void {
-  for (const node of graph.node ?? []) {
-    for (const a of node.attribute ?? []) {
-      if (a.g || (a.graphs?.length ?? 0) > 0) {
-        throw new InferbenchError('model-invalid', `${what}: node '${node.name ?? node.opType ?? ''}' (${node.opType ?? ''}) has a subgraph, which inferbench's converter does not rewrite`, 'convert the model with onnxconverter-common / onnxruntime.quantization and pass it with --variant');
-      }
-    }
+/** The graphs a node holds in its attributes: If's branches, Loop's and Scan's bodies. */
+export function subgraphsOf(node: NodeProto): Graph[] {
+  return (node.attribute ?? []).flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]);
+}
+
+/** `graph` and every graph nested in it, each before the graphs inside it. */
+export function allGraphs(graph: Graph): Graph[] {
+  const out: Graph[] = [graph];
+  for (const node of graph.node ?? []) for (const sub of subgraphsOf(node)) out.push(...allGraphs(sub));
+  return out;
+}
+
+/** Every node of `graph` and of its subgraphs. */
+export function allNodes(graph: Graph): NodeProto[] {
+  return allGraphs(graph).flatMap((g) => g.node ?? []);
+}
+
+/** The default-domain opset the model imports (0 when none). */
+export function defaultOpset(model: Model): number {
+  const main = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  return main ? toNumber(main.version) : 0;
+}
+
+/**
+ * Main-graph initializers that a caller may override by feeding an input of the same name. From
+ * IR version 4 an initializer listed in graph.input is a default value (ONNX IR spec; ONNX
+ * Runtime's Graph::CanOverrideInitializer is `ir_version >= 4`); below IR 4 every initializer must
+ * be listed as an input and is a constant. The converters leave overridable ones unconverted: a
+ * fed value would replace them, so quantizing them would silently ignore what the caller feeds.
+ */
+export function overridableInitializers(model: Model): Set<string> {
+  const graph = graphOf(model);
+  if (toNumber(model.irVersion) < 4) return new Set();
+  const inputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
+  return new Set((graph.initializer ?? []).map((t) => t.name ?? '').filter((name) => inputs.has(name)));
+}
+
+/** Names read by the nodes of `graph` and its subgraphs (outer-scope references included) and by its outputs. */
+function readNames(graph: Graph): Set<string> {
+  const used = new Set<string>();
+  for (const n of allNodes(graph)) for (const name of n.input ?? []) used.add(name);
+  for (const g of allGraphs(graph)) for (const v of g.output ?? []) used.add(v.name ?? '');
+  return used;
+}
+
+/**
+ * Drops the initializers nothing reads any more (after a rewrite), in `graph` and its subgraphs.
+ * Reads inside subgraphs count for the outer graph's initializers. An initializer that is also a
+ * graph input stays when `keep` says so (an overridable default value).
+ */
+export function dropUnusedInitializers(graph: Graph, keep: (name: string) => boolean = (name) => (graph.input ?? []).some((v) => v.name === name)): void {
+  for (const g of allGraphs(graph)) {
+    const used = readNames(g);
+    g.initializer = (g.initializer ?? []).filter((t) => used.has(t.name ?? '') || (g === graph && keep(t.name ?? '')));
   }
 }
 
-/** Drops the initializers no node, graph output or graph input reads any more (after a rewrite). */
-export function dropUnusedInitializers(graph: Graph): void {
-  const used = new Set<string>();
-  for (const n of graph.node ?? []) for (const name of n.input ?? []) used.add(name);
-  for (const v of [...(graph.output ?? []), ...(graph.input ?? [])]) used.add(v.name ?? '');
-  graph.initializer = (graph.initializer ?? []).filter((t) => used.has(t.name ?? ''));
+/** The graph-input entry that describes an initializer (its type and shape). */
+function initializerInput(t: TensorProto): ValueInfo {
+  return { name: t.name ?? '', type: { tensorType: { elemType: t.dataType ?? 0, shape: { dim: dimsOf(t).map((d) => ({ dimValue: d })) } } } };
+}
+
+/**
+ * Puts the model's initializers in the form its IR version requires, after a converter added and
+ * replaced some: unused ones are dropped everywhere, and below IR 4 — where every initializer must
+ * also be a graph input (onnx.checker) — initializers are moved from subgraphs to the main graph
+ * (names are unique across scopes, so an outer-scope reference means the same tensor; a subgraph's
+ * inputs are its formal parameters and cannot grow), replaced ones leave graph.input, and new ones
+ * are added to it with their type and shape.
+ */
+export function finishInitializers(model: Model): void {
+  const graph = graphOf(model);
+  const overridable = overridableInitializers(model);
+  if (toNumber(model.irVersion) >= 4) {
+    dropUnusedInitializers(graph, (name) => overridable.has(name));
+    return;
+  }
+  for (const g of allGraphs(graph).slice(1)) {
+    const formal = new Set((g.input ?? []).map((v) => v.name ?? ''));
+    const moved = (g.initializer ?? []).filter((t) => !formal.has(t.name ?? ''));
+    g.initializer = (g.initializer ?? []).filter((t) => formal.has(t.name ?? ''));
+    graph.initializer = [...(graph.initializer ?? []), ...moved];
+  }
+  const before = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  dropUnusedInitializers(graph, () => false);
+  const after = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  const listed = new Set<string>();
+  graph.input = (graph.input ?? []).filter((v) => {
+    listed.add(v.name ?? '');
+    return !before.has(v.name ?? '') || after.has(v.name ?? '');
+  });
+  for (const t of graph.initializer ?? []) if (!listed.has(t.name ?? '')) graph.input.push(initializerInput(t));
+}
+
+/** Every tensor of the model kept in an external file (initializers and attribute tensors, all scopes). */
+export function externalTensors(graph: Graph): string[] {
+  const external = (t: TensorProto): boolean => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL;
+  const names: string[] = [];
+  for (const g of allGraphs(graph)) {
+    for (const t of g.initializer ?? []) if (external(t)) names.push(t.name ?? '');
+    for (const n of g.node ?? []) for (const a of n.attribute ?? []) for (const t of [...(a.t ? [a.t] : []), ...(a.tensors ?? [])]) if (external(t)) names.push(t.name || n.name || '');
+  }
+  return names;
 }

@@ -19,11 +19,12 @@
 // result says what was converted (coverage.ts): a model with nothing to quantize is not int8.
 import { CoverageCounter, weightBytesOf, type VariantCoverage } from './coverage.js';
 import { foldConstantWeights } from './fold-constants.js';
-import { InferbenchError } from '../errors.js';
+import { declineExternalData } from './declined.js';
 import {
-  assertNoSubgraphs, decodeModel, dimsOf, dropUnusedInitializers, DT, encodeModel, floatAttrValue, floatValues, graphOf, intAttr,
-  intAttrValue, makeNode, NameSource, tensor, type Graph, type NodeProto, type TensorProto,
+  allGraphs, decodeModel, dimsOf, DT, encodeModel, finishInitializers, floatAttrValue, floatValues, graphOf, intAttr,
+  intAttrValue, makeNode, NameSource, overridableInitializers, tensor, type Graph, type NodeProto, type TensorProto,
 } from './onnx-graph.js';
+import { raiseDefaultOpset, withOpsetRaise } from './opset-upgrade.js';
 import { quantizeWeight, transpose2d, type QuantizedWeight, type WeightType } from './quantize-math.js';
 
 export type QuantizableOp = 'MatMul' | 'Gemm' | 'Conv' | 'Gather';
@@ -36,7 +37,12 @@ export interface Int8Options {
   perChannel?: boolean;
 }
 
-/** DynamicQuantizeLinear appeared in opset 11. */
+/**
+ * DynamicQuantizeLinear appeared in opset 11 (MatMulInteger, ConvInteger, a per-tensor
+ * DequantizeLinear and MatMulInteger's per-column zero point in 10): an older model is raised to
+ * 11 with every node whose operator changed on the way converted (opset-upgrade.ts); ORT's
+ * quantizer raises the number only, with a warning.
+ */
 const MIN_OPSET = 11;
 
 interface Quantized {
@@ -45,16 +51,41 @@ interface Quantized {
   zeroPoint: string;
 }
 
-/** The rewrite state of one graph. */
+/**
+ * The rewrite state of a model: its graph and every subgraph (If branches, Loop / Scan bodies),
+ * one graph at a time (`enter`). Names are unique across scopes, so one name source and one map
+ * of initializers serve all of them. A weight's quantized tensors go into the graph that holds
+ * the weight, so a node in a subgraph that reads an outer weight (an outer-scope reference) and a
+ * node of the outer graph that reads the same weight share one quantized copy. Initializers a
+ * fed input may override are left out: they are inputs, not weights (overridableInitializers).
+ */
 class Rewriter {
   readonly names: NameSource;
-  readonly initializers: Map<string, TensorProto>;
-  private readonly activations = new Map<string, Quantized>();
+  readonly initializers = new Map<string, TensorProto>();
+  /** The graph each initializer lives in. */
+  private readonly owners = new Map<string, Graph>();
+  /** The graph being rewritten. */
+  graph: Graph;
+  /** Quantized activations of the graph being rewritten (a subgraph makes its own). */
+  private activations = new Map<string, Quantized>();
   private readonly weights = new Map<string, Quantized>();
 
-  constructor(readonly graph: Graph, readonly perChannel: boolean) {
-    this.names = new NameSource(graph);
-    this.initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  constructor(model: Graph, readonly perChannel: boolean, overridable: ReadonlySet<string>) {
+    this.names = new NameSource(model);
+    this.graph = model;
+    for (const g of allGraphs(model)) {
+      for (const t of g.initializer ?? []) {
+        if (overridable.has(t.name ?? '')) continue;
+        this.initializers.set(t.name ?? '', t);
+        this.owners.set(t.name ?? '', g);
+      }
+    }
+  }
+
+  /** Starts rewriting graph `g`. */
+  enter(g: Graph): void {
+    this.graph = g;
+    this.activations = new Map();
   }
 
   /** A 2-D-or-more float32 initializer, or undefined. */
@@ -63,10 +94,17 @@ class Rewriter {
     return t && t.dataType === DT.FLOAT && dimsOf(t).length >= minRank ? t : undefined;
   }
 
-  addInitializer(t: TensorProto): string {
-    this.graph.initializer = [...(this.graph.initializer ?? []), t];
+  /** Adds an initializer to `owner` (default: the graph being rewritten). */
+  addInitializer(t: TensorProto, owner: Graph = this.graph): string {
+    owner.initializer = [...(owner.initializer ?? []), t];
     this.initializers.set(t.name ?? '', t);
+    this.owners.set(t.name ?? '', owner);
     return t.name ?? '';
+  }
+
+  /** The graph holding initializer `name` (the one being rewritten when unknown). */
+  ownerOf(name: string | null | undefined): Graph {
+    return this.owners.get(name ?? '') ?? this.graph;
   }
 
   /** DynamicQuantizeLinear of an activation, once per tensor however many ops read it. */
@@ -79,18 +117,22 @@ class Rewriter {
     return q;
   }
 
-  /** Quantized initializers for a weight; `key` caches it when the same values are reused. */
-  weight(key: string, values: Float32Array, dims: number[], type: WeightType, axis: number | undefined, scaleDims: (channels: number) => number[]): Quantized {
+  /**
+   * Quantized initializers for weight `source` (values possibly transposed or scaled); `key`
+   * caches them when the same values are reused. They live in the graph that holds `source`.
+   */
+  weight(source: TensorProto, key: string, values: Float32Array, dims: number[], type: WeightType, axis: number | undefined, scaleDims: (channels: number) => number[]): Quantized {
     const known = this.weights.get(key);
     if (known) return known;
     const w: QuantizedWeight = quantizeWeight(values, dims, type, axis);
     const channels = w.scales.length;
     const zpDims = channels === 1 ? [] : [channels];
     const elem = type === 'int8' ? DT.INT8 : DT.UINT8;
+    const owner = this.ownerOf(source.name);
     const q = {
-      name: this.addInitializer(tensor(this.names.fresh(`${key}_quantized`), elem, dims, w.values)),
-      scale: this.addInitializer(tensor(this.names.fresh(`${key}_scale`), DT.FLOAT, channels === 1 ? [] : scaleDims(channels), w.scales)),
-      zeroPoint: this.addInitializer(tensor(this.names.fresh(`${key}_zero_point`), elem, zpDims, w.zeroPoints)),
+      name: this.addInitializer(tensor(this.names.fresh(`${key}_quantized`), elem, dims, w.values), owner),
+      scale: this.addInitializer(tensor(this.names.fresh(`${key}_scale`), DT.FLOAT, channels === 1 ? [] : scaleDims(channels), w.scales), owner),
+      zeroPoint: this.addInitializer(tensor(this.names.fresh(`${key}_zero_point`), elem, zpDims, w.zeroPoints), owner),
     };
     this.weights.set(key, q);
     return q;
@@ -121,34 +163,37 @@ export function quantizeDynamicInt8(bytes: Uint8Array, options: Int8Options = {}
 export function quantizeDynamicInt8WithCoverage(bytes: Uint8Array, options: Int8Options = {}): Conversion {
   const model = decodeModel(bytes);
   const graph = graphOf(model);
-  assertNoSubgraphs(graph, 'int8 quantization');
+  declineExternalData(graph, 'int8');
   const before = weightBytesOf(graph);
-  const { folded } = foldConstantWeights(graph);
+  const overridable = overridableInitializers(model);
+  const { folded } = foldConstantWeights(graph, overridable);
   const ops = new Set(options.opTypes ?? DEFAULT_QUANTIZED_OPS);
-  const rw = new Rewriter(graph, options.perChannel ?? false);
+  const rw = new Rewriter(graph, options.perChannel ?? false, overridable);
   const counter = new CoverageCounter();
-  const nodes: NodeProto[] = [];
   let changed = 0;
-  for (const node of graph.node ?? []) {
-    const op = node.opType ?? '';
-    const isDefaultDomain = !node.domain || node.domain === 'ai.onnx';
-    const candidate = isDefaultDomain && ops.has(op as QuantizableOp);
-    // A Gather is a weight only when it reads a float table (an embedding), not a shape.
-    const weight = candidate ? rw.floatWeight(node.input?.[op === 'Gather' ? 0 : 1], 1) : undefined;
-    if (candidate && (op !== 'Gather' || weight)) counter.eligible(node, weight);
-    const expansion = candidate ? rewrite(rw, node) : undefined;
-    if (expansion) {
-      changed += 1;
-      counter.converted(node, weight);
+  // The main graph, then each subgraph (If branches, Loop / Scan bodies), each rewritten in place.
+  for (const g of allGraphs(graph)) {
+    rw.enter(g);
+    const nodes: NodeProto[] = [];
+    for (const node of g.node ?? []) {
+      const op = node.opType ?? '';
+      const isDefaultDomain = !node.domain || node.domain === 'ai.onnx';
+      const candidate = isDefaultDomain && ops.has(op as QuantizableOp);
+      // A Gather is a weight only when it reads a float table (an embedding), not a shape.
+      const weight = candidate ? rw.floatWeight(node.input?.[op === 'Gather' ? 0 : 1], 1) : undefined;
+      if (candidate && (op !== 'Gather' || weight)) counter.eligible(node, weight);
+      const expansion = candidate ? rewrite(rw, node) : undefined;
+      if (expansion) {
+        changed += 1;
+        counter.converted(node, weight);
+      }
+      nodes.push(...(expansion ?? [node]));
     }
-    nodes.push(...(expansion ?? [node]));
+    g.node = nodes;
   }
-  graph.node = nodes;
-  if (changed > 0) {
-    dropUnusedInitializers(graph);
-    raiseOpset(model.opsetImport ?? []);
-  }
-  return { bytes: encodeModel(model), coverage: counter.result(before, graph, folded) };
+  const opsetRaise = changed > 0 ? raiseDefaultOpset(model, MIN_OPSET, 'int8') : null;
+  finishInitializers(model);
+  return { bytes: encodeModel(model), coverage: withOpsetRaise(counter.result(before, graph, folded), opsetRaise) };
 }
 
 function rewrite(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
@@ -162,10 +207,10 @@ function rewrite(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
 }
 
 /** A [K, N] float32 weight as MatMulInteger's B: int8, symmetric, per tensor or per column. */
-function matMulCore(rw: Rewriter, input: string, key: string, values: Float32Array, dims: number[], output: string, base: string): NodeProto[] {
+function matMulCore(rw: Rewriter, input: string, source: TensorProto, key: string, values: Float32Array, dims: number[], output: string, base: string): NodeProto[] {
   const out: NodeProto[] = [];
   const a = rw.activation(input, out);
-  const w = rw.weight(key, values, dims, 'int8', rw.perChannel ? 1 : undefined, (n) => [n]);
+  const w = rw.weight(source, key, values, dims, 'int8', rw.perChannel ? 1 : undefined, (n) => [n]);
   const integer = rw.names.fresh(`${output}_output_quantized`);
   out.push(makeNode('MatMulInteger', [a.name, w.name, a.zeroPoint, w.zeroPoint], [integer], rw.names.fresh(`${base}_quant`)));
   rw.rescale(integer, a, w, output, base, out);
@@ -177,7 +222,7 @@ function matMul(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
   const weight = rw.floatWeight(weightName, 2);
   const output = node.output?.[0];
   if (!input || !weight || !output || dimsOf(weight).length !== 2) return undefined;
-  return matMulCore(rw, input, weight.name ?? '', floatValues(weight), dimsOf(weight), output, node.name || output);
+  return matMulCore(rw, input, weight, weight.name ?? '', floatValues(weight), dimsOf(weight), output, node.name || output);
 }
 
 function gemm(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
@@ -195,9 +240,9 @@ function gemm(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
   const dims = transB ? [cols, rows] : [rows, cols];
   const base = node.name || output;
   const key = `${b.name ?? ''}${transB ? '_transposed' : ''}${alpha !== 1 ? `_x${alpha}` : ''}`;
-  if (!cName) return matMulCore(rw, input, key, values, dims, output, base);
+  if (!cName) return matMulCore(rw, input, b, key, values, dims, output, base);
   const product = rw.names.fresh(`${output}_matmul`);
-  const out = matMulCore(rw, input, key, values, dims, product, base);
+  const out = matMulCore(rw, input, b, key, values, dims, product, base);
   out.push(makeNode('Add', [product, scaledBias(rw, cName, beta, out)], [output], rw.names.fresh(`${base}_bias_add`)));
   return out;
 }
@@ -223,7 +268,7 @@ function conv(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
   const base = node.name || output;
   const out: NodeProto[] = [];
   const x = rw.activation(input, out);
-  const w = rw.weight(weight.name ?? '', floatValues(weight), dims, 'int8', undefined, (m) => [m, ...new Array<number>(spatial).fill(1)]);
+  const w = rw.weight(weight, weight.name ?? '', floatValues(weight), dims, 'int8', undefined, (m) => [m, ...new Array<number>(spatial).fill(1)]);
   const integer = rw.names.fresh(`${output}_output_quantized`);
   out.push(makeNode('ConvInteger', [x.name, w.name, x.zeroPoint, w.zeroPoint], [integer], rw.names.fresh(`${base}_quant`), node.attribute ?? []));
   if (!biasName) {
@@ -252,7 +297,7 @@ function gather(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
   const data = rw.floatWeight(dataName, 1);
   const output = node.output?.[0];
   if (!data || !indices || !output) return undefined;
-  const q = rw.weight(data.name ?? '', floatValues(data), dimsOf(data), 'int8', undefined, (n) => [n]);
+  const q = rw.weight(data, data.name ?? '', floatValues(data), dimsOf(data), 'int8', undefined, (n) => [n]);
   const gathered = rw.names.fresh(`${output}_quantized`);
   const base = node.name || output;
   return [
@@ -261,10 +306,3 @@ function gather(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
   ];
 }
 
-
-/** ORT's quantizer also moves default-domain opsets below 11 up to 11 (with a warning). */
-function raiseOpset(opsets: { domain?: string | null; version?: unknown }[]): void {
-  const main = opsets.find((o) => !o.domain || o.domain === 'ai.onnx');
-  if (!main) throw new InferbenchError('model-invalid', 'int8 quantization: the model imports no default-domain opset');
-  if (Number(main.version) < MIN_OPSET) main.version = MIN_OPSET;
-}

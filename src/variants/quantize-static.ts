@@ -12,12 +12,14 @@
 // a calibration run of calibration-graph.ts. Everything else stays fp32 between DQ and Q.
 import { CoverageCounter, weightBytesOf, type VariantCoverage } from './coverage.js';
 import { foldConstantWeights } from './fold-constants.js';
+import { declineExternalData, VariantDeclined } from './declined.js';
 import {
-  assertNoSubgraphs, decodeModel, DT, dimsOf, dropUnusedInitializers, encodeModel, floatValues, graphOf, intAttr, makeNode, NameSource, tensor,
+  decodeModel, DT, dimsOf, encodeModel, finishInitializers, floatValues, graphOf, intAttr, makeNode, NameSource, overridableInitializers, tensor,
   type Graph, type NodeProto,
 } from './onnx-graph.js';
+import { raiseDefaultOpset, withOpsetRaise } from './opset-upgrade.js';
 import { quantizeWeight, roundHalfEven, scaleAndZeroPoint } from './quantize-math.js';
-import { planStatic, type StaticTarget } from './static-targets.js';
+import { planStatic, type StaticPlan, type StaticTarget } from './static-targets.js';
 
 export interface TensorRange {
   min: number;
@@ -32,17 +34,22 @@ interface QParams {
   zeroPointName: string;
 }
 
-/** QuantizeLinear/DequantizeLinear with a per-axis scale need opset 13. */
+/**
+ * QuantizeLinear/DequantizeLinear with a per-axis scale (the Conv weights') need opset 13: an
+ * older model is raised to 13 with every node whose operator changed on the way converted
+ * (opset-upgrade.ts; Softmax's new axis meaning at 13 is kept by writing out the old one).
+ */
 const MIN_OPSET = 13;
 const INT32_MAX = 2 ** 31 - 1;
 
 export function quantizeStaticInt8(bytes: Uint8Array, ranges: ReadonlyMap<string, TensorRange>): { bytes: Uint8Array; coverage: VariantCoverage } {
   const model = decodeModel(bytes);
   const graph = graphOf(model);
-  assertNoSubgraphs(graph, 'static int8 quantization');
+  declineExternalData(graph, 'int8-static');
   const before = weightBytesOf(graph);
-  const { folded } = foldConstantWeights(graph);
-  const plan = planStatic(graph);
+  const overridable = overridableInitializers(model);
+  const { folded } = foldConstantWeights(graph, overridable);
+  const plan = planStatic(graph, overridable);
   const names = new NameSource(graph);
   const counter = new CoverageCounter();
   // A node converts only when both its input and its output have a range (or share one).
@@ -54,7 +61,12 @@ export function quantizeStaticInt8(bytes: Uint8Array, ranges: ReadonlyMap<string
     counter.eligible(node, t?.weight ?? graph.initializer?.find((i) => i.name === node.input?.[1]));
     if (t) counter.converted(node, t.weight);
   }
-  if (targets.length === 0) return { bytes: encodeModel(model), coverage: counter.result(before, graph, folded) };
+  for (const node of plan.inSubgraphs) counter.eligible(node);
+  if (targets.length === 0) {
+    declineSubgraphsOnly(plan);
+    finishInitializers(model);
+    return { bytes: encodeModel(model), coverage: counter.result(before, graph, folded) };
+  }
 
   // Activation parameters: calibrated ranges; MaxPool outputs share their input's.
   const params = new Map<string, QParams>();
@@ -93,10 +105,21 @@ export function quantizeStaticInt8(bytes: Uint8Array, ranges: ReadonlyMap<string
     removed.add(t.relu);
   }
   graph.node = insertQdq(graph, names, params, before1, removed);
-  dropUnusedInitializers(graph);
-  const main = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
-  if (main && Number(main.version) < MIN_OPSET) main.version = MIN_OPSET;
-  return { bytes: encodeModel(model), coverage: counter.result(before, graph, folded) };
+  finishInitializers(model);
+  const opsetRaise = raiseDefaultOpset(model, MIN_OPSET, 'int8-static');
+  return { bytes: encodeModel(model), coverage: withOpsetRaise(counter.result(before, graph, folded), opsetRaise) };
+}
+
+/**
+ * Calibration measures tensors of the main graph only (a tensor inside an If branch or a Loop body
+ * is not a graph output, and takes a value per iteration), so the Conv / MatMul / Gemm nodes in
+ * subgraphs stay fp32 — counted as eligible, not converted. When they are all there is, the
+ * variant is declined with that reason rather than reported as "no quantizable weights".
+ */
+function declineSubgraphsOnly(plan: StaticPlan): void {
+  if (plan.inSubgraphs.length === 0) return;
+  const ops = [...new Set(plan.inSubgraphs.map((n) => n.opType ?? ''))].join('/');
+  throw new VariantDeclined(`int8-static: the model's ${plan.inSubgraphs.length} ${ops} node(s) sit inside If/Loop/Scan subgraphs, whose tensors static calibration does not measure; int8 (dynamic) converts them`);
 }
 
 function addInit(graph: Graph, t: ReturnType<typeof tensor>): string {

@@ -9,7 +9,7 @@
 //   name and range (QDQRemovableActivation: the uint8 Q with zero point 0 clips at 0 itself);
 // - a MaxPool reading a quantized output shares that tensor's scale and zero point (QDQMaxPool
 //   is a "direct 8-bit op"), so that ONNX Runtime runs it on uint8 and drops its Q/DQ pair.
-import { DT, dimsOf, floatAttrValue, intAttrValue, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
+import { allGraphs, allNodes, DT, dimsOf, floatAttrValue, intAttrValue, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
 
 export type StaticOp = 'Conv' | 'MatMul' | 'Gemm';
 
@@ -34,20 +34,26 @@ export interface StaticPlan {
   passThrough: Map<string, string>;
   /** Activation tensors whose ranges calibration must measure (inputs and outputs of targets). */
   rangeTensors: string[];
+  /** Conv / MatMul / Gemm nodes inside subgraphs: calibration does not reach them, they stay fp32. */
+  inSubgraphs: NodeProto[];
 }
 
 const isDefaultDomain = (n: NodeProto): boolean => !n.domain || n.domain === 'ai.onnx';
 
-export function planStatic(graph: Graph): StaticPlan {
-  const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
+/**
+ * The targets of `graph` (main graph only). `overridable` names initializers a fed input may
+ * replace (overridableInitializers): they are inputs, never weights — as in dynamic int8.
+ */
+export function planStatic(graph: Graph, overridable: ReadonlySet<string>): StaticPlan {
   const graphOutputs = new Set((graph.output ?? []).map((v) => v.name ?? ''));
-  const inits = new Map((graph.initializer ?? []).filter((t) => !graphInputs.has(t.name ?? '')).map((t) => [t.name ?? '', t]));
+  const inits = new Map((graph.initializer ?? []).filter((t) => !overridable.has(t.name ?? '')).map((t) => [t.name ?? '', t]));
   const floatInit = (name: string | undefined, rank?: number): TensorProto | undefined => {
     const t = name ? inits.get(name) : undefined;
     return t && t.dataType === DT.FLOAT && (rank === undefined || dimsOf(t).length === rank) ? t : undefined;
   };
   const consumers = new Map<string, NodeProto[]>();
-  for (const n of graph.node ?? []) for (const name of n.input ?? []) consumers.set(name, [...(consumers.get(name) ?? []), n]);
+  // Reads from inside subgraphs (outer-scope references) are consumers too: they keep a Relu.
+  for (const n of allNodes(graph)) for (const name of n.input ?? []) consumers.set(name, [...(consumers.get(name) ?? []), n]);
 
   const targets: StaticTarget[] = [];
   const candidates: NodeProto[] = [];
@@ -80,5 +86,6 @@ export function planStatic(graph: Graph): StaticPlan {
     }
   }
   const rangeTensors = [...new Set(targets.flatMap((t) => [t.input, t.output]))].filter((name) => !passThrough.has(name));
-  return { targets, candidates, passThrough, rangeTensors };
+  const inSubgraphs = allGraphs(graph).slice(1).flatMap((g) => (g.node ?? []).filter((n) => isDefaultDomain(n) && ['Conv', 'MatMul', 'Gemm'].includes(n.opType ?? '')));
+  return { targets, candidates, passThrough, rangeTensors, inSubgraphs };
 }
