@@ -10,6 +10,7 @@ import { checkOutputHandling } from './options/parse.js';
 import { checkShard, type Shard } from './merge/shard.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
 import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
+import { resolveServiceOptions, type ResolvedService } from './load/service-options.js';
 import { GRAPH_OPTIMIZATIONS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from './types.js';
 
 /**
@@ -36,6 +37,8 @@ export interface ResolvedProfileOptions {
   batches: (number | null)[];
   concurrency: number[];
   outputs: OutputHandling[];
+  /** Open-loop service trials (--rate and the serving knobs); null = closed loop. */
+  service: ResolvedService | null;
   isolate: boolean;
   variantCacheDir: string | null;
   pipeline: { name: string; data: string | null; dataCache: boolean; options: Record<string, string>; postprocess: string | null; labels: string | null };
@@ -83,6 +86,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
     concurrency: concurrencyOf(options),
     outputs: nonEmpty(listOf(options.outputs ?? defaultOf('outputs')!), 'outputs').map(checkOutputHandling),
+    service: resolveServiceOptions(options),
     isolate: options.isolate ?? defaultOf('isolate')!,
     variantCacheDir: options.variantCacheDir ?? null,
     pipeline: {

@@ -36,7 +36,7 @@ export async function checkedPlan(options: ProfileOptions): Promise<TrialSpec[]>
 function planFor(options: ResolvedProfileOptions): TrialSpec[] {
   return planSweep(
     { model: options.model, interThreads: options.interThreads, graphOptimization: options.graphOptimization },
-    { devices: options.devices, precisions: options.precisions, threads: options.threads, batches: options.batches, concurrency: options.concurrency, outputs: options.outputs },
+    { devices: options.devices, precisions: options.precisions, threads: options.threads, batches: options.batches, concurrency: options.concurrency, outputs: options.outputs, ...(options.service && { service: options.service }) },
   );
 }
 
@@ -48,6 +48,9 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   if (adapter.runtime !== 'onnxruntime' && resolved.concurrency.some((c) => c > 1)) {
     // tfjs keeps one global backend per process and its wasm/cpu backends one thread: no streams.
     throw new InferbenchError('usage', `--concurrency above 1 needs an ONNX model (${adapter.runtime} runs one backend per process)`, 'profile the ONNX export of the model under load');
+  }
+  if (adapter.runtime !== 'onnxruntime' && resolved.service) {
+    throw new InferbenchError('usage', `--rate needs an ONNX model (${adapter.runtime} runs one backend per process, and the instances are threads)`, 'profile the ONNX export of the model under load');
   }
   // Awaited before the sweep, never left running beside it: it spawns child processes.
   const environmentRead = collectEnvironment([await runtimeVersion(adapter)]);

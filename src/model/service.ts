@@ -117,6 +117,8 @@ export interface ServiceSection {
   settings: ServingSettings;
   /** Items per request (the trial's --batch; 1 when the model has no batch dim we set). */
   itemsPerRequest: number;
+  /** Intra-op threads of each instance's session (--threads, else ⌊(cores − 1) ÷ instances⌋, at least 1). */
+  threadsPerInstance: number;
   /** Requests scheduled ÷ the schedule's span, requests/s (what the arrivals ask for). */
   offeredRate: number;
   /** Requests sent ÷ the span of actual sends, requests/s. */
@@ -149,4 +151,8 @@ export interface ServiceMeasurement {
   service: ServiceSection;
   /** The probe was stopped by its signal (Ctrl-C): numbers cover what ran. */
   interrupted: boolean;
+  /** Relative change of the median total latency from the first to the last third of the requests (completion order). */
+  driftRatio: number;
+  /** Main-thread time per request in the driver, batcher and recording (µs): the harness's own cost. */
+  harnessUsPerRequest: number;
 }

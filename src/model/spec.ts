@@ -100,7 +100,8 @@ export type StopReason =
   | 'auto-target' // auto: enough samples for p99 and the minimum time elapsed
   | 'auto-time-budget' // auto: the time budget ran out before the sample target (slow model)
   | 'max-iterations' // hard safety cap
-  | 'interrupted'; // Ctrl-C
+  | 'interrupted' // Ctrl-C
+  | 'overloaded'; // a service probe ended early: the queue kept growing (load/overload.ts)
 
 export type PercentileKey = 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
 

@@ -8,10 +8,13 @@ import { InferbenchError } from '../errors.js';
 import { addDimPin, addFilePin, addRangePin, addShapePin, addValuePin } from '../inputs/pins.js';
 import { DEFAULT_OUTPUT_HANDLING, DEFAULT_SAMPLE_INTERVAL_MS, GRAPH_OPTIMIZATIONS, OUTPUT_HANDLINGS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from '../types.js';
 import { parseShard, type Shard } from '../merge/shard.js';
+import { DEFAULT_ARRIVALS } from '../load/service-id.js';
+import { parseRateList } from '../load/rate-list.js';
+import { BATCHING_POLICIES, type BatchingPolicy } from '../model/service.js';
 import { checkOutputHandling, parseBatchList, parseDurationMs, parseKeyValue, parseList, parseNonNegativeInt, parsePositiveInt, parsePrecisionList, parseVariant, parseWarmup } from './parse.js';
 
 /** Where the option sits in --help and docs/options.md. */
-export type OptionGroup = 'sweep' | 'inputs' | 'data' | 'measure' | 'analysis';
+export type OptionGroup = 'sweep' | 'service' | 'inputs' | 'data' | 'measure' | 'analysis';
 
 /**
  * Where a config file (inferbench.config.json) sets the option: `sweep.<name>` (a list: an axis),
@@ -54,6 +57,11 @@ function single<T>(values: readonly T[], where: string, name: string): T {
     throw new InferbenchError('usage', `${where} lists ${values.length} values, but ${name} is one setting per run, not a sweep axis`, `keep one value in sweep.${name}, or write one config per value`);
   }
   return values[0]!;
+}
+
+/** --max-delay: a duration (2ms, 0.5ms, 1s) or 0. */
+function parseDelayMs(raw: string): number {
+  return raw.trim() === '0' ? 0 : parseDurationMs(raw, '--max-delay');
 }
 
 const declare = <T>() => <K extends string>(d: OptionDeclaration<K, T>): OptionDeclaration<K, T> => d;
@@ -127,6 +135,50 @@ export const OPTION_DECLARATIONS = [
     help: 'measure shard I of N of the plan (every N-th trial from the I-th), for N machines; job/N takes I from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); join the reports with `inferbench merge` (docs/scale-out.md)',
     // The CLI's environment: a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX in each pod.
     parse: (raw) => parseShard(raw, process.env),
+  }),
+
+  // --- service latency: open-loop arrivals, the batcher, instances (docs/service-latency.md) --------
+  declare<number[]>()({
+    key: 'rate', flags: '--rate <list>', group: 'service',
+    help: 'open-loop load: requests/s, one, a list or a range (100..800:x2), each a trial timed from the intended arrival through a queue, batcher and instances; a list sweeps',
+    parse: parseRateList,
+    config: { at: 'sweep.rate', schema: { ...list, items: { type: 'number', exclusiveMinimum: 0 } } },
+  }),
+  declare<string>()({
+    key: 'arrivals', flags: '--arrivals <kind|file>', group: 'service', default: DEFAULT_ARRIVALS,
+    help: 'with --rate: constant, poisson (seeded by --seed) or a file of arrival offsets in ms, one per line, replayed at --rate',
+    parse: (raw) => raw,
+    config: { at: 'sweep.arrivals', schema: { ...list, items: text }, read: (v: string[], where) => single(v, where, 'arrivals') },
+  }),
+  declare<number>()({
+    key: 'maxBatch', flags: '--max-batch <n>', group: 'service', default: 1, defaultText: '1 (no batching)',
+    help: "with --rate: the dynamic batcher's largest batch, in items along the batch dim (Triton max_batch_size, TorchServe batch_size, Ray max_batch_size)",
+    parse: (raw) => parsePositiveInt(raw, '--max-batch'),
+    config: { at: 'sweep.maxBatch', schema: { ...list, items: { type: 'integer', minimum: 1 } }, read: (v: number[], where) => single(v, where, 'maxBatch') },
+  }),
+  declare<number>()({
+    key: 'maxDelayMs', flags: '--max-delay <time>', group: 'service', default: 0, defaultText: '0 (no wait)',
+    help: 'with --rate: how long the batcher may hold requests for a fuller batch, e.g. 2ms (Triton max_queue_delay_microseconds, TorchServe max_batch_delay, Ray batch_wait_timeout_s)',
+    parse: (raw) => parseDelayMs(raw),
+    config: { at: 'sweep.maxDelay', schema: { ...list, items: { type: 'string', pattern: '^(0|\\d+(\\.\\d+)?(ms|s))$' } }, read: (v: string[], where) => parseDelayMs(single(v, where, 'maxDelay')) },
+  }),
+  declare<BatchingPolicy>()({
+    key: 'batching', flags: '--batching <policy>', group: 'service', default: 'triton', choices: BATCHING_POLICIES,
+    help: 'with --rate: triton (hold only while a full batch cannot form, up to the delay since the oldest request) or timeout (TorchServe/Ray: the delay runs from the first request a free instance picks)',
+    parse: (raw) => raw as BatchingPolicy,
+    config: { at: 'sweep.batching', schema: { ...list, items: { enum: BATCHING_POLICIES } }, read: (v: BatchingPolicy[], where) => single(v, where, 'batching') },
+  }),
+  declare<number>()({
+    key: 'instances', flags: '--instances <n>', group: 'service', default: 1,
+    help: 'with --rate: model instances, each a session in its own worker thread running one batch at a time (intra-op threads each: --threads, else (cores − 1) ÷ instances)',
+    parse: (raw) => parsePositiveInt(raw, '--instances'),
+    config: { at: 'sweep.instances', schema: { ...list, items: { type: 'integer', minimum: 1 } }, read: (v: number[], where) => single(v, where, 'instances') },
+  }),
+  declare<number>()({
+    key: 'queueLimit', flags: '--queue-limit <n>', group: 'service', defaultText: 'unbounded',
+    help: 'with --rate: requests that may wait; arrivals beyond it are dropped and counted (never left out silently)',
+    parse: (raw) => parsePositiveInt(raw, '--queue-limit'),
+    config: { at: 'sweep.queueLimit', schema: { ...list, items: { type: 'integer', minimum: 1 } }, read: (v: number[], where) => single(v, where, 'queueLimit') },
   }),
 
   // --- inputs -----------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ export interface BatchOutcome<R> {
 
 /** Something that runs one batch at a time: a model instance, a fake with a known service time, a remote endpoint. */
 export interface BatchRunner<P, R> {
-  run(payloads: readonly P[], items: number): Promise<BatchOutcome<R>>;
+  /** `counts`: each request's items along the batch dim (their sum is the model batch). */
+  run(payloads: readonly P[], counts: readonly number[]): Promise<BatchOutcome<R>>;
 }
 
 export interface CompletedBatch<P, R, T> {
@@ -109,7 +110,9 @@ export class Batcher<P, R, T> {
   abandon(): QueuedRequest<P, T>[] {
     this.disarm();
     this.windowStart = null;
-    return this.queue.clear();
+    const abandoned = this.queue.clear();
+    this.notifyIdle();
+    return abandoned;
   }
 
   /** Resolves when nothing waits and nothing runs. */
@@ -161,7 +164,7 @@ export class Batcher<P, R, T> {
       this.inFlight--;
       return completedAt;
     };
-    runner.run(requests.map((r) => r.payload), items).then(
+    runner.run(requests.map((r) => r.payload), requests.map((r) => r.items)).then(
       (outcome) => {
         const completedAt = finish();
         this.options.onDone({ instance, requests, batchWaitMs, items, dispatchedAt: now, completedAt, outcome });
@@ -177,6 +180,10 @@ export class Batcher<P, R, T> {
 
   private settle(): void {
     this.pump();
+    this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
     if (this.queue.length === 0 && this.inFlight === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

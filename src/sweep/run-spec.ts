@@ -15,6 +15,7 @@ import { elapsedNs, now } from '../measure/clock.js';
 import { accountingWarnings, wallAccounting } from '../measure/accounting.js';
 import { runConcurrentTrial, StreamError } from '../measure/concurrent.js';
 import { runTrial, type TrialPhase } from '../measure/run-trial.js';
+import { measureService } from './service-spec.js';
 import type { InputPins } from '../inputs/pins.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
 import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
@@ -144,6 +145,7 @@ async function measure(
       },
       onProgress: (p: TrialPhase, n: number, ms: number) => hooks.onPhase?.(spec, p, n, ms),
     };
+    if (spec.service) return await measureService(session, { ...spec, service: spec.service }, inputs, context.variant.path, resolved.pins, phases, context.logicalCores);
     const concurrency = spec.concurrency ?? 1;
     const measured = concurrency > 1
       ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec), ...resolved, seed: options.seed, concurrency })
@@ -172,6 +174,8 @@ async function measure(
   } catch (error) {
     // A stream's own session failing (to open, or mid-run) is this trial's failure, in its phase.
     if (error instanceof StreamError) return failed(spec, error.phase, error);
+    // Serving flags the model cannot take (batching on a fixed batch dim) stop the run (exit 2).
+    if (spec.service && isRunWideError(error, spec)) throw error;
     // The first run is where the runtime first sees our shapes and values: say what was tried.
     if (phase === 'cold-start' && !isInferbenchError(error)) return failed(spec, phase, inputsRejected(error, inputs.descriptions()));
     return failed(spec, phase, error);

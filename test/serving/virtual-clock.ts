@@ -52,7 +52,8 @@ async function settle(): Promise<void> {
 /** A model with a known service time per batch (ms, from its item count); results echo the payloads. */
 export function fakeRunner<P>(clock: VirtualClock, serviceMs: (items: number) => number, log?: { items: number; at: number }[]): BatchRunner<P, P> {
   return {
-    run(payloads, items) {
+    run(payloads, counts) {
+      const items = counts.reduce((a, b) => a + b, 0);
       log?.push({ items, at: clock.now() });
       return new Promise((resolve) => clock.at(clock.now() + serviceMs(items), () => resolve({ results: [...payloads] })));
     },

@@ -1,0 +1,62 @@
+// The service-latency options of profile() resolved and checked: the rates (the sweep axis) and
+// one setting of each serving knob. Everything wrong with them is a usage error (exit 2) before
+// anything is measured: a rate ≤ 0, an unreadable or unsorted trace, batching flags without
+// --rate, open-loop load mixed with closed-loop streams or a data pipeline.
+import { InferbenchError } from '../errors.js';
+import { defaultOf, type DeclaredOptions } from '../options/declarations.js';
+import { ARRIVAL_KINDS, BATCHING_POLICIES, type ArrivalKind, type ServingSettings } from '../types.js';
+import { readTrace } from './arrivals.js';
+import { checkRates } from './rate-list.js';
+
+export interface ResolvedService {
+  rates: number[];
+  settings: Omit<ServingSettings, 'rate'>;
+}
+
+type ServiceInput = Pick<DeclaredOptions, 'rate' | 'arrivals' | 'maxBatch' | 'maxDelayMs' | 'batching' | 'instances' | 'queueLimit' | 'concurrency' | 'data' | 'pipeline' | 'postprocess' | 'seed'>;
+
+/** Past this many instances (threads with a session each) a sweep is more likely a typo than a plan. */
+const MAX_INSTANCES = 64;
+
+export function resolveServiceOptions(options: ServiceInput): ResolvedService | null {
+  const knobs = (['arrivals', 'maxBatch', 'maxDelayMs', 'batching', 'instances', 'queueLimit'] as const).filter((k) => options[k] !== undefined);
+  if (options.rate === undefined) {
+    if (knobs.length > 0) throw new InferbenchError('usage', `${knobs.map(flagOf).join(', ')} ${knobs.length === 1 ? 'needs' : 'need'} --rate: the batcher and instances serve open-loop arrivals`, 'add --rate 200 (requests/s), or a list --rate 100..800:x2');
+    return null;
+  }
+  const rates = checkRates(Array.isArray(options.rate) ? options.rate : [options.rate]);
+  if (rates.length === 0) throw new InferbenchError('usage', 'rate: the list is empty', 'e.g. --rate 200');
+  const concurrency = Array.isArray(options.concurrency) ? options.concurrency : [options.concurrency ?? 1];
+  if (concurrency.some((c) => c > 1)) throw new InferbenchError('usage', '--rate (open loop) and --concurrency (closed loop) are two ways to load the model; pick one', 'drop --concurrency: with --rate, --instances sets how many requests run at once');
+  if (options.data !== undefined || options.postprocess !== undefined || (options.pipeline !== undefined && options.pipeline !== 'none')) {
+    throw new InferbenchError('usage', '--rate runs synthetic inputs only, not --data, --pipeline or --postprocess', 'measure the pipeline without --rate, or the model alone under load');
+  }
+  const maxBatch = positiveInt(options.maxBatch ?? defaultOf('maxBatch')!, '--max-batch');
+  const maxDelayMs = options.maxDelayMs ?? defaultOf('maxDelayMs')!;
+  if (!(maxDelayMs >= 0) || !Number.isFinite(maxDelayMs)) throw new InferbenchError('usage', `--max-delay must be 0 or more, got ${maxDelayMs}`, 'e.g. --max-delay 2ms');
+  if (maxDelayMs > 0 && maxBatch === 1) throw new InferbenchError('usage', `--max-delay ${maxDelayMs}ms without --max-batch above 1 would hold requests for nothing`, 'add --max-batch 8 (or drop --max-delay)');
+  const batching = options.batching ?? defaultOf('batching')!;
+  if (!BATCHING_POLICIES.includes(batching)) throw new InferbenchError('usage', `unknown batching policy '${String(batching)}'`, `use one of: ${BATCHING_POLICIES.join(', ')}`);
+  const instances = positiveInt(options.instances ?? defaultOf('instances')!, '--instances');
+  if (instances > MAX_INSTANCES) throw new InferbenchError('usage', `--instances must be at most ${MAX_INSTANCES}, got ${instances}`, 'each instance is a thread with its own session');
+  const queueLimit = options.queueLimit === undefined ? null : positiveInt(options.queueLimit, '--queue-limit');
+  const { arrivals, trace } = arrivalsOf(options.arrivals ?? defaultOf('arrivals')!);
+  return { rates, settings: { arrivals, ...(trace !== undefined && { trace }), seed: options.seed ?? defaultOf('seed')!, maxBatch, maxDelayMs, batching, instances, queueLimit } };
+}
+
+/** constant | poisson, else a trace file — read now, so a bad one stops the run before anything is measured. */
+function arrivalsOf(value: string): { arrivals: ArrivalKind; trace?: string } {
+  if (value === 'constant' || value === 'poisson') return { arrivals: value };
+  if (ARRIVAL_KINDS.includes(value as ArrivalKind)) throw new InferbenchError('usage', "--arrivals trace needs the trace file's path", 'e.g. --arrivals offsets.txt (one arrival offset in ms per line)');
+  readTrace(value);
+  return { arrivals: 'trace', trace: value };
+}
+
+function positiveInt(value: number, flag: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new InferbenchError('usage', `${flag} must be a whole number ≥ 1, got ${value}`, `e.g. ${flag} 4`);
+  return value;
+}
+
+function flagOf(key: string): string {
+  return `--${key.replace(/Ms$/, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
