@@ -94,6 +94,12 @@ export class GraphFacts {
     return this.find(name)?.rank;
   }
 
+  /** The dims of a constant tensor (an initializer or a Constant node's value), or undefined. */
+  constantDims(name: string): number[] | undefined {
+    const t = this.constants.get(name);
+    return t ? dimsOf(t) : this.outer?.constantDims(name);
+  }
+
   /** The values of a constant float32 tensor (an initializer or a Constant node's value), or undefined. */
   constantFloats(name: string): number[] | undefined {
     const t = this.constants.get(name);

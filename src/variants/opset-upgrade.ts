@@ -23,8 +23,8 @@ import { AT, attr, DT, floatAttrValue, intAttr, makeNode, onnx, rawBytes, toNumb
 import { COMPATIBLE_STEPS, DEPRECATED_AT, SINCE_VERSIONS } from './opset-table.js';
 import { ModelFacts, type GraphFacts } from './opset-facts.js';
 
-/** The oldest opset this module raises from: 6 → 7 changed broadcasting, which needs shapes. */
-export const OLDEST_RAISED_OPSET = 7;
+/** The oldest opset this module raises from: before 6, most operators had `consumed_inputs`. */
+export const OLDEST_RAISED_OPSET = 6;
 
 /** What a raise did: per operator and step, how many nodes it converted. */
 export interface OpsetRaise {
@@ -58,7 +58,7 @@ export function raiseDefaultOpset(model: Model, target: number, what: string): O
   if (!main) throw new VariantDeclined(`${what}: the model imports no default-domain opset to raise to ${target}`);
   const from = toNumber(main.version as number);
   if (from >= target) return null;
-  if (from < OLDEST_RAISED_OPSET) throw new VariantDeclined(`${what}: the model's opset ${from} would have to be raised to ${target}, and inferbench raises opsets from ${OLDEST_RAISED_OPSET} up (6 → 7 changed how Add, Mul, Gemm ... broadcast)`);
+  if (from < OLDEST_RAISED_OPSET) throw new VariantDeclined(`${what}: the model's opset ${from} would have to be raised to ${target}, and inferbench raises opsets from ${OLDEST_RAISED_OPSET} up`);
   const tally = new Map<string, { opType: string; nodes: number; change: string }>();
   const facts = new ModelFacts(model);
   for (const graph of facts.graphs) {
@@ -158,6 +158,17 @@ function attrsToInputs(node: NodeProto, facts: GraphFacts, names: string[], shap
 
 /** The steps with an adapter, keyed `Op-version` (the version whose definition the node moves to). */
 const CONVERSIONS: Readonly<Record<string, Converter>> = {
+  // 6 → 7: numpy-style broadcasting replaced the `broadcast`/`axis` attributes
+  // (adapters/broadcast_forward_compatibility.h), and inference-only `is_test` went away.
+  ...Object.fromEntries(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or', 'Xor', 'Equal', 'Greater', 'Less'].map((op) => [`${op}-7`, broadcast6To7])),
+  // adapters/gemm_6_7.h: C broadcasts unidirectionally from 7 on, as broadcast = 1 did.
+  'Gemm-7': (node) => {
+    dropAttrs(node, 'broadcast');
+    return { change: 'broadcast attribute dropped (Gemm-7)' };
+  },
+  // convert.h: RemoveAttributeNotEq(kis_test, 0) — only the inference form (is_test = 1) has a 7 form.
+  'BatchNormalization-7': isTestRemoved,
+  'Dropout-7': isTestRemoved,
   // convert.h: RemoveAttribute(kspatial, 1) — only spatial = 1 (the default) has a BatchNormalization-9 form.
   'BatchNormalization-9': (node) => {
     const spatial = attr(node, 'spatial');
@@ -209,6 +220,38 @@ const CONVERSIONS: Readonly<Record<string, Converter>> = {
   'LogSoftmax-13': softmax12To13,
   'Hardmax-13': softmax12To13,
 };
+
+function isTestRemoved(node: NodeProto): ReturnType<Converter> {
+  if (toNumber(attr(node, 'is_test')?.i as number) !== 1) return { refuse: 'is_test = 0 (training mode) has no opset-7 form' };
+  dropAttrs(node, 'is_test');
+  return { change: `is_test attribute dropped (${node.opType ?? ''}-7)` };
+}
+
+/**
+ * Before 7, B broadcast onto A only with broadcast = 1: its dims matched A's from `axis` on (or,
+ * without axis, A's last dims, which is numpy's rule); from 7 both broadcast as numpy does. When
+ * B lines up with A's last dims nothing changes; a constant B aligned earlier is reshaped to
+ * carry trailing 1s (the rank of A must be known for that).
+ */
+function broadcast6To7(node: NodeProto, facts: GraphFacts): ReturnType<Converter> {
+  const legacy = toNumber(attr(node, 'broadcast')?.i as number) === 1;
+  const axisAttr = attr(node, 'axis');
+  dropAttrs(node, 'broadcast', 'axis');
+  const change = `broadcast/axis attributes dropped (${node.opType ?? ''}-7)`;
+  if (!legacy || !axisAttr) return { change };
+  const [a = '', b = ''] = node.input ?? [];
+  const rankA = facts.rank(a) ?? facts.rank(node.output?.[0] ?? '');
+  const dimsB = facts.constantDims(b);
+  if (rankA === undefined || dimsB === undefined) return { refuse: `broadcast with axis ${toNumber(axisAttr.i as number)} onto an input of unknown rank` };
+  const axis = toNumber(axisAttr.i as number) < 0 ? toNumber(axisAttr.i as number) + rankA : toNumber(axisAttr.i as number);
+  const trailing = rankA - axis - dimsB.length;
+  if (trailing < 0) return { refuse: `broadcast of rank ${dimsB.length} at axis ${axis} of rank ${rankA}` };
+  if (trailing === 0) return { change };
+  const shape = constant(facts, `${b}_shape`, int64Tensor([dimsB.length + trailing], [...dimsB, ...new Array<number>(trailing).fill(1)]));
+  const reshaped = facts.names.fresh(`${b}_reshaped`);
+  node.input = [a, reshaped];
+  return { before: [shape.node, makeNode('Reshape', [b, shape.name], [reshaped], facts.names.fresh(`${b}_Reshape`))], change: `broadcast at axis ${axis} written as a Reshape of B (${node.opType ?? ''}-7)` };
+}
 
 function axesToInput(node: NodeProto, facts: GraphFacts): ReturnType<Converter> {
   return { before: attrsToInputs(node, facts, ['axes'], (v) => [v.length]), change: `axes attribute → input (${node.opType ?? ''}-13)` };

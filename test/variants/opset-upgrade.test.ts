@@ -2,6 +2,10 @@
 // (scripts/make-opset-fixtures.mjs) the raised fp32 model computes what the original computes in
 // real onnxruntime-node; int8 and int8-static of each load, run, stay near fp32 and list the
 // nodes the raise converted; operators that cannot be raised decline the variant by name.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HostTensor } from '../../src/adapters/adapter.js';
 import { onnxAdapter } from '../../src/adapters/onnx.js';
@@ -13,7 +17,7 @@ import { defaultOpsetOf, raiseDefaultOpset } from '../../src/variants/opset-upgr
 import { quantizeDynamicInt8WithCoverage } from '../../src/variants/quantize-int8.js';
 import { quantizeStaticInt8 } from '../../src/variants/quantize-static.js';
 import { mulberry32, normal } from '../helpers/rng.js';
-import { fixtureBytes, runBytes } from './helpers.js';
+import { fixtureBytes, fixturePath, repoRoot, runBytes } from './helpers.js';
 import { floatA, floats, intA, model, node } from './tiny-models.js';
 
 const FIXTURES = ['opset7', 'opset9', 'opset10', 'opset11', 'opset13', 'paddle-opset9'] as const;
@@ -67,6 +71,13 @@ describe.each(FIXTURES)('%s', (name) => {
   });
 });
 
+it('scripts/make-opset-fixtures.mjs regenerates fixtures/opset byte for byte', () => {
+  const out = mkdtempSync(join(tmpdir(), 'inferbench-opset-fixtures-'));
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'make-opset-fixtures.mjs'), out]);
+  expect(readdirSync(out).sort()).toEqual(FIXTURES.map((f) => `${f}.onnx`).sort());
+  for (const file of readdirSync(out)) expect(readFileSync(join(out, file)).equals(readFileSync(fixturePath(`opset/${file}`))), file).toBe(true);
+});
+
 describe('what each fixture needed converted', () => {
   const changes = (file: string, target: number): string[] =>
     (raised(fixtureBytes(`opset/${file}.onnx`), target).raise?.converted ?? []).map((c) => `${c.nodes} ${c.opType}: ${c.change}`).sort();
@@ -95,6 +106,36 @@ describe('what each fixture needed converted', () => {
   it('opset 11 at 13: Squeeze, Unsqueeze, ReduceSum axes and Split split become inputs', () => {
     const all = changes('opset11', 13).join('\n');
     for (const op of ['Squeeze-13', 'Unsqueeze-13', 'ReduceSum-13', 'Split-13', 'Dropout-12', 'LogSoftmax(axis −1)']) expect(all).toContain(op);
+  });
+});
+
+describe('opset 6 → 7: legacy broadcasting', () => {
+  // As PyTorch's opset-6 exports add a Conv bias: Add(conv, bias[C], broadcast = 1, axis = 1).
+  const legacy = (axis: number | undefined) =>
+    model({
+      opset: 6,
+      nodes: [node('Conv', ['x', 'w'], ['c']), node('Add', ['c', 'bias'], ['y'], [intA('broadcast', 1), ...(axis === undefined ? [] : [intA('axis', axis)])])],
+      initializers: [floats('w', [2, 1, 1, 1], [1, -1]), axis === undefined ? floats('bias', [4], [0.5, -0.5, 1, 2]) : floats('bias', [2], [0.5, -0.25])],
+      inputs: [['x', DT.FLOAT, [1, 1, 4, 4]]],
+      outputs: [['y', DT.FLOAT, [1, 2, 4, 4]]],
+    });
+  const x: HostTensor[] = [{ name: 'x', type: 'float32', dims: [1, 1, 4, 4], data: Float32Array.from({ length: 16 }, (_, i) => i - 8) }];
+
+  // onnxruntime has no Add-6 kernel to compare with: the expected values are written out. The
+  // 1×1 Conv makes channel 0 = x and channel 1 = −x; the bias goes along channels (axis 1) or,
+  // without axis, along the last dim.
+  const expected = (axis: number | undefined): number[] =>
+    Array.from({ length: 32 }, (_, i) => {
+      const channel = Math.floor(i / 16);
+      const v = (i % 16) - 8;
+      return (channel === 0 ? v : -v) + (axis === 1 ? [0.5, -0.25][channel]! : [0.5, -0.5, 1, 2][i % 4]!);
+    });
+
+  it.each([[1, 'broadcast at axis 1 written as a Reshape of B (Add-7)'], [undefined, 'broadcast/axis attributes dropped (Add-7)']])('axis %s: the raised model computes what Add-6 specifies', async (axis, change) => {
+    const { bytes, raise } = raised(legacy(axis), 11);
+    expect(raise?.converted.map((c) => c.change)).toEqual([change]);
+    const [y] = await runBytes(bytes, x);
+    expect(Array.from(y!.data as Float32Array)).toEqual(expected(axis));
   });
 });
 
@@ -144,8 +185,8 @@ describe('declines by name', () => {
     expect(decline(m)).toMatch(/^int8: BatchNormalization at opset 7 cannot be raised to 11 \(spatial = 0/);
   });
 
-  it('a model older than opset 7', () => {
-    expect(decline(convModel(6, [], 'c', [1, 2, 4, 4]))).toMatch(/^int8: the model's opset 6 would have to be raised to 11/);
+  it('a model older than opset 6', () => {
+    expect(decline(convModel(5, [], 'c', [1, 2, 4, 4]))).toMatch(/^int8: the model's opset 5 would have to be raised to 11/);
   });
 
   it('a model already at the target is not touched', () => {
