@@ -3,6 +3,7 @@
 // ReduceMin and a ReduceMax (all axes, keepdims = 0) on each activation tensor, so a calibration
 // run returns two scalars per tensor instead of the tensors themselves.
 import { decodeModel, DT, encodeModel, graphOf, intAttr, makeNode, NameSource, overridableInitializers } from './onnx-graph.js';
+import { declineExternalData } from './declined.js';
 import { foldConstantWeights } from './fold-constants.js';
 import { planStatic } from './static-targets.js';
 
@@ -15,6 +16,7 @@ export interface CalibrationGraph {
 export function calibrationGraph(bytes: Uint8Array): CalibrationGraph {
   const model = decodeModel(bytes);
   const graph = graphOf(model);
+  declineExternalData(graph, 'int8-static');
   const overridable = overridableInitializers(model);
   foldConstantWeights(graph, overridable);
   const plan = planStatic(graph, overridable);
