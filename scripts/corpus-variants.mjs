@@ -79,7 +79,7 @@ export function reasonKey(reason) {
     .replace(/'[^']*'/g, "'…'")
     .replace(/\(.*invalid model \((.{0,60}).*$/, '(invalid model ($1…')
     .replace(/ at opset \d+ cannot be raised to \d+ \(.*$/, ' at opset N cannot be raised (…)')
-    .replace(/(?<![A-Za-z])\d+(\.\d+)?/g, 'N')
+    .replace(/(?<![A-Za-z0-9])\d+(\.\d+)?/g, 'N')
     .slice(0, 140);
 }
 

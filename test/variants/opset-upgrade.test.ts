@@ -11,6 +11,7 @@ import type { HostTensor } from '../../src/adapters/adapter.js';
 import { onnxAdapter } from '../../src/adapters/onnx.js';
 import { calibrateRanges } from '../../src/sweep/calibrate-static.js';
 import { compareOutputs } from '../../src/variants/accuracy.js';
+import { formatCoverageDetail } from '../../src/report/format.js';
 import { isVariantDeclined } from '../../src/variants/declined.js';
 import { decodeModel, DT, encodeModel, graphOf } from '../../src/variants/onnx-graph.js';
 import { defaultOpsetOf, raiseDefaultOpset } from '../../src/variants/opset-upgrade.js';
@@ -85,6 +86,11 @@ describe('what each fixture needed converted', () => {
   it('the Paddle-style model: both hard-swish Clips and the Slice (and, at 13, the Softmax)', () => {
     expect(changes('paddle-opset9', 11)).toEqual(['1 Slice: starts/ends/axes attributes → inputs (Slice-10)', '2 Clip: min/max attributes → inputs (Clip-11)']);
     expect(changes('paddle-opset9', 13)).toContain('1 Softmax: last-axis Softmax: axis = −1 (Softmax-13)');
+  });
+
+  it("the trial's Converted line says so", () => {
+    const { coverage } = quantizeDynamicInt8WithCoverage(fixtureBytes('opset/paddle-opset9.onnx'));
+    expect(formatCoverageDetail(coverage)).toMatch(/; opset 9 → 11 \((1 Slice, 2 Clip|2 Clip, 1 Slice) converted\)$/);
   });
 
   it('opset 7: BatchNormalization spatial, Upsample → Resize in three steps, Dropout, Softmax', () => {
