@@ -5,7 +5,7 @@
 // cannot merge exactly.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { isComparisonJson } from './compare/load-comparison.js';
 import { parseReport } from './compare/load.js';
 import { InferbenchError } from './errors.js';
@@ -21,6 +21,8 @@ export interface MergeRequest {
   inputs: string[];
   /** Merge reports measured on different machines; the merged report names each trial's machine. */
   allowMixedMachines?: boolean;
+  /** Where the merged reports go: reports found under it in a directory given (an earlier merge's) are not inputs. */
+  output?: string;
 }
 
 export interface MergedReport {
@@ -40,7 +42,7 @@ const NOTHING_HINT = 'pass report files, a directory of them or a quoted glob, e
 
 export async function merge(request: MergeRequest): Promise<MergeResult> {
   const warnings: string[] = [];
-  const files = await expand(request.inputs);
+  const files = await expand(request.inputs, request.output);
   const inputs = read(files, request.inputs, warnings);
   const groups = new Map<string, MergeInput[]>();
   for (const input of inputs) {
@@ -59,18 +61,25 @@ export async function merge(request: MergeRequest): Promise<MergeResult> {
 }
 
 /** Files, in the order given; a directory's *.json files (recursively) and a glob's matches sorted. */
-async function expand(inputs: readonly string[]): Promise<string[]> {
+async function expand(inputs: readonly string[], output: string | undefined): Promise<string[]> {
   if (inputs.length === 0) throw new InferbenchError('usage', 'merge: no reports given', NOTHING_HINT);
   const files: string[] = [];
   for (const input of inputs) {
     const kind = kindOf(input);
-    if (kind === 'dir') files.push(...jsonFilesUnder(input));
+    // `merge reports/ -o reports/merged/` run twice must not read the first merge's output back.
+    if (kind === 'dir') files.push(...jsonFilesUnder(input).filter((file) => output === undefined || !isUnder(file, output)));
     else if (kind === 'file') files.push(input);
     else if (isGlob(input)) files.push(...(await glob(input)).filter((p) => kindOf(p) === 'file'));
     else throw new InferbenchError('usage', `merge: ${input} not found`, NOTHING_HINT);
   }
   if (files.length === 0) throw new InferbenchError('usage', `merge: no report files in ${inputs.join(', ')}`, NOTHING_HINT);
   return files;
+}
+
+function isUnder(file: string, output: string): boolean {
+  const out = resolve(output);
+  const path = resolve(file);
+  return path === out || path.startsWith(out + sep);
 }
 
 function kindOf(path: string): 'dir' | 'file' | 'none' {
@@ -105,9 +114,11 @@ function read(files: readonly string[], given: readonly string[], warnings: stri
     }
     seen.set(digest, file);
     const data = parseJson(text, file);
-    if (isComparisonJson(data)) {
-      if (given.includes(file)) throw new InferbenchError('usage', `${file} is a comparison, not a report`, 'merge the reports that profile or run wrote (a comparison is made from them with inferbench compare)');
-      warnings.push(`${file} is a comparison, not a report: skipped`);
+    // In a directory, our other JSON (a comparison, a config) is passed over; named, it is refused.
+    const other = isComparisonJson(data) ? 'a comparison' : notAReport(data) ? 'not an inferbench report' : null;
+    if (other !== null) {
+      if (given.includes(file)) throw new InferbenchError('usage', `${file} is ${other}`, 'merge the JSON reports that profile or run wrote');
+      warnings.push(`${file} is ${other}: skipped`);
       continue;
     }
     const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
@@ -117,6 +128,11 @@ function read(files: readonly string[], given: readonly string[], warnings: stri
     inputs.push({ report: parseReport(text, file), source: file });
   }
   return inputs;
+}
+
+/** JSON that does not even claim to be a report (a config, a package.json); a report that is broken is refused by parseReport. */
+function notAReport(data: unknown): boolean {
+  return typeof data !== 'object' || data === null || Array.isArray(data) || (!('schemaVersion' in data) && !('tool' in data));
 }
 
 function readText(file: string): string {

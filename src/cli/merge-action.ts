@@ -19,7 +19,7 @@ export interface MergeFlags {
 export async function runMerge(inputs: string[], flags: MergeFlags, terminal: Terminal): Promise<number> {
   const formats = flags.format === undefined ? undefined : parseList(flags.format);
   formats?.forEach(exporterFor); // unknown formats fail before reading anything
-  const result = await merge({ inputs, allowMixedMachines: flags.allowMixedMachines });
+  const result = await merge({ inputs, allowMixedMachines: flags.allowMixedMachines, output: flags.out });
   for (const warning of result.warnings) terminal.warn(`warning: ${warning}`);
   if (outIsFile(flags.out)) writeFile(result.models, flags.out, formats, terminal);
   else for (const model of result.models) writeDir(model, flags.out, formats ?? ['json'], terminal);
