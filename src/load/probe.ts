@@ -7,7 +7,7 @@ import type { HostTensor } from '../adapters/adapter.js';
 import { driftRatio } from '../measure/convergence.js';
 import { Batcher, type BatchRunner, type CompletedBatch } from '../serving/batcher.js';
 import type { PhaseBound, ServiceMeasurement, ServiceSection, ServingSettings } from '../types.js';
-import { arrivalSchedule, offeredRate, type Schedule, type Trace } from './arrivals.js';
+import { arrivalSchedule, offeredRate, readTrace, type Schedule } from './arrivals.js';
 import { startDriver } from './driver.js';
 import { clearlyOverloaded, generatorVerdict, overloadVerdict, QUEUE_SAMPLE_MS, QueueSamples } from './overload.js';
 import { PreciseTimer } from './precise-timer.js';
@@ -40,13 +40,13 @@ export interface ProbeRig {
   payload: HostTensor[];
   itemsPerRequest: number;
   threadsPerInstance: number;
-  trace?: Trace | undefined;
 }
 
 type Tag = number;
 
-export function scheduleFor(options: ProbeOptions, trace?: Trace): Schedule {
+export function scheduleFor(options: ProbeOptions): Schedule {
   const { settings, measure } = options;
+  const trace = settings.arrivals === 'trace' && settings.trace !== undefined ? readTrace(settings.trace) : undefined;
   const base = { kind: settings.arrivals, rate: settings.rate, seed: settings.seed, ...(trace && { trace }) };
   return arrivalSchedule({ ...base, ...boundOf(measure, settings.rate) });
 }
@@ -59,7 +59,7 @@ function boundOf(bound: PhaseBound, rate: number): { count: number } | { duratio
 
 export async function runProbe(rig: ProbeRig, options: ProbeOptions): Promise<ServiceMeasurement> {
   const { settings } = options;
-  const schedule = scheduleFor(options, rig.trace);
+  const schedule = scheduleFor(options);
   const offered = offeredRate(schedule) || settings.rate;
   const n = schedule.length;
   const record = new ProbeRecord(n);
@@ -209,6 +209,7 @@ function summarize(record: ProbeRecord, f: ProbeFacts): ServiceMeasurement {
     stages,
     service,
     interrupted: f.interrupted,
+    bound: f.options.measure,
     driftRatio: driftRatio(record.columns.total, record.completed),
     harnessUsPerRequest: f.sent > 0 ? (f.harnessMs * 1000) / f.sent : 0,
   };

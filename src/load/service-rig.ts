@@ -4,7 +4,6 @@
 import type { HostTensor, SessionOptions } from '../adapters/adapter.js';
 import { WorkerInstance } from '../serving/instances.js';
 import type { PhaseBound, ServiceMeasurement } from '../types.js';
-import type { Trace } from './arrivals.js';
 import { runProbe, type ProbeOptions } from './probe.js';
 
 export type { ProbeOptions } from './probe.js';
@@ -48,7 +47,7 @@ export interface RigWarmup {
   durationMs: number;
 }
 
-export async function openServiceRig(options: ServiceRigOptions & { trace?: Trace | undefined; threadsPerInstance: number }): Promise<ServiceRig & { warmup: RigWarmup }> {
+export async function openServiceRig(options: ServiceRigOptions & { threadsPerInstance: number }): Promise<ServiceRig & { warmup: RigWarmup }> {
   const started = performance.now();
   const instances = Array.from({ length: options.instances }, (_, i) => new WorkerInstance(i, { model: options.model, session: options.session, batchAxes: options.batchAxes }));
   try {
@@ -66,7 +65,7 @@ export async function openServiceRig(options: ServiceRigOptions & { trace?: Trac
       durationMs: performance.now() - warmStart,
     };
     let busy = false;
-    const rig = { runners: instances, payload: options.payload, itemsPerRequest: options.itemsPerRequest, threadsPerInstance: options.threadsPerInstance, trace: options.trace };
+    const rig = { runners: instances, payload: options.payload, itemsPerRequest: options.itemsPerRequest, threadsPerInstance: options.threadsPerInstance };
     return {
       instances: options.instances,
       warmup,

@@ -3,48 +3,11 @@
 // the outputs split back — timed from its INTENDED arrival (MLPerf LoadGen's Server scenario,
 // wrk2), with the uncorrected twin from the actual send beside it. Plain data: built by load/
 // (the in-process driver) over serving/ (queue, batcher, instances); read by report/ and compare/.
-import type { StageStats } from './trial.js';
+import type { ServiceStage, ServingSettings } from './serving.js';
+import type { PhaseBound } from './spec.js';
+import type { StageStats } from './stage-stats.js';
 
-/** How arrivals are spaced: evenly, Poisson (exponential gaps, seeded), or replayed from a file of offsets. */
-export type ArrivalKind = 'constant' | 'poisson' | 'trace';
-export const ARRIVAL_KINDS: readonly ArrivalKind[] = ['constant', 'poisson', 'trace'];
-
-/**
- * `triton`: Triton's dynamic batcher (max_queue_delay_microseconds): a free instance takes a full
- * batch at once; only while a full batch cannot form does it hold, and never past the moment the
- * OLDEST waiting request has waited max delay. `timeout`: TorchServe (batch_size, max_batch_delay)
- * and Ray Serve (max_batch_size, batch_wait_timeout_s): a batch closes when full or when max delay
- * has passed since its FIRST request was queued; a closed batch then waits for a free instance.
- */
-export type BatchingPolicy = 'triton' | 'timeout';
-export const BATCHING_POLICIES: readonly BatchingPolicy[] = ['triton', 'timeout'];
-
-/**
- * The serving settings of an open-loop trial: one value of each (rate is the sweep axis; a knee
- * search or batching replay builds these directly). Part of TrialSpec (`service`) and of its id.
- */
-export interface ServingSettings {
-  /** Offered rate, requests/s. For a trace: the trace is time-scaled to this rate (its own rate when the user gave none). */
-  rate: number;
-  arrivals: ArrivalKind;
-  /** The trace file (arrivals = 'trace'): one arrival offset in ms per line, non-negative, sorted. */
-  trace?: string;
-  /** Seed of the Poisson gaps (the run's --seed): the same seed replays the same arrivals. */
-  seed: number;
-  /** Largest model batch the batcher forms, in items along the batch dim (Triton's max_batch_size); 1 = no batching. */
-  maxBatch: number;
-  /** Max queue delay, ms (Triton max_queue_delay_microseconds / 1000; TorchServe max_batch_delay; Ray batch_wait_timeout_s × 1000). */
-  maxDelayMs: number;
-  batching: BatchingPolicy;
-  /** Model instances: sessions in their own worker threads, each running one batch at a time. */
-  instances: number;
-  /** Requests that may wait in the queue (not yet dispatched); an arrival beyond it is dropped and counted. null = unbounded. */
-  queueLimit: number | null;
-}
-
-/** Stages a service trial records beside TIMED_STAGES (all per request, µs histograms in the report as StageStats). */
-export const SERVICE_STAGES = ['queue', 'batch', 'crossing', 'uncorrected', 'lag'] as const;
-export type ServiceStage = (typeof SERVICE_STAGES)[number];
+export * from './serving.js';
 
 /**
  * A service trial's stages, per request (ms in StageStats; histograms encoded as everywhere):
@@ -151,6 +114,8 @@ export interface ServiceMeasurement {
   service: ServiceSection;
   /** The probe was stopped by its signal (Ctrl-C): numbers cover what ran. */
   interrupted: boolean;
+  /** How the probe's length was bounded (-n requests, --duration of arrivals, or auto). */
+  bound: PhaseBound;
   /** Relative change of the median total latency from the first to the last third of the requests (completion order). */
   driftRatio: number;
   /** Main-thread time per request in the driver, batcher and recording (µs): the harness's own cost. */

@@ -1,6 +1,6 @@
 // Plain data shared by every layer: tensors, models, trial configurations, units. JSON-serialisable;
 // units live in the names (Ms, Us, Bytes). Like every file in model/, it imports nothing outside model/.
-import type { ServingSettings } from './service.js';
+import type { ServingSettings } from './serving.js';
 
 /** Microseconds. Stage histograms record integer microseconds. */
 export type Micros = number;

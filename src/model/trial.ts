@@ -4,33 +4,15 @@ import type { TrialPart } from './merge.js';
 import type { OpProfile } from './op-profile.js';
 import type { RooflinePosition } from './roofline.js';
 import type { UtilisationSummary } from './samples.js';
-import type { ServiceSection, ServiceStage } from './service.js';
+import type { ServiceSection } from './service.js';
+import type { ServiceStage } from './serving.js';
+import type { StageStats } from './stage-stats.js';
 import type { ElementType, OutputHandling, PercentileKey, PhaseBound, StopReason, TimedStage, TrialSpec } from './spec.js';
 
 /** The StageStats field of each percentile. */
 export const PERCENTILE_FIELD: Record<PercentileKey, keyof StageStats & `p${string}Ms`> = { p50: 'p50Ms', p90: 'p90Ms', p95: 'p95Ms', p99: 'p99Ms', p999: 'p999Ms' };
 
-/** Summary of one stage. All times in milliseconds except where the name says otherwise. */
-export interface StageStats {
-  count: number;
-  minMs: number;
-  meanMs: number;
-  stddevMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  maxMs: number;
-  /** Coefficient of variation: stddev / mean (unitless). */
-  cv: number;
-  /** Distribution-free confidence intervals (95%) for p50 and p99, null when n is too small. */
-  ci: { p50Ms: [number, number] | null; p99Ms: [number, number] | null; level: number };
-  /** Percentiles with too few samples to be trusted (MLPerf LoadGen minimums). */
-  insufficient: PercentileKey[];
-  /** hdr-histogram-js base64 encoding of the microsecond histogram: the source of truth. */
-  histogram: string;
-}
+export type { StageStats } from './stage-stats.js';
 
 export interface Warning {
   code:

@@ -145,7 +145,7 @@ async function measure(
       },
       onProgress: (p: TrialPhase, n: number, ms: number) => hooks.onPhase?.(spec, p, n, ms),
     };
-    if (spec.service) return await measureService(session, { ...spec, service: spec.service }, inputs, context.variant.path, resolved.pins, phases, context.logicalCores);
+    if (spec.service) return await measureService({ session, spec, inputs, modelPath: context.variant.path, pins: resolved.pins, warmup: options.warmup, logicalCores: context.logicalCores }, spec.service, phases);
     const concurrency = spec.concurrency ?? 1;
     const measured = concurrency > 1
       ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec), ...resolved, seed: options.seed, concurrency })

@@ -6,14 +6,14 @@ import type { Session } from '../adapters/adapter.js';
 import { InferbenchError } from '../errors.js';
 import { batchDimOf } from '../inputs/shapes.js';
 import type { InputPins } from '../inputs/pins.js';
-import { readTrace, type Trace } from '../load/arrivals.js';
-import { openServiceRig } from '../load/service-rig.js';
+import { openServiceRig, type RigWarmup, type ServiceRig } from '../load/service-rig.js';
 import { timerCostNs } from '../measure/clock.js';
 import { readPeakRssBytes } from '../sample/machine.js';
 import type { TrialPhase } from '../measure/run-trial.js';
 import type { PhaseBound, ServiceMeasurement, ServingSettings, StopReason, TrialSpec, Warning } from '../types.js';
 import type { TrialMeasurement } from './assemble-trial.js';
 import type { TrialInputs } from './trial-inputs.js';
+import { trialId } from './plan.js';
 
 export interface ServicePhases {
   warmup: PhaseBound;
@@ -29,75 +29,108 @@ export function defaultThreadsPerInstance(instances: number, cores = availablePa
 }
 
 /** Input name → batch axis, refusing batching where requests cannot be stacked. */
-export function batchAxesFor(session: Session, pins: InputPins, settings: ServingSettings, itemsPerRequest: number): Map<string, number | null> {
+export function batchAxesFor(session: Session, pins: InputPins, maxBatch: number, itemsPerRequest: number): Map<string, number | null> {
   const axes = new Map(session.info.inputs.map((input) => [input.name, batchDimOf(input, pins.batchDim)] as const));
-  if (settings.maxBatch > 1 && [...axes.values()].every((axis) => axis === null)) {
+  if (maxBatch > 1 && [...axes.values()].every((axis) => axis === null)) {
     const first = session.info.inputs[0];
-    throw new InferbenchError('usage', `--max-batch ${settings.maxBatch}: the model has no batch dim to stack requests along (input ${first?.name} has the fixed shape [${first?.shape.join(', ')}])`, 'drop --max-batch (each request then runs alone), or export the model with a symbolic batch dim');
+    throw new InferbenchError('usage', `--max-batch ${maxBatch}: the model has no batch dim to stack requests along (input ${first?.name} has the fixed shape [${first?.shape.join(', ')}])`, 'drop --max-batch (each request then runs alone), or export the model with a symbolic batch dim');
   }
-  if (itemsPerRequest > settings.maxBatch && settings.maxBatch > 1) {
-    throw new InferbenchError('usage', `--max-batch ${settings.maxBatch} is smaller than one request's ${itemsPerRequest} items (--batch)`, `use --max-batch ${itemsPerRequest} or more, or a smaller --batch`);
+  if (itemsPerRequest > maxBatch && maxBatch > 1) {
+    throw new InferbenchError('usage', `--max-batch ${maxBatch} is smaller than one request's ${itemsPerRequest} items (--batch)`, `use --max-batch ${itemsPerRequest} or more, or a smaller --batch`);
   }
   return axes;
 }
 
-/** A trace is read when the options are resolved; this reads it again per trial (cheap, and keeps specs plain). */
-function traceOf(settings: ServingSettings): Trace | undefined {
-  return settings.arrivals === 'trace' && settings.trace !== undefined ? readTrace(settings.trace) : undefined;
+/** What a service trial needs from the trial that opened the model (run-spec's session and inputs). */
+export interface ServiceBase {
+  session: Session;
+  /** The closed-loop spec the serving settings are added to (device, precision, batch = items per request, threads). */
+  spec: TrialSpec;
+  inputs: TrialInputs;
+  /** The file the instances open (a precision variant's own path). */
+  modelPath: string;
+  pins: InputPins;
+  warmup: PhaseBound;
+  logicalCores: number;
 }
 
-export async function measureService(
-  session: Session,
-  spec: TrialSpec & { service: ServingSettings },
-  inputs: TrialInputs,
-  modelPath: string,
-  pins: InputPins,
-  phases: ServicePhases,
-  logicalCores: number,
-): Promise<TrialMeasurement> {
-  const settings = spec.service;
-  const itemsPerRequest = spec.batch ?? 1;
-  const batchAxes = batchAxesFor(session, pins, settings, itemsPerRequest);
-  const maxBatch = Math.max(settings.maxBatch, itemsPerRequest);
-  const threadsPerInstance = spec.threads ?? defaultThreadsPerInstance(settings.instances, logicalCores);
-  phases.onPhaseStart?.('warmup');
-  const rig = await openServiceRig({
-    model: modelPath,
-    session: { device: spec.device, intraOpThreads: threadsPerInstance, interOpThreads: spec.interThreads, graphOptimization: spec.graphOptimization },
-    payload: inputs.tensors(),
-    batchAxes,
+/** Opens rigs and turns probes into trials for one base spec: the sweep's one probe per rate, and the knee search's many (sweep/knee-search.ts KneeEngine). */
+export interface ServiceEngine {
+  readonly itemsPerRequest: number;
+  open(instances: number, maxBatch: number): Promise<ServiceRig & { warmup: RigWarmup }>;
+  spec(settings: ServingSettings): TrialSpec & { service: ServingSettings };
+  trial(spec: TrialSpec, measurement: ServiceMeasurement): TrialMeasurement;
+}
+
+export function serviceEngine(base: ServiceBase): ServiceEngine {
+  const itemsPerRequest = base.spec.batch ?? 1;
+  let opened: { warmup: RigWarmup; threads: number } | null = null;
+  const threadsFor = (instances: number): number => base.spec.threads ?? defaultThreadsPerInstance(instances, base.logicalCores);
+  return {
     itemsPerRequest,
-    instances: settings.instances,
-    maxBatch,
-    warmup: phases.warmup,
-    trace: traceOf(settings),
-    threadsPerInstance,
-  });
-  let probe: ServiceMeasurement;
+    async open(instances, maxBatch) {
+      const threadsPerInstance = threadsFor(instances);
+      const { spec } = base;
+      const rig = await openServiceRig({
+        model: base.modelPath,
+        session: { device: spec.device, intraOpThreads: threadsPerInstance, interOpThreads: spec.interThreads, graphOptimization: spec.graphOptimization },
+        payload: base.inputs.tensors(),
+        batchAxes: batchAxesFor(base.session, base.pins, maxBatch, itemsPerRequest),
+        itemsPerRequest,
+        instances,
+        maxBatch: Math.max(maxBatch, itemsPerRequest),
+        warmup: base.warmup,
+        threadsPerInstance,
+      });
+      opened = { warmup: rig.warmup, threads: threadsPerInstance };
+      return rig;
+    },
+    spec(settings) {
+      const { id: _id, ...rest } = base.spec;
+      const spec = { ...rest, service: settings };
+      return { id: trialId(spec), ...spec };
+    },
+    trial(spec, measurement) {
+      if (!opened) throw new Error('serviceEngine.trial() before open()');
+      return serviceTrial(spec, measurement, base, opened.warmup);
+    },
+  };
+}
+
+/** One service trial of the sweep: a rig for its settings, one probe, closed. */
+export async function measureService(base: ServiceBase, settings: ServingSettings, phases: ServicePhases): Promise<TrialMeasurement> {
+  const engine = serviceEngine(base);
+  phases.onPhaseStart?.('warmup');
+  const maxBatch = Math.max(settings.maxBatch, engine.itemsPerRequest);
+  const rig = await engine.open(settings.instances, maxBatch);
   try {
     phases.onPhaseStart?.('measure');
     const { instances: _instances, ...probeSettings } = settings;
-    probe = await rig.probe({ settings: { ...probeSettings, maxBatch }, measure: phases.measure, signal: phases.signal, onProgress: (n, ms) => phases.onProgress?.('measure', n, ms) });
+    const probe = await rig.probe({ settings: { ...probeSettings, maxBatch }, measure: phases.measure, signal: phases.signal, onProgress: (n, ms) => phases.onProgress?.('measure', n, ms) });
+    return engine.trial(engine.spec(settings), probe);
   } finally {
     await rig.close();
   }
+}
+
+function serviceTrial(spec: TrialSpec, probe: ServiceMeasurement, base: ServiceBase, warmup: RigWarmup): TrialMeasurement {
   const { stages, service } = probe;
-  const completed = service.requests.completed;
-  const timerNs = timerCostNs();
+  const measure = probe.bound;
+  const itemsPerRequest = service.itemsPerRequest;
   return {
     status: 'ok',
     spec,
-    backend: rig.warmup.backend,
-    inputs: inputs.descriptions(),
-    coldStart: { modelLoadMs: rig.warmup.modelLoadMs, firstInferenceMs: rig.warmup.firstInferenceMs, firstTotalMs: rig.warmup.firstTotalMs },
-    warmup: { iterations: rig.warmup.iterations, durationMs: rig.warmup.durationMs, convergedAt: null, bound: phases.warmup },
-    measure: { iterations: completed, durationMs: service.durationMs, stopReason: stopReasonOf(phases.measure, probe), bound: phases.measure, driftRatio: probe.driftRatio },
+    backend: warmup.backend,
+    inputs: base.inputs.descriptions(),
+    coldStart: { modelLoadMs: warmup.modelLoadMs, firstInferenceMs: warmup.firstInferenceMs, firstTotalMs: warmup.firstTotalMs },
+    warmup: { iterations: warmup.iterations, durationMs: warmup.durationMs, convergedAt: null, bound: base.warmup },
+    measure: { iterations: service.requests.completed, durationMs: service.durationMs, stopReason: stopReasonOf(measure, probe), bound: measure, driftRatio: probe.driftRatio },
     stages,
     service,
     throughput: { inferencesPerSec: service.achievedRate, itemsPerSec: service.achievedRate * itemsPerRequest },
     peakRssBytes: readPeakRssBytes(),
-    overhead: { timerNs, perIterationUs: probe.harnessUsPerRequest, shareOfInferenceP50: stages.inference.p50Ms > 0 ? probe.harnessUsPerRequest / 1000 / stages.inference.p50Ms : 0 },
-    warnings: serviceWarnings(service, settings, threadsPerInstance, logicalCores),
+    overhead: { timerNs: timerCostNs(), perIterationUs: probe.harnessUsPerRequest, shareOfInferenceP50: stages.inference.p50Ms > 0 ? probe.harnessUsPerRequest / 1000 / stages.inference.p50Ms : 0 },
+    warnings: serviceWarnings(service, service.settings, service.threadsPerInstance, base.logicalCores),
   };
 }
 
