@@ -10,6 +10,7 @@ import { checkOutputHandling } from './options/parse.js';
 import { checkShard, type Shard } from './merge/shard.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
 import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
+import { parseObjective, type Objective } from './budget/best.js';
 import { resolveServiceOptions, type ResolvedService } from './load/service-options.js';
 import { GRAPH_OPTIMIZATIONS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from './types.js';
 
@@ -45,6 +46,12 @@ export interface ResolvedProfileOptions {
   repeat: number;
   budgets: Budget[];
   sample: boolean;
+  /** What "best" ranks by (--objective). */
+  objective: Objective;
+  /** ms a trial may measure past its bound while a budget is undecided; 0 = never. */
+  budgetTimeCapMs: number;
+  /** The CLI exits 1 on an inconclusive budget too (recorded here so the report says how it was gated). */
+  failOnInconclusive: boolean;
   sampleIntervalMs: number;
   opProfile: boolean;
   pairedSpeedUp: boolean;
@@ -104,6 +111,9 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     opProfile: options.opProfile ?? defaultOf('opProfile')!,
     pairedSpeedUp: options.pairedSpeedUp ?? defaultOf('pairedSpeedUp')!,
     checkOutputs: checkOutputsDir(options),
+    objective: parseObjective(options.objective ?? defaultOf('objective')!),
+    budgetTimeCapMs: nonNegativeMs(options.budgetTimeCap ?? defaultOf('budgetTimeCap')!, 'budgetTimeCap'),
+    failOnInconclusive: options.failOnInconclusive ?? defaultOf('failOnInconclusive')!,
     calibrationCache: options.calibrationCache ?? null,
     pins: toPins(options),
     seed: options.seed ?? defaultOf('seed')!,
@@ -122,6 +132,17 @@ function checkOutputsDir(options: ProfileOptions): string | null {
 
     shard: options.shard === undefined ? null : checkShard(options.shard),
 function listOf<T>(value: T | T[]): T[] {
+function nonNegativeMs(value: number, name: string): number {
+  if (!(value >= 0) || !Number.isFinite(value)) throw new InferbenchError('usage', `${name} must be a duration of 0 or more (ms), got ${value}`, 'e.g. 10000 (10 s), or 0 for off');
+  return value;
+}
+
+/** The client side of a URL target; --token becomes an Authorization header (INFERBENCH_TOKEN: adapters/remote.ts). */
+function remoteOptionsOf(options: ProfileOptions): RemoteClientOptions {
+  const headers = { ...options.headers, ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }) };
+  return { encoding: options.encoding ?? defaultOf('encoding')!, headers, timeoutMs: nonNegativeMs(options.requestTimeout ?? defaultOf('requestTimeout')!, 'requestTimeout'), tlsCa: options.tlsCa ?? null, insecure: options.insecure ?? defaultOf('insecure')! };
+}
+
   return Array.isArray(value) ? [...new Set(value)] : [value];
 }
 

@@ -11,7 +11,9 @@ import { collectEnvironment } from './sample/machine.js';
 import { planBaseline, planSweep } from './sweep/plan.js';
 import { shardInfo, takeShard } from './merge/shard.js';
 import { runSweep, type SweepResult } from './sweep/run-sweep.js';
-import { bestWithinBudget, evaluateBudgets, type Budget } from './budget/budget.js';
+import type { Budget } from './budget/budget.js';
+import { summarizeBudgets, type Objective } from './budget/best.js';
+import { judgeSweep } from './sweep/judge-sweep.js';
 import type { BudgetSummary, ModelInfo, Report, TrialResult, TrialSpec } from './types.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -68,7 +70,8 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   const specs = takeShard(whole, resolved.shard);
   hooks.onPlan?.(specs);
   let model: ModelInfo | undefined;
-  const snapshot = async (sofar: SweepResult): Promise<Report> => ({
+  // Budgets, the best configuration and the trials' load warnings come from the whole report (judge-sweep.ts).
+  const snapshot = async (sofar: SweepResult): Promise<Report> => judgeSweep({
     schemaVersion: 1,
     tool: { name: 'inferbench', version: TOOL_VERSION },
     command: { argv: resolved.argv },
@@ -78,14 +81,13 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     model: (model ??= sofar.model ?? (await describeModel(adapter, resolved.model))),
     options: reportableOptions(resolved),
     trials: [...sofar.trials],
-    ...(resolved.budgets.length > 0 && { budget: budgetSummary(sofar.trials, resolved.budgets) }),
     ...(sofar.samples && { samples: sofar.samples }),
     ...(outputCheck && { outputCheck }),
     ...(resolved.shard && { shard: shardInfo(resolved.shard, whole) }),
     // A partial report (rewritten after each trial) says interrupted until the final rewrite, so a
     // run killed outright (SIGKILL, OOM) never leaves a report that looks complete.
     ...((resolved.signal?.aborted || !done) && { interrupted: true }),
-  });
+  }, resolved.budgets, resolved.objective);
   let done = false;
   const result = await runSweep(adapter, specs, resolved, hooks, snapshot, resolved.shard && planBaseline(whole));
   done = true;
@@ -102,9 +104,8 @@ export async function rejectUnknownDevices(adapter: RuntimeAdapter, devices: rea
   }
 }
 
-function budgetSummary(trials: readonly TrialResult[], budgets: readonly Budget[]): BudgetSummary {
-  const best = bestWithinBudget(trials, budgets);
-  return { checks: evaluateBudgets(trials, budgets), best: best && { trialId: best.spec.id, itemsPerSec: best.throughput.itemsPerSec } };
+export function budgetSummary(trials: readonly TrialResult[], budgets: readonly Budget[], objective: Objective = { kind: 'throughput' }): BudgetSummary {
+  return summarizeBudgets(trials, budgets, objective);
 }
 
 async function describeModel(adapter: RuntimeAdapter, path: string): Promise<ModelInfo> {

@@ -10,7 +10,7 @@ import { renderJson } from '../report/json.js';
 import type { CommandContext } from './frame.js';
 import { ReportSaver } from './report-saver.js';
 import { renderPlan } from '../report/plan.js';
-import type { Report } from '../types.js';
+import type { BudgetCheck, Report } from '../types.js';
 import type { DeclaredOptions } from '../options/declarations.js';
 import { parseList } from '../options/parse.js';
 import type { Terminal } from './terminal.js';
@@ -80,6 +80,13 @@ export async function runProfile(models: string[], declared: DeclaredOptions, co
 
 /** Several models would be several reports: refuse rather than silently profile the first. */
 function oneModel(models: string[]): string {
+/** Why a budget could not be decided, in a few words. */
+function inconclusiveWhy(check: BudgetCheck): string {
+  const s = check.samples;
+  if (s !== undefined && s.toPass !== null) return `${s.over} of ${s.count} samples beyond the limit; ${s.toPass} more within it would pass`;
+  return 'the limit lies inside the interval';
+}
+
   if (models.length > 1) {
     throw new InferbenchError('usage', `profile takes one model, got ${models.length} (${models.slice(0, 3).join(', ')}${models.length > 3 ? ', ...' : ''})`, 'profile each in turn: for m in models/*.onnx; do inferbench profile "$m"; done');
   }
@@ -99,10 +106,15 @@ function emit(report: Report, flags: ProfileCliFlags, terminal: Terminal): void 
 function exitCodeFor(report: Report, terminal: Terminal): number {
   if (report.interrupted) return ExitCode.interrupted;
   if (report.trials.some((t) => t.status === 'ok')) {
-    const failed = report.budget?.checks.filter((c) => !c.pass) ?? [];
+    const failed = report.budget?.checks.filter((c) => c.verdict === 'fail') ?? [];
     for (const check of failed) terminal.warn(`budget violated: ${check.budget.source} on ${check.trialId}`);
     const crashed = report.trials.filter((t) => t.status === 'failed');
     for (const trial of crashed) terminal.warn(`error: ${trial.spec.id} failed: ${trial.status === 'failed' ? trial.error.message : ''}`);
+    // Inconclusive (the limit inside the interval): a warning, or a failure with --fail-on-inconclusive.
+    const undecided = report.budget?.checks.filter((c) => c.verdict === 'inconclusive') ?? [];
+    const strict = report.options.failOnInconclusive === true;
+    for (const check of undecided) terminal.warn(`${strict ? 'error' : 'warning'}: budget inconclusive: ${check.budget.source} on ${check.trialId} (${inconclusiveWhy(check)})`);
+    if (strict && undecided.length > 0) failed.push(...undecided);
     if (crashed.length > 0) return ExitCode.someTrialsFailed;
     if (report.outputCheck && report.outputCheck.status !== 'match') {
       terminal.warn('error: --check-outputs: the outputs do not match the test data sets\' output_*.pb (see the report)');

@@ -23,6 +23,8 @@ export const CONTENTION_LIMIT = 0.1;
 export interface Contention {
   /** CPU share (0–1 of all cores) that the trial could have used and other processes (or the hypervisor) had, mean over the measure phase. */
   share: number;
+  /** CPU share (0–1 of all cores) other processes used (plus steal), wanted by the trial or not. */
+  others: number;
   /** Measure-phase samples it is based on. */
   samples: number;
 }
@@ -39,7 +41,7 @@ function fromSummary(u: UtilisationSummary | undefined, demand: number): Content
   const process = u.processCpuPctOfMachine.mean / 100;
   const others = Math.max(0, u.cpuTotalPct.mean / 100 - process) + (u.stealPct?.mean ?? 0) / 100;
   const shortfall = Math.max(0, demand - process);
-  return { share: Math.min(1, others, shortfall), samples: u.sampleCount };
+  return { share: Math.min(1, others, shortfall), others: Math.min(1, others), samples: u.sampleCount };
 }
 
 /**
@@ -47,7 +49,7 @@ function fromSummary(u: UtilisationSummary | undefined, demand: number): Content
  * trial's own `utilisation` covers the first only); without them (--no-sample, --isolate) the
  * trial's summary is used; null when neither has CPU data.
  */
-export function contentionOf(report: Report, trial: TrialOk): Contention | null {
+export function contentionOf(report: Pick<Report, 'environment' | 'samples'>, trial: TrialOk): Contention | null {
   const demand = demandShare(report.environment, trial);
   if (report.samples !== undefined) {
     const all = fromSummary(summarizeSamples(report.samples, { trial: trial.spec.id, phase: 'measure' }), demand);

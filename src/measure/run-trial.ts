@@ -7,6 +7,7 @@ import type {
   MeasureSummary,
   MemoryAccounting,
   PhaseBound,
+  StopReason,
   TrialOk,
   WarmupSummary,
   Warning,
@@ -17,8 +18,9 @@ import { startMemoryProbe } from './memory-probe.js';
 import { createWarmupDetector, driftRatio, isDrifting, noiseWarnings } from './convergence.js';
 import { StageRecorder } from './recorder.js';
 import { latencyTimeline, WARMUP_TRACE_CAPACITY } from './latency-timeline.js';
+import { relativeRateInterval } from './throughput-interval.js';
 import { summarizeStage } from './stats.js';
-import { measureStopRule, warmupDone } from './stop-rules.js';
+import { MAX_ITERATIONS, measureStopRule, warmupDone, type StopRule } from './stop-rules.js';
 import type { LoopResult, TrialDriver } from './timed-loop.js';
 
 export type TrialPhase = 'warmup' | 'measure';
@@ -30,6 +32,45 @@ export interface RunTrialOptions {
   /** Told when warm-up and measurement begin, so a failure can name its phase. */
   onPhaseStart?: ((phase: TrialPhase) => void) | undefined;
   onProgress?: ((phase: TrialPhase, iterations: number, elapsedMs: number) => void) | undefined;
+  /**
+   * Keep measuring past the bound while `undecided` says so (a --budget that the samples cannot
+   * decide yet, src/sweep/decide-budgets.ts), for at most `capMs` more; asked every 10% more
+   * samples (at least EXTENSION_CHECK_MIN), outside the timed region.
+   */
+  extend?: { undecided: (recorder: StageRecorder) => boolean; capMs: number } | undefined;
+}
+
+/** The fewest iterations between two checks of an extension's `undecided`. */
+const EXTENSION_CHECK_MIN = 50;
+
+type Extension = NonNullable<MeasureSummary['extension']>;
+
+/**
+ * The bound's stop rule, carried on while `extend.undecided` holds (up to its cap). `outcome` is
+ * filled in when an extension started, so the summary can say what ended it.
+ */
+function extendedStopRule(bound: PhaseBound, recorder: StageRecorder, extend: RunTrialOptions['extend']): { rule: StopRule; started: () => { n: number; ms: number; outcome: Extension['outcome'] } | null } {
+  const base = measureStopRule(bound);
+  if (extend === undefined || extend.capMs <= 0) return { rule: base, started: () => null };
+  let ext: { reason: StopReason; n: number; ms: number; next: number; outcome: Extension['outcome'] } | null = null;
+  const rule: StopRule = (n, ms) => {
+    if (ext === null) {
+      const reason = base(n, ms);
+      if (reason === null || !extend.undecided(recorder)) return reason;
+      ext = { reason, n, ms, next: n + Math.max(EXTENSION_CHECK_MIN, Math.ceil(n / 10)), outcome: 'interrupted' };
+      return null;
+    }
+    if (ms - ext.ms >= extend.capMs || n >= MAX_ITERATIONS) {
+      ext.outcome = 'time-cap';
+      return ext.reason;
+    }
+    if (n < ext.next) return null;
+    ext.next = n + Math.max(EXTENSION_CHECK_MIN, Math.ceil(n / 10));
+    if (extend.undecided(recorder)) return null;
+    ext.outcome = 'decided';
+    return ext.reason;
+  };
+  return { rule, started: () => ext };
 }
 
 export interface TrialMeasurement {
@@ -43,6 +84,8 @@ export interface TrialMeasurement {
   memory?: Omit<MemoryAccounting, 'outputs'>;
   /** Inference latency over warm-up and measured iterations, windowed for drawing. */
   latencyTimeline?: LatencyTimeline;
+  /** The throughput's 95% interval relative to its value, by batch means over the `total` times (throughput-interval.ts). */
+  rateInterval?: { relative: [number, number]; windows: number; level: number };
 }
 
 /**
@@ -67,22 +110,31 @@ export async function runTrial(driver: TrialDriver, options: RunTrialOptions): P
   options.onPhaseStart?.('measure');
   const recorder = new StageRecorder(bound.kind === 'count' ? bound.iterations : null, driver.hasLoad);
   const probe = startMemoryProbe();
-  const loop = await driver.loop(recorder, {
-    stop: measureStopRule(bound),
+  const stopping = extendedStopRule(bound, recorder, options.extend);
+  const measuredLoop = await driver.loop(recorder, {
+    stop: stopping.rule,
     signal: options.signal,
     onProgress: options.onProgress && ((n, ms) => options.onProgress?.('measure', n, ms)),
   });
+  const loop = withExtension(measuredLoop, stopping.started());
   const counted = probe.stop(loop.iterations);
   const attribution = counted.minorFaultsPerIteration >= ATTRIBUTION_MIN_FAULTS ? await driver.attributeFaults?.() : undefined;
   const memory = { ...counted, outputBytesPerIteration: attribution?.outputBytesPerIteration ?? null, ...(attribution && { faultsByStage: attribution.faultsByStage }) };
   const timeline = latencyTimeline(trace.subarray(0, Math.min(warmup.iterations, trace.length)), recorder.samplesOf('inference').subarray(0, recorder.count), warmup.iterations);
-  return { ...summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs, memory }), latencyTimeline: timeline };
+  const rateInterval = relativeRateInterval(recorder.samplesOf('total'), recorder.count);
+  return { ...summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs, memory }), latencyTimeline: timeline, ...(rateInterval && { rateInterval }) };
+}
+
+/** The loop's result, with how far an extension went when one started. */
+function withExtension(loop: LoopResult, ext: { n: number; ms: number; outcome: Extension['outcome'] } | null): LoopResult & { extension?: Extension } {
+  if (ext === null) return loop;
+  return { ...loop, extension: { iterations: loop.iterations - ext.n, durationMs: loop.durationMs - ext.ms, outcome: ext.outcome } };
 }
 
 export interface MeasuredPhases {
   /** The measured phase's samples, in completion order. */
   recorder: StageRecorder;
-  loop: LoopResult;
+  loop: LoopResult & { extension?: Extension };
   bound: PhaseBound;
   firstIteration: Omit<ColdStart, 'modelLoadMs'>;
   warmup: WarmupSummary;
@@ -102,6 +154,7 @@ export function summarizeMeasurement({ recorder, loop, bound, firstIteration, wa
     stopReason: loop.stopReason,
     bound,
     driftRatio: driftRatio(inferenceSamples, recorder.count),
+    ...(loop.extension && { extension: loop.extension }),
   };
   const overhead: HarnessOverhead = {
     timerNs: timerCostNs(),

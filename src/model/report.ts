@@ -21,8 +21,29 @@ export interface Environment {
 
 export interface BudgetSummary {
   checks: BudgetCheck[];
-  /** Highest items/s among trials meeting every budget (the knee of the latency/throughput curve); null if none does. */
-  best: { trialId: string; itemsPerSec: number } | null;
+  /** The best trial among those passing every budget, by the objective (src/budget/best.ts); null if none passes. */
+  best: BestChoice | null;
+}
+
+/**
+ * "Which configuration is best?", decided on the paired speed-up (interleaved with the baseline,
+ * so both sides saw the same load) where every candidate has one, else on the sequential figure.
+ */
+export interface BestChoice {
+  trialId: string;
+  /** The trial's items/s (sequential, wall time), for reference. */
+  itemsPerSec: number;
+  /** What was ranked: 'throughput' (items/s, higher wins) or a latency '[stage.]pNN' (lower wins). */
+  objective: string;
+  /** How the ranked figure was measured. */
+  measuredBy: 'paired' | 'sequential';
+  /** The ranked figure of the winner (speed-up vs the baseline, items/s, or ms) and its interval. */
+  value: number;
+  ci: [number, number] | null;
+  /** Other candidates whose interval overlaps the winner's: within noise of it. */
+  tiedWith: string[];
+  /** One sentence saying what was chosen and why, e.g. "X and Y are within noise; X has the lower p99". */
+  reason: string;
 }
 
 export interface Report {
@@ -38,6 +59,8 @@ export interface Report {
   trials: TrialResult[];
   /** --budget: every check per ok trial, and the best configuration within all budgets. */
   budget?: BudgetSummary;
+  /** A sweep without --budget: its best configuration by --objective (with --budget it is budget.best). */
+  best?: BestChoice;
   /** Raw utilisation samples over the whole run, tagged by trial and phase (absent with --no-sample or --isolate). */
   samples?: SampleSeries;
   /**

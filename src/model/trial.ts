@@ -35,7 +35,9 @@ export interface Warning {
     | 'partial-conversion'
     | 'synthetic-calibration'
     | 'overloaded'
-    | 'generator-saturated';
+    | 'generator-saturated'
+    | 'busy-machine'
+    | 'throughput-disagrees';
   message: string;
 }
 
@@ -55,6 +57,12 @@ export interface MeasureSummary extends PhaseSummary {
   bound: PhaseBound;
   /** Relative change of median latency from the first to the last third of the phase. */
   driftRatio: number;
+  /**
+   * Measuring went on past the bound because a --budget could not be decided yet (LoadGen's
+   * early-stopping rule): the extra iterations and time (included in iterations/durationMs), and
+   * whether the budgets were decided or the time cap (--budget-time-cap) ended it.
+   */
+  extension?: { iterations: number; durationMs: number; outcome: 'decided' | 'time-cap' | 'interrupted' };
 }
 
 /** Cost of the timing harness itself, measured each trial with an empty body. */
@@ -195,7 +203,7 @@ export interface TrialOk {
   stages: Record<TimedStage, StageStats> & { load?: StageStats } & Partial<Record<ServiceStage, StageStats>>;
   /** Open-loop service trial (--rate): offered/achieved rate, batching, verdicts (model/service.ts). */
   service?: ServiceSection;
-  throughput: { inferencesPerSec: number; itemsPerSec: number };
+  throughput: TrialThroughput;
   /** Peak resident set size of the process during the trial (VmHWM after a reset on Linux). */
   peakRssBytes: number;
   overhead: HarnessOverhead;
@@ -220,10 +228,23 @@ export interface TrialOk {
   pairedSpeedUp?: PairedSpeedUp;
   /** Inference latency over the iterations (warm-up, then measured), windowed; single-stream trials. */
   latencyTimeline?: LatencyTimeline;
+  /** A remote target (profile URL): the protocol, the tensors' encoding, and what the server said it did. */
+  endpoint?: EndpointSection;
   /** --repeat N: each repetition's own numbers; `stages` etc. above merge them. */
   repetitions?: { stages: TrialOk['stages']; throughput: TrialOk['throughput']; measure: MeasureSummary }[];
   /** `inferbench merge`: the reports this trial's numbers come from (several when their histograms were added). */
   parts?: TrialPart[];
+}
+
+/**
+ * Sequential throughput: iterations over the measured phase's wall time. `interval` is a 95%
+ * interval of items/s from batch means (the phase cut into consecutive windows, the spread of
+ * their rates: bursts of other work widen it) or, with --repeat, from the repetitions.
+ */
+export interface TrialThroughput {
+  inferencesPerSec: number;
+  itemsPerSec: number;
+  interval?: { itemsPerSec: [number, number]; level: number; method: 'batch-means' | 'repetitions'; windows: number };
 }
 
 /** Items/s of a trial over items/s of the sweep's baseline trial, from an interleaved measurement. */
@@ -272,3 +293,38 @@ export interface TrialSkipped {
 }
 
 export type TrialResult = TrialOk | TrialFailed | TrialSkipped;
+
+/**
+ * A remote target's stages keep the timed-loop names: preprocess = serialize (tensors → request
+ * body), inference = request (send → last byte of the response: network + server), postprocess =
+ * deserialize (response body → tensors).
+ */
+export interface EndpointInfo {
+  protocol: 'kserve-v2' | 'kserve-v2-grpc' | 'tfserving';
+  /** The target URL as given, without credentials or query. */
+  url: string;
+  /** How tensors travel: json, binary (KServe binary tensor extension), raw (gRPC raw contents), row/columnar (TF Serving). */
+  encoding: 'json' | 'binary' | 'raw' | 'row' | 'columnar';
+}
+
+/**
+ * What the server's statistics extension says about the measured requests: the difference of two
+ * snapshots (before and after the measured phase), as per-request AVERAGES in µs — the
+ * extension keeps cumulative sums, so it has no percentiles.
+ */
+export interface ServerStatsDelta {
+  /** Requests the server completed between the snapshots (the measured ones, if nothing else used it). */
+  requests: number;
+  failed: number;
+  /** Model executions: requests / executions is the mean dynamic batch, in requests. */
+  executions: number;
+  queueUs: number;
+  computeInputUs: number;
+  computeInferUs: number;
+  computeOutputUs: number;
+}
+
+export interface EndpointSection extends EndpointInfo {
+  /** Absent when the server has no statistics extension. */
+  server?: ServerStatsDelta;
+}

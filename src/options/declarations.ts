@@ -14,7 +14,15 @@ import { BATCHING_POLICIES, type BatchingPolicy } from '../model/service.js';
 import { checkOutputHandling, parseBatchList, parseDurationMs, parseKeyValue, parseList, parseNonNegativeInt, parsePositiveInt, parsePrecisionList, parseVariant, parseWarmup } from './parse.js';
 
 /** Where the option sits in --help and docs/options.md. */
-export type OptionGroup = 'sweep' | 'service' | 'inputs' | 'data' | 'measure' | 'analysis';
+export type OptionGroup = 'sweep' | 'service' | 'endpoint' | 'inputs' | 'data' | 'measure' | 'analysis';
+
+/** `--header 'Name: value'` (repeatable) added to the headers so far. */
+function parseHeader(raw: string, previous: Record<string, string> | undefined): Record<string, string> {
+  const at = raw.indexOf(':');
+  const name = raw.slice(0, at).trim();
+  if (at <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new InferbenchError('usage', `--header '${raw.slice(0, 40)}' is not 'Name: value'`, 'e.g. --header "Authorization: Bearer TOKEN"');
+  return { ...previous, [name]: raw.slice(at + 1).trim() };
+}
 
 /**
  * Where a config file (inferbench.config.json) sets the option: `sweep.<name>` (a list: an axis),
@@ -62,6 +70,11 @@ function single<T>(values: readonly T[], where: string, name: string): T {
 /** --max-delay: a duration (2ms, 0.5ms, 1s) or 0. */
 function parseDelayMs(raw: string): number {
   return raw.trim() === '0' ? 0 : parseDurationMs(raw, '--max-delay');
+}
+
+/** A duration, or 0 for off. */
+function parseCap(raw: string, where: string): number {
+  return raw.trim() === '0' ? 0 : parseDurationMs(raw, where);
 }
 
 const declare = <T>() => <K extends string>(d: OptionDeclaration<K, T>): OptionDeclaration<K, T> => d;
@@ -138,11 +151,11 @@ export const OPTION_DECLARATIONS = [
   }),
 
   // --- service latency: open-loop arrivals, the batcher, instances (docs/service-latency.md) --------
-  declare<number[]>()({
+  declare<number[] | 'auto'>()({
     key: 'rate', flags: '--rate <list>', group: 'service',
-    help: 'open-loop load: requests/s, one, a list or a range (100..800:x2), each a trial timed from the intended arrival through a queue, batcher and instances; a list sweeps',
+    help: 'open-loop load: requests/s, one, a list or a range (100..800:x2), each a trial timed from the intended arrival through a queue, batcher and instances; a list sweeps; auto finds the highest rate within --budget (the knee)',
     parse: parseRateList,
-    config: { at: 'sweep.rate', schema: { ...list, items: { type: 'number', exclusiveMinimum: 0 } } },
+    config: { at: 'sweep.rate', schema: { oneOf: [{ ...list, items: { type: 'number', exclusiveMinimum: 0 } }, { const: 'auto', description: 'the knee search: the highest rate within the latency budget' }] } },
   }),
   declare<string>()({
     key: 'arrivals', flags: '--arrivals <kind|file>', group: 'service', default: DEFAULT_ARRIVALS,
@@ -179,6 +192,52 @@ export const OPTION_DECLARATIONS = [
     help: 'with --rate: requests that may wait; arrivals beyond it are dropped and counted (never left out silently)',
     parse: (raw) => parsePositiveInt(raw, '--queue-limit'),
     config: { at: 'sweep.queueLimit', schema: { ...list, items: { type: 'integer', minimum: 1 } }, read: (v: number[], where) => single(v, where, 'queueLimit') },
+  }),
+  declare<boolean>()({
+    key: 'adviseBatching', flags: '--advise-batching', group: 'service', default: false, flagValue: true,
+    help: 'with --rate auto: measure S(b) up to --max-batch, predict the knee of each max batch × max delay, replay the best and no batching, and recommend (Triton/TorchServe/Ray Serve keys) only what the replay confirms',
+  }),
+
+  // --- remote endpoints: profile URL (docs/endpoints.md) --------------------------------------------
+  declare<'auto' | 'json' | 'binary' | 'columnar'>()({
+    key: 'encoding', flags: '--encoding <kind>', group: 'endpoint', default: 'auto', choices: ['auto', 'json', 'binary', 'columnar'],
+    help: 'a URL target: how tensors travel — KServe REST json or binary (the binary tensor extension), TF Serving json (rows, "instances") or columnar ("inputs"); auto = json, gRPC always raw contents',
+    parse: (raw) => raw as 'auto',
+    config: { at: 'model.encoding', schema: { enum: ['auto', 'json', 'binary', 'columnar'] } },
+  }),
+  declare<Record<string, string>>()({
+    key: 'headers', flags: '--header <name: value>', group: 'endpoint',
+    help: 'a URL target: a request header, e.g. "Authorization: Bearer …" (repeatable); never written to a report',
+    parse: parseHeader,
+    config: { at: 'model.headers', schema: { type: 'object', additionalProperties: { type: 'string' } } },
+  }),
+  declare<string>()({
+    key: 'token', flags: '--token <token>', group: 'endpoint', defaultText: '$INFERBENCH_TOKEN',
+    help: 'a URL target: a bearer token (Authorization: Bearer …); never written to a report',
+    parse: (raw) => raw,
+  }),
+  declare<string>()({
+    key: 'tlsCa', flags: '--tls-ca <file>', group: 'endpoint', defaultText: "the system's CAs",
+    help: 'an https:// or grpcs:// target: PEM file of the CA that signed the server certificate',
+    parse: (raw) => raw,
+    config: { at: 'model.tlsCa', schema: text },
+  }),
+  declare<boolean>()({
+    key: 'insecure', flags: '--insecure', group: 'endpoint', default: false, flagValue: true,
+    help: 'an https:// or grpcs:// target: accept any server certificate (a self-signed test server)',
+    config: { at: 'model.insecure', schema: { type: 'boolean' } },
+  }),
+  declare<number>()({
+    key: 'requestTimeout', flags: '--request-timeout <time>', group: 'endpoint', default: 30_000, defaultText: '30s',
+    help: 'a URL target: a request not answered within this time fails the trial',
+    parse: (raw) => parseDurationMs(raw, '--request-timeout'),
+    config: { at: 'model.requestTimeout', schema: DURATION_SCHEMA, read: (v: string, where) => parseDurationMs(v, where) },
+  }),
+  declare<string>()({
+    key: 'reference', flags: '--reference <model>', group: 'endpoint',
+    help: "a URL target: the model file behind it; the first request's outputs are compared with it run in process (names, shapes, types, values)",
+    parse: (raw) => raw,
+    config: { at: 'model.reference', schema: text },
   }),
 
   // --- inputs -----------------------------------------------------------------------------------
@@ -294,6 +353,22 @@ export const OPTION_DECLARATIONS = [
     help: 'latency/throughput budget, e.g. "inference.p99<=15ms", "throughput>=200/s" (repeatable)',
     parse: (raw, previous) => [...(previous ?? []), raw],
     config: { at: 'budgets', schema: { description: 'Budgets checked on every trial, e.g. "inference.p99<=15ms".', type: 'array', items: text } },
+  }),
+  declare<string>()({
+    key: 'objective', flags: '--objective <metric>', group: 'analysis', default: 'throughput',
+    help: 'what "best" means in a sweep: throughput (paired speed-up, else items/s) or the latency to minimise: p50, p99, inference.p99',
+    parse: (raw) => raw,
+    config: { at: 'objective', schema: { type: 'string', pattern: '^(throughput|((preprocess|inference|postprocess|total)\\.)?p(50|99))$' } },
+  }),
+  declare<number>()({
+    key: 'budgetTimeCap', flags: '--budget-time-cap <duration>', group: 'analysis', default: 10_000, defaultText: '10s',
+    help: 'with --budget: keep measuring a trial past -n/--duration while a latency budget is undecided (LoadGen early stopping), at most this much longer; 0 turns it off',
+    parse: (raw) => parseCap(raw, '--budget-time-cap'),
+    config: { at: 'measure.budgetTimeCap', schema: { type: 'string', pattern: '^(0|\\d+(\\.\\d+)?(ms|s|m))$' }, read: (v: string) => parseCap(v, 'measure.budgetTimeCap') },
+  }),
+  declare<boolean>()({
+    key: 'failOnInconclusive', flags: '--fail-on-inconclusive', group: 'analysis', default: false, flagValue: true,
+    help: 'exit 1 when a budget is inconclusive too (its limit inside the interval), not only when violated (strict gates)',
   }),
   declare<boolean>()({
     key: 'opProfile', flags: '--op-profile', group: 'analysis', flagValue: true,

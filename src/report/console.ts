@@ -10,7 +10,7 @@ import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
 import { narrowSweep, sweepTable, type SweepTable } from './sweep-table.js';
 import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
-import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
+import { BUDGET_HEADER, bestLine, bestOverallLine, budgetRows, inconclusiveNote } from './budget-section.js';
 import { lineText, serviceBlocks } from './service-curve.js';
 import {
   type Align,
@@ -194,8 +194,12 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
   }
   if (report.budget) {
     lines.push('', style.chalk.bold('Budgets'), compactTable(BUDGET_HEADER, budgetRows(report.budget), style, 2));
+    const note = inconclusiveNote(report.budget);
+    if (note) lines.push(style.chalk.yellow(note));
     lines.push(report.budget.best ? style.chalk.green(bestLine(report.budget)) : style.chalk.red(bestLine(report.budget)));
   }
+  const best = bestOverallLine(report);
+  if (best) lines.push('', style.chalk.green(best));
   for (const block of serviceBlocks(report)) {
     lines.push('', style.chalk.bold(block.title));
     if (block.table) lines.push(compactTable(block.table.header, block.table.rows, style, block.table.firstNumeric));

@@ -3,7 +3,7 @@
 // JavaScript off. Pure like every exporter: render(report) → string. The pieces live in html/:
 // escape.ts (escaping by default), page.ts (shell and CSP), one file per chart.
 import type { Report, TrialOk } from '../types.js';
-import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
+import { BUDGET_HEADER, bestLine, bestOverallLine, budgetRows, inconclusiveNote } from './budget-section.js';
 import type { Exporter } from './exporter.js';
 import { INTERRUPTED_BANNER, environmentFacts, modelFacts, tensorRows } from './facts.js';
 import { formatTimestamp } from './format.js';
@@ -53,8 +53,8 @@ export function renderHtml(report: Report): string {
   const body = html`<header><h1>${title}</h1><p class="sub">inferbench ${report.tool.version}, finished ${formatTimestamp(report.finishedAt)} · <code>${report.command.argv.join(' ')}</code></p>
 ${report.interrupted === true ? html`<p class="banner">${INTERRUPTED_BANNER}</p>` : ''}</header>
 ${report.trials.length > 1 ? toc(report, sweep !== null) : ''}
-${sweep ? html`<section id="sweep"><h2>Sweep</h2>${table(sweep.header, sweep.rows, sweep.firstNumeric)}${sweepCharts(report)}</section>` : ''}
-${report.budget ? html`<section id="budgets"><h2>Budgets</h2>${table(BUDGET_HEADER, budgetRows(report.budget), 2)}<p><strong>${bestLine(report.budget)}</strong></p></section>` : ''}
+${sweep ? html`<section id="sweep"><h2>Sweep</h2>${table(sweep.header, sweep.rows, sweep.firstNumeric)}${bestOverallLine(report) ? html`<p id="best"><strong>${bestOverallLine(report)}</strong></p>` : ''}${sweepCharts(report)}</section>` : ''}
+${report.budget ? html`<section id="budgets"><h2>Budgets</h2>${table(BUDGET_HEADER, budgetRows(report.budget), 2)}${inconclusiveNote(report.budget) ? html`<p>${inconclusiveNote(report.budget)}</p>` : ''}<p id="best"><strong>${bestLine(report.budget)}</strong></p></section>` : ''}
 ${serviceSection(report)}
 <section id="trials"><h2>Trials</h2>${report.trials.length === 0 ? html`<p>No trials ran.</p>` : report.trials.map((t, i) => trialSection(report, t, i, sweep !== null))}</section>
 <section id="environment"><h2>Environment and model</h2>${factList(environmentFacts(report.environment))}${factList(modelFacts(report.model))}

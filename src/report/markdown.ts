@@ -4,7 +4,7 @@
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import { sweepTable } from './sweep-table.js';
 import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
-import { BUDGET_HEADER, bestLine, budgetRows } from './budget-section.js';
+import { BUDGET_HEADER, bestLine, bestOverallLine, budgetRows, inconclusiveNote } from './budget-section.js';
 import { serviceBlocks } from './service-curve.js';
 import type { Exporter } from './exporter.js';
 import {
@@ -142,7 +142,9 @@ export function renderMarkdown(report: Report): string {
   // Results first (sweep, budgets, output check, trials); environment and model folded at the end.
   const sweep = sweepTable(report);
   if (sweep) lines.push('## Sweep', '', ...(sweep.shared.length > 0 ? [`All trials: ${escapeText(sweep.shared.join(' · '))}`, ''] : []), ...table(sweep.header, sweep.rows, sweep.firstNumeric), '');
-  if (report.budget) lines.push('## Budgets', '', ...table(BUDGET_HEADER, budgetRows(report.budget), 2), '', `**${bestLine(report.budget)}**`, '');
+  if (report.budget) lines.push('## Budgets', '', ...table(BUDGET_HEADER, budgetRows(report.budget), 2), '', ...[inconclusiveNote(report.budget)].flatMap((n) => (n ? [escapeText(n), ''] : [])), `**${escapeText(bestLine(report.budget))}**`, '');
+  const best = bestOverallLine(report);
+  if (best) lines.push(`**${escapeText(best)}**`, '');
   for (const block of serviceBlocks(report)) {
     lines.push(`## ${block.title}`, '', ...(block.table ? [...table(block.table.header, block.table.rows, block.table.firstNumeric), ''] : []), ...block.lines.flatMap((l) => [typeof l === 'string' ? escapeText(l) : `${escapeText(l.label)}: \`${l.code}\``, '']));
   }

@@ -1,12 +1,14 @@
 // The sweep at a glance: one row per trial with per-stage p50/p99, throughput, speed-up against
 // the baseline trial and accuracy drift, so "which batch, precision and device should I ship?"
-// is answered on one screen. Shared by the console and Markdown exporters.
+// is answered on one screen. Throughput is sequential (each trial's own run, wall time) with a
+// batch-means interval; the speed-up is paired (interleaved with the baseline) with its interval
+// where measured, and marked "seq." where it is only a ratio of sequential runs. Shared by the console and Markdown exporters.
 import type { Report, TrialOk, TrialResult } from '../types.js';
 import { formatBatch, formatCoverage, formatMs, formatPercent, formatPercentileCell, formatRate, formatRatio, formatSignificant, formatThreads } from './format.js';
 
 export const SWEEP_HEADER: readonly string[] = [
   'device', 'precision', 'batch', 'threads', 'status',
-  'infer p50', 'infer p99', 'total p50', 'total p99', 'throughput', 'speed-up', 'cosine', 'max |err|', 'top-1', 'converted',
+  'infer p50', 'infer p99', 'total p50', 'total p99', 'throughput (seq.)', 'speed-up', 'cosine', 'max |err|', 'top-1', 'converted',
 ];
 
 /** The baseline: the first trial that ran (the plan puts fp32, the first device and batch first). */
@@ -62,8 +64,7 @@ function sweepRows(report: Report, concurrent: boolean): string[][] {
     if (trial.status !== 'ok') return [...config, trial.status, ...Array<string>(SWEEP_HEADER.length - 5).fill('')];
     const { inference, total } = trial.stages;
     const accuracy = trial.accuracy?.overall;
-    const speedUp = baseline ? trial.throughput.itemsPerSec / baseline.throughput.itemsPerSec : Number.NaN;
-    const paired = trial.pairedSpeedUp;
+    const speedUp = baseline ? speedUpOf(trial, baseline) : null;
     return [
       ...config,
       trial === baseline ? 'ok (baseline)' : 'ok',
@@ -71,14 +72,44 @@ function sweepRows(report: Report, concurrent: boolean): string[][] {
       formatPercentileCell(inference, 'p99'),
       formatMs(total.p50Ms),
       formatPercentileCell(total, 'p99'),
-      formatRate(trial.throughput.itemsPerSec, 'items/s'),
-      paired ? `${formatRatio(paired.ratio)} ±${formatPercent((paired.ci[1] - paired.ci[0]) / 2 / paired.ratio)}` : Number.isFinite(speedUp) ? formatRatio(speedUp) : '',
+      formatThroughputCell(trial),
+      speedUp === null ? '' : formatSpeedUpCell(speedUp),
       trial.accuracy?.identical ? 'identical' : accuracy ? accuracy.cosineSimilarity.toFixed(5) : trial.spec.precision === 'fp32' ? 'ref' : '',
       accuracy ? formatSignificant(accuracy.maxAbsError) : '',
       accuracy?.top1Agreement != null ? formatPercent(accuracy.top1Agreement) : '',
       trial.variant?.coverage ? formatCoverage(trial.variant.coverage) : '',
     ];
   });
+}
+
+/** The speed-up the table shows: paired (with its interval) when measured, else the ratio of sequential items/s. */
+export interface TableSpeedUp {
+  ratio: number;
+  ci: [number, number] | null;
+  paired: boolean;
+}
+
+/** A trial's speed-up against the baseline, as the sweep table, the charts and "best" use it. */
+export function speedUpOf(trial: TrialOk, baseline: TrialOk): TableSpeedUp {
+  if (trial === baseline || trial.spec.id === baseline.spec.id) return { ratio: 1, ci: null, paired: true };
+  const p = trial.pairedSpeedUp;
+  if (p !== undefined && p.vsTrial === baseline.spec.id) return { ratio: p.ratio, ci: p.ci, paired: true };
+  return { ratio: trial.throughput.itemsPerSec / baseline.throughput.itemsPerSec, ci: null, paired: false };
+}
+
+/** "2.06× ±3%" (paired), "0.79× seq." (sequential ratio, no interval), "1×" for the baseline. */
+export function formatSpeedUpCell(s: TableSpeedUp): string {
+  if (!Number.isFinite(s.ratio)) return '';
+  if (s.ci !== null) return `${formatRatio(s.ratio)} ±${formatPercent((s.ci[1] - s.ci[0]) / 2 / s.ratio)}`;
+  return s.paired ? formatRatio(s.ratio) : `${formatRatio(s.ratio)} seq.`;
+}
+
+/** "1,354 items/s ±4%": sequential (wall time) items/s and the half-width of its 95% interval. */
+export function formatThroughputCell(trial: TrialOk): string {
+  const text = formatRate(trial.throughput.itemsPerSec, 'items/s');
+  const i = trial.throughput.interval;
+  if (i === undefined || !(trial.throughput.itemsPerSec > 0)) return text;
+  return `${text} ±${formatPercent((i.itemsPerSec[1] - i.itemsPerSec[0]) / 2 / trial.throughput.itemsPerSec)}`;
 }
 
 /** Dropped first when the sweep must fit a narrow terminal: tails and ratios, not the medians. */

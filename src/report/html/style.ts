@@ -43,7 +43,7 @@ svg .grid { stroke: var(--grid); stroke-width: 1; } svg .domain { stroke: var(--
 svg .series { fill: none; stroke-width: 2; stroke-linejoin: round; } svg .series.dashed { stroke-dasharray: 6 4; stroke-width: 1.6; }
 svg .guide { stroke: var(--muted); stroke-dasharray: 3 3; } svg .budget { stroke: var(--regressed); stroke-width: 1.5; stroke-dasharray: 8 3 2 3; }
 svg .budget-label { fill: var(--regressed); font-weight: 600; } svg .knee { fill: none; stroke: var(--fg); stroke-width: 2; }
-svg .knee-label, svg .point-label, svg .verdict-label { font-weight: 600; }
+svg .knee-label, svg .point-label, svg .verdict-label { font-weight: 600; } svg .errbar line { stroke: var(--fg); stroke-width: 1.2; opacity: 0.7; }
 svg .knee-line { stroke: var(--fg); stroke-width: 1.5; stroke-dasharray: 2 3; } svg .overloaded { stroke: var(--regressed); stroke-width: 2.5; fill: none; }
 section.trial { content-visibility: auto; contain-intrinsic-size: auto 1600px; }
 svg .value { fill: var(--muted); font-size: 10.5px; dominant-baseline: middle; } svg .bar + title { }

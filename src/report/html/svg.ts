@@ -141,3 +141,16 @@ export function noChart(kind: string, title: string, why: string): SafeHtml {
 }
 
 export { trusted };
+
+/**
+ * An interval drawn as an error bar through a point: horizontal (x from x0 to x1 at y) or
+ * vertical (y from y0 to y1 at x), with end caps. `data-lo`/`data-hi` carry the interval's values
+ * so a reader (or a test in a browser) can check them against the table.
+ */
+export function errorBar(orientation: 'x' | 'y', at: number, from: number, to: number, lo: number, hi: number, cap = 4): SafeHtml {
+  const [x1, y1, x2, y2] = orientation === 'x' ? [from, at, to, at] : [at, from, at, to];
+  const caps = orientation === 'x'
+    ? html`<line x1="${px(from)}" x2="${px(from)}" y1="${px(at - cap)}" y2="${px(at + cap)}"/><line x1="${px(to)}" x2="${px(to)}" y1="${px(at - cap)}" y2="${px(at + cap)}"/>`
+    : html`<line x1="${px(at - cap)}" x2="${px(at + cap)}" y1="${px(from)}" y2="${px(from)}"/><line x1="${px(at - cap)}" x2="${px(at + cap)}" y1="${px(to)}" y2="${px(to)}"/>`;
+  return html`<g class="errbar" data-lo="${String(lo)}" data-hi="${String(hi)}"><line x1="${px(x1)}" x2="${px(x2)}" y1="${px(y1)}" y2="${px(y2)}"/>${caps}</g>`;
+}
