@@ -236,7 +236,8 @@ function resize10To11(node: NodeProto, facts: GraphFacts): ReturnType<Converter>
  * adapters/softmax_12_13.h: before 13, Softmax/LogSoftmax/Hardmax flatten the input to 2-D at
  * `axis` (default 1) and normalize each row; from 13 they normalize along `axis` (default −1).
  * When axis is the last one the two agree; otherwise the old meaning is kept by writing it out:
- * Flatten(axis) → op(axis = −1) → Reshape to Shape(x).
+ * Flatten(axis) → op(axis = −1) → Reshape to Shape(x). No axis is refused, so raising to 13
+ * declines nothing that raising to 11 would not.
  */
 function softmax12To13(node: NodeProto, facts: GraphFacts): ReturnType<Converter> {
   const x = node.input?.[0] ?? '';
@@ -247,7 +248,7 @@ function softmax12To13(node: NodeProto, facts: GraphFacts): ReturnType<Converter
   dropAttrs(node, 'axis');
   node.attribute = [...(node.attribute ?? []), intAttr('axis', -1)];
   if (axis === -1 || (rank !== undefined && axis === rank - 1)) return { change: `last-axis ${node.opType ?? ''}: axis = −1 (${node.opType ?? ''}-13)` };
-  if (axis < 0) return { refuse: `axis ${axis} on an input of unknown rank` };
+  // A negative axis of unknown rank stays negative: Flatten counts it from the back as Softmax-11 did.
   const shape = facts.names.fresh(`${x}_shape`);
   const flat = facts.names.fresh(`${x}_flattened`);
   const inner = facts.names.fresh(`${out}_2d`);

@@ -145,6 +145,21 @@ describe('opset 6 → 7: legacy broadcasting', () => {
   });
 });
 
+it('Softmax-11 over axis −2 of an input of unknown rank keeps its meaning at 13', async () => {
+  const declared = decodeModel(model({
+    opset: 11,
+    nodes: [node('Relu', ['x'], ['r']), node('Softmax', ['r'], ['y'], [intA('axis', -2)])],
+    inputs: [['x', DT.FLOAT, [2, 3, 4]]],
+    outputs: [['y', DT.FLOAT, [2, 3, 4]]],
+  }));
+  delete graphOf(declared).output![0]!.type!.tensorType!.shape; // nothing says the rank of r or y
+  const original = encodeModel(declared);
+  const { bytes, raise } = raised(original, 13);
+  expect(raise?.converted.map((c) => c.change)).toEqual(['axis -2 kept as Flatten → Softmax(axis −1) → Reshape (Softmax-13)']);
+  const x: HostTensor[] = [{ name: 'x', type: 'float32', dims: [2, 3, 4], data: Float32Array.from({ length: 24 }, (_, i) => Math.cos(i)) }];
+  expect(compareOutputs(await runBytes(original, x), await runBytes(bytes, x)).overall.maxAbsError).toBeLessThanOrEqual(SAME);
+});
+
 describe('declines by name', () => {
   const decline = (bytes: Uint8Array): string => {
     try {
