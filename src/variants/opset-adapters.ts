@@ -40,7 +40,7 @@ function constant(facts: GraphFacts, base: string, t: TensorProto): { node: Node
 }
 const int64Tensor = (dims: number[], values: number[]): TensorProto => ({ dataType: DT.INT64, dims, rawData: rawBytes(BigInt64Array.from(values, (v) => BigInt(v))) });
 
-/** A scalar of a float element type (float32, float64, float16), for Clip's bounds and Pad's value. */
+/** A scalar of element type float32 or float64 (float16 bounds are not written: refused), for Clip and Pad. */
 function floatScalar(elemType: number, value: number): TensorProto | undefined {
   if (elemType === DT.FLOAT) return { dataType: DT.FLOAT, dims: [], rawData: rawBytes(Float32Array.of(value)) };
   if (elemType === DT.DOUBLE) return { dataType: DT.DOUBLE, dims: [], rawData: rawBytes(Float64Array.of(value)) };
