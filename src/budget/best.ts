@@ -10,7 +10,7 @@
 // the reason says so instead of crowning one on noise.
 import { InferbenchError } from '../errors.js';
 import { formatMs, formatRatio } from '../report/format.js';
-import { baselineTrial } from '../report/sweep-table.js';
+import { baselineTrial, speedUpOf } from '../report/sweep-table.js';
 import { TIMED_STAGES, type BestChoice, type Budget, type BudgetCheck, type BudgetSummary, type TimedStage, type TrialOk, type TrialResult } from '../types.js';
 import { evaluateBudgets } from './budget.js';
 
@@ -47,9 +47,11 @@ function score(candidates: readonly TrialOk[], objective: Objective, baseline: T
     const field = objective.metric === 'p50' ? 'p50Ms' : 'p99Ms';
     return { measuredBy: 'sequential', scored: candidates.map((trial) => ({ trial, value: trial.stages[objective.stage][field], ci: trial.stages[objective.stage].ci[field] })) };
   }
-  const paired = baseline !== undefined && candidates.every((t) => t === baseline || t.pairedSpeedUp?.vsTrial === baseline.spec.id);
-  if (paired) {
-    return { measuredBy: 'paired', scored: candidates.map((trial) => (trial === baseline ? { trial, value: 1, ci: [1, 1] } : { trial, value: trial.pairedSpeedUp!.ratio, ci: trial.pairedSpeedUp!.ci })) };
+  // The sweep table's speed-up (sweep-table.ts), paired for every candidate or not used at all.
+  const speedUps = baseline === undefined ? [] : candidates.map((trial) => ({ trial, s: speedUpOf(trial, baseline) }));
+  if (baseline !== undefined && speedUps.every(({ s }) => s.paired)) {
+    // The baseline is 1 exactly: every other interval already holds the uncertainty of the ratio.
+    return { measuredBy: 'paired', scored: speedUps.map(({ trial, s }) => ({ trial, value: s.ratio, ci: s.ci ?? [1, 1] })) };
   }
   return { measuredBy: 'sequential', scored: candidates.map((trial) => ({ trial, value: trial.throughput.itemsPerSec, ci: trial.throughput.interval?.itemsPerSec ?? null })) };
 }

@@ -55,7 +55,7 @@ function printModel(model: ModelRun, terminal: Terminal): void {
   if (model.notInShard !== undefined) terminal.info(`${model.path}: ${model.notInShard}, nothing to do`);
   for (const path of model.written) terminal.info(`${model.report ? 'report' : 'comparison'} written: ${path}`);
   for (const c of model.report?.budget?.checks ?? []) {
-    const line = `  budget ${describeBudget(c.budget)} on ${c.trialId}: ${formatMeasured(c)}, headroom ${formatChange(c.headroom)} — ${c.pass ? 'pass' : 'FAIL'}`;
+    const line = `  budget ${describeBudget(c.budget)} on ${c.trialId}: ${formatMeasured(c)}, headroom ${formatChange(c.headroom)} — ${c.verdict === 'inconclusive' ? 'inconclusive' : c.pass ? 'pass' : 'FAIL'}`;
     if (c.pass) terminal.info(line);
     else terminal.warn(line);
   }

@@ -106,7 +106,7 @@ export function trialTitle(trial: TrialComparison): string {
 export const BUDGET_HEADER = ['trial', 'budget', 'measured', 'headroom', 'result'];
 
 export function budgetRows(checks: readonly BudgetCheck[], resultCell: (pass: boolean) => string): string[][] {
-  return checks.map((check) => [check.trialId, describeBudget(check.budget), formatMeasured(check), formatChange(check.headroom), resultCell(check.pass)]);
+  return checks.map((check) => [check.trialId, describeBudget(check.budget), formatMeasured(check), formatChange(check.headroom), check.verdict === 'inconclusive' ? 'inconclusive' : resultCell(check.pass)]);
 }
 
 /**
