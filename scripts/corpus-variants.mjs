@@ -76,7 +76,7 @@ export function classifyTrial(trial) {
 export function reasonKey(reason) {
   return reason
     .replace(/\(eligible: [^;)]*/g, '(eligible: …')
-    .replace(/'[^']*'/g, "'…'")
+    .replace(/'[^'\s]*'/g, "'…'")
     .replace(/\(.*invalid model \((.{0,60}).*$/, '(invalid model ($1…')
     .replace(/ at opset \d+ cannot be raised to \d+ \(.*$/, ' at opset N cannot be raised (…)')
     .replace(/(?<![A-Za-z0-9])\d+(\.\d+)?/g, 'N')
@@ -133,7 +133,7 @@ function summarize(results, root, check) {
   const models = results.filter((r) => r.inScope);
   const measured = models.filter((r) => r.cli === 'ok' && r.fp32 === 'ok');
   console.log(`\n${models.length} models in scope (Conv/ConvTranspose/MatMul/Gemm, or opset < 11) of ${results.length} in ${root}`);
-  console.log(`fp32 ran on ${measured.length}; fp32 did not run on ${models.filter((r) => r.cli === 'ok' && r.fp32 !== 'ok').length}; the CLI stopped with an error on ${models.filter((r) => r.cli === 'error').length}; crash ${models.filter((r) => r.cli === 'crash').length}; hang ${models.filter((r) => r.cli === 'hang').length}`);
+  console.log(`fp32 ran on ${measured.length}; its trial failed on ${models.filter((r) => r.cli === 'ok' && r.fp32 !== 'ok').length}; the CLI stopped with one error line (the fp32 model does not load, inputs it cannot feed) on ${models.filter((r) => r.cli === 'error').length}; crash ${models.filter((r) => r.cli === 'crash').length}; hang ${models.filter((r) => r.cli === 'hang').length}`);
   console.log('\nvariant       ok  skipped  failed-to-load  failed   (models whose fp32 trial ran)');
   for (const p of VARIANTS) {
     const n = (c) => measured.filter((r) => r.variants[p].class === c).length;
