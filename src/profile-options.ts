@@ -2,6 +2,7 @@
 // this shape; library users write it directly. Every default comes from options/declarations.ts.
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
+import type { RemoteClientOptions } from './adapters/adapter.js';
 import { InferbenchError } from './errors.js';
 import { packagePath } from './package-paths.js';
 import { checkOneFillPerInput, emptyPins, type InputPins } from './inputs/pins.js';
@@ -57,6 +58,10 @@ export interface ResolvedProfileOptions {
   pairedSpeedUp: boolean;
   /** Directory holding test_data_set_N/ to check outputs against, or null (off). */
   checkOutputs: string | null;
+  /** A URL target's client: encoding, headers (with --token), TLS, timeout; never reported as given. */
+  remote: RemoteClientOptions;
+  /** A URL target's model file: the first request's outputs are compared with it in process; null = none. */
+  reference: string | null;
   calibrationCache: string | null;
   pins: InputPins;
   seed: number;
@@ -111,6 +116,8 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     opProfile: options.opProfile ?? defaultOf('opProfile')!,
     pairedSpeedUp: options.pairedSpeedUp ?? defaultOf('pairedSpeedUp')!,
     checkOutputs: checkOutputsDir(options),
+    remote: remoteOptionsOf(options),
+    reference: options.reference ?? null,
     objective: parseObjective(options.objective ?? defaultOf('objective')!),
     budgetTimeCapMs: nonNegativeMs(options.budgetTimeCap ?? defaultOf('budgetTimeCap')!, 'budgetTimeCap'),
     failOnInconclusive: options.failOnInconclusive ?? defaultOf('failOnInconclusive')!,
@@ -122,6 +129,12 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     signal: options.signal,
     argv: options.argv ?? process.argv.slice(1),
   };
+}
+
+/** The client side of a URL target; --token becomes an Authorization header (INFERBENCH_TOKEN: adapters/remote.ts). */
+function remoteOptionsOf(options: ProfileOptions): RemoteClientOptions {
+  const headers = { ...options.headers, ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }) };
+  return { encoding: options.encoding ?? defaultOf('encoding')!, headers, timeoutMs: nonNegativeMs(options.requestTimeout ?? defaultOf('requestTimeout')!, 'requestTimeout'), tlsCa: options.tlsCa ?? null, insecure: options.insecure ?? defaultOf('insecure')! };
 }
 
 function checkOutputsDir(options: ProfileOptions): string | null {

@@ -4,6 +4,7 @@
 import type { RuntimeAdapter } from './adapters/adapter.js';
 import { resolveAdapter } from './adapters/resolve.js';
 import { checkOutputs } from './check/check-outputs.js';
+import { checkAgainstReference } from './check/reference-check.js';
 import { InferbenchError } from './errors.js';
 import type { ProfileHooks } from './hooks.js';
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from './profile-options.js';
@@ -16,6 +17,7 @@ import { summarizeBudgets, type Objective } from './budget/best.js';
 import { judgeSweep } from './sweep/judge-sweep.js';
 import type { BudgetSummary, ModelInfo, Report, TrialResult, TrialSpec } from './types.js';
 import { TOOL_VERSION } from './version.js';
+import { redactArgv, redactRemote } from './options/redact.js';
 
 export type { ProfileOptions } from './profile-options.js';
 export type { ProfileHooks } from './hooks.js';
@@ -47,9 +49,16 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   const startedAt = new Date().toISOString();
   const adapter = await resolveAdapter(resolved.model);
   await rejectUnknownDevices(adapter, resolved.devices);
-  if (adapter.runtime !== 'onnxruntime' && resolved.concurrency.some((c) => c > 1)) {
+  if (adapter.runtime !== 'onnxruntime' && adapter.runtime !== 'remote' && resolved.concurrency.some((c) => c > 1)) {
     // tfjs keeps one global backend per process and its wasm/cpu backends one thread: no streams.
     throw new InferbenchError('usage', `--concurrency above 1 needs an ONNX model (${adapter.runtime} runs one backend per process)`, 'profile the ONNX export of the model under load');
+  }
+  if (adapter.runtime === 'remote' && resolved.service) {
+    // The open-loop driver runs model instances in this process; sending its arrivals to a URL is not built yet.
+    throw new InferbenchError('usage', '--rate with an endpoint URL is not supported yet: open-loop load runs the model in process', 'measure the endpoint closed-loop with --concurrency N, or profile the model file with --rate');
+  }
+  if (resolved.reference !== null && adapter.runtime !== 'remote') {
+    throw new InferbenchError('usage', '--reference compares an endpoint with its model file: the target must be a URL', 'profile http://HOST:PORT/v2/models/NAME --reference model.onnx');
   }
   if (adapter.runtime !== 'onnxruntime' && resolved.service) {
     throw new InferbenchError('usage', `--rate needs an ONNX model (${adapter.runtime} runs one backend per process, and the instances are threads)`, 'profile the ONNX export of the model under load');
@@ -57,12 +66,16 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   // Awaited before the sweep, never left running beside it: it spawns child processes.
   const environmentRead = collectEnvironment([await runtimeVersion(adapter)]);
   // Outside any timing, before the sweep: a wrong answer is worth knowing even if measuring fails.
-  const outputCheck = resolved.checkOutputs === null ? undefined : await checkOutputs(adapter, resolved.model, resolved.checkOutputs, {
+  const checkSession = {
     device: resolved.devices[0] ?? 'cpu',
     intraOpThreads: null,
     interOpThreads: resolved.interThreads,
     graphOptimization: resolved.graphOptimization,
-  });
+    remote: resolved.remote,
+  };
+  const outputCheck = resolved.reference !== null
+    ? await checkAgainstReference(adapter, resolved.model, resolved.reference, checkSession, resolved.pins, resolved.seed)
+    : resolved.checkOutputs === null ? undefined : await checkOutputs(adapter, resolved.model, resolved.checkOutputs, checkSession);
 
   const environment = await environmentRead;
   // --shard: every shard plans the whole sweep and measures its part; the report records the plan.
@@ -74,7 +87,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   const snapshot = async (sofar: SweepResult): Promise<Report> => judgeSweep({
     schemaVersion: 1,
     tool: { name: 'inferbench', version: TOOL_VERSION },
-    command: { argv: resolved.argv },
+    command: { argv: redactArgv(resolved.argv) },
     startedAt,
     finishedAt: new Date().toISOString(),
     environment,
@@ -128,6 +141,7 @@ function reportableOptions(options: ResolvedProfileOptions): Record<string, unkn
   const { signal: _signal, pins, argv: _argv, ...rest } = options;
   return {
     ...rest,
+    remote: redactRemote(options.remote),
     shapes: Object.fromEntries(pins.shapes),
     dims: Object.fromEntries(pins.dims),
     values: Object.fromEntries(pins.values),

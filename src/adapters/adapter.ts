@@ -1,6 +1,7 @@
 // The runtime adapter interface: tiny on purpose (compare ONNX Runtime JS's `Backend`). Each
 // timed stage of an iteration is one Session method, so the timing loop never knows the runtime.
 import type { HostTensor, GraphOptimization, ModelInfo, OpProfile, OutputHandling, Precision, TrialSpec } from '../types.js';
+import type { EndpointInfo, ServerStatsDelta } from '../model/trial.js';
 
 /** Host tensors are plain data (model/spec.ts); re-exported here because every adapter speaks them. */
 export type { HostTensor, TypedArray } from '../types.js';
@@ -12,6 +13,22 @@ export interface SessionOptions {
   graphOptimization: GraphOptimization;
   /** What collect() does with each request's outputs (--outputs); absent = 'drop'. */
   outputs?: OutputHandling;
+  /** How a remote target (a URL instead of a model file) is reached: adapters/remote.ts. */
+  remote?: RemoteClientOptions;
+}
+
+/** The client side of a remote target (--encoding, --header, --token, --tls-ca, --insecure, --request-timeout). */
+export interface RemoteClientOptions {
+  /** Tensor encoding: KServe REST json|binary, TF Serving json (row form) | columnar; 'auto' = json, gRPC raw. */
+  encoding: 'auto' | 'json' | 'binary' | 'columnar';
+  /** Extra request headers (auth); never written to a report. */
+  headers: Record<string, string>;
+  /** A request that has not answered in this time fails the trial. */
+  timeoutMs: number;
+  /** PEM file of the CA that signed the server's certificate; null = the system's. */
+  tlsCa: string | null;
+  /** Accept any certificate (self-signed test servers). */
+  insecure: boolean;
 }
 
 export interface DeviceStatus {
@@ -46,6 +63,12 @@ export interface Session {
   close(): Promise<void>;
   /** After a run: a description of runtime resources that outlived their iterations, or null. */
   resourceLeak?(): string | null;
+  /** A remote target: what the stages are and how tensors travel (adapters/remote.ts). */
+  readonly endpoint?: EndpointInfo;
+  /** A remote target with the statistics extension: a snapshot of the server's counters (null: none). */
+  serverStats?(): Promise<unknown>;
+  /** A remote target: the server's per-request averages between two snapshots, or null. */
+  serverStatsDelta?(before: unknown, after: unknown): ServerStatsDelta | null;
 }
 
 export interface RuntimeAdapter {

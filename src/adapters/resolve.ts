@@ -3,10 +3,13 @@
 import { InferbenchError } from '../errors.js';
 import type { RuntimeAdapter } from './adapter.js';
 import { checkModelPath } from './model-path.js';
+import { isRemoteTarget } from './remote-url.js';
 
 export { checkModelPath } from './model-path.js';
 
 export async function resolveAdapter(modelPath: string): Promise<RuntimeAdapter> {
+  // An endpoint URL (http://…/v2/models/NAME, grpc://…, …/v1/models/NAME) instead of a file.
+  if (isRemoteTarget(modelPath)) return (await import('./remote.js')).remoteAdapter;
   await checkModelPath(modelPath);
   const { onnxAdapter } = await import('./onnx.js');
   if (onnxAdapter.accepts(modelPath)) return onnxAdapter;

@@ -12,6 +12,7 @@ import { mergeCommand } from './merge-command.js';
 import { profileCommand } from './profile-command.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
+import { serveCommand } from './serve-command.js';
 import type { DeclaredCommand } from './frame.js';
 import { printError } from './print-error.js';
 
@@ -19,7 +20,7 @@ import { printError } from './print-error.js';
  * Every sub-command, in --help order. Each runs through the command frame (frame.ts): a new
  * command is `export const xCommand = defineCommand({...})` in its own file and one entry here.
  */
-export const COMMANDS: readonly DeclaredCommand[] = [profileCommand, devicesCommand, calibrateCommand, compareCommand, runCommand, reportCommand, mergeCommand, completionCommand];
+export const COMMANDS: readonly DeclaredCommand[] = [profileCommand, devicesCommand, calibrateCommand, compareCommand, runCommand, reportCommand, mergeCommand, serveCommand, completionCommand];
 
 const EXIT_CODES_HELP = `
 Exit codes:

@@ -39,7 +39,8 @@ export interface TensorSpec {
 
 export interface ModelInfo {
   path: string;
-  format: 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'saved-model';
+  /** `remote`: an endpoint (a URL): `path` is its URL, sizeBytes 0, sha256 that of its metadata. */
+  format: 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'saved-model' | 'remote';
   sizeBytes: number;
   sha256: string;
   inputs: TensorSpec[];

@@ -5,6 +5,7 @@ import { OPTION_DECLARATIONS, type OptionDeclaration, type OptionGroup } from '.
 const GROUP_TITLES: Record<OptionGroup, string> = {
   sweep: 'What is measured (the sweep)',
   service: 'Service latency (open-loop load)',
+  endpoint: 'Remote endpoints (profile URL)',
   inputs: 'Inputs',
   data: 'Real data and pipelines',
   measure: 'How long: warm-up and measurement',

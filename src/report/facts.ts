@@ -107,6 +107,7 @@ export function trialFacts(trial: TrialOk): Fact[] {
   const level = formatLevel(inference.ci.level);
   return [
     ['Backend', trial.backend],
+    ...endpointFacts(trial),
     [
       'Cold start',
       `model load ${formatMs(coldStart.modelLoadMs)}, first inference ${formatMs(coldStart.firstInferenceMs)} (first total ${formatMs(coldStart.firstTotalMs)})`,
@@ -139,6 +140,21 @@ export function trialFacts(trial: TrialOk): Fact[] {
     ...repetitionFacts(trial),
     ...variantFacts(trial),
   ];
+}
+
+/** A remote target: what its stages are, and the server's own account (statistics extension averages). */
+function endpointFacts(trial: TrialOk): Fact[] {
+  const endpoint = trial.endpoint;
+  if (!endpoint) return [];
+  const facts: Fact[] = [['Stages', 'preprocess = serialize, inference = request (send → last byte of the response: network + server), postprocess = deserialize']];
+  const s = endpoint.server;
+  if (s) {
+    const batch = s.executions > 0 ? `; ${(s.requests / s.executions).toFixed(2)} requests per execution` : '';
+    facts.push(['Server', `averages over ${formatCount(s.requests)} requests (statistics extension, no percentiles): queue ${formatUs(s.queueUs)}, compute input ${formatUs(s.computeInputUs)}, infer ${formatUs(s.computeInferUs)}, output ${formatUs(s.computeOutputUs)}${batch}${s.failed > 0 ? `; ${formatCount(s.failed)} failed` : ''}`]);
+  } else {
+    facts.push(['Server', 'no statistics extension: where the request time goes inside the server is not known']);
+  }
+  return facts;
 }
 
 /** --repeat: the spread between repetitions, shown even when it is small (run-to-run variance). */

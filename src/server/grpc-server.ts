@@ -7,7 +7,7 @@ import { modelMetadataOf } from '../protocols/kserve-v2/datatypes.js';
 import { fromGrpcInferRequest, loadV2Grpc, toGrpcInferResponse, type GrpcInferRequest } from '../protocols/kserve-v2/grpc.js';
 import { isProtocolError, ProtocolError } from '../protocols/protocol-error.js';
 import { TOOL_VERSION } from '../version.js';
-import { run, SERVER_EXTENSIONS, type ServeContext } from './http-server.js';
+import { backendOf, run, SERVER_EXTENSIONS, type ServeContext } from './http-server.js';
 
 type Handler = (call: ServerUnaryCall<Record<string, unknown>, unknown>, callback: sendUnaryData<unknown>) => void;
 
@@ -38,12 +38,12 @@ export async function startGrpcServer(ctx: ServeContext, host: string, port: num
     ServerMetadata: unary(() => ({ name: 'inferbench', version: TOOL_VERSION, extensions: SERVER_EXTENSIONS })),
     ModelMetadata: unary((r) => {
       checkName(r.name);
-      return modelMetadataOf(ctx.name, ctx.version, ctx.backend.info);
+      return modelMetadataOf(ctx.name, ctx.version, backendOf(ctx).info);
     }),
     ModelInfer: unary(async (r) => {
       const request = r as unknown as GrpcInferRequest;
       checkName(request.model_name);
-      const { inputs, outputs } = fromGrpcInferRequest(request, ctx.backend.info);
+      const { inputs, outputs } = fromGrpcInferRequest(request, backendOf(ctx).info);
       const served = await run(ctx, inputs);
       const chosen = outputs ? served.outputs.filter((o) => outputs.includes(o.name)) : served.outputs;
       return toGrpcInferResponse(ctx.name, ctx.version, request.id ?? '', chosen);

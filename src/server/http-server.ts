@@ -3,6 +3,7 @@
 // metadata, predict). Every malformed request gets a 4xx and `{"error": "..."}`; nothing a
 // client sends can throw out of a handler (the fuzz test in test/server/ checks it).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HostTensor } from '../model/spec.js';
 import { modelMetadataOf } from '../protocols/kserve-v2/datatypes.js';
 import { bodyHeaders, decodeInferRequest, encodeInferResponse, HEADER_LENGTH, type EncodedBody } from '../protocols/kserve-v2/rest.js';
 import { isProtocolError, ProtocolError } from '../protocols/protocol-error.js';
@@ -13,7 +14,8 @@ import type { ServingBackend, Served } from './backend.js';
 export interface ServeContext {
   name: string;
   version: string;
-  backend: ServingBackend;
+  /** Set once the model's instances are up; until then requests get 503. */
+  backend: ServingBackend | null;
   maxBodyBytes: number;
   /** True once a stop signal came: new work is refused with 503, in-flight requests finish. */
   draining(): boolean;
@@ -42,9 +44,9 @@ async function route(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
   const path = pathOf(req.url);
   const method = req.method ?? 'GET';
   if (path === '/v2/health/live') return sendEmpty(res, 200);
-  if (path === '/v2/health/ready') return sendEmpty(res, ctx.draining() ? 503 : 200);
+  if (path === '/v2/health/ready') return sendEmpty(res, ctx.draining() || !ctx.backend ? 503 : 200);
   if (path === '/v2') return sendJson(res, 200, { name: 'inferbench', version: TOOL_VERSION, extensions: SERVER_EXTENSIONS });
-  if (path === '/v2/models/stats' && method === 'GET') return sendJson(res, 200, { model_stats: [ctx.backend.stats] });
+  if (path === '/v2/models/stats' && method === 'GET') return sendJson(res, 200, { model_stats: [backendOf(ctx).stats] });
   const v2 = V2_MODEL.exec(path);
   if (v2) {
     const [, name, version, verb] = v2;
@@ -52,8 +54,8 @@ async function route(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
     if (verb === 'infer') return infer(ctx, req, res, method);
     allow(method, 'GET');
     if (verb === 'ready') return sendEmpty(res, ctx.draining() ? 503 : 200);
-    if (verb === 'stats') return sendJson(res, 200, { model_stats: [ctx.backend.stats] });
-    return sendJson(res, 200, modelMetadataOf(ctx.name, ctx.version, ctx.backend.info));
+    if (verb === 'stats') return sendJson(res, 200, { model_stats: [backendOf(ctx).stats] });
+    return sendJson(res, 200, modelMetadataOf(ctx.name, ctx.version, backendOf(ctx).info));
   }
   const v1 = V1_MODEL.exec(path);
   if (v1) {
@@ -62,7 +64,7 @@ async function route(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
     if (verb === 'predict') return predict(ctx, req, res, method);
     if (verb) throw new ProtocolError(404, `:${verb} is not served: this server runs a model, not a TF Serving classify/regress signature (use :predict)`);
     allow(method, 'GET');
-    return sendJson(res, 200, metadata ? tfMetadataOf(ctx.name, ctx.version, ctx.backend.info) : tfStatusOf(ctx.version));
+    return sendJson(res, 200, metadata ? tfMetadataOf(ctx.name, ctx.version, backendOf(ctx).info) : tfStatusOf(ctx.version));
   }
   throw new ProtocolError(404, `no such endpoint: ${method} ${path.slice(0, 200)} (KServe v2 under /v2, TF Serving under /v1/models/${ctx.name})`);
 }
@@ -88,7 +90,7 @@ async function infer(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
   allow(method, 'POST');
   const body = await readBody(req, ctx.maxBodyBytes);
   const header = req.headers[HEADER_LENGTH];
-  const request = decodeInferRequest(body, Array.isArray(header) ? header[0] : header, ctx.backend.info);
+  const request = decodeInferRequest(body, Array.isArray(header) ? header[0] : header, backendOf(ctx).info);
   const served = await run(ctx, request.inputs);
   const wanted = request.outputs;
   const outputs = wanted ? wanted.map((w) => served.outputs.find((o) => o.name === w.name)!).filter(Boolean) : served.outputs;
@@ -100,22 +102,29 @@ async function infer(ctx: ServeContext, req: IncomingMessage, res: ServerRespons
 async function predict(ctx: ServeContext, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
   allow(method, 'POST');
   const body = await readBody(req, ctx.maxBodyBytes);
-  const { inputs, form } = decodePredictRequest(body, ctx.backend.info.inputs);
+  const { inputs, form } = decodePredictRequest(body, backendOf(ctx).info.inputs);
   const served = await run(ctx, inputs);
   const text = Buffer.from(encodePredictResponse(served.outputs, form));
   send(res, 200, { chunks: [text], jsonLength: null });
 }
 
+/** The backend, or a 503 while the model loads. */
+export function backendOf(ctx: ServeContext): ServingBackend {
+  if (!ctx.backend) throw new ProtocolError(503, 'the model is still loading');
+  return ctx.backend;
+}
+
 /** One inference through the backend, counted in the statistics extension. */
-export async function run(ctx: ServeContext, inputs: Parameters<ServingBackend['infer']>[0]): Promise<Served> {
+export async function run(ctx: ServeContext, inputs: HostTensor[]): Promise<Served> {
   if (ctx.draining()) throw new ProtocolError(503, 'the server is shutting down');
+  const backend = backendOf(ctx);
   const started = performance.now();
   try {
-    const served = await ctx.backend.infer(inputs);
-    ctx.backend.record(served, performance.now() - started);
+    const served = await backend.infer(inputs);
+    backend.record(served, performance.now() - started);
     return served;
   } catch (error) {
-    ctx.backend.record(null, performance.now() - started);
+    backend.record(null, performance.now() - started);
     throw error;
   }
 }

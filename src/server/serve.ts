@@ -67,22 +67,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new InferbenchError('usage', `--name '${name}': a model name is letters, digits, '_', '.' and '-'`, 'it appears in URLs: /v2/models/NAME');
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
-  const backend = await ServingBackend.open({
-    model: options.model,
-    session: { device: 'cpu', intraOpThreads: null, interOpThreads: null, graphOptimization: 'all', ...options.session },
-    instances: options.instances ?? 1,
-    maxBatch: options.maxBatch ?? 1,
-    maxDelayMs: options.maxDelayMs ?? 0,
-    batching: options.batching ?? 'triton',
-    queueLimit: options.queueLimit ?? null,
-  }, name, MODEL_VERSION);
   let draining = false;
   let inFlight = 0;
   const window = { answered: 0, failed: 0, totalMs: 0 };
   const ctx: ServeContext = {
     name,
     version: MODEL_VERSION,
-    backend,
+    backend: null,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 2 ** 20,
     draining: () => draining,
     onAnswer(status, ms) {
@@ -107,11 +98,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await listen(http, host, options.port ?? 8000);
     const grpcPort = options.grpcPort === undefined ? 8001 : options.grpcPort;
     if (grpcPort !== null) grpc = await startGrpcServer(ctx, host, grpcPort).catch((error: unknown) => { throw portError('gRPC', host, grpcPort, error); });
+    // The ports first: one in use fails at once, before the model loads.
+    ctx.backend = await ServingBackend.open({
+      model: options.model,
+      session: { device: 'cpu', intraOpThreads: null, interOpThreads: null, graphOptimization: 'all', ...options.session },
+      instances: options.instances ?? 1,
+      maxBatch: options.maxBatch ?? 1,
+      maxDelayMs: options.maxDelayMs ?? 0,
+      batching: options.batching ?? 'triton',
+      queueLimit: options.queueLimit ?? null,
+    }, name, MODEL_VERSION);
   } catch (error) {
     http.close();
-    await backend.close();
+    grpc?.server.forceShutdown();
     throw error;
   }
+  const backend = ctx.backend;
   const httpPort = (http.address() as AddressInfo).port;
   const shown = host.includes(':') ? `[${host}]` : host;
   const summary = setInterval(() => {

@@ -2,7 +2,8 @@
 // then measure. Every failure that belongs to this configuration alone becomes a value
 // (skipped/failed); errors that would hit every trial alike (a bad flag, an unresolved dim, the
 // user's own model unreadable) are thrown so the run stops with one clear message.
-import type { RuntimeAdapter, Session, SessionOptions } from '../adapters/adapter.js';
+import type { RemoteClientOptions, RuntimeAdapter, Session, SessionOptions } from '../adapters/adapter.js';
+import { EndpointStats } from './endpoint-stats.js';
 import { cleanOrtMessage, ortHint } from '../adapters/ort-message.js';
 import { InferbenchError, isInferbenchError, messageOf } from '../errors.js';
 import type { ProfileHooks } from '../hooks.js';
@@ -73,7 +74,7 @@ export async function runSpec(
   const loadStart = now();
   let session: Session;
   try {
-    session = await adapter.open(context.variant.path, sessionOptionsOf(spec));
+    session = await adapter.open(context.variant.path, sessionOptionsOf(spec, options.remote));
   } catch (error) {
     if (isRunWideError(error, spec)) throw error;
     return { result: failed(spec, 'open', error) };
@@ -134,6 +135,7 @@ async function measure(
 ): Promise<TrialMeasurement | TrialFailed> {
   hooks.onPhase?.(spec, 'cold-start', 0, 0);
   let phase: TrialFailed['phase'] = 'cold-start';
+  const endpointStats = new EndpointStats(session);
   try {
     const phases = {
       warmup: options.warmup,
@@ -142,18 +144,20 @@ async function measure(
       onPhaseStart: (p: TrialPhase) => {
         phase = p;
         context.sampler?.setTag(spec.id, p);
+        if (p === 'measure') endpointStats.start();
       },
       onProgress: (p: TrialPhase, n: number, ms: number) => hooks.onPhase?.(spec, p, n, ms),
     };
     if (spec.service) return await measureService({ session, spec, inputs, modelPath: context.variant.path, pins: resolved.pins, warmup: options.warmup, logicalCores: context.logicalCores }, spec.service, phases);
     const concurrency = spec.concurrency ?? 1;
     const measured = concurrency > 1
-      ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec), ...resolved, seed: options.seed, concurrency })
+      ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec, options.remote), ...resolved, seed: options.seed, concurrency })
       : await runTrial(inputs.driver, { ...phases, extend: budgetExtension(options.budgets, options.budgetTimeCapMs) });
     const { iterations, durationMs } = measured.measure;
     // Throughput from wall time: everything the phase took, stages or not (accounting.ts).
     const inferencesPerSec = durationMs > 0 ? (iterations * 1000) / durationMs : 0;
     const accounting = wallAccounting(measured.measure, measured.stages.total, measured.overhead, concurrency);
+    const endpoint = await endpointStats.section();
     return {
       status: 'ok',
       spec,
@@ -167,6 +171,7 @@ async function measure(
       accounting,
       ...(measured.memory && { memory: { outputs: spec.outputs ?? DEFAULT_OUTPUT_HANDLING, ...measured.memory } }),
       ...(measured.latencyTimeline && { latencyTimeline: measured.latencyTimeline }),
+      ...(endpoint && { endpoint }),
       peakRssBytes: readPeakRssBytes(),
       overhead: measured.overhead,
       warnings: [...measured.warnings, ...accountingWarnings(accounting), ...leakWarnings(session), ...oversubscription(spec, context.logicalCores)],
@@ -262,8 +267,8 @@ export function oversubscription(spec: TrialSpec, logicalCores: number): Warning
   }];
 }
 
-export function sessionOptionsOf(spec: TrialSpec): SessionOptions {
-  return { device: spec.device, intraOpThreads: spec.threads, interOpThreads: spec.interThreads, graphOptimization: spec.graphOptimization, ...(spec.outputs && { outputs: spec.outputs }) };
+export function sessionOptionsOf(spec: TrialSpec, remote?: RemoteClientOptions): SessionOptions {
+  return { device: spec.device, intraOpThreads: spec.threads, interOpThreads: spec.interThreads, graphOptimization: spec.graphOptimization, ...(spec.outputs && { outputs: spec.outputs }), ...(remote && { remote }) };
 }
 
 export function failed(spec: TrialSpec, phase: TrialFailed['phase'], error: unknown): TrialFailed {

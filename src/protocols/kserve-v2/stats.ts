@@ -2,6 +2,7 @@
 // `GET v2/models/{name}/stats` → cumulative `{count, ns}` per step. Two snapshots, subtracted,
 // give the server's average queue and compute time per request over the requests between them
 // (what perf_analyzer does). Averages only: the extension carries no distribution.
+import type { ServerStatsDelta } from '../../model/trial.js';
 
 export interface StatDuration {
   count: number;
@@ -18,18 +19,7 @@ export interface V2ModelStats {
   batch_stats: { batch_size: number; compute_input: StatDuration; compute_infer: StatDuration; compute_output: StatDuration }[];
 }
 
-/** What the server reports for the requests between two snapshots: per-request averages in µs. */
-export interface ServerStatsDelta {
-  /** Requests that succeeded between the snapshots. */
-  requests: number;
-  failed: number;
-  /** Executions (model runs): requests / executions is the average batch the server formed. */
-  executions: number;
-  queueUs: number;
-  computeInputUs: number;
-  computeInferUs: number;
-  computeOutputUs: number;
-}
+export type { ServerStatsDelta } from '../../model/trial.js';
 
 const zero = (): StatDuration => ({ count: 0, ns: 0 });
 
