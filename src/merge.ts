@@ -11,7 +11,7 @@ import { parseReport } from './compare/load.js';
 import { InferbenchError } from './errors.js';
 import { mergeModelReports, type MergeInput } from './merge/merge-reports.js';
 import { glob, isGlob } from './pipeline/glob.js';
-import { reportStem } from './run.js';
+import { reportStem } from './report/write-reports.js';
 import { judgeSweep } from './sweep/judge-sweep.js';
 import type { Objective } from './budget/best.js';
 import type { Budget, Report } from './types.js';

@@ -5,7 +5,7 @@
 // say what happens). Exit code: 0 all good, 1 a regression or a budget violated, 4 every trial of
 // a model failed.
 import { existsSync, rmSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseBudgets } from './budget/budget.js';
 import { compareModels } from './compare.js';
 import { readReport } from './compare/load.js';
@@ -23,7 +23,7 @@ import { baseModelFor, type BaseSource } from './paired/base-model.js';
 import { plan, profile } from './profile.js';
 import { checkShard, shardLabel, takeShard } from './merge/shard.js';
 import type { ProfileOptions } from './profile-options.js';
-import { writeReports } from './report/write-reports.js';
+import { reportStem, writeReports } from './report/write-reports.js';
 import type { Budget, Report, TrialSpec } from './types.js';
 
 export interface RunOptions {
@@ -79,12 +79,6 @@ export interface RunHooks {
   onTrialStart?(spec: TrialSpec, index: number, total: number): void;
   /** A model is done (its files written and its comparison made). */
   onModelEnd?(run: ModelRun): void;
-}
-
-/** `<dir>/<model-name>` without extension: stable names, so a CI job can find last run's report. */
-export function reportStem(modelPath: string): string {
-  const file = basename(modelPath);
-  return file.slice(0, file.length - extname(file).length) || file;
 }
 
 interface Plan {

@@ -25,6 +25,15 @@ export function reportBaseName(report: Report): string {
   return `${safeName(stem)}-${fileStamp(report.startedAt)}${shard}`;
 }
 
+/**
+ * `inferbench run`'s file name for a model's report: `<model-name>` without extension, stable, so a
+ * CI job finds last run's report (and `inferbench merge -o DIR` writes the same names).
+ */
+export function reportStem(modelPath: string): string {
+  const file = basename(modelPath);
+  return file.slice(0, file.length - extname(file).length) || file;
+}
+
 export interface WriteReportsOptions {
   /** Directory to write into; created when missing. */
   outDir: string;
