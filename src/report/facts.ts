@@ -1,5 +1,6 @@
 // Report pieces shared by the Markdown and console exporters, as label/value pairs and rows, so
 // both say the same thing and only the layout differs. Every number in them comes from format.ts.
+import { serviceFacts, serviceStages } from './service-facts.js';
 import { accountingFacts, memoryFacts } from './memory-facts.js';
 import { formatCoverageDetail } from './format.js';
 import type { AccuracyMetrics, Environment, InputDescription, ModelInfo, PercentileKey, StageStats, TensorSpec, TrialOk, TrialSpec } from '../types.js';
@@ -107,6 +108,7 @@ export function trialFacts(trial: TrialOk): Fact[] {
   const level = formatLevel(inference.ci.level);
   return [
     ['Backend', trial.backend],
+    ...serviceFacts(trial),
     ...endpointFacts(trial),
     [
       'Cold start',
@@ -210,6 +212,7 @@ export const INTERRUPTED_BANNER =
 
 /** A trial's stage rows in request order: load (when input data was read), then the timed stages. */
 export function stageRows(trial: TrialOk): string[][] {
+  if (trial.service) return serviceStages(trial).map(([label, stats]) => stageRow(label, stats));
   const rows = TIMED_STAGES.map((stage) => stageRow(stage, trial.stages[stage]));
   return trial.stages.load ? [stageRow('load', trial.stages.load), ...rows] : rows;
 }
