@@ -12,7 +12,7 @@ import { readReport } from './compare/load.js';
 import { renderCompareJson } from './compare/render-json.js';
 import { renderCompareMarkdown } from './compare/render-markdown.js';
 import { parseRunVariance, parseThresholds, type Thresholds } from './compare/threshold.js';
-import { compareReports, type Comparison } from './compare/verdict.js';
+import { compareReports, nothingCompared, type Comparison } from './compare/verdict.js';
 import { loadConfig, type InferbenchConfig } from './config/config.js';
 import { profileOptionsFor } from './config/profile-options.js';
 import { ExitCode, InferbenchError } from './errors.js';
@@ -215,6 +215,8 @@ function exitCodeOf(models: readonly ModelRun[], paired: boolean): number {
     if (m.report !== undefined && !m.report.trials.some((t) => t.status === 'ok')) exit = Math.max(exit, ExitCode.trialsFailed);
     if (m.report?.budget?.checks.some((c) => !c.pass)) exit = Math.max(exit, ExitCode.budget);
     if (m.comparison !== undefined && m.comparison.exitCode !== ExitCode.ok) exit = Math.max(exit, ExitCode.budget);
+    // A comparison whose every configuration failed measured nothing: not a pass (skipped for a missing device stays as it is).
+    else if (m.comparison !== undefined && nothingCompared(m.comparison)?.skippedOnly === false) exit = Math.max(exit, ExitCode.trialsFailed);
   }
   return exit;
 }

@@ -6,7 +6,7 @@ import { compareExporterFor } from '../compare/exporter.js';
 import { MATCH_FIELDS, type MatchField } from '../compare/flag-values.js';
 import { renderCompareConsole } from '../compare/render-console.js';
 import { parseRunVariance, parseThresholds } from '../compare/threshold.js';
-import type { Comparison } from '../compare/verdict.js';
+import { nothingCompared, type Comparison } from '../compare/verdict.js';
 import { InferbenchError } from '../errors.js';
 import { parseList } from '../options/parse.js';
 import type { DeclaredOptions } from '../options/declarations.js';
@@ -83,7 +83,16 @@ export async function runCompare(basePath: string, headPath: string, declared: D
   } else {
     process.stdout.write(text);
   }
-  return comparison.interrupted ? ExitCode.interrupted : comparison.exitCode;
+  if (comparison.interrupted) return ExitCode.interrupted;
+  // A gate that is green because nothing ran is worse than a red one.
+  const nothing = nothingCompared(comparison);
+  if (nothing === null) return comparison.exitCode;
+  if (nothing.skippedOnly) {
+    terminal.warn(`warning: compared nothing: ${nothing.reason}`);
+    return comparison.exitCode;
+  }
+  terminal.warn(`error: compared nothing: ${nothing.reason}`);
+  return comparison.exitCode === ExitCode.ok ? ExitCode.trialsFailed : comparison.exitCode;
 }
 
 /**
@@ -116,7 +125,10 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
   const mode = flags.duet ? 'duet' : declared.isolate ? 'child-processes' : 'in-process';
   const options = { ...declared, base: basePath, head: headPath, threshold: thresholds.default, mode, signal, ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.epochs !== undefined && { epochs: flags.epochs }) } as const;
   if (flags.dryRun) {
-    process.stdout.write(`paired: every trial below measures ${basePath} (base) and ${headPath} (head) interleaved\n${renderPlan(plan({ ...options, model: basePath }))}`);
+    const specs = plan({ ...options, model: basePath });
+    const { unavailableDeviceWarnings } = await import('./dry-run-devices.js');
+    for (const warning of await unavailableDeviceWarnings([basePath, headPath], specs)) terminal.warn(warning);
+    process.stdout.write(`paired: every trial below measures ${basePath} (base) and ${headPath} (head) interleaved\n${renderPlan(specs)}`);
     return null;
   }
   const comparison = await compareModels(

@@ -1,7 +1,7 @@
 // `inferbench compare <base> <head>`: the command's flags and help. Cheap to load; the work is in
 // compare-action.ts, imported when the command runs.
-import { COMPARE_FORMATS, MATCH_FIELDS } from '../compare/flag-values.js';
-import { collect, parseNonNegativeInt, parsePositiveInt } from '../options/parse.js';
+import { COMPARE_FORMATS, MATCH_FIELDS, MAX_EPOCHS, MAX_RESAMPLES } from '../compare/flag-values.js';
+import { collect, parseBoundedInt, parseNonNegativeInt } from '../options/parse.js';
 import type { CompareFlags } from './compare-action.js';
 import { addDeclaredFlags, declaredFlagsGiven, declaredOptionsFrom } from './declared-flags.js';
 import { defineCommand } from './frame.js';
@@ -41,11 +41,11 @@ export const compareCommand = defineCommand<CompareFlags>({
         .option('--json', 'print the JSON comparison to stdout (same as --format json)', false)
         .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive too (strict gates)', false)
         .option('--duet', 'paired: run base and head at the same time in two child processes, swapped per block, instead of alternating (needs two idle cores)', false)
-        .option('--epochs <n>', 'paired: split the measurement into n epochs, each on freshly opened sessions, so the interval holds how their placement in memory moves the ratio (default 5; 1: one pair of sessions)', (v) => parsePositiveInt(v, '--epochs'))
+        .option('--epochs <n>', 'paired: split the measurement into n epochs, each on freshly opened sessions, so the interval holds how their placement in memory moves the ratio (default 5; 1: one pair of sessions)', (v) => parseBoundedInt(v, '--epochs', MAX_EPOCHS, `each epoch reopens both sessions and warms them up again; ${MAX_EPOCHS} is 20× the default`))
         .option('--strict', 'reports: treat reports from different machines or inferbench versions as an input error (exit 2)', false)
         .option('--ignore <fields>', `reports: configuration fields to ignore when pairing trials: ${MATCH_FIELDS.join(', ')} (comma-separated)`)
         .option('--seed <n>', 'seed of the bootstrap (and, paired, of the block order): results are reproducible for a seed', (v) => parseNonNegativeInt(v, '--seed'))
-        .option('--resamples <n>', 'bootstrap resamples (default 1000)', (v) => parsePositiveInt(v, '--resamples'))
+        .option('--resamples <n>', 'bootstrap resamples (default 1000)', (v) => parseBoundedInt(v, '--resamples', MAX_RESAMPLES, 'B = 1000 (the default) already gives a steady interval; more only costs memory and time'))
         .option('--run-variance <pct>', 'reports: how far two runs of the same code may differ, assumed for a side measured once (default 10%; --repeat measures it instead)'),
       'paired',
       {

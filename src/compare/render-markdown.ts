@@ -8,8 +8,9 @@ import { caveats, notes, type Comparison, type TrialComparison } from './verdict
 
 const ICON: Record<Verdict, string> = { regressed: '🔴', improved: '🟢', unchanged: '⚪', inconclusive: '🟡' };
 
+/** Pipes, markup and < > (a name cannot open HTML in a PR comment; GitHub renders \< as <). */
 function escapeCell(text: string): string {
-  return text.replace(/([\\|*_`])/g, '\\$1').replace(/\r?\n/g, ' ');
+  return text.replace(/([\\|*_`<>])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {

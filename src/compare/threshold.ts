@@ -25,7 +25,8 @@ export function parsePercent(raw: string, what: string, hint = HINT): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(raw);
   if (!match) throw new InferbenchError('usage', `${what} '${raw}' is not a percentage`, hint);
   const value = Number(match[1]) / 100;
-  if (!(value > 0 && value < 10)) throw new InferbenchError('usage', `${what} must be between 0% and 1000%, got '${raw}'`, hint);
+  // 0% is a threshold too: any change whose whole interval lies above zero counts.
+  if (!(value >= 0 && value < 10)) throw new InferbenchError('usage', `${what} must be from 0% to below 1000%, got '${raw}'`, hint);
   return value;
 }
 

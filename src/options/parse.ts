@@ -26,6 +26,13 @@ export function parsePositiveInt(raw: string, flag: string): number {
   return n;
 }
 
+/** A whole number in [1, max]; `why` says where the bound comes from, for the message. */
+export function parseBoundedInt(raw: string, flag: string, max: number, why: string): number {
+  const n = parsePositiveInt(raw, flag);
+  if (n > max) throw new InferbenchError('usage', `${flag} must be at most ${max}, got ${raw.trim()}`, why);
+  return n;
+}
+
 /** `--warmup 20` (iterations), `--warmup 2s` (time) or `--warmup auto`. */
 export function parseWarmup(raw: string): PhaseBound {
   const value = raw.trim();

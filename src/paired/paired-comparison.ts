@@ -84,6 +84,7 @@ function comparePairedTrial(t: PairedTrial, thresholds: Thresholds, options: Sig
       stopReason: m.stopReason,
       blockTargetMs: BLOCK_TARGET_MS,
       sides: { base: t.base, head: t.head },
+      ...(t.inputsDiffer !== undefined && { inputsDiffer: t.inputsDiffer }),
     },
   };
 }

@@ -9,6 +9,9 @@ import { mulberry32 } from '../measure/prng.js';
 import { MAX_ITERATIONS } from '../measure/stop-rules.js';
 import type { StageRecorder } from '../measure/recorder.js';
 import { quickHalfWidth, type PairedBlocks } from './paired-stats.js';
+import { MAX_EPOCHS } from '../compare/flag-values.js';
+
+export { MAX_EPOCHS };
 
 export interface PairedSide {
   /** Where this side's measured samples go (one recorder for all its blocks). */
@@ -115,12 +118,16 @@ export async function runPairedLoop(base: PairedSide, head: PairedSide, options:
   const harnessUs = { base: await base.harnessCostUs(), head: await head.harnessCostUs() };
   const k = blockSize(warmup, options.measure);
   const random = mulberry32(options.seed);
+  const loopStart = now();
   const blocks = { baseEnds: [] as number[], headEnds: [] as number[], baseWallNs: [] as number[], headWallNs: [] as number[], baseFirst: [] as boolean[], epochs: [] as number[] };
   const recorders = { base: base.recorder, head: head.recorder };
   let sides = { base, head };
   let measuredMs = 0;
   let stopReason: StopReason = 'interrupted';
   for (let epoch = 0; epoch < epochs; epoch++) {
+    // A time bound (--duration, or auto's cap) bounds the whole run, reopening and warm-ups
+    // included: once the wall clock has passed it, no further epoch starts.
+    if (epoch > 0 && elapsedNs(loopStart, now()) / 1e6 >= wallBoundMs(options.measure)) break;
     if (epoch > 0) {
       sides = await options.reopen!(recorders, epoch);
       // The fresh sessions' cold iteration and warm-up, not recorded.
@@ -154,6 +161,11 @@ export async function runPairedLoop(base: PairedSide, head: PairedSide, options:
     if (reason === 'interrupted' || reason === 'max-iterations') break;
   }
   return { blocks, iterationsPerBlock: k, durationMs: measuredMs, stopReason, warmup, first, harnessUs };
+}
+
+/** The wall-clock time after which no further epoch starts: the time bound, or auto's cap; none for a count. */
+function wallBoundMs(bound: PairedLoopOptions['measure']): number {
+  return bound.kind === 'time' ? bound.ms : bound.kind === 'count' ? Infinity : AUTO.maxMs;
 }
 
 /** Iterations a side by the end of `epoch`, of `total` over `epochs`. */

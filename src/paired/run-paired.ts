@@ -6,9 +6,10 @@
 import { availableParallelism } from 'node:os';
 import type { RuntimeAdapter, Session } from '../adapters/adapter.js';
 import { resolveAdapter } from '../adapters/resolve.js';
-import { isInferbenchError, messageOf } from '../errors.js';
+import { InferbenchError, isInferbenchError, messageOf } from '../errors.js';
 import { withNpyShapes } from '../inputs/input-file.js';
 import { resolveShapes } from '../inputs/shapes.js';
+import { checkPinNamesOfEither, pinsFor } from '../inputs/side-pins.js';
 import { elapsedNs, now } from '../measure/clock.js';
 import { mulberry32 } from '../measure/prng.js';
 import { summarizeMeasurement } from '../measure/run-trial.js';
@@ -23,7 +24,7 @@ import { VariantResolver } from '../sweep/variants.js';
 import type { InputDescription, ModelInfo, TrialOk, TrialSpec } from '../types.js';
 import type { StageRecorder } from '../measure/recorder.js';
 import { inProcessSide } from './in-process-side.js';
-import { DEFAULT_EPOCHS, runPairedLoop, type PairedLoopOptions, type PairedMeasurement, type PairedSide, type ReopenSides } from './paired-loop.js';
+import { DEFAULT_EPOCHS, MAX_EPOCHS, runPairedLoop, type PairedLoopOptions, type PairedMeasurement, type PairedSide, type ReopenSides } from './paired-loop.js';
 import { childLane, duetSide, laneSide, type ChildLane } from './child-side.js';
 import type { OpenedReply } from './child-protocol.js';
 
@@ -55,7 +56,7 @@ export interface PairedHooks {
 
 /** One measured pair of trials, or why there is none. */
 export type PairedTrial =
-  | { status: 'ok'; spec: TrialSpec; base: TrialOk; head: TrialOk; measurement: PairedMeasurement; mode: PairedMode; samples: Sides<StageRecorder>; cores: number }
+  | { status: 'ok'; spec: TrialSpec; base: TrialOk; head: TrialOk; measurement: PairedMeasurement; mode: PairedMode; samples: Sides<StageRecorder>; cores: number; inputsDiffer?: string }
   | { status: 'failed' | 'skipped'; spec: TrialSpec; side: 'base' | 'head' | 'both'; message: string };
 
 export type PairedMode = 'in-process' | 'child-processes' | 'duet';
@@ -69,6 +70,7 @@ export interface PairedRun {
 }
 
 export async function runPaired(options: PairedOptions, hooks: PairedHooks = {}): Promise<PairedRun> {
+  checkEpochs(options.epochs);
   const resolved = resolveProfileOptions({ ...options, model: options.base, sample: false });
   const [baseAdapter, headAdapter] = [await resolveAdapter(options.base), await resolveAdapter(options.head)];
   await rejectUnknownDevices(baseAdapter, resolved.devices);
@@ -97,6 +99,15 @@ export async function runPaired(options: PairedOptions, hooks: PairedHooks = {})
     interrupted: resolved.signal?.aborted ?? false,
   };
 }
+
+/** epochs (--epochs, paired.epochs) is a whole number in [1, MAX_EPOCHS]; the same check as the flag's. */
+export function checkEpochs(epochs: number | undefined): void {
+  if (epochs === undefined || (Number.isInteger(epochs) && epochs >= 1 && epochs <= MAX_EPOCHS)) return;
+  throw new InferbenchError('usage', `epochs must be a whole number from 1 to ${MAX_EPOCHS}, got ${epochs}`, EPOCHS_WHY);
+}
+
+/** Why epochs are bounded. */
+const EPOCHS_WHY = `each epoch reopens both sessions and warms them up again; ${MAX_EPOCHS} is 20× the default of ${DEFAULT_EPOCHS}`;
 
 type Sides<T> = { base: T; head: T };
 
@@ -149,20 +160,23 @@ async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context
     const open = sessions as Sides<Session>;
     phase = 'inputs';
     const pins = withNpyShapes(options.pins);
-    const shapes = resolveShapes(open.base.info.inputs, pins, spec.batch);
-    const headShapes = resolveShapes(open.head.info.inputs, pins, spec.batch);
-    const mismatch = inputMismatch(open, shapes, headShapes);
-    if (mismatch !== null) return { status: 'failed', spec, side: 'both', message: mismatch };
-    const batch = batchOf(open.base.info.inputs, shapes, pins.batchDim);
+    // Each side builds its inputs from its own metadata; a pin applies to every side that has its input.
+    checkPinNamesOfEither(open.base.info.inputs, open.head.info.inputs, pins);
+    const sidePins = { base: pinsFor(open.base.info.inputs, pins), head: pinsFor(open.head.info.inputs, pins) };
+    const shapes = resolveShapes(open.base.info.inputs, sidePins.base, spec.batch);
+    const headShapes = resolveShapes(open.head.info.inputs, sidePins.head, spec.batch);
+    const inputsDiffer = inputMismatch(describeInputs(open.base.info.inputs, shapes), describeInputs(open.head.info.inputs, headShapes));
+    const batch = batchOf(open.base.info.inputs, shapes, sidePins.base.batchDim);
     const refusal = batchRefusal(spec, batch, open.base.info.inputs, shapes);
     if (refusal !== null) return { status: 'skipped', spec, side: 'both', message: refusal };
     const measured = { ...spec, batch, id: trialId({ ...spec, batch }) };
     // Both sides' inputs, or none: base's are closed when head's cannot be built.
     const prepare = async (s: Sides<Session>): Promise<Sides<TrialInputs>> => {
-      const base = await prepareInputs(s.base, shapes, batch ?? 1, pins, options);
-      if (synthetic(options)) return { base, head: { ...base, driver: syntheticDriver(s.head, base.tensors()), close: async () => undefined } };
+      const base = await prepareInputs(s.base, shapes, batch ?? 1, sidePins.base, options);
+      // Same inputs: head is fed base's very tensors. Different inputs: head builds its own.
+      if (synthetic(options) && inputsDiffer === null) return { base, head: { ...base, driver: syntheticDriver(s.head, base.tensors()), close: async () => undefined } };
       try {
-        return { base, head: await prepareInputs(s.head, headShapes, batch ?? 1, pins, options) };
+        return { base, head: await prepareInputs(s.head, headShapes, batch ?? 1, sidePins.head, options) };
       } catch (error) {
         await base.close();
         throw error;
@@ -192,7 +206,7 @@ async function runPair(spec: TrialSpec, adapters: Sides<RuntimeAdapter>, context
     const measurement = await runPairedLoop(sides.base, sides.head, loopOptions(context, measured, reopen));
     const peak = readPeakRssBytes();
     const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name], measurement, { backend: open[name].backend, inputs: inputs[name]!.descriptions(), modelLoadMs: loadMs[name], peakRssBytes: peak });
-    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode: 'in-process', samples: { base: sides.base.recorder, head: sides.head.recorder }, cores: availableParallelism() };
+    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode: 'in-process', samples: { base: sides.base.recorder, head: sides.head.recorder }, cores: availableParallelism(), ...(inputsDiffer !== null && { inputsDiffer }) };
   } catch (error) {
     if (isRunWideError(error, spec) && phase !== 'measure') throw error;
     const which = sessions.base === undefined ? 'base' : sessions.head === undefined && phase === 'open' ? 'head' : 'both';
@@ -214,13 +228,18 @@ function synthetic(options: ResolvedProfileOptions): boolean {
   return pipeline.name === 'none' && pipeline.data === null && pipeline.postprocess === null;
 }
 
-/** Both sides must take the same inputs: the same names, types and (resolved) shapes. */
-function inputMismatch(sessions: Sides<Session>, base: Map<string, number[]>, head: Map<string, number[]>): string | null {
-  const describe = (s: Session, shapes: Map<string, number[]>): string =>
-    s.info.inputs.map((i) => `${i.name} ${i.type} [${(shapes.get(i.name) ?? []).join(', ')}]`).sort().join('; ');
-  const b = describe(sessions.base, base);
-  const h = describe(sessions.head, head);
-  return b === h ? null : `base and head take different inputs, so they cannot be fed the same data: base ${b}; head ${h}`;
+/** A side's inputs as resolved: names, types and shapes, sorted. */
+function describeInputs(inputs: readonly { name: string; type: string }[], shapes: ReadonlyMap<string, readonly number[]> | readonly (readonly [string, readonly number[]])[]): string {
+  const shapeOf = new Map(shapes as Iterable<readonly [string, readonly number[]]>);
+  return inputs.map((i) => `${i.name} ${i.type} [${(shapeOf.get(i.name) ?? []).join(', ')}]`).sort().join(', ');
+}
+
+/**
+ * Null when both sides take the same inputs (names, types, resolved shapes): they are then fed the
+ * same data. Else what differs, for the report: each side was fed inputs built for it.
+ */
+function inputMismatch(base: string, head: string): string | null {
+  return base === head ? null : `base and head take different inputs, each fed its own: base takes ${base}; head takes ${head}`;
 }
 
 /** Both sides in one child process, alternating (--isolate); or both sides in each of two, at once (duet). */
@@ -241,8 +260,9 @@ async function runPairInChildren(spec: TrialSpec, adapters: Sides<RuntimeAdapter
     }
     failing = 'both';
     const { base, head } = opened as Sides<OpenedReply>;
-    const describe = (s: OpenedReply): string => s.inputs.map((i) => `${i.name} ${i.type} [${i.dims.join(', ')}]`).sort().join('; ');
-    if (describe(base) !== describe(head)) return { status: 'failed', spec, side: 'both', message: `base and head take different inputs, so they cannot be fed the same data: base ${describe(base)}; head ${describe(head)}` };
+    // Each child built its side's inputs with the pins that concern it; a pin neither side has is a typo.
+    checkPinNamesOfEither(base.info.inputs, head.info.inputs, withNpyShapes(context.options.pins));
+    const inputsDiffer = inputMismatch(describeInputs(base.info.inputs, base.shapes), describeInputs(head.info.inputs, head.shapes));
     const refusal = batchRefusal(spec, base.batch, base.info.inputs, new Map(base.shapes));
     if (refusal !== null) return { status: 'skipped', spec, side: 'both', message: refusal };
     const measured = { ...spec, batch: base.batch, id: trialId({ ...spec, batch: base.batch }) };
@@ -264,7 +284,7 @@ async function runPairInChildren(spec: TrialSpec, adapters: Sides<RuntimeAdapter
     const sides = sidesIn(lanes);
     const measurement = await runPairedLoop(sides.base, sides.head, loopOptions(context, measured, reopen, mode === 'duet'));
     const side = (name: 'base' | 'head'): TrialOk => sideTrial(measured, name, sides[name], measurement, { backend: opened[name]!.backend, inputs: opened[name]!.inputs, modelLoadMs: opened[name]!.loadMs, peakRssBytes: 0 });
-    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode, samples: { base: sides.base.recorder, head: sides.head.recorder }, cores: availableParallelism() };
+    return { status: 'ok', spec: measured, base: side('base'), head: side('head'), measurement, mode, samples: { base: sides.base.recorder, head: sides.head.recorder }, cores: availableParallelism(), ...(inputsDiffer !== null && { inputsDiffer }) };
   } catch (error) {
     if (isRunWideError(error, spec)) throw error;
     return { status: 'failed', spec, side: failing, message: `${messageOf(error)}${isInferbenchError(error) && error.hint ? ` (hint: ${error.hint})` : ''}` };

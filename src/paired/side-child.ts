@@ -7,6 +7,7 @@ import { resolveAdapter } from '../adapters/resolve.js';
 import { isInferbenchError, messageOf } from '../errors.js';
 import { withNpyShapes } from '../inputs/input-file.js';
 import { resolveShapes } from '../inputs/shapes.js';
+import { pinsFor } from '../inputs/side-pins.js';
 import { elapsedNs, now } from '../measure/clock.js';
 import { sessionOptionsOf, batchOf } from '../sweep/run-spec.js';
 import { prepareInputs, type TrialInputs } from '../sweep/trial-inputs.js';
@@ -33,7 +34,8 @@ async function handle(request: Exclude<SideRequest, { type: 'stop-fill' }>): Pro
       const start = now();
       const session = await adapter.open(request.path, sessionOptionsOf(request.spec));
       const loadMs = elapsedNs(start, now()) / 1e6;
-      const pins = withNpyShapes(request.options.pins);
+      // The pins that concern this side's inputs; the parent checks that each names one of either side.
+      const pins = pinsFor(session.info.inputs, withNpyShapes(request.options.pins));
       const shapes = resolveShapes(session.info.inputs, pins, request.spec.batch);
       const batch = batchOf(session.info.inputs, shapes, pins.batchDim);
       const inputs = await prepareInputs(session, shapes, batch ?? 1, pins, { ...request.options, signal: undefined });
@@ -75,6 +77,16 @@ function opened(name: SideName): InProcessSide {
 }
 
 process.on('disconnect', () => process.exit(0));
+// The parent decides when a run stops: on SIGINT/SIGTERM/SIGHUP it finishes the current block and
+// closes this child. A terminal's Ctrl-C or a closed terminal reaches the whole process group, so
+// here they are ignored rather than killing a side mid-block (which read as that side failing).
+for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => undefined);
+// A parent that vanished while this event loop was busy in a long synchronous step (session
+// creation) is caught by its pid changing, as in trial-child.ts.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.exit(1);
+}, 500).unref();
 // One request at a time, in order: a block's filler runs until 'stop-fill', and the next request waits for it.
 let queue = Promise.resolve();
 process.on('message', (request: SideRequest) => {

@@ -2,10 +2,11 @@
 // are checked here, before anything runs) or a user module. `none` is the pipeline of synthetic
 // inputs: no data, nothing to preprocess — the timing loop keeps its own inputs (see isNonePipeline).
 // Built-ins are imported when chosen, so a run without --pipeline image never loads sharp.
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InferbenchError } from '../errors.js';
 import { IMAGE_EXTENSIONS, TENSOR_EXTENSIONS } from './formats.js';
+import { isGlob } from './glob.js';
 import { loadPipelineModule, MODULE_EXTENSIONS } from './load-module.js';
 import { parsePostprocessSteps } from './postprocess.js';
 import type { PipelineModule } from './types.js';
@@ -85,9 +86,23 @@ export function pipelineForData(path: string): BuiltinPipeline | null {
 function directoryEntries(path: string): string[] | null {
   try {
     return statSync(path).isDirectory() ? readdirSync(path) : null;
-  } catch {
-    return null; // a glob or a missing path: judged by its extension; openDataSource reports a missing one
+  } catch (error) {
+    // A missing path (or a symbolic link to one) is said first, before any guess at its pipeline.
+    if (!isGlob(path)) throw missingData(path, error);
+    return null; // a glob: judged by its extension; openDataSource reports one that matches nothing
   }
+}
+
+function missingData(path: string, error: unknown): InferbenchError {
+  const code = (error as NodeJS.ErrnoException).code;
+  let dangling = '';
+  try {
+    if (lstatSync(path).isSymbolicLink()) dangling = ` (a symbolic link to ${readlinkSync(path)}, which does not exist)`;
+  } catch {
+    // not there at all
+  }
+  const why = code === 'ENOENT' || code === 'ENOTDIR' ? `not found${dangling}` : `cannot be read (${code ?? String(error)})`;
+  return new InferbenchError('input-invalid', `--data ${path}: ${why}`, 'pass a file, a directory or a quoted glob such as "data/**/*.jpg"');
 }
 
 function pipelineForExtension(ext: string): BuiltinPipeline | null {

@@ -23,9 +23,19 @@ import { UTILISATION_HEADER, utilisationRows, utilisationSection } from './utili
 import { formatTimestamp, insufficientFootnotes } from './format.js';
 import { type Fact, INTERRUPTED_BANNER, STAGE_TABLE_HEADER, environmentFacts, flaggedPercentiles, inputLines, modelFacts, stageRows, tensorRows, trialConfig, trialFacts } from './facts.js';
 
-/** Escape text for a table cell or inline position: pipes, backslashes, line breaks. */
+/**
+ * Escape text for a table cell or inline position: pipes, backslashes, line breaks, and < > so that
+ * a model's input name cannot open HTML in a PR comment (GitHub renders \< as <).
+ */
 function escapeCell(text: string): string {
-  return text.replace(/([\\|*_])/g, '\\$1').replace(/\r?\n/g, ' ');
+  return text.replace(/([\\|*_<>])/g, '\\$1').replace(/\r?\n/g, ' ');
+}
+
+/** A code span that holds any text: its fence is one backtick longer than the longest run inside. */
+function codeSpan(text: string): string {
+  const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  const body = text.replace(/\r?\n/g, ' ');
+  return fence.length > 1 || body.startsWith(' ') || body.endsWith(' ') ? `${fence} ${body} ${fence}` : `${fence}${body}${fence}`;
 }
 
 /** Escape Markdown's inline markup characters in free text (error messages, paths). */
@@ -100,7 +110,7 @@ function okTrial(trial: TrialOk): string[] {
   lines.push('', '<details><summary>Details: cold start, throughput, inputs, bottleneck, utilisation, operators</summary>', '');
   lines.push(...factList(trialFacts(trial)));
   const inputs = inputLines(trial.inputs);
-  if (inputs.length > 0) lines.push(`- **Inputs:** ${inputs.map((line) => `\`${line}\``).join(', ')}`);
+  if (inputs.length > 0) lines.push(`- **Inputs:** ${inputs.map(codeSpan).join(', ')}`);
   lines.push(...factList(analysisFacts(trial)));
   const calibration = calibrationNote(trial);
   if (calibration !== undefined) lines.push('', `> ℹ️ **Note:** ${escapeText(calibration)} \`${REFRESH_CALIBRATION}\``);

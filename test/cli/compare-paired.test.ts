@@ -143,11 +143,11 @@ describe('compare with two models: paired', () => {
     expect(r.stdout).toMatch(/│ 2 │ cpu\s+│ fp32\s+│ 2\s+│/);
   });
 
-  test('models that take different inputs: the trial says so, and --fail-on-inconclusive fails the gate', () => {
-    const r = inferbench('compare', 'fixtures/mlp.onnx', file('a.onnx'), '-n', '50', '-w', '5');
-    expect(r.stdout).toContain('base and head take different inputs');
-    expect(r.status).toBe(0);
-    expect(inferbench('compare', 'fixtures/mlp.onnx', file('a.onnx'), '-n', '50', '-w', '5', '--fail-on-inconclusive').status).toBe(1);
+  test('models that take different inputs: each side is fed its own, and the comparison says so', () => {
+    const r = inferbench('compare', 'fixtures/mlp.onnx', file('a.onnx'), '-n', '50', '-w', '5', '--epochs', '1');
+    expect(r.stdout).toMatch(/Base and head take different inputs, each fed its own: base takes x float32 \[1, 64\]; head takes x float32 \[1, 128\]/);
+    expect(r.stdout).not.toContain('failed');
+    expect([0, 1]).toContain(r.status);
   });
 
   test.each([

@@ -125,3 +125,36 @@ describe('--isolate', () => {
     expect(saved.trials.map((t) => t.status).sort()).toEqual(['failed', 'ok']);
   }, 150_000);
 });
+
+describe('compare (paired): every stop signal has its own exit code, in every mode, and no child outlives it', () => {
+  test.each([
+    ['SIGTERM', 143, []],
+    ['SIGHUP', 129, []],
+    ['SIGINT', 130, ['--isolate']],
+    ['SIGTERM', 143, ['--duet']],
+  ] as const)('%s → %i %j', async (signal, code, mode) => {
+    let sent = false;
+    let children: number[] = [];
+    const run = await runCli(['compare', 'fixtures/mlp.onnx', 'fixtures/mlp.onnx', '-t', '1', '-w', '3', '--duration', '60s', '--epochs', '1', '--json', ...mode], {
+      timeoutMs: 90_000,
+      onStderr: (text, child) => {
+        if (sent || !text.includes('base and head interleaved')) return;
+        sent = true;
+        setTimeout(() => {
+          children = childrenOf(child.pid!);
+          child.kill(signal);
+        }, 1000);
+      },
+    });
+    expect(run.code, run.stderr).toBe(code);
+    expect(run.stderr).toContain(`interrupted by ${signal}`);
+    // What was measured is judged and printed, marked interrupted.
+    expect(JSON.parse(run.stdout)).toMatchObject({ interrupted: true });
+    if (mode.length > 0) expect(children.length).toBeGreaterThan(0);
+    const deadline = Date.now() + 5000;
+    while (children.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const left = children.filter(alive);
+    for (const pid of left) process.kill(pid, 'SIGKILL');
+    expect(left).toEqual([]);
+  }, 120_000);
+});
