@@ -3,6 +3,7 @@
 // instance is made here with an explicit level (never the global auto-detection), and
 // cli-table3 gets empty styles so NO_COLOR / non-TTY output carries no escape codes at all.
 
+import { scaleOutLines } from './scale-out-facts.js';
 import { stripVTControlCharacters } from 'node:util';
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
@@ -170,6 +171,8 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
   const style: Style = { chalk: new Chalk({ level: options.color ? 1 : 0 }), color: options.color };
   const lines: string[] = [];
   if (report.interrupted === true) lines.push(style.chalk.yellow.bold(INTERRUPTED_BANNER), '');
+  const scaleOut = scaleOutLines(report);
+  if (scaleOut.length > 0) lines.push(...scaleOut.map((l) => (l.startsWith('Incomplete') || l.startsWith('Mixed') ? style.chalk.yellow(l) : l)), '');
   lines.push(...header(report, style));
   if (report.trials.length === 0) lines.push('', 'No trials ran.');
   for (const trial of report.trials) {

@@ -1,6 +1,7 @@
 // The Markdown report: readable in a PR comment or a wiki page. Same content as the console
 // rendering, laid out as headings, fact lists and tables. Every number comes from format.ts.
 
+import { scaleOutLines } from './scale-out-facts.js';
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import { sweepTable } from './sweep-table.js';
 import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
@@ -149,6 +150,8 @@ export function renderMarkdown(report: Report): string {
     '',
   ];
   if (report.interrupted === true) lines.push(`> ⚠️ **${INTERRUPTED_BANNER}**`, '');
+  const scaleOut = scaleOutLines(report);
+  if (scaleOut.length > 0) lines.push(...scaleOut.map((l) => (l.startsWith('  ') ? `- ${escapeText(l.trim())}` : escapeText(l))), '');
   // Results first (sweep, budgets, output check, trials); environment and model folded at the end.
   const sweep = sweepTable(report);
   if (sweep) lines.push('## Sweep', '', ...(sweep.shared.length > 0 ? [`All trials: ${escapeText(sweep.shared.join(' · '))}`, ''] : []), ...table(sweep.header, sweep.rows, sweep.firstNumeric), '');

@@ -1,0 +1,34 @@
+// What the console and Markdown reports say about a shard's report (--shard) and a merged one
+// (`inferbench merge`): which part of the plan, which reports and machines, what is missing.
+// Plain lines; each exporter styles them.
+import type { Report, TrialOk } from '../types.js';
+
+/** At most this many trial ids are listed in a line; the rest are counted. */
+const LISTED = 5;
+
+function listed(items: readonly string[]): string {
+  return items.length <= LISTED ? items.join(', ') : `${items.slice(0, LISTED).join(', ')} and ${items.length - LISTED} more`;
+}
+
+export function scaleOutLines(report: Report): string[] {
+  const lines: string[] = [];
+  if (report.shard) {
+    const { index, count, plan } = report.shard;
+    lines.push(`Shard ${index}/${count}: ${report.trials.length} of the plan's ${plan.length} trials; inferbench merge joins the ${count} shards' reports.`);
+  }
+  const merge = report.merge;
+  if (!merge) return lines;
+  const shards = merge.parts.filter((p) => p.shard !== null).map((p) => p.shard);
+  lines.push(`Merged from ${merge.parts.length} report${merge.parts.length === 1 ? '' : 's'}${shards.length > 0 ? ` (shards ${shards.join(', ')})` : ''} on ${merge.machines.length} machine${merge.machines.length === 1 ? '' : 's'}: histograms added, percentiles from the merged histograms.`);
+  if (merge.incomplete) {
+    lines.push(`Incomplete: ${merge.incomplete.missing.length} planned trial${merge.incomplete.missing.length === 1 ? '' : 's'} not measured (${listed(merge.incomplete.missing)}), owed by shard ${merge.incomplete.shards.join(', ')}.`);
+  }
+  if (merge.mixedMachines) {
+    lines.push(`Mixed machines (--allow-mixed-machines): trials measured on different hardware or software are not comparable as one sweep.`);
+    for (const trial of report.trials) {
+      const parts = trial.status === 'ok' ? (trial as TrialOk).parts ?? [] : [];
+      if (parts.length > 0) lines.push(`  ${trial.spec.id}: ${[...new Set(parts.map((p) => p.machine))].join(' + ')}`);
+    }
+  }
+  return lines;
+}
