@@ -185,7 +185,30 @@ describe('sweeps', () => {
   test('a met budget exits 0 and names the best trial', async () => {
     const run = await inferbench(['profile', 'fixtures/mlp.onnx', '--batch', '1,8', ...QUICK, '--budget', 'throughput>=1/s', '--no-save', '--no-sample']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/best within budget: cpu fp32 batch=(1|8)/);
+    expect(run.stdout).toMatch(/best within budget \(throughput, paired speed-up\): cpu fp32 batch=(1|8)/);
+  });
+
+  test('an inconclusive budget warns and exits 0; --fail-on-inconclusive exits 1', async () => {
+    // 20 samples can neither show a p99 within a minute (LoadGen needs 459) nor beyond it.
+    const args = ['profile', 'fixtures/mlp.onnx', '-n', '20', '-w', '5', '--no-op-profile', '--budget', 'p99<=60s', '--budget-time-cap', '0', '--no-save', '--no-sample'];
+    const lenient = await inferbench(args);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toContain('warning: budget inconclusive: p99<=60s');
+    expect(lenient.stderr).toContain('439 more within it would pass');
+    const strict = await inferbench([...args, '--fail-on-inconclusive']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('error: budget inconclusive: p99<=60s');
+  });
+
+  test('an undecided p99 budget measures on until LoadGen\'s rule decides it', async () => {
+    const out = tempDir();
+    const run = await inferbench(['profile', 'fixtures/mlp.onnx', '-n', '20', '-w', '5', '--no-op-profile', '--budget', 'p99<=60s', '-f', 'json', '--out', out, '--no-sample']);
+    expect(run.code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(out, readdirSync(out)[0]!), 'utf8')) as Report;
+    const trial = saved.trials[0]!;
+    expect(trial.status === 'ok' && trial.measure.extension).toMatchObject({ outcome: 'decided' });
+    expect(trial.status === 'ok' && trial.measure.iterations).toBeGreaterThanOrEqual(459);
+    expect(saved.budget?.checks[0]).toMatchObject({ verdict: 'pass', samples: { over: 0 } });
   });
 
   test('by default: operator table, roofline and bottleneck; the first run on a machine calibrates and says so; --no-op-profile skips it', async () => {
