@@ -68,6 +68,7 @@ export function startDriver(clock: ServingClock, schedule: Schedule, send: (i: n
       end();
     },
     finished,
-    eventLoopDelayP99Ms: () => (loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0),
+    // The histogram holds each interval of its RESOLUTION ms timer (≥ the resolution): the delay is the excess.
+    eventLoopDelayP99Ms: () => (loopDelay.count > 0 ? Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) : 0),
   };
 }
