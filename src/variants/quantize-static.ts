@@ -52,7 +52,21 @@ export function quantizeStaticInt8(bytes: Uint8Array, ranges: ReadonlyMap<string
   const plan = planStatic(graph, overridable);
   const names = new NameSource(graph);
   const counter = new CoverageCounter();
-  // A node converts only when both its input and its output have a range (or share one).
+  let converted = quantizeGraph(graph, plan, ranges, names, counter);
+  for (const b of plan.branches) converted += quantizeGraph(b.branch, b.plan, ranges, names, counter);
+  for (const node of plan.inSubgraphs) counter.eligible(node);
+  if (converted === 0) declineSubgraphsOnly(plan);
+  finishInitializers(model);
+  if (converted === 0) return { bytes: encodeModel(model), coverage: counter.result(before, graph, folded) };
+  const opsetRaise = raiseDefaultOpset(model, MIN_OPSET, 'int8-static');
+  return { bytes: encodeModel(model), coverage: withOpsetRaise(counter.result(before, graph, folded), opsetRaise) };
+}
+
+/**
+ * Converts the targets of one graph (the main graph, or an If branch) whose input and output
+ * have a calibrated range (or share one); counts its candidates. Returns how many converted.
+ */
+function quantizeGraph(graph: Graph, plan: StaticPlan, ranges: ReadonlyMap<string, TensorRange>, names: NameSource, counter: CoverageCounter): number {
   const known = (name: string): boolean => ranges.has(name) || (plan.passThrough.has(name) && known(plan.passThrough.get(name) ?? ''));
   const targets = plan.targets.filter((t) => known(t.input) && known(t.output));
   const byNode = new Map(targets.map((t) => [t.node, t]));
@@ -61,12 +75,7 @@ export function quantizeStaticInt8(bytes: Uint8Array, ranges: ReadonlyMap<string
     counter.eligible(node, t?.weight ?? graph.initializer?.find((i) => i.name === node.input?.[1]));
     if (t) counter.converted(node, t.weight);
   }
-  for (const node of plan.inSubgraphs) counter.eligible(node);
-  if (targets.length === 0) {
-    declineSubgraphsOnly(plan);
-    finishInitializers(model);
-    return { bytes: encodeModel(model), coverage: counter.result(before, graph, folded) };
-  }
+  if (targets.length === 0) return 0;
 
   // Activation parameters: calibrated ranges; MaxPool outputs share their input's.
   const params = new Map<string, QParams>();
@@ -105,21 +114,21 @@ export function quantizeStaticInt8(bytes: Uint8Array, ranges: ReadonlyMap<string
     removed.add(t.relu);
   }
   graph.node = insertQdq(graph, names, params, before1, removed);
-  finishInitializers(model);
-  const opsetRaise = raiseDefaultOpset(model, MIN_OPSET, 'int8-static');
-  return { bytes: encodeModel(model), coverage: withOpsetRaise(counter.result(before, graph, folded), opsetRaise) };
+  return targets.length;
 }
 
 /**
- * Calibration measures tensors of the main graph only (a tensor inside an If branch or a Loop body
- * is not a graph output, and takes a value per iteration), so the Conv / MatMul / Gemm nodes in
- * subgraphs stay fp32 — counted as eligible, not converted. When they are all there is, the
- * variant is declined with that reason rather than reported as "no quantizable weights".
+ * Calibration measures the main graph's tensors and those of the main graph's If branches (a
+ * branch runs at most once per inference); a Loop or Scan body runs once per iteration, so its
+ * Conv / MatMul / Gemm nodes stay fp32 — counted as eligible, not converted — and so do those of a
+ * branch no calibration input took (no range). When nothing else converted, the variant is
+ * declined with that reason rather than reported as "no quantizable weights".
  */
 function declineSubgraphsOnly(plan: StaticPlan): void {
-  if (plan.inSubgraphs.length === 0) return;
-  const ops = [...new Set(plan.inSubgraphs.map((n) => n.opType ?? ''))].join('/');
-  throw new VariantDeclined(`int8-static: the model's ${plan.inSubgraphs.length} ${ops} node(s) sit inside If/Loop/Scan subgraphs, whose tensors static calibration does not measure; int8 (dynamic) converts them`);
+  const nodes = [...plan.inSubgraphs, ...plan.branches.flatMap((b) => b.plan.candidates)];
+  if (nodes.length === 0) return;
+  const ops = [...new Set(nodes.map((n) => n.opType ?? ''))].join('/');
+  throw new VariantDeclined(`int8-static: the model's ${nodes.length} ${ops} node(s) sit inside subgraphs that static calibration does not measure (Loop/Scan bodies, or If branches no calibration input took); int8 (dynamic) converts them`);
 }
 
 function addInit(graph: Graph, t: ReturnType<typeof tensor>): string {
@@ -187,8 +196,11 @@ function insertQdq(graph: Graph, names: NameSource, params: Map<string, QParams>
     return pair;
   };
   const inits = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
   const nodes: NodeProto[] = [];
   for (const v of graph.input ?? []) if (v.name && !inits.has(v.name)) nodes.push(...pairFor(v.name));
+  // In an If branch: outer-scope activations the branch quantizes get their pair at its top.
+  for (const name of params.keys()) if (!produced.has(name) && !inits.has(name) && !(graph.input ?? []).some((v) => v.name === name)) nodes.push(...pairFor(name));
   for (const node of graph.node ?? []) {
     if (removed.has(node)) continue;
     nodes.push(...(weightDq.get(node) ?? []), node);

@@ -9,7 +9,7 @@
 //   name and range (QDQRemovableActivation: the uint8 Q with zero point 0 clips at 0 itself);
 // - a MaxPool reading a quantized output shares that tensor's scale and zero point (QDQMaxPool
 //   is a "direct 8-bit op"), so that ONNX Runtime runs it on uint8 and drops its Q/DQ pair.
-import { allGraphs, allNodes, DT, dimsOf, floatAttrValue, intAttrValue, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
+import { allGraphs, allNodes, subgraphsOf, DT, dimsOf, floatAttrValue, intAttrValue, type Graph, type NodeProto, type TensorProto } from './onnx-graph.js';
 
 export type StaticOp = 'Conv' | 'MatMul' | 'Gemm';
 
@@ -34,19 +34,50 @@ export interface StaticPlan {
   passThrough: Map<string, string>;
   /** Activation tensors whose ranges calibration must measure (inputs and outputs of targets). */
   rangeTensors: string[];
-  /** Conv / MatMul / Gemm nodes inside subgraphs: calibration does not reach them, they stay fp32. */
+  /** The branches of the main graph's If nodes, each planned like a graph of its own. */
+  branches: BranchPlan[];
+  /** Conv / MatMul / Gemm nodes in other subgraphs (Loop / Scan bodies, nested deeper): they stay fp32. */
   inSubgraphs: NodeProto[];
+}
+
+/**
+ * An If branch of the main graph: it runs at most once per inference, so its tensors have one
+ * range, which calibration measures by returning it through the If node (calibration-graph.ts).
+ * A Loop or Scan body runs once per iteration and is not planned.
+ */
+export interface BranchPlan {
+  ifNode: NodeProto;
+  branch: Graph;
+  plan: StaticPlan;
 }
 
 const isDefaultDomain = (n: NodeProto): boolean => !n.domain || n.domain === 'ai.onnx';
 
 /**
- * The targets of `graph` (main graph only). `overridable` names initializers a fed input may
- * replace (overridableInitializers): they are inputs, never weights — as in dynamic int8.
+ * The targets of the main graph and of the branches of its If nodes. `overridable` names
+ * initializers a fed input may replace (overridableInitializers): they are inputs, never weights —
+ * as in dynamic int8.
  */
 export function planStatic(graph: Graph, overridable: ReadonlySet<string>): StaticPlan {
-  const graphOutputs = new Set((graph.output ?? []).map((v) => v.name ?? ''));
   const inits = new Map((graph.initializer ?? []).filter((t) => !overridable.has(t.name ?? '')).map((t) => [t.name ?? '', t]));
+  const plan = planGraph(graph, inits);
+  for (const ifNode of (graph.node ?? []).filter((n) => n.opType === 'If' && isDefaultDomain(n))) {
+    for (const branch of subgraphsOf(ifNode)) {
+      // A branch reads its own initializers and, by outer-scope reference, the main graph's.
+      const visible = new Map([...inits, ...(branch.initializer ?? []).map((t): [string, TensorProto] => [t.name ?? '', t])]);
+      plan.branches.push({ ifNode, branch, plan: planGraph(branch, visible) });
+    }
+  }
+  const planned = new Set(plan.branches.flatMap((b) => b.plan.candidates));
+  plan.inSubgraphs = allGraphs(graph).slice(1).flatMap((g) => (g.node ?? []).filter((n) => isDefaultDomain(n) && COMPUTE.has(n.opType ?? '') && !planned.has(n)));
+  return plan;
+}
+
+const COMPUTE: ReadonlySet<string> = new Set(['Conv', 'MatMul', 'Gemm']);
+
+/** The targets of one graph, whose weights are looked up in `inits`. */
+function planGraph(graph: Graph, inits: ReadonlyMap<string, TensorProto>): StaticPlan {
+  const graphOutputs = new Set((graph.output ?? []).map((v) => v.name ?? ''));
   const floatInit = (name: string | undefined, rank?: number): TensorProto | undefined => {
     const t = name ? inits.get(name) : undefined;
     return t && t.dataType === DT.FLOAT && (rank === undefined || dimsOf(t).length === rank) ? t : undefined;
@@ -86,6 +117,5 @@ export function planStatic(graph: Graph, overridable: ReadonlySet<string>): Stat
     }
   }
   const rangeTensors = [...new Set(targets.flatMap((t) => [t.input, t.output]))].filter((name) => !passThrough.has(name));
-  const inSubgraphs = allGraphs(graph).slice(1).flatMap((g) => (g.node ?? []).filter((n) => isDefaultDomain(n) && ['Conv', 'MatMul', 'Gemm'].includes(n.opType ?? '')));
-  return { targets, candidates, passThrough, rangeTensors, inSubgraphs };
+  return { targets, candidates, passThrough, rangeTensors, branches: [], inSubgraphs: [] };
 }
