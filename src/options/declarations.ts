@@ -11,7 +11,7 @@ import { parseShard, type Shard } from '../merge/shard.js';
 import { DEFAULT_ARRIVALS } from '../load/service-id.js';
 import { parseRateList } from '../load/rate-list.js';
 import { BATCHING_POLICIES, type BatchingPolicy } from '../model/service.js';
-import { checkOutputHandling, parseBatchList, parseDurationMs, parseKeyValue, parseList, parseNonNegativeInt, parsePositiveInt, parsePrecisionList, parseVariant, parseWarmup } from './parse.js';
+import { checkOutputHandling, parseBatchList, parseBoundedInt, parseDurationMs, parseKeyValue, parseList, parseNonNegativeInt, parsePositiveInt, parsePrecisionList, parseVariant, parseWarmup } from './parse.js';
 
 /** Where the option sits in --help and docs/options.md. */
 export type OptionGroup = 'sweep' | 'service' | 'endpoint' | 'inputs' | 'data' | 'measure' | 'analysis';
@@ -72,9 +72,9 @@ function parseDelayMs(raw: string): number {
   return raw.trim() === '0' ? 0 : parseDurationMs(raw, '--max-delay');
 }
 
-/** A duration, or 0 for off. */
+/** A duration ("10s"), a bare number of milliseconds, or 0 for off. */
 function parseCap(raw: string, where: string): number {
-  return raw.trim() === '0' ? 0 : parseDurationMs(raw, where);
+  return /^\s*\d+\s*$/.test(raw) ? Number(raw) : parseDurationMs(raw, where);
 }
 
 const declare = <T>() => <K extends string>(d: OptionDeclaration<K, T>): OptionDeclaration<K, T> => d;
@@ -343,8 +343,9 @@ export const OPTION_DECLARATIONS = [
   declare<number>()({
     key: 'repeat', flags: '--repeat <n>', group: 'measure', run: true, default: 1,
     help: 'measure every trial n times, interleaved across trials (run-to-run variance; 5 gives compare a rank test)',
-    parse: (raw) => parsePositiveInt(raw, '--repeat'),
-    config: { at: 'measure.repeat', schema: { type: 'integer', minimum: 1 } },
+    // 100: compare's rank test needs 4 a side; 10^9 passed --dry-run and never ended.
+    parse: (raw) => parseBoundedInt(raw, '--repeat', 100, 'each repetition measures every trial again; 5 gives compare its rank test'),
+    config: { at: 'measure.repeat', schema: { type: 'integer', minimum: 1, maximum: 100 } },
   }),
 
   // --- analysis, budgets and checks ---------------------------------------------------------------
@@ -364,7 +365,7 @@ export const OPTION_DECLARATIONS = [
     key: 'budgetTimeCap', flags: '--budget-time-cap <duration>', group: 'analysis', default: 10_000, defaultText: '10s',
     help: 'with --budget: keep measuring a trial past -n/--duration while a latency budget is undecided (LoadGen early stopping), at most this much longer; 0 turns it off',
     parse: (raw) => parseCap(raw, '--budget-time-cap'),
-    config: { at: 'measure.budgetTimeCap', schema: { type: 'string', pattern: '^(0|\\d+(\\.\\d+)?(ms|s|m))$' }, read: (v: string) => parseCap(v, 'measure.budgetTimeCap') },
+    config: { at: 'measure.budgetTimeCap', schema: { type: 'string', pattern: '^(\\d+|\\d+(\\.\\d+)?(ms|s|m))$' }, read: (v: string) => parseCap(v, 'measure.budgetTimeCap') },
   }),
   declare<boolean>()({
     key: 'failOnInconclusive', flags: '--fail-on-inconclusive', group: 'analysis', default: false, flagValue: true,
@@ -391,7 +392,8 @@ export const OPTION_DECLARATIONS = [
   declare<number>()({
     key: 'sampleIntervalMs', flags: '--sample-interval <ms>', group: 'analysis', default: DEFAULT_SAMPLE_INTERVAL_MS,
     help: 'utilisation sampling interval, ms',
-    parse: (raw) => parsePositiveInt(raw, '--sample-interval'),
+    // Past 2^31 ms Node's timers fire after 1 ms instead: a minute is the sampler's useful ceiling.
+    parse: (raw) => parseBoundedInt(raw, '--sample-interval', 60_000, 'a sample a minute is the coarsest that still describes a trial'),
   }),
   declare<boolean>()({
     key: 'pairedSpeedUp', flags: '--no-paired-speedup', group: 'analysis', default: true, flagValue: false,

@@ -47,6 +47,9 @@ const ERRORS: [string, string[], number[], RegExp][] = [
   ['run with output.dir under a file', ['run', '-c', config('under-file.json', { output: { dir: at('a-file', 'out') } })], [2], /output\.dir .*: cannot write reports there/],
   ['run --base-dir missing/', ['run', '-c', config('base-dir.json', {}), '--base-dir', at('missing')], [2], /base directory .*missing not found/],
   ['run paired.epochs 1e9', ['run', '-c', config('epochs.json', { paired: { baseDir: resolve('fixtures'), epochs: 1_000_000_000 } })], [2], /epochs/],
+  ['profile --repeat 1000 --dry-run', ['profile', MLP, '--repeat', '1000', '--dry-run'], [2], /--repeat must be at most 100/],
+  ['profile --sample-interval 1e11', ['profile', MLP, '--sample-interval', '99999999999', '--dry-run'], [2], /--sample-interval must be at most 60000/],
+  ['run measure.repeat 1000', ['run', '-c', config('repeat.json', { measure: { repeat: 1000 } })], [2], /repeat/],
   ['profile --data missing', ['profile', MLP, '--data', at('does-not-exist'), '--no-save'], [2], /^error: --data .*does-not-exist: not found$/m],
   ['profile --data dangling symlink', ['profile', MLP, '--data', at('dangling.jpg'), '--no-save'], [2], /--data .*dangling\.jpg: not found \(a symbolic link to .*nowhere\.jpg, which does not exist\)/],
 ];
