@@ -41,6 +41,7 @@ export async function startGrpcServer(ctx: ServeContext, host: string, port: num
       return modelMetadataOf(ctx.name, ctx.version, backendOf(ctx).info);
     }),
     ModelInfer: unary(async (r) => {
+      if (ctx.draining()) throw new ProtocolError(503, 'the server is shutting down');
       const request = r as unknown as GrpcInferRequest;
       checkName(request.model_name);
       const { inputs, outputs } = fromGrpcInferRequest(request, backendOf(ctx).info);

@@ -43,7 +43,10 @@ export function httpHandler(ctx: ServeContext): (req: IncomingMessage, res: Serv
 async function route(ctx: ServeContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = pathOf(req.url);
   const method = req.method ?? 'GET';
+  if (path === '/v2' || path.startsWith('/v2/health/')) allow(method, 'GET');
   if (path === '/v2/health/live') return sendEmpty(res, 200);
+  // Stopping: what arrived before finishes; what arrives now is refused.
+  if (ctx.draining() && path !== '/v2/health/ready') throw new ProtocolError(503, 'the server is shutting down');
   if (path === '/v2/health/ready') return sendEmpty(res, ctx.draining() || !ctx.backend ? 503 : 200);
   if (path === '/v2') return sendJson(res, 200, { name: 'inferbench', version: TOOL_VERSION, extensions: SERVER_EXTENSIONS });
   if (path === '/v2/models/stats' && method === 'GET') return sendJson(res, 200, { model_stats: [backendOf(ctx).stats] });
@@ -116,7 +119,6 @@ export function backendOf(ctx: ServeContext): ServingBackend {
 
 /** One inference through the backend, counted in the statistics extension. */
 export async function run(ctx: ServeContext, inputs: HostTensor[]): Promise<Served> {
-  if (ctx.draining()) throw new ProtocolError(503, 'the server is shutting down');
   const backend = backendOf(ctx);
   const started = performance.now();
   try {

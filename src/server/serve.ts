@@ -83,12 +83,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (options.logRequests) log(`${new Date().toISOString()} ${status} ${ms.toFixed(2)} ms`);
     },
   };
-  const http = createServer(httpHandler(ctx));
-  http.requestTimeout = options.requestTimeoutMs ?? 30_000;
-  http.headersTimeout = Math.min(http.requestTimeout, 10_000);
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  // Node checks for stalled requests every connectionsCheckingInterval (30 s by default): often
+  // enough that a client stalled mid-body is closed near the request timeout, not 30 s later.
+  const http = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 10_000), connectionsCheckingInterval: Math.min(1000, Math.max(50, requestTimeout / 4)) }, httpHandler(ctx));
   http.on('request', (_req, res) => {
     inFlight++;
-    res.on('close', () => inFlight--);
+    res.on('close', () => inFlight--); // after the last byte was handed to the socket, or on abort
   });
   // A client that misbehaves at the TCP or HTTP-framing level gets a closed connection (Node
   // answers 400/408/431 itself where it can); it never reaches a handler or the process.
