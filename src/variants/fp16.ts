@@ -118,8 +118,10 @@ export function convertToFp16WithCoverage(bytes: Uint8Array, options: Fp16Option
   const counter = countFp16(graphs, everyNode, isFloat, isBlocked);
   const half = new Set<string>(); // names that are float16 in the result
   for (const [name, t] of types) if (t === DT.FLOAT) half.add(name);
-  for (const name of convertInitializers(graphs, everyNode, isBlocked, overridable, opset)) half.delete(name);
-  const io = options.keepIoTypes ?? true ? castGraphIo(graphs, everyNode, isFloat, names, half, overridable) : { inputCasts: [], outputCasts: [], fp32Source: new Map<string, string>() };
+  const keepIo = options.keepIoTypes ?? true;
+  // Without keep_io_types every float input turns float16, overridable initializers with them.
+  for (const name of convertInitializers(graphs, everyNode, isBlocked, keepIo ? overridable : new Set(), opset)) half.delete(name);
+  const io = keepIo ? castGraphIo(graphs, everyNode, isFloat, names, half, overridable) : { inputCasts: [], outputCasts: [], fp32Source: new Map<string, string>() };
   const { inputCasts, outputCasts, fp32Source } = io;
 
   graphs.forEach((g, gi) => {

@@ -15,7 +15,7 @@ import { decodeModel, DT, encodeModel, graphOf, onnx } from '../../src/variants/
 import { quantizeDynamicInt8WithCoverage } from '../../src/variants/quantize-int8.js';
 import { quantizeStaticInt8 } from '../../src/variants/quantize-static.js';
 import { mulberry32, normal } from '../helpers/rng.js';
-import { fixtureBytes, runBytes } from './helpers.js';
+import { fixtureBytes, openBytes, runBytes } from './helpers.js';
 
 const floats = (name: string, dims: number[], seed: number): HostTensor => {
   const gauss = normal(mulberry32(seed));
@@ -69,6 +69,16 @@ describe('an initializer that is also a graph input (IR >= 4): left unconverted 
       if (precision === 'fp16') expect(graph.initializer?.find((t) => t.name === 'fc2.weight')?.dataType).toBe(DT.FLOAT16);
       expect((await drift(original, v.bytes, sets)).cosineSimilarity, precision).toBeGreaterThan(0.999);
     }
+  });
+
+  it('fp16 without keep_io_types turns W float16 with the other inputs, and the model runs', async () => {
+    const { bytes } = convertToFp16WithCoverage(original, { keepIoTypes: false });
+    const graph = graphOf(decodeModel(bytes));
+    expect(checkStructure(decodeModel(bytes))).toEqual([]);
+    expect(graph.initializer?.find((t) => t.name === 'W')?.dataType).toBe(DT.FLOAT16);
+    expect(graph.input?.find((i) => i.name === 'W')?.type?.tensorType?.elemType).toBe(DT.FLOAT16);
+    const session = await openBytes(bytes);
+    await session.release();
   });
 });
 
