@@ -154,7 +154,9 @@ function endpointFacts(trial: TrialOk): Fact[] {
     const batch = s.executions > 0 ? `; ${(s.requests / s.executions).toFixed(2)} requests per execution` : '';
     facts.push(['Server', `averages over ${formatCount(s.requests)} requests (statistics extension, no percentiles): queue ${formatUs(s.queueUs)}, compute input ${formatUs(s.computeInputUs)}, infer ${formatUs(s.computeInferUs)}, output ${formatUs(s.computeOutputUs)}${batch}${s.failed > 0 ? `; ${formatCount(s.failed)} failed` : ''}`]);
   } else {
-    facts.push(['Server', 'no statistics extension: where the request time goes inside the server is not known']);
+    // KServe REST reads /v2/models/NAME/stats; our .proto leaves Triton's gRPC ModelStatistics out; TF Serving has none.
+    const why = endpoint.protocol === 'kserve-v2' ? 'the server has no statistics extension' : endpoint.protocol === 'kserve-v2-grpc' ? 'not read over gRPC (profile the REST URL for them)' : 'TF Serving has no statistics extension';
+    facts.push(['Server', `${why}: where the request time goes inside the server is not known`]);
   }
   return facts;
 }
