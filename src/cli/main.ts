@@ -25,7 +25,7 @@ export const COMMANDS: readonly DeclaredCommand[] = [profileCommand, devicesComm
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    a budget violated (profile/run --budget, merge), a regression (compare, run), or\n       an inconclusive comparison with --fail-on-inconclusive
+  1    a budget violated (profile/run --budget, merge), a regression (compare, run), or\n       an inconclusive comparison or budget with --fail-on-inconclusive
   2    usage error (bad flag or value, unknown device, unresolved input dim, reports that\n       cannot be merged)
   3    model missing or not a valid model
   4    no trial succeeded (runtime rejected the inputs, device unavailable, inputs too large, runtime error)
