@@ -45,7 +45,9 @@ export async function runConfig(overrides: DeclaredOptions, context: CommandCont
     },
   );
   if (result.comparisonFile !== undefined) terminal.info(`comparison written: ${result.comparisonFile}`);
-  if (paired !== undefined && flags.compare && result.models.length > 0 && result.models.every((m) => m.comparison === undefined) && !context.signal.aborted) {
+  // Paired (flags or config): every model lacked a base version, so nothing was measured (run.ts exits 4).
+  const comparedNothing = result.models.length > 0 && result.models.every((m) => m.report === undefined && m.comparison === undefined && m.notInShard === undefined);
+  if (comparedNothing && !context.signal.aborted) {
     terminal.warn('error: nothing was compared: no model of the config has a base version (a gate that compared nothing does not pass)');
   }
   return result.exitCode;

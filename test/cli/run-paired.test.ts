@@ -1,7 +1,7 @@
 // `inferbench run` with `paired` in the config: each model is measured interleaved with its base
 // version, taken from a directory or from a git ref, as a CI job on a pull request would.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -13,7 +13,8 @@ const at = (...parts: string[]): string => join(dir, ...parts);
 const bin = resolve('bin/inferbench');
 
 function inferbench(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // A temp directory of its own: what the run leaves there (base copies from a git ref) is checked.
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TMPDIR: at('tmp') } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -31,6 +32,7 @@ const MEASURE = { warmup: 20, iterations: 300, seed: 1 };
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'inferbench-run-paired-'));
   mkdirSync(at('base'));
+  mkdirSync(at('tmp'));
   copyFileSync('fixtures/mlp.onnx', at('mlp.onnx'));
   copyFileSync('fixtures/mlp.onnx', at('base', 'mlp.onnx'));
   // A repository whose committed model is 4 layers; the working tree's is 12 (the pull request).
@@ -66,6 +68,8 @@ describe('inferbench run with paired', () => {
     const md = readFileSync(at('repo', 'out', 'comparison.md'), 'utf8');
     expect(md).toContain('inferbench compare: regressed');
     expect(md).toContain('No baseline yet, not compared: new');
+    // The base version taken from the ref was a temporary copy: removed once measured.
+    expect(readdirSync(at('tmp')).filter((f) => f.startsWith('inferbench-base-'))).toEqual([]);
   });
 
   test('--base-dir on the command line overrides the config; a bad ref is one clear line, exit 2', () => {
@@ -73,9 +77,10 @@ describe('inferbench run with paired', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/error: cannot take .*model\.onnx from git ref 'no-such-ref'/);
     expect(bad.stderr).toMatch(/^hint: /m);
-    // The base directory holds no model of these names: nothing compared, nothing failed.
+    // The base directory holds no model of these names: nothing compared is not a pass (exit 4).
     const other = inferbench(at('repo'), 'run', '--config', 'ci.json', '--base-dir', at('base'));
-    expect(other.status).toBe(0);
+    expect(other.status).toBe(4);
     expect(other.stderr).toMatch(/no base version of .*model\.onnx \(not in .*base\): not compared/);
+    expect(other.stderr).toContain('error: nothing was compared');
   });
 });
