@@ -54,9 +54,13 @@ async function close(o: Opened | undefined): Promise<void> {
   await o?.session.close();
 }
 
-/** Trials that can be paired with the baseline in this process (one stream each). */
+/**
+ * Trials that can be paired with the baseline in this process (one stream each). Service trials
+ * (--rate) are not: their numbers are latency under a given load, and a closed-loop paired
+ * measurement of the same session would compare something else.
+ */
 function pairable(trial: TrialResult, baseline: Planned): trial is TrialOk {
-  return trial.status === 'ok' && trial.spec.id !== baseline.spec.id && (trial.spec.concurrency ?? 1) === 1;
+  return trial.status === 'ok' && trial.spec.id !== baseline.spec.id && (trial.spec.concurrency ?? 1) === 1 && trial.spec.service === undefined && baseline.spec.service === undefined;
 }
 
 /**
