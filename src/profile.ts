@@ -12,6 +12,7 @@ import { collectEnvironment } from './sample/machine.js';
 import { planBaseline, planSweep } from './sweep/plan.js';
 import { shardInfo, takeShard } from './merge/shard.js';
 import { runSweep, type SweepResult } from './sweep/run-sweep.js';
+import { KneeRun } from './sweep/knee-sweep.js';
 import type { Budget } from './budget/budget.js';
 import { summarizeBudgets, type Objective } from './budget/best.js';
 import { judgeSweep } from './sweep/judge-sweep.js';
@@ -84,7 +85,8 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   hooks.onPlan?.(specs);
   let model: ModelInfo | undefined;
   // Budgets, the best configuration and the trials' load warnings come from the whole report (judge-sweep.ts).
-  const snapshot = async (sofar: SweepResult): Promise<Report> => judgeSweep({
+  const knee = resolved.service?.auto ? new KneeRun(resolved) : null;
+  const snapshot = async (sofar: SweepResult): Promise<Report> => withKnee(knee, await judgeSweep({
     schemaVersion: 1,
     tool: { name: 'inferbench', version: TOOL_VERSION },
     command: { argv: redactArgv(resolved.argv) },
@@ -100,11 +102,20 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     // A partial report (rewritten after each trial) says interrupted until the final rewrite, so a
     // run killed outright (SIGKILL, OOM) never leaves a report that looks complete.
     ...((resolved.signal?.aborted || !done) && { interrupted: true }),
-  }, resolved.budgets, resolved.objective);
+  }, resolved.budgets, resolved.objective));
   let done = false;
-  const result = await runSweep(adapter, specs, resolved, hooks, snapshot, resolved.shard && planBaseline(whole));
+  const result = await runSweep(adapter, specs, resolved, hooks, snapshot, resolved.shard && planBaseline(whole), knee?.measure);
   done = true;
   return snapshot(result);
+}
+
+/**
+ * --rate auto: the knee searches, the advice and every probe besides the knee trials. Budgets were
+ * judged on the knee trials only: the probes above the knee fail the budget by design.
+ */
+function withKnee(knee: KneeRun | null, report: Report): Report {
+  if (knee === null) return report;
+  return { ...report, trials: [...report.trials, ...knee.probeTrials()], knee: [...knee.knees], ...(knee.advice && { batchingAdvice: knee.advice }) };
 }
 
 /** A typo in --device fails before the sweep, not as a skipped trial at its end. */

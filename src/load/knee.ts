@@ -42,7 +42,11 @@ export interface KneeSearchOptions {
   capacity?: number | null;
   /** First rate probed when the capacity is unknown. Default 10/s. */
   startRate?: number;
-  /** Below this the search gives up: nothing meets the budget. Default 0.5/s. */
+  /**
+   * Below this the search gives up: nothing meets the budget. Default: an eighth of the capacity
+   * (at ρ = 1/8 queueing adds under a tenth of the service time, so a budget missed there is
+   * missed by the model's own latency, and lower rates only make the probes longer), else 0.5/s.
+   */
   minRate?: number;
   /** At most this many probes. Default 16. */
   maxProbes?: number;
@@ -92,6 +96,7 @@ const DEFAULT_MIN_RATE = 0.5;
 const DEFAULT_MAX_PROBES = 16;
 /** With a capacity estimate the first probe is at this share of it. */
 const FIRST_SHARE_OF_CAPACITY = 0.5;
+const MIN_SHARE_OF_CAPACITY = 1 / 8;
 
 /** Default probe length: room for a few over-target requests, and at least a second of arrivals. */
 export function defaultProbeRequests(rate: number, params: EarlyStoppingParams): number {
@@ -101,9 +106,9 @@ export function defaultProbeRequests(rate: number, params: EarlyStoppingParams):
 export async function findKnee(probe: KneeProbe, options: KneeSearchOptions): Promise<KneeResult> {
   const params: EarlyStoppingParams = { percentile: options.percentile };
   const precision = options.precision ?? DEFAULT_KNEE_PRECISION;
-  const minRate = options.minRate ?? DEFAULT_MIN_RATE;
   const maxProbes = options.maxProbes ?? DEFAULT_MAX_PROBES;
   const capacity = options.capacity != null && options.capacity > 0 ? options.capacity : null;
+  const minRate = options.minRate ?? (capacity !== null ? capacity * MIN_SHARE_OF_CAPACITY : DEFAULT_MIN_RATE);
   const requestsAt = options.requestsAt ?? ((rate: number) => defaultProbeRequests(rate, params));
   const minimum = minimumRequests(params);
   const probes: KneeProbeRecord[] = [];

@@ -7,10 +7,12 @@ const MAX_RATES = 64;
 const NUMBER = '(\\d+(?:\\.\\d+)?)';
 const RANGE = new RegExp(`^${NUMBER}\\.\\.${NUMBER}(?::([x+*])${NUMBER})?$`);
 
-export function parseRateList(raw: string): number[] {
+/** `auto`: the knee search (sweep/knee-search.ts) picks the rates; it needs a latency budget. */
+export function parseRateList(raw: string): number[] | 'auto' {
+  if (raw.trim() === 'auto') return 'auto';
   const values: number[] = [];
   for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-    if (part === 'auto') throw rateError(raw, "'auto' (the knee search) needs --budget; it is not available in this build");
+    if (part === 'auto') throw rateError(raw, "'auto' (the knee search) stands alone: it chooses the rates itself");
     const range = RANGE.exec(part);
     if (range) {
       const lo = Number(range[1]);
@@ -41,5 +43,5 @@ export function checkRates(rates: readonly number[]): number[] {
 }
 
 function rateError(raw: string, why: string): InferbenchError {
-  return new InferbenchError('usage', `--rate '${raw}': ${why}`, 'requests per second: --rate 200, --rate 100,200,400 or --rate 100..800:x2');
+  return new InferbenchError('usage', `--rate '${raw}': ${why}`, 'requests per second: --rate 200, --rate 100,200,400, --rate 100..800:x2, or --rate auto --budget "p99<=50ms"');
 }

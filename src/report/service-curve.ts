@@ -74,7 +74,8 @@ export function kneeLine(k: KneeSearch): string {
   const probes = `${k.probes.length} probe${k.probes.length === 1 ? '' : 's'}`;
   const capacity = k.capacity ? `, capacity ≈ ${formatRate(k.capacity.rate, 'req/s')}` : '';
   if (k.kneeRate === null) {
-    return `knee of ${k.baseTrialId}: no rate down to ${formatRate(Math.min(...k.probes.map((p) => p.rate)), 'req/s')} meets ${budget} (${probes}${capacity}; ${k.stop})`;
+    const why = k.stop === 'below-min-rate' && k.capacity ? ': at an eighth of the capacity queueing adds little, so the model\'s own latency misses the budget' : ` (${k.stop})`;
+    return `knee of ${k.baseTrialId}: no rate down to ${formatRate(Math.min(...k.probes.map((p) => p.rate)), 'req/s')} meets ${budget}${why}; ${probes}${capacity}`;
   }
   const failed = k.failedRate === null ? `no probe failed (${k.stop})` : `${formatRate(k.failedRate, 'req/s')} did not (precision ${formatPercent(k.precision ?? 0)}, asked ${formatPercent(k.targetPrecision)})`;
   return `knee of ${k.baseTrialId}: ${formatRate(k.kneeRate, 'req/s')} meets ${budget} at ${formatPercent(k.confidence)} confidence; ${failed}; ${probes}${capacity}`;

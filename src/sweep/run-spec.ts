@@ -16,7 +16,7 @@ import { elapsedNs, now } from '../measure/clock.js';
 import { accountingWarnings, wallAccounting } from '../measure/accounting.js';
 import { runConcurrentTrial, StreamError } from '../measure/concurrent.js';
 import { runTrial, type TrialPhase } from '../measure/run-trial.js';
-import { measureService } from './service-spec.js';
+import { measureService, type ServiceBase, type ServicePhases } from './service-spec.js';
 import type { InputPins } from '../inputs/pins.js';
 import type { ResolvedProfileOptions } from '../profile-options.js';
 import { readPeakRssBytes, resetPeakRss } from '../sample/machine.js';
@@ -56,6 +56,8 @@ export interface TrialContext {
   /** Tags samples with trial and phase; null with --no-sample. */
   sampler: Sampler | null;
   logicalCores: number;
+  /** --rate auto: measures a closed-loop spec's configuration under open-loop load instead (sweep/knee-sweep.ts). */
+  service?: (base: ServiceBase, phases: ServicePhases) => Promise<TrialMeasurement>;
 }
 
 export async function runSpec(
@@ -148,7 +150,9 @@ async function measure(
       },
       onProgress: (p: TrialPhase, n: number, ms: number) => hooks.onPhase?.(spec, p, n, ms),
     };
-    if (spec.service) return await measureService({ session, spec, inputs, modelPath: context.variant.path, pins: resolved.pins, warmup: options.warmup, logicalCores: context.logicalCores }, spec.service, phases);
+    const serviceBase = { session, spec, inputs, modelPath: context.variant.path, pins: resolved.pins, warmup: options.warmup, logicalCores: context.logicalCores };
+    if (spec.service) return await measureService(serviceBase, spec.service, phases);
+    if (context.service) return await context.service(serviceBase, phases);
     const concurrency = spec.concurrency ?? 1;
     const measured = concurrency > 1
       ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec, options.remote), ...resolved, seed: options.seed, concurrency })
@@ -180,7 +184,7 @@ async function measure(
     // A stream's own session failing (to open, or mid-run) is this trial's failure, in its phase.
     if (error instanceof StreamError) return failed(spec, error.phase, error);
     // Serving flags the model cannot take (batching on a fixed batch dim) stop the run (exit 2).
-    if (spec.service && isRunWideError(error, spec)) throw error;
+    if ((spec.service || context.service) && isRunWideError(error, spec)) throw error;
     // The first run is where the runtime first sees our shapes and values: say what was tried.
     if (phase === 'cold-start' && !isInferbenchError(error)) return failed(spec, phase, inputsRejected(error, inputs.descriptions()));
     return failed(spec, phase, error);

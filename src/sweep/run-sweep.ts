@@ -32,6 +32,8 @@ export async function runSweep(
   snapshot: (sofar: SweepResult) => Promise<Report>,
   /** --shard: the whole plan's baseline, which the speed-ups pair with even when another shard measures it. */
   pairWith?: TrialSpec | null,
+  /** --rate auto: each configuration's measurement is a knee search (sweep/knee-sweep.ts). */
+  service?: TrialContext['service'],
 ): Promise<SweepResult> {
   const sofar: SweepResult = { trials: [] };
   const variants = new VariantResolver(options.model, options.variants, options.variantCacheDir ?? undefined, { adapter, options });
@@ -39,7 +41,7 @@ export async function runSweep(
   // With --isolate each child samples its own process; here one sampler serves the whole sweep.
   const sampler = options.sample && !options.isolate ? startSampler({ intervalMs: options.sampleIntervalMs }) : null;
   await sampler?.ready();
-  const shared = { variants, reference, sampler, logicalCores: availableParallelism() };
+  const shared = { variants, reference, sampler, logicalCores: availableParallelism(), ...(service && { service }) };
   // Repetitions interleave: every trial once, then every trial again, so drift hits all alike.
   const perSpec: TrialResult[][] = specs.map(() => []);
   const total = specs.length * options.repeat;

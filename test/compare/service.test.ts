@@ -2,17 +2,12 @@
 // included), the total stage from the intended arrival is judged, and overload is a verdict.
 import { describe, expect, test } from 'vitest';
 import { compareReports } from '../../src/compare/verdict.js';
-import type { Report, ServiceSection, ServingSettings, TrialOk } from '../../src/types.js';
-import { okTrial, sampleReport, stageStatsFrom } from '../helpers/sample-report.js';
-
-const SETTINGS: ServingSettings = { rate: 200, arrivals: 'poisson', seed: 1, maxBatch: 1, maxDelayMs: 0, batching: 'triton', instances: 1, queueLimit: null };
+import type { Report, TrialOk } from '../../src/types.js';
+import { sampleReport } from '../helpers/sample-report.js';
+import { serviceTrial as makeServiceTrial } from '../helpers/service-trial.js';
 
 function serviceTrial(rate: number, medianUs: number, seed: number, overloaded = false): TrialOk {
-  const trial = okTrial();
-  const settings = { ...SETTINGS, rate };
-  const service = { settings, offeredRate: rate, achievedRate: overloaded ? rate * 0.6 : rate, meanBatchSize: 1, overload: { verdict: overloaded ? 'overloaded' : 'stable', evidence: [], endedEarly: overloaded } } as unknown as ServiceSection;
-  const total = stageStatsFrom(medianUs, 3000, seed, []);
-  return { ...trial, spec: { ...trial.spec, id: `cpu fp32 batch=1 threads=4 rate=${rate}/s`, service: settings }, stages: { ...trial.stages, total }, service, warnings: [] };
+  return makeServiceTrial(rate, medianUs, { seed, overloaded, id: `cpu fp32 batch=1 threads=4 rate=${rate}/s` });
 }
 
 function report(trials: TrialOk[]): Report {

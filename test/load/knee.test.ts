@@ -41,11 +41,18 @@ describe('knee search', () => {
   });
 
   test('an overestimated capacity: halves down until a probe passes', async () => {
-    const { probe } = fakeService(60, 90);
+    const { probe } = fakeService(240, 300);
     const result = await findKnee(probe, { percentile: 0.99, targetMs: 50, capacity: 1000 });
-    expect(result.probes.slice(0, 4).map((p) => [p.rate, p.verdict])).toEqual([[500, 'overloaded'], [250, 'overloaded'], [125, 'overloaded'], [62.5, 'over-budget']]);
-    expect(result.kneeRate).toBeLessThanOrEqual(60);
-    expect(result.kneeRate).toBeGreaterThan(60 / 1.06);
+    expect(result.probes.slice(0, 3).map((p) => [p.rate, p.verdict])).toEqual([[500, 'overloaded'], [250, 'over-budget'], [125, 'pass']]);
+    expect(result.kneeRate).toBeLessThanOrEqual(240);
+    expect(result.kneeRate).toBeGreaterThan(240 / 1.06);
+  });
+
+  test('a budget missed at an eighth of the capacity: the search stops there', async () => {
+    const { probe, rates } = fakeService(60, 900);
+    const result = await findKnee(probe, { percentile: 0.99, targetMs: 50, capacity: 1000 });
+    expect(rates).toEqual([500, 250, 125]);
+    expect(result).toMatchObject({ kneeRate: null, failedRate: 125, stop: 'below-min-rate' });
   });
 
   test('an underestimated capacity: a passing probe at C keeps doubling', async () => {

@@ -4,20 +4,14 @@ import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { serviceBlocks, serviceCurves, settingKey } from '../../src/report/service-curve.js';
 import { validateReport } from '../../src/report/validate.js';
-import type { BatchingAdvice, KneeSearch, Report, ServiceSection, TrialOk } from '../../src/types.js';
-import { okTrial, sampleReport, stageStatsFrom } from '../helpers/sample-report.js';
+import type { BatchingAdvice, KneeSearch, Report, TrialOk } from '../../src/types.js';
+import { sampleReport } from '../helpers/sample-report.js';
+import { serviceTrial as makeServiceTrial } from '../helpers/service-trial.js';
 
 const BASE = 'cpu fp32 batch=1 threads=1';
 
-/** An open-loop trial at `rate` with total p50 ≈ medianUs (ServiceSection trimmed to what the curve reads). */
 function serviceTrial(rate: number, medianUs: number, overloaded = false, meanBatch = 1): TrialOk {
-  const trial = okTrial();
-  const id = `${BASE} rate=${rate}/s`;
-  const service = {
-    offeredRate: rate, achievedRate: overloaded ? rate * 0.7 : rate, meanBatchSize: meanBatch,
-    overload: { verdict: overloaded ? 'overloaded' : 'stable', evidence: [], endedEarly: overloaded },
-  } as unknown as ServiceSection;
-  return { ...trial, spec: { ...trial.spec, id, threads: 1 }, stages: { ...trial.stages, total: stageStatsFrom(medianUs, 1000, rate, []) }, service };
+  return makeServiceTrial(rate, medianUs, { overloaded, meanBatch });
 }
 
 const knee: KneeSearch = {

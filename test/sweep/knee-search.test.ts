@@ -7,7 +7,8 @@ import { capacityOf, simulateRun, type ServicePoint } from '../../src/load/batch
 import type { ProbeOptions, ServiceRig } from '../../src/load/service-rig.js';
 import { createLatencyHistogram, recordMicros } from '../../src/measure/histogram.js';
 import { summarizeStage } from '../../src/measure/stats.js';
-import { adviceBatchSizes, adviseBatching, kneeBudget, searchKnee, serverSettings, type KneeEngine } from '../../src/sweep/knee-search.js';
+import { adviceBatchSizes, adviseBatching, searchKnee, serverSettings, type KneeEngine } from '../../src/sweep/knee-search.js';
+import { kneeBudget } from '../../src/load/knee-budget.js';
 import { parseBudget } from '../../src/budget/budget.js';
 import type { ServiceMeasurement, ServingSettings, StageStats, TrialOk, TrialSpec } from '../../src/types.js';
 import { error } from '../helpers/errors.js';
