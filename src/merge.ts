@@ -64,12 +64,13 @@ export async function merge(request: MergeRequest): Promise<MergeResult> {
 async function expand(inputs: readonly string[], output: string | undefined): Promise<string[]> {
   if (inputs.length === 0) throw new InferbenchError('usage', 'merge: no reports given', NOTHING_HINT);
   const files: string[] = [];
+  // `merge reports/ -o reports/merged/` run twice must not read the first merge's output back.
+  const under = (dir: string): string[] => jsonFilesUnder(dir).filter((file) => output === undefined || !isUnder(file, output));
   for (const input of inputs) {
     const kind = kindOf(input);
-    // `merge reports/ -o reports/merged/` run twice must not read the first merge's output back.
-    if (kind === 'dir') files.push(...jsonFilesUnder(input).filter((file) => output === undefined || !isUnder(file, output)));
+    if (kind === 'dir') files.push(...under(input));
     else if (kind === 'file') files.push(input);
-    else if (isGlob(input)) files.push(...(await glob(input)).filter((p) => kindOf(p) === 'file'));
+    else if (isGlob(input)) for (const match of await glob(input)) files.push(...(kindOf(match) === 'dir' ? under(match) : [match]));
     else throw new InferbenchError('usage', `merge: ${input} not found`, NOTHING_HINT);
   }
   if (files.length === 0) throw new InferbenchError('usage', `merge: no report files in ${inputs.join(', ')}`, NOTHING_HINT);

@@ -64,6 +64,10 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   if (adapter.runtime !== 'onnxruntime' && resolved.service) {
     throw new InferbenchError('usage', `--rate needs an ONNX model (${adapter.runtime} runs one backend per process, and the instances are threads)`, 'profile the ONNX export of the model under load');
   }
+  if (resolved.service && resolved.repeat > 1) {
+    // Repetitions merge stages but each probe has its own rates and verdicts: one would hide another's overload.
+    throw new InferbenchError('usage', '--repeat with --rate is not supported: each probe has its own offered/achieved rate and verdicts', 'run the rates once (a longer --duration gives more requests), or repeat the whole command');
+  }
   // Awaited before the sweep, never left running beside it: it spawns child processes.
   const environmentRead = collectEnvironment([await runtimeVersion(adapter)]);
   // Outside any timing, before the sweep: a wrong answer is worth knowing even if measuring fails.

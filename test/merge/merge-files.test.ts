@@ -25,13 +25,14 @@ function shards(dir: string, count = 3, model?: Partial<Report['model']>): strin
 }
 
 describe('merge() reads', () => {
-  test('a directory, recursively; files; a quoted glob — the same merged report', async () => {
+  test('a directory, recursively; files; a quoted glob of files or of directories — the same merged report', async () => {
     const dir = tempDir();
     const files = shards(dir);
     const fromDir = await merge({ inputs: [dir] });
     const fromFiles = await merge({ inputs: [...files].reverse() });
     const fromGlob = await merge({ inputs: [join(dir, 'shard-*/cnn.json')] });
-    for (const r of [fromDir, fromFiles, fromGlob]) {
+    const fromDirGlob = await merge({ inputs: [join(dir, 'shard-*')] });
+    for (const r of [fromDir, fromFiles, fromGlob, fromDirGlob]) {
       expect(r.models.map((m) => m.stem)).toEqual(['cnn']);
       expect(r.models[0]!.report.trials).toHaveLength(10);
       expect(r.warnings).toEqual([]);

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { renderConsole } from '../../src/report/console.js';
+import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { scaleOutLines } from '../../src/report/scale-out-facts.js';
 import { mergeModelReports } from '../../src/merge/merge-reports.js';
@@ -22,4 +23,5 @@ test('a merged report says what it was made of, what is missing, and each trial\
   expect(lines).toContain('  cpu fp32 batch=4 threads=1: b (Xeon, 16 cores)');
   expect(renderConsole(report)).toContain('Incomplete: 3 planned trials not measured');
   expect(renderMarkdown(report)).toContain('- cpu fp32 batch=4 threads=1: b (Xeon, 16 cores)');
+  expect(renderHtml(report)).toContain('<p class="sub">Incomplete: 3 planned trials not measured');
 });
