@@ -30,6 +30,7 @@ describe('profile --rate: bad input', () => {
     ['--rate with --concurrency', ['--rate', '100', '-c', '2'], /pick one/],
     ['--max-delay without batching', ['--rate', '100', '--max-delay', '2ms'], /would hold requests for nothing/],
     ['an unknown policy', ['--rate', '100', '--max-batch', '4', '--batching', 'fifo'], /fifo/],
+    ['--repeat with --rate', ['--rate', '100', '--repeat', '2'], /--repeat with --rate is not supported/],
   ])('%s: one error line, exit 2', async (_name, flags, message) => {
     const run = await runCli(['profile', 'fixtures/mlp.onnx', ...flags, ...QUICK, '-n', '10']);
     expect(run.code).toBe(2);
