@@ -33,14 +33,15 @@ export interface KneeRunOptions {
 
 /** Requests of the saturating probe that measures the service time (at least this many batches' worth). */
 const CAPACITY_BATCHES = 30;
-const CAPACITY_MIN_REQUESTS = 120;
+const CAPACITY_MIN_REQUESTS = 240;
 /** A rate no instance can keep up with: the capacity probe's arrivals all but coincide. */
 const SATURATING_RATE = 1_000_000;
 
 /**
  * The service time of full batches: a burst of arrivals far above any capacity, so every
- * instance runs back to back with batches as full as the settings allow. Returns S, the mean batch
- * and the capacity instances × (requests per batch) ÷ S.
+ * instance runs back to back with batches as full as the settings allow. Returns S (the median
+ * batch's: a stall of the shared machine moves a short burst's mean by several times, its median
+ * hardly), the mean batch and the capacity instances × (requests per batch) ÷ S.
  */
 export async function measureCapacity(rig: ServiceRig, settings: Omit<ServingSettings, 'instances' | 'rate'>, itemsPerRequest: number, signal?: AbortSignal): Promise<{ rate: number; serviceTimeMs: number; meanBatch: number; cv: number; batches: number } | null> {
   const perBatch = Math.max(1, Math.floor(settings.maxBatch / itemsPerRequest));
@@ -48,11 +49,12 @@ export async function measureCapacity(rig: ServiceRig, settings: Omit<ServingSet
   const requests = perBatch * Math.max(CAPACITY_BATCHES, Math.ceil(CAPACITY_MIN_REQUESTS / perBatch));
   const m = await rig.probe({ settings: { ...settings, rate: SATURATING_RATE, arrivals: 'constant' }, measure: { kind: 'count', iterations: requests }, signal });
   const s = m.service;
-  if (s.batches === 0 || !(s.serviceTime.meanMs > 0)) return null;
+  const serviceMs = s.serviceTime.stats.p50Ms;
+  if (s.batches === 0 || !(serviceMs > 0)) return null;
   const requestsPerBatch = s.meanBatchSize / itemsPerRequest;
   return {
-    rate: (rig.instances * requestsPerBatch * 1000) / s.serviceTime.meanMs,
-    serviceTimeMs: s.serviceTime.meanMs,
+    rate: (rig.instances * requestsPerBatch * 1000) / serviceMs,
+    serviceTimeMs: serviceMs,
     meanBatch: s.meanBatchSize,
     cv: s.serviceTime.stats.cv,
     batches: s.batches,
