@@ -5,6 +5,7 @@
 // whatever its name (the service stages queue, batch, … included).
 import { noiseWarnings } from '../measure/convergence.js';
 import { mergeStageStats } from '../measure/merge-stats.js';
+import { mergeServiceSections } from './merge-service.js';
 import type { StageStats, TrialOk, TrialPart, TrialResult, Warning } from '../types.js';
 
 /** Warnings about the merged numbers themselves: recomputed from them, never carried from a part. */
@@ -69,9 +70,13 @@ export function mergeTrialParts(results: readonly TrialResult[], parts: readonly
   if (oks.length === 1) return { ...first, parts: [...parts] };
   const stages = mergeStages(oks.map((r) => r.stages));
   const notRun = results.length - oks.length;
+  const sources = parts.filter((_, i) => results[i]!.status === 'ok').map((p) => p.source);
+  const services = oks.flatMap((r, i) => (r.service ? [{ service: r.service, source: sources[i]! }] : []));
+  const lag = (stages as Record<string, StageStats | undefined>).lag;
   return {
     ...first,
     stages,
+    ...(services.length > 0 && { service: mergeServiceSections(first.spec.id, services, lag?.p99Ms) }),
     measure: mergeMeasure(oks),
     throughput: pooledThroughput(oks),
     peakRssBytes: Math.max(...oks.map((r) => r.peakRssBytes)),
