@@ -59,7 +59,8 @@ function score(candidates: readonly TrialOk[], objective: Objective, baseline: T
 const overlaps = (a: [number, number] | null, b: [number, number] | null): boolean => a !== null && b !== null && a[0] <= b[1] && b[0] <= a[1];
 
 function shown(s: Scored, objective: Objective, measuredBy: BestChoice['measuredBy']): string {
-  const range = s.ci ? ` [${fmt(s.ci[0], objective, measuredBy)}, ${fmt(s.ci[1], objective, measuredBy)}]` : '';
+  // The baseline's speed-up is 1 exactly ([1, 1]): no range to show.
+  const range = s.ci && s.ci[0] !== s.ci[1] ? ` [${fmt(s.ci[0], objective, measuredBy)}, ${fmt(s.ci[1], objective, measuredBy)}]` : '';
   return `${fmt(s.value, objective, measuredBy)}${range}`;
 }
 
@@ -90,7 +91,9 @@ export function chooseBest(candidates: readonly TrialOk[], objective: Objective,
     : (s: Scored): number => -s.trial.throughput.itemsPerSec;
   const chosen = tied.length === 0 ? leader : group.reduce((best, s) => (tieBreak(s) < tieBreak(best) ? s : best));
   const others = group.filter((s) => s !== chosen);
-  const reason = tied.length === 0
+  const reason = scored.length === 1
+    ? `${chosen.trial.spec.id} is the only candidate (${shown(chosen, objective, measuredBy)})`
+    : tied.length === 0
     ? `${chosen.trial.spec.id} has ${what(objective, measuredBy)}: ${shown(chosen, objective, measuredBy)}${runnerUp(scored, chosen, better, objective, measuredBy)}`
     : `${[chosen, ...others].map((s) => s.trial.spec.id).join(' and ')} are within noise on ${objective.kind === 'throughput' ? (measuredBy === 'paired' ? 'the paired speed-up' : 'throughput') : describeObjective(objective)} (${[chosen, ...others].map((s) => shown(s, objective, measuredBy)).join('; ')}); ${chosen.trial.spec.id} has ${objective.kind === 'throughput' ? `the lower total p99 (${formatMs(chosen.trial.stages.total.p99Ms)})` : 'the higher throughput'}`;
   return {

@@ -32,19 +32,24 @@ function beyond(check: BudgetCheck): string {
   return `${s.over.toLocaleString('en-US')} of ${s.count.toLocaleString('en-US')}${s.toPass !== null ? ` (+${s.toPass.toLocaleString('en-US')} to pass)` : ''}`;
 }
 
+/** A report written before verdicts existed has only `pass`. */
+const verdictOf = (c: BudgetCheck): BudgetCheck['verdict'] => c.verdict ?? (c.pass ? 'pass' : 'fail');
+
 export function budgetRows(summary: BudgetSummary): string[][] {
-  return summary.checks.map((c) => [c.trialId, describeBudget(c.budget), formatMeasured(c), formatBounds(c), beyond(c), formatHeadroom(c.headroom), RESULT[c.verdict]]);
+  return summary.checks.map((c) => [c.trialId, describeBudget(c.budget), formatMeasured(c), formatBounds(c), beyond(c), formatHeadroom(c.headroom), RESULT[verdictOf(c)]]);
 }
 
 /** The chosen configuration and why, in one line. */
 function choiceLine(prefix: string, best: BestChoice): string {
+  // A report written before the choice carried its reason: the old line.
+  if (best.reason === undefined) return `${prefix}: ${best.trialId} (${formatRate(best.itemsPerSec, 'items/s')})`;
   return `${prefix} (${best.objective}, ${best.measuredBy === 'paired' ? 'paired speed-up' : 'sequential'}): ${best.trialId} — ${best.reason}`;
 }
 
 /** "best within budget (throughput, paired speed-up): cpu int8-static batch=4 — …", or why there is none. */
 export function bestLine(summary: BudgetSummary): string {
   if (summary.best) return choiceLine('best within budget', summary.best);
-  const inconclusive = summary.checks.some((c) => c.verdict === 'inconclusive');
+  const inconclusive = summary.checks.some((c) => verdictOf(c) === 'inconclusive');
   return inconclusive ? 'no trial is shown to meet every budget (some are inconclusive: see the table)' : 'no trial meets every budget';
 }
 
