@@ -40,6 +40,10 @@ export class HttpClient {
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${this.options.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       req.on('error', (error) => reject(networkError(method, url, error)));
+      // Headers and every body part in one TCP write, sent at once: written piecemeal, Nagle's
+      // algorithm held the last part until the server's delayed ACK (measured: +13 ms a request).
+      req.setNoDelay(true);
+      req.cork();
       if (body) for (const chunk of body) req.write(chunk);
       req.end();
     });

@@ -164,6 +164,8 @@ function tooLarge(limit: number): ProtocolError {
 function send(res: ServerResponse, status: number, body: EncodedBody): void {
   if (res.destroyed || res.headersSent) return;
   res.writeHead(status, bodyHeaders(body));
+  // Head, JSON and binary parts in one TCP write (see adapters/remote-http.ts: Nagle + delayed ACK).
+  res.cork();
   for (const chunk of body.chunks) res.write(chunk);
   res.end();
 }

@@ -94,6 +94,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // A client that misbehaves at the TCP or HTTP-framing level gets a closed connection (Node
   // answers 400/408/431 itself where it can); it never reaches a handler or the process.
   http.on('clientError', (_error, socket) => socket.destroy());
+  http.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
   let grpc: { server: GrpcServer; port: number } | null = null;
   try {
     await listen(http, host, options.port ?? 8000);
