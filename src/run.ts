@@ -16,6 +16,7 @@ import { compareReports, nothingCompared, type Comparison } from './compare/verd
 import { loadConfig, type InferbenchConfig } from './config/config.js';
 import { profileOptionsFor } from './config/profile-options.js';
 import { ExitCode, InferbenchError } from './errors.js';
+import { FallbackWriter } from './io/fallback-dir.js';
 import { checkOutput } from './io/output-dir.js';
 import { writeFileAtomic } from './io/write-atomic.js';
 import type { DeclaredOptions } from './options/declarations.js';
@@ -71,6 +72,8 @@ export interface RunResult {
   comparisonFile?: string;
   /** 0 all good, 1 a regression or a budget violated, 4 every trial of a model failed. */
   exitCode: number;
+  /** Set when a write to the output directory failed after measuring: why, and the temp directory the files went to instead. */
+  fellBack?: { reason: string; dir: string };
 }
 
 export interface RunHooks {
@@ -114,6 +117,8 @@ interface Settings {
   runVariance: number | undefined;
   argv: string[];
   signal: AbortSignal | undefined;
+  /** Every file of the run is written through it: a late failure moves the rest to a temp directory. */
+  writer: FallbackWriter;
 }
 
 export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promise<RunResult> {
@@ -128,6 +133,7 @@ export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promi
     runVariance: options.runVariance === undefined ? config.runVariance : parseRunVariance(options.runVariance),
     argv: options.argv ?? ['inferbench', 'run'],
     signal: options.signal,
+    writer: new FallbackWriter(options.outDir ?? config.output.dir),
   };
   const comparing = options.compare ?? true;
   // --base-ref / --base-dir replace the config's base; its epochs stay.
@@ -158,14 +164,14 @@ export async function run(options: RunOptions = {}, hooks: RunHooks = {}): Promi
     models.push(result);
     hooks.onModelEnd?.(result);
   }
-  const written = (paired || baseline !== undefined) && comparisonFile !== undefined ? writeComparison(comparisonFile, models) : undefined;
-  return { models, ...(written !== undefined && { comparisonFile: written }), exitCode: exitCodeOf(models, paired) };
+  const written = (paired || baseline !== undefined) && comparisonFile !== undefined ? writeComparison(comparisonFile, models, settings.writer) : undefined;
+  return { models, ...(written !== undefined && { comparisonFile: written }), exitCode: exitCodeOf(models, paired), ...(settings.writer.fellBack !== undefined && { fellBack: { reason: settings.writer.fellBack, dir: settings.writer.dir } }) };
 }
 
 async function runProfile(plan: Plan, config: InferbenchConfig, baseline: string | undefined, settings: Settings, hooks: RunHooks): Promise<ModelRun> {
   hooks.onModelStart?.(plan.path, 'profile');
   const report = await profile({ ...plan.options, argv: settings.argv, ...(settings.signal !== undefined && { signal: settings.signal }) }, hooks.onTrialStart ? { onTrialStart: hooks.onTrialStart } : {});
-  const written = writeReports(report, { outDir: settings.outDir, formats: withJson(config.output.formats), baseName: plan.stem });
+  const written = settings.writer.inDir((outDir) => writeReports(report, { outDir, formats: withJson(config.output.formats), baseName: plan.stem }));
   if (baseline !== undefined && report.shard !== undefined) return { path: plan.path, report, written, notCompared: `a shard's report is compared once the shards are merged (inferbench merge, then compare ${join(baseline, `${plan.stem}.json`)})` };
   const basePath = baseline === undefined ? undefined : join(baseline, `${plan.stem}.json`);
   if (basePath === undefined) return { path: plan.path, report, written };
@@ -173,7 +179,7 @@ async function runProfile(plan: Plan, config: InferbenchConfig, baseline: string
   const comparison = compareReports(readReport(basePath), report, {
     thresholds: settings.thresholds,
     budgets: settings.budgets,
-    labels: { base: basePath, head: join(settings.outDir, `${plan.stem}.json`) },
+    labels: { base: basePath, head: join(settings.writer.dir, `${plan.stem}.json`) },
     ...(settings.runVariance !== undefined && { significance: { runVariance: settings.runVariance } }),
   });
   return { path: plan.path, report, written, comparison };
@@ -202,8 +208,7 @@ async function runPaired(plan: Plan, source: BaseSource, settings: Settings, hoo
     // A base taken from a git ref is a temporary copy: remove it (and its directory) once measured.
     if (source.baseDir === undefined) rmSync(dirname(base), { recursive: true, force: true });
   }
-  const file = join(settings.outDir, `${plan.stem}.compare.json`);
-  writeFileAtomic(file, renderCompareJson(comparison));
+  const file = settings.writer.atFile(join(settings.outDir, `${plan.stem}.compare.json`), (path) => writeFileAtomic(path, renderCompareJson(comparison)));
   return { path: plan.path, written: [file], comparison };
 }
 
@@ -222,12 +227,11 @@ function exitCodeOf(models: readonly ModelRun[], paired: boolean): number {
 }
 
 /** output.comparison: every model's Markdown comparison, and the models not compared (a first run). */
-function writeComparison(file: string, models: readonly ModelRun[]): string {
+function writeComparison(file: string, models: readonly ModelRun[], writer: FallbackWriter): string {
   const parts = models.flatMap((m) => (m.comparison ? [renderCompareMarkdown(m.comparison)] : []));
   const missing = models.filter((m) => m.notCompared !== undefined).map((m) => reportStem(m.path));
   if (missing.length > 0) parts.push(`> ℹ️ No baseline yet, not compared: ${missing.join(', ')}.\n`);
-  writeFileAtomic(file, parts.join('\n'));
-  return file;
+  return writer.atFile(file, (path) => writeFileAtomic(path, parts.join('\n')));
 }
 
 /** The JSON report is always written: it is what the next run compares with. */

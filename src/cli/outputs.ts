@@ -4,10 +4,9 @@
 // removed meanwhile) goes to a fresh directory under the OS temp dir — or, when that fails too
 // (TMPDIR unwritable), to stdout — and the user is told where. Results that took minutes to
 // measure are never dropped for a path problem.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { messageOf } from '../errors.js';
+import { fallbackDirectory } from '../io/fallback-dir.js';
 import { checkOutput } from '../io/output-dir.js';
 import { writeFileAtomic } from '../io/write-atomic.js';
 
@@ -24,17 +23,6 @@ export function checkOutputs(targets: readonly OutputTarget[]): void {
   for (const target of targets) checkOutput(target.flag, target.path, target.kind);
 }
 
-/**
- * A fresh directory under the OS temp dir for results whose own path failed, or null with the
- * reason when the temp dir cannot take them either (then the caller prints to stdout).
- */
-export function fallbackDirectory(prefix = 'inferbench-reports-'): { dir: string } | { problem: string } {
-  try {
-    return { dir: mkdtempSync(join(tmpdir(), prefix)) };
-  } catch (error) {
-    return { problem: `the temp directory ${tmpdir()} is not writable either (${messageOf(error)})` };
-  }
-}
 
 /** Where a file output went: its own path, a temp-dir copy, or stdout (`path` null). */
 export interface WriteOutcome {

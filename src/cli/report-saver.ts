@@ -6,7 +6,7 @@
 import { messageOf } from '../errors.js';
 import { reportBaseName, writeReports } from '../report/write-reports.js';
 import type { Report } from '../types.js';
-import { fallbackDirectory } from './outputs.js';
+import { fallbackDirectory } from '../io/fallback-dir.js';
 
 export interface SaveOutcome {
   paths: string[];

@@ -45,6 +45,7 @@ export async function runConfig(overrides: DeclaredOptions, context: CommandCont
     },
   );
   if (result.comparisonFile !== undefined) terminal.info(`comparison written: ${result.comparisonFile}`);
+  if (result.fellBack !== undefined) terminal.warn(`warning: ${result.fellBack.reason}; the run's files from then on were written to ${result.fellBack.dir} instead`);
   // Paired (flags or config): every model lacked a base version, so nothing was measured (run.ts exits 4).
   const comparedNothing = result.models.length > 0 && result.models.every((m) => m.report === undefined && m.comparison === undefined && m.notInShard === undefined);
   if (comparedNothing && !context.signal.aborted) {

@@ -124,6 +124,24 @@ describe('results are never lost to an output path', () => {
     expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
   }, 120_000);
 
+  test('run: output.dir broken mid-run: the reports go to a temp directory, said on stderr, exit 0', async () => {
+    const out = at('run-breaks');
+    let broken = false;
+    const run = await runCli(['run', '-c', config('breaks.json', { output: { dir: out } }), '-n', '300', '--no-compare'], {
+      timeoutMs: 90_000,
+      onStderr: (text) => {
+        if (broken || !text.includes('[1/1]')) return;
+        broken = true;
+        rmSync(out, { recursive: true, force: true });
+        writeFileSync(out, 'now a file');
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const where = /the run's files from then on were written to (\S+) instead/.exec(run.stderr)?.[1];
+    expect(where, run.stderr).toBeDefined();
+    expect(readdirSync(where!)).toContain('mlp.json');
+  }, 120_000);
+
   test('report -o whose directory fails at write time goes to the temp directory and says where', async () => {
     // A path that passes the probe but not the write cannot be staged portably; the writer is
     // exercised directly instead: an unwritable target falls back to a temp-dir copy.
