@@ -4,6 +4,7 @@
 // file was renamed), device, precision, batch, threads, inter-op threads and graph optimisation.
 // Trials present on one side only are listed, never dropped; reports from different machines or
 // tool versions are compared but flagged, never silently treated as like for like.
+import { serviceIdParts } from '../load/service-id.js';
 import { osName } from '../report/facts.js';
 import { formatBytes } from '../report/format.js';
 import type { Environment, Report, TrialResult, TrialSpec } from '../types.js';
@@ -77,12 +78,7 @@ export function configKey(model: string, spec: TrialSpec, ignore: readonly Match
   ];
   const kept = parts.filter(([field, text]) => text !== '' && !ignore.includes(field)).map(([, text]) => text);
   // An open-loop trial pairs only with the same serving setting: rate, arrivals, batching, instances.
-  return [...kept, ...(spec.service ? [serviceKey(spec.service)] : [])].join(' ');
-}
-
-function serviceKey(s: NonNullable<TrialSpec['service']>): string {
-  const batching = s.maxBatch > 1 ? ` max-batch=${s.maxBatch} delay=${s.maxDelayMs}ms batching=${s.batching}` : '';
-  return `rate=${s.rate}/s arrivals=${s.arrivals}${batching} instances=${s.instances}${s.queueLimit === null ? '' : ` queue-limit=${s.queueLimit}`}`;
+  return [...kept, ...(spec.service ? serviceIdParts(spec.service) : [])].join(' ');
 }
 
 export function matchReports(base: Report, head: Report, options: MatchOptions = {}): Matching {
