@@ -49,7 +49,7 @@ export async function runConcurrentTrial(trial: ConcurrentTrial): Promise<TrialM
   try {
     trial.onPhaseStart?.('warmup');
     const ready = await Promise.all(streams.map((s) => s.ready));
-    trial.onPhaseStart?.('measure');
+    await trial.onPhaseStart?.('measure'); // before GO: nothing is in flight (remote targets snapshot their server here)
     // Faults, kernel time and RSS of the whole process: every stream's worker thread counts.
     // GC is this isolate's only: the streams' own collections are not seen.
     const probe = startMemoryProbe();

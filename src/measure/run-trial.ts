@@ -30,7 +30,7 @@ export interface RunTrialOptions {
   measure: PhaseBound;
   signal?: AbortSignal | undefined;
   /** Told when warm-up and measurement begin, so a failure can name its phase. */
-  onPhaseStart?: ((phase: TrialPhase) => void) | undefined;
+  onPhaseStart?: ((phase: TrialPhase) => void | Promise<void>) | undefined;
   onProgress?: ((phase: TrialPhase, iterations: number, elapsedMs: number) => void) | undefined;
   /**
    * Keep measuring past the bound while `undecided` says so (a --budget that the samples cannot
@@ -107,7 +107,8 @@ export async function runTrial(driver: TrialDriver, options: RunTrialOptions): P
   const perIterationUs = await harnessCostUs(driver);
 
   const bound = options.measure;
-  options.onPhaseStart?.('measure');
+  // Awaited: a remote target snapshots its server's counters here, before the first measured request.
+  await options.onPhaseStart?.('measure');
   const recorder = new StageRecorder(bound.kind === 'count' ? bound.iterations : null, driver.hasLoad);
   const probe = startMemoryProbe();
   const stopping = extendedStopRule(bound, recorder, options.extend);

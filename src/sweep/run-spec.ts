@@ -146,7 +146,7 @@ async function measure(
       onPhaseStart: (p: TrialPhase) => {
         phase = p;
         context.sampler?.setTag(spec.id, p);
-        if (p === 'measure') endpointStats.start();
+        if (p === 'measure') return endpointStats.start();
       },
       onProgress: (p: TrialPhase, n: number, ms: number) => hooks.onPhase?.(spec, p, n, ms),
     };
