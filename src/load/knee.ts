@@ -44,6 +44,7 @@ export interface KneeSearchOptions {
   startRate?: number;
   /**
    * Below this the search gives up: nothing meets the budget. Default: an eighth of the capacity
+   * (lowered to the achieved rate of any overloaded probe)
    * (at ρ = 1/8 queueing adds under a tenth of the service time, so a budget missed there is
    * missed by the model's own latency, and lower rates only make the probes longer), else 0.5/s.
    */
@@ -97,6 +98,8 @@ const DEFAULT_MAX_PROBES = 16;
 /** With a capacity estimate the first probe is at this share of it. */
 const FIRST_SHARE_OF_CAPACITY = 0.5;
 const MIN_SHARE_OF_CAPACITY = 1 / 8;
+/** After an overloaded probe, the next one offers this share of the rate it achieved. */
+const OVERLOAD_BACKOFF = 0.9;
 
 /** Default probe length: room for a few over-target requests, and at least a second of arrivals. */
 export function defaultProbeRequests(rate: number, params: EarlyStoppingParams): number {
@@ -108,7 +111,11 @@ export async function findKnee(probe: KneeProbe, options: KneeSearchOptions): Pr
   const precision = options.precision ?? DEFAULT_KNEE_PRECISION;
   const maxProbes = options.maxProbes ?? DEFAULT_MAX_PROBES;
   const capacity = options.capacity != null && options.capacity > 0 ? options.capacity : null;
-  const minRate = options.minRate ?? (capacity !== null ? capacity * MIN_SHARE_OF_CAPACITY : DEFAULT_MIN_RATE);
+  // An overloaded probe's achieved rate is what the engine really serves (the estimate from a hot
+  // burst can be several times higher: an idle worker thread pays to wake up); it lowers both the
+  // next probe and the floor.
+  let served = capacity;
+  const minRate = (): number => options.minRate ?? (served !== null ? served * MIN_SHARE_OF_CAPACITY : DEFAULT_MIN_RATE);
   const requestsAt = options.requestsAt ?? ((rate: number) => defaultProbeRequests(rate, params));
   const minimum = minimumRequests(params);
   const probes: KneeProbeRecord[] = [];
@@ -133,6 +140,7 @@ export async function findKnee(probe: KneeProbe, options: KneeSearchOptions): Pr
     options.onProbe?.(record);
     if (verdict === 'pass') pass = pass === null ? rate : Math.max(pass, rate);
     else if (verdict !== 'interrupted') fail = fail === null ? rate : Math.min(fail, rate);
+    if (verdict === 'overloaded' && outcome.achievedRate !== undefined && outcome.achievedRate > 0) served = Math.min(served ?? Infinity, outcome.achievedRate);
     return verdict;
   };
   const result = (stop: KneeStop): KneeResult => ({
@@ -154,8 +162,10 @@ export async function findKnee(probe: KneeProbe, options: KneeSearchOptions): Pr
     if (pass !== null && fail !== null) break;
     if (verdict === 'pass') rate = capacity !== null && rate < capacity ? capacity : rate * 2;
     else {
-      rate /= 2;
-      if (rate < minRate) return result('below-min-rate');
+      const achieved = probes.at(-1)?.achievedRate;
+      // Overloaded: just under what it achieved, when that is below half the rate.
+      rate = verdict === 'overloaded' && achieved !== undefined && achieved > 0 ? Math.min(rate / 2, achieved * OVERLOAD_BACKOFF) : rate / 2;
+      if (rate < minRate()) return result('below-min-rate');
     }
   }
   // Bisect the bracket [pass, fail) until it is narrow enough.

@@ -48,6 +48,20 @@ describe('knee search', () => {
     expect(result.kneeRate).toBeGreaterThan(240 / 1.06);
   });
 
+  test('an overloaded probe’s achieved rate sets the next probe and the floor', async () => {
+    const rates: number[] = [];
+    // The burst said 4000/s; the engine serves 800/s; p99 meets the budget up to 600/s.
+    const probe: KneeProbe = async (rate, plan) => {
+      rates.push(rate);
+      if (rate >= 800) return { requests: 300, overTarget: 250, percentileMs: null, overloaded: true, achievedRate: 800 };
+      return { requests: plan.requests, overTarget: rate <= 600 ? 0 : 50, percentileMs: 1, overloaded: false };
+    };
+    const result = await findKnee(probe, { percentile: 0.99, targetMs: 50, capacity: 4000 });
+    expect(rates.slice(0, 2)).toEqual([2000, 720]);
+    expect(result.kneeRate).toBeLessThanOrEqual(600);
+    expect(result.kneeRate).toBeGreaterThan(600 / 1.06);
+  });
+
   test('a budget missed at an eighth of the capacity: the search stops there', async () => {
     const { probe, rates } = fakeService(60, 900);
     const result = await findKnee(probe, { percentile: 0.99, targetMs: 50, capacity: 1000 });
