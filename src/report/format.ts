@@ -243,6 +243,8 @@ export function formatStopReason(reason: StopReason, bound: PhaseBound): string 
       return `hit the safety cap on iterations (bound: ${limit})`;
     case 'interrupted':
       return 'interrupted (Ctrl-C)';
+    case 'overloaded':
+      return 'ended early: overloaded, the queue kept growing (--rate)';
   }
 }
 
