@@ -61,9 +61,11 @@ if (cases.includes('repeat')) {
   console.log(`\n1–2. fixtures/mlp.onnx, --rate auto --budget "${budget}", twice`);
   const knees = [];
   for (let r = 0; r < 2; r++) {
-    const k = kneeOf(profile('fixtures/mlp.onnx', ['--rate', 'auto', '--budget', budget]));
+    const report = profile('fixtures/mlp.onnx', ['--rate', 'auto', '--budget', budget]);
+    const k = kneeOf(report);
     knees.push(k);
-    console.log(`  run ${r + 1}: knee ${fmt(k.kneeRate)} req/s (failed at ${fmt(k.failedRate)}, precision ${fmt(100 * (k.precision ?? NaN), 1)}%), capacity ${fmt(k.capacity?.rate)} req/s (S = ${fmt(k.capacity?.serviceTimeMs, 3)} ms), ${k.probes.length} probes`);
+    const atKnee = report.trials.find((t) => t.spec.id === k.probes.find((p) => p.rate === k.kneeRate)?.trialId);
+    console.log(`  run ${r + 1}: knee ${fmt(k.kneeRate)} req/s (failed at ${fmt(k.failedRate)}, precision ${fmt(100 * (k.precision ?? NaN), 1)}%), burst capacity ${fmt(k.capacity?.rate)} req/s (S = ${fmt(k.capacity?.serviceTimeMs, 3)} ms), ρ at the knee ${fmt(atKnee?.service?.utilisation, 2)}, ${k.probes.length} probes, ${fmt(report.seconds)} s`);
   }
   const [a, b] = knees.map((k) => k.kneeRate);
   if (a === null || b === null) {
@@ -80,11 +82,13 @@ const mlpBudget = flag('--matmul-budget', 'p99<=50ms');
 
 if (cases.includes('batching')) {
   console.log(`\n3. matmul-mlp (3 × 512×512), --rate auto --budget "${mlpBudget}": no batching vs --max-batch 8 --max-delay 1ms`);
-  const none = kneeOf(profile(mlp, ['--rate', 'auto', '--budget', mlpBudget]));
-  const batched = kneeOf(profile(mlp, ['--rate', 'auto', '--budget', mlpBudget, '--max-batch', '8', '--max-delay', '1ms']));
-  for (const [name, k] of [['no batching', none], ['max batch 8, 1 ms', batched]]) {
+  const noneReport = profile(mlp, ['--rate', 'auto', '--budget', mlpBudget]);
+  const batchedReport = profile(mlp, ['--rate', 'auto', '--budget', mlpBudget, '--max-batch', '8', '--max-delay', '1ms']);
+  const [none, batched] = [kneeOf(noneReport), kneeOf(batchedReport)];
+  for (const [name, k, report] of [['no batching', none, noneReport], ['max batch 8, 1 ms', batched, batchedReport]]) {
     const top = k.probes.filter((p) => p.verdict === 'pass').sort((x, y) => y.rate - x.rate)[0];
-    console.log(`  ${name.padEnd(18)} knee ${fmt(k.kneeRate)} req/s, capacity ${fmt(k.capacity?.rate)} req/s, mean batch at the knee ${fmt(top?.meanBatch, 2)}, ${k.probes.length} probes`);
+    const atKnee = report.trials.find((t) => t.spec.id === top?.trialId);
+    console.log(`  ${name.padEnd(18)} knee ${fmt(k.kneeRate)} req/s, burst capacity ${fmt(k.capacity?.rate)} req/s, ρ at the knee ${fmt(atKnee?.service?.utilisation, 2)} (E[S] there ${fmt(atKnee?.service?.serviceTime.meanMs, 3)} ms), mean batch at the knee ${fmt(top?.meanBatch, 2)}, ${k.probes.length} probes`);
   }
   const ratio = batched.kneeRate / none.kneeRate;
   console.log(`  batched / none: ${fmt(ratio, 2)}× (goal > 1: ${ratio > 1 ? 'met' : 'NOT met'})`);

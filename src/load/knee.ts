@@ -51,7 +51,7 @@ export interface KneeSearchOptions {
   minRate?: number;
   /** At most this many probes. Default 16. */
   maxProbes?: number;
-  /** Requests per probe at a rate; default max(2 × the early-stopping minimum, one second of arrivals). */
+  /** Requests per probe at a rate; default max(2 × the early-stopping minimum, two seconds of arrivals). */
   requestsAt?: (rate: number) => number;
   signal?: AbortSignal;
   onProbe?: (record: KneeProbeRecord) => void;
@@ -100,10 +100,15 @@ const FIRST_SHARE_OF_CAPACITY = 0.5;
 const MIN_SHARE_OF_CAPACITY = 1 / 8;
 /** After an overloaded probe, the next one offers this share of the rate it achieved. */
 const OVERLOAD_BACKOFF = 0.9;
+const PROBE_SECONDS = 2;
 
-/** Default probe length: room for a few over-target requests, and at least a second of arrivals. */
+/**
+ * Default probe length: room for a few over-target requests, and at least two seconds of arrivals
+ * (the engine's overload rules need a second of arrivals before they can end a probe; a probe
+ * just past capacity that stops at one second has not yet shown its queue growing).
+ */
 export function defaultProbeRequests(rate: number, params: EarlyStoppingParams): number {
-  return Math.max(2 * minimumRequests(params), Math.ceil(rate));
+  return Math.max(2 * minimumRequests(params), Math.ceil(rate * PROBE_SECONDS));
 }
 
 export async function findKnee(probe: KneeProbe, options: KneeSearchOptions): Promise<KneeResult> {

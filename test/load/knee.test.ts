@@ -86,9 +86,9 @@ describe('knee search', () => {
     expect(result.stop).toBe('below-min-rate');
   });
 
-  test('probes ask for at least the early-stopping minimum and one second of arrivals', async () => {
+  test('probes ask for at least the early-stopping minimum and two seconds of arrivals', async () => {
     expect(defaultProbeRequests(10, { percentile: 0.99 })).toBe(918);
-    expect(defaultProbeRequests(5000, { percentile: 0.99 })).toBe(5000);
+    expect(defaultProbeRequests(5000, { percentile: 0.99 })).toBe(10000);
     const asked: number[] = [];
     const probe: KneeProbe = async (rate, plan) => {
       asked.push(plan.requests);
