@@ -32,7 +32,7 @@ describe('paired speed-ups', () => {
     const report = await profile({ model: 'fixtures/mlp.onnx', batch: [1, 2], pairedSpeedUp: false, ...QUICK });
     expect(report.trials.every((t) => t.status === 'ok' && t.pairedSpeedUp === undefined)).toBe(true);
     const table = sweepTable(report)!;
-    expect(table.rows[1]![table.header.indexOf('speed-up')]).toMatch(/^\d+(\.\d+)?×$/);
+    expect(table.rows[1]![table.header.indexOf('speed-up')]).toMatch(/^\d+(\.\d+)?× seq\.$/);
     const single = await profile({ model: 'fixtures/mlp.onnx', ...QUICK });
     expect((single.trials[0] as TrialOk).pairedSpeedUp).toBeUndefined();
   });
