@@ -4,6 +4,7 @@
 // user's own model unreadable) are thrown so the run stops with one clear message.
 import type { RemoteClientOptions, RuntimeAdapter, Session, SessionOptions } from '../adapters/adapter.js';
 import { EndpointStats } from './endpoint-stats.js';
+import { runRemoteStreams } from './remote-streams.js';
 import { cleanOrtMessage, ortHint } from '../adapters/ort-message.js';
 import { InferbenchError, isInferbenchError, messageOf } from '../errors.js';
 import type { ProfileHooks } from '../hooks.js';
@@ -154,7 +155,9 @@ async function measure(
     if (spec.service) return await measureService(serviceBase, spec.service, phases);
     if (context.service) return await context.service(serviceBase, phases);
     const concurrency = spec.concurrency ?? 1;
-    const measured = concurrency > 1
+    const measured = concurrency > 1 && session.endpoint
+      ? await runRemoteStreams(context.variant.path, sessionOptionsOf(spec, options.remote), session, inputs.tensors(), concurrency, phases)
+      : concurrency > 1
       ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec, options.remote), ...resolved, seed: options.seed, concurrency })
       : await runTrial(inputs.driver, { ...phases, extend: budgetExtension(options.budgets, options.budgetTimeCapMs) });
     const { iterations, durationMs } = measured.measure;
@@ -178,7 +181,7 @@ async function measure(
       ...(endpoint && { endpoint }),
       peakRssBytes: readPeakRssBytes(),
       overhead: measured.overhead,
-      warnings: [...measured.warnings, ...accountingWarnings(accounting), ...leakWarnings(session), ...oversubscription(spec, context.logicalCores)],
+      warnings: [...measured.warnings, ...accountingWarnings(accounting), ...leakWarnings(session), ...(session.endpoint ? [] : oversubscription(spec, context.logicalCores))],
     };
   } catch (error) {
     // A stream's own session failing (to open, or mid-run) is this trial's failure, in its phase.

@@ -1,0 +1,60 @@
+// --concurrency N against an endpoint: N closed-loop streams as N concurrent request loops on ONE
+// event loop, each with its own session (its own kept-alive connection), as autocannon and hey
+// drive theirs. The worker-thread streams of measure/concurrent.ts exist because onnxruntime's
+// run() holds its thread; an HTTP or gRPC client only waits on sockets, and five threads of it
+// cost a 2-core machine more CPU than the requests (bench/endpoints.mjs measured 0.26× hey's
+// throughput at 4 streams that way). Stage times include the other streams' work on this event
+// loop: what one client process sees.
+import type { HostTensor, Session, SessionOptions } from '../adapters/adapter.js';
+import { resolveAdapter } from '../adapters/resolve.js';
+import { elapsedNs, now } from '../measure/clock.js';
+import { startMemoryProbe } from '../measure/memory-probe.js';
+import { StageRecorder } from '../measure/recorder.js';
+import { harnessCostUs, summarizeMeasurement, timeFirstIteration, warmUp, type RunTrialOptions, type TrialMeasurement } from '../measure/run-trial.js';
+import { measureStopRule } from '../measure/stop-rules.js';
+import { syntheticDriver, timedLoop } from '../measure/timed-loop.js';
+import type { StopReason } from '../types.js';
+
+/** `lead` is the trial's own session (it warms up and prices the harness); N − 1 more are opened here. */
+export async function runRemoteStreams(target: string, options: SessionOptions, lead: Session, inputs: readonly HostTensor[], concurrency: number, phases: RunTrialOptions): Promise<TrialMeasurement> {
+  const adapter = await resolveAdapter(target);
+  const sessions = [lead];
+  try {
+    const driver = syntheticDriver(lead, inputs);
+    const firstIteration = await timeFirstIteration(driver);
+    phases.onPhaseStart?.('warmup');
+    const warmup = await warmUp(driver, phases);
+    for (let i = 1; i < concurrency; i++) {
+      const session = await adapter.open(target, options);
+      sessions.push(session);
+      await timeFirstIteration(syntheticDriver(session, inputs)); // its connection open before the phase
+    }
+    const perIterationUs = await harnessCostUs(driver);
+    await phases.onPhaseStart?.('measure');
+    const bound = phases.measure;
+    const rule = measureStopRule(bound);
+    const recorder = new StageRecorder(bound.kind === 'count' ? bound.iterations : null);
+    let issued = 0;
+    let completed = 0;
+    let stopped: StopReason | null = null;
+    const probe = startMemoryProbe();
+    const start = now();
+    await Promise.all(sessions.map((session) => timedLoop(session, inputs, recorder, {
+      // -n counts requests across the streams; a time or auto bound stops them all once met.
+      admit: () => stopped === null && (bound.kind !== 'count' || issued++ < bound.iterations),
+      stop: () => {
+        completed++;
+        if (bound.kind === 'count') return null;
+        stopped ??= rule(completed, elapsedNs(start, now()) / 1e6);
+        return stopped;
+      },
+      signal: phases.signal,
+    })));
+    const durationMs = elapsedNs(start, now()) / 1e6;
+    const memory = { ...probe.stop(recorder.count), outputBytesPerIteration: null };
+    const stopReason: StopReason = phases.signal?.aborted ? 'interrupted' : (stopped ?? 'iterations');
+    return summarizeMeasurement({ recorder, loop: { iterations: recorder.count, durationMs, stopReason }, bound, firstIteration, warmup, perIterationUs, memory });
+  } finally {
+    await Promise.all(sessions.slice(1).map((s) => s.close()));
+  }
+}
