@@ -21,14 +21,14 @@ import { CoverageCounter, weightBytesOf, type VariantCoverage } from './coverage
 import { foldConstantWeights } from './fold-constants.js';
 import { declineExternalData } from './declined.js';
 import {
-  allGraphs, decodeModel, dimsOf, DT, encodeModel, finishInitializers, floatAttrValue, floatValues, graphOf, intAttr,
-  intAttrValue, makeNode, NameSource, overridableInitializers, tensor, type Graph, type NodeProto, type TensorProto,
+  allGraphs, allNodes, decodeModel, dimsOf, DT, encodeModel, finishInitializers, floatAttrValue, floatValues, graphOf, intAttr,
+  intAttrValue, makeNode, NameSource, overridableInitializers, tensor, type Graph, type Model, type NodeProto, type TensorProto,
 } from './onnx-graph.js';
 import { raiseDefaultOpset, withOpsetRaise } from './opset-upgrade.js';
 import { quantizeWeight, transpose2d, type QuantizedWeight, type WeightType } from './quantize-math.js';
 
-export type QuantizableOp = 'MatMul' | 'Gemm' | 'Conv' | 'Gather';
-export const DEFAULT_QUANTIZED_OPS: readonly QuantizableOp[] = ['MatMul', 'Gemm', 'Conv', 'Gather'];
+export type QuantizableOp = 'MatMul' | 'Gemm' | 'Conv' | 'Gather' | 'LSTM';
+export const DEFAULT_QUANTIZED_OPS: readonly QuantizableOp[] = ['MatMul', 'Gemm', 'Conv', 'Gather', 'LSTM'];
 
 export interface Int8Options {
   /** Op types to quantize. Default: MatMul, Gemm, Conv, Gather. */
@@ -192,6 +192,7 @@ export function quantizeDynamicInt8WithCoverage(bytes: Uint8Array, options: Int8
     g.node = nodes;
   }
   const opsetRaise = changed > 0 ? raiseDefaultOpset(model, MIN_OPSET, 'int8') : null;
+  importMicrosoftDomain(model);
   finishInitializers(model);
   return { bytes: encodeModel(model), coverage: withOpsetRaise(counter.result(before, graph, folded), opsetRaise) };
 }
@@ -202,6 +203,7 @@ function rewrite(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
     case 'Gemm': return gemm(rw, node);
     case 'Conv': return conv(rw, node);
     case 'Gather': return gather(rw, node);
+    case 'LSTM': return lstm(rw, node);
     default: return undefined;
   }
 }
@@ -306,3 +308,40 @@ function gather(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
   ];
 }
 
+/**
+ * LSTM → com.microsoft DynamicQuantizeLSTM, as ORT's operators/lstm.py: W [dirs, 4H, I] and
+ * R [dirs, 4H, H] transposed per direction to [dirs, I, 4H] / [dirs, H, 4H], int8, symmetric, one
+ * scale per direction; X, B, sequence_lens, initial states and P pass through. The contrib op has
+ * LSTM-7's attributes: an LSTM with `layout` (opset 14) stays fp32.
+ */
+function lstm(rw: Rewriter, node: NodeProto): NodeProto[] | undefined {
+  const [x, wName, rName, ...rest] = node.input ?? [];
+  const w = rw.floatWeight(wName, 3);
+  const r = rw.floatWeight(rName, 3);
+  if (!x || !w || !r || (node.attribute ?? []).some((a) => a.name === 'layout')) return undefined;
+  const perDirection = (t: TensorProto): { values: Float32Array; dims: number[] } => {
+    const [dirs = 1, rows = 0, cols = 0] = dimsOf(t);
+    const values = floatValues(t);
+    const out = new Float32Array(values.length);
+    for (let d = 0; d < dirs; d++) out.set(transpose2d(values.subarray(d * rows * cols, (d + 1) * rows * cols), rows, cols), d * rows * cols);
+    return { values: out, dims: [dirs, cols, rows] };
+  };
+  const wt = perDirection(w);
+  const rt = perDirection(r);
+  const qw = rw.weight(w, `${w.name ?? ''}_lstm`, wt.values, wt.dims, 'int8', 0, (n) => [n]);
+  const qr = rw.weight(r, `${r.name ?? ''}_lstm`, rt.values, rt.dims, 'int8', 0, (n) => [n]);
+  // The kernel wants the per-direction scale and zero point as [dirs] even for one direction.
+  for (const name of [qw.scale, qw.zeroPoint, qr.scale, qr.zeroPoint]) {
+    const t = rw.initializers.get(name);
+    if (t) t.dims = [wt.dims[0] ?? 1];
+  }
+  const optional = [0, 1, 2, 3, 4].map((i) => rest[i] ?? '');
+  const inputs = [x, qw.name, qr.name, ...optional, qw.scale, qw.zeroPoint, qr.scale, qr.zeroPoint];
+  return [makeNode('DynamicQuantizeLSTM', inputs, [...(node.output ?? [])], rw.names.fresh(`${node.name || 'LSTM'}_quant`), node.attribute ?? [], 'com.microsoft')];
+}
+
+/** DynamicQuantizeLSTM lives in ONNX Runtime's com.microsoft domain (version 1): import it when used. */
+function importMicrosoftDomain(model: Model): void {
+  const used = allNodes(graphOf(model)).some((n) => n.domain === 'com.microsoft');
+  if (used && !(model.opsetImport ?? []).some((o) => o.domain === 'com.microsoft')) model.opsetImport = [...(model.opsetImport ?? []), { domain: 'com.microsoft', version: 1 }];
+}

@@ -6,7 +6,8 @@
 // atomically (temp file in the same directory, fsync, rename), so concurrent runs never see half
 // a model; the sidecar is written last, and a model without its sidecar is made again. Only a
 // variant that passed validate-variant.ts (structure, and onnxruntime loads it) is written: the
-// method ids went to fp16-v3 / int8-dynamic-v3 / int8-static-qdq-v2 with that check (issue 21).
+// method ids went to fp16-v3 / int8-dynamic-v3 / int8-static-qdq-v2 with that check (issue 21);
+// int8-dynamic-v4 converts LSTM (DynamicQuantizeLSTM).
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +59,8 @@ export const VARIANT_METHODS: Readonly<Record<GeneratedPrecision, Method>> = {
     description: 'Constant weights folded; float32 → float16 weights and activations, float32 I/O kept (onnxconverter-common convert_float_to_float16, keep_io_types=True)',
   },
   int8: {
-    id: 'int8-dynamic-v3',
-    description: 'Constant weights folded; dynamic int8 quantization of MatMul/Gemm/Conv/Gather weights, uint8 activations (onnxruntime quantize_dynamic, weight_type=QInt8, per tensor)',
+    id: 'int8-dynamic-v4',
+    description: 'Constant weights folded; dynamic int8 quantization of MatMul/Gemm/Conv/Gather/LSTM weights, uint8 activations (onnxruntime quantize_dynamic, weight_type=QInt8, per tensor; LSTM per direction)',
   },
   'int8-static': {
     id: 'int8-static-qdq-v2',

@@ -81,7 +81,7 @@ describe('generatedVariant', () => {
     const first = await generatedVariant(model, precision, cache);
     expect(first).toMatchObject({ path: variantCachePath(cache, sha, precision), source: 'generated', cached: false });
     expect(first.provenance.from).toBe(sha);
-    expect(first.provenance.method).toMatch(precision === 'fp16' ? /^fp16-v3: / : /^int8-dynamic-v3: /);
+    expect(first.provenance.method).toMatch(precision === 'fp16' ? /^fp16-v3: / : /^int8-dynamic-v4: /);
     expect(first.provenance.toolVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(first.path).toContain(sha);
     // Backdate the file: a regeneration would give it a new mtime.
@@ -91,7 +91,7 @@ describe('generatedVariant', () => {
     expect(second).toEqual({ ...first, cached: true });
     expect(Math.round(statSync(second.path).mtimeMs)).toBe(past.getTime());
     // The model and its coverage sidecar, no temp files left.
-    const file = `${sha}-${precision}-${precision === 'fp16' ? 'fp16-v3' : 'int8-dynamic-v3'}.onnx`;
+    const file = `${sha}-${precision}-${precision === 'fp16' ? 'fp16-v3' : 'int8-dynamic-v4'}.onnx`;
     expect(readdirSync(cache).sort()).toEqual([file, `${file}.json`]);
     expect(second.coverage.ops.find((o) => o.opType === 'Conv')).toEqual({ opType: 'Conv', eligible: 3, converted: 3 });
     const inputs = fixtureInputs('cnn', 1);
