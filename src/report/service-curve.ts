@@ -147,7 +147,9 @@ export function serviceBlocks(report: Report): ServiceBlock[] {
     });
   }
   for (const k of report.knee ?? []) {
-    blocks.push({ title: `Knee: ${k.budget}`, table: { header: KNEE_PROBE_HEADER, rows: kneeProbeRows(k), firstNumeric: 3 }, lines: [kneeLine(k)] });
+    const saturated = k.probes.filter((p) => report.trials.some((t) => t.spec.id === p.trialId && t.status === 'ok' && t.warnings.some((w) => w.code === 'generator-saturated')));
+    const caveat = saturated.length === 0 ? [] : [`${saturated.length} of ${k.probes.length} probes (${saturated.map((p) => formatRate(p.rate, 'req/s')).join(', ')}): the generator could not send on time, so the knee may be this machine's limit rather than the model's`];
+    blocks.push({ title: `Knee: ${k.budget}`, table: { header: KNEE_PROBE_HEADER, rows: kneeProbeRows(k), firstNumeric: 3 }, lines: [kneeLine(k), ...caveat] });
   }
   const a = report.batchingAdvice;
   if (a) {

@@ -76,6 +76,14 @@ describe('the latency–throughput curve', () => {
     expect(blocks[3]!.table!.rows[0]).toEqual(['8', '500 µs', 'triton', '1,900 req/s', '1,700 req/s', '0.89', '3.80']);
   });
 
+  test('probes whose generator could not keep up are named under the knee', () => {
+    const report = serviceReport();
+    const slow = report.trials.find((t) => t.spec.id.includes('rate=625/s')) as TrialOk;
+    slow.warnings = [{ code: 'generator-saturated', message: 'late' }];
+    expect(renderConsole(report)).toContain('1 of 4 probes (625 req/s): the generator could not send on time');
+    expect(renderConsole(serviceReport())).not.toContain('could not send on time');
+  });
+
   test('no service trials, no section', () => {
     expect(serviceBlocks(sampleReport())).toEqual([]);
     expect(renderHtml(sampleReport())).not.toContain('data-chart="service-curve"');
