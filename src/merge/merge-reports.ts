@@ -66,7 +66,7 @@ export function mergeModelReports(inputs: readonly MergeInput[], options: MergeO
     });
   }
   const ordered = [...slots.values()].sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
-  const trials = ordered.map((slot) => mergeTrialParts(slot.results, slot.parts));
+  const trials = withMeasuredBaselineIds(ordered.map((slot) => mergeTrialParts(slot.results, slot.parts)), plan, ordered);
   const incomplete = plan === null ? undefined : coverage(plan, inputs, slots);
   const machines = [...new Set(inputs.map((i) => machineLabel(i.report.environment)))];
   const merge: MergeInfo = {
@@ -98,6 +98,21 @@ export function mergeModelReports(inputs: readonly MergeInput[], options: MergeO
 
 function refuse(message: string, hint: string): never {
   throw new InferbenchError('usage', message, hint);
+}
+
+/**
+ * A shard that does not hold the plan's baseline pairs its speed-ups with the baseline as planned,
+ * whose id can differ from the id it ran under ('batch=model' → 'batch=1'): name the measured one,
+ * so the sweep table finds the pairing.
+ */
+function withMeasuredBaselineIds(trials: TrialResult[], plan: readonly string[] | null, slots: readonly Slot[]): TrialResult[] {
+  if (plan === null) return trials;
+  const measured = new Map(slots.filter((s) => s.position !== undefined).map((s) => [plan[s.position!]!, s.id]));
+  return trials.map((t) => {
+    const vs = t.status === 'ok' ? t.pairedSpeedUp?.vsTrial : undefined;
+    const id = vs === undefined ? undefined : measured.get(vs);
+    return id === undefined || id === vs || t.status !== 'ok' ? t : { ...t, pairedSpeedUp: { ...t.pairedSpeedUp!, vsTrial: id } };
+  });
 }
 
 /** One model, one set of measurement settings, one machine (unless allowed). */

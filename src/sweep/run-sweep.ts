@@ -65,7 +65,9 @@ export async function runSweep(
         if (hooks.onTrialEnd) hooks.onTrialEnd(outcome.result, await snapshot(sofar));
       }
     }
-    const baseline = pairWith ? (sofar.trials.find((t) => t.status === 'ok' && t.spec.id === pairWith.id) ?? { spec: pairWith }) : baselineTrial(sofar.trials);
+    // The planned baseline may have run under another id ('batch=model' → 'batch=1'): never pair it with itself.
+    const pairId = pairWith && (measuredIds.get(pairWith.id) ?? pairWith.id);
+    const baseline = pairWith ? (sofar.trials.find((t) => t.status === 'ok' && t.spec.id === pairId) ?? { spec: pairWith }) : baselineTrial(sofar.trials);
     if (options.pairedSpeedUp && !options.isolate && !options.signal?.aborted && baseline !== undefined) {
       sampler?.setTag('speed-ups', 'idle');
       sofar.trials = await pairedSpeedUps(adapter, sofar.trials, baseline, variants, options, hooks);

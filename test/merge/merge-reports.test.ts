@@ -61,6 +61,17 @@ describe('shards merged into one sweep report', () => {
     expect(report.options.batches).toEqual([1, 2, 8]);
   });
 
+  test('a speed-up paired with the planned baseline names the id the baseline ran under (batch=model → batch=1)', () => {
+    const planned = 'cpu fp32 batch=model threads=1';
+    const fix = (r: Report): Report => ({ ...r, shard: { ...r.shard!, plan: r.shard!.plan.map((id, j) => (j === 0 ? planned : id)) } });
+    const second = fix(shardReport(2, 2));
+    const t = second.trials[0] as TrialOk;
+    second.trials[0] = { ...t, pairedSpeedUp: { vsTrial: planned, ratio: 1.5, ci: [1.4, 1.6], level: 0.95, blocks: 10, iterationsPerBlock: 5, durationMs: 100 } as TrialOk['pairedSpeedUp'] };
+    const { report } = mergeModelReports(inputs([fix(shardReport(1, 2)), second]));
+    expect(report.trials[0]!.spec.id).toBe('cpu fp32 batch=1 threads=1');
+    expect((report.trials[1] as TrialOk).pairedSpeedUp?.vsTrial).toBe('cpu fp32 batch=1 threads=1');
+  });
+
   test('sections a merge does not know are kept when the parts agree, left out with a warning when not', () => {
     const a = { ...shardReport(1, 2), knee: [{ x: 1 }] } as unknown as Report;
     const b = { ...shardReport(2, 2), knee: [{ x: 2 }] } as unknown as Report;
