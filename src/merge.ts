@@ -4,11 +4,12 @@
 // merged trials as profile() does (sweep/judge-sweep.ts). Writes nothing; refuses, with an InferbenchError (exit 2) that says what differs, what it
 // cannot merge exactly.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { isComparisonJson } from './compare/load-comparison.js';
 import { parseReport } from './compare/load.js';
 import { InferbenchError } from './errors.js';
+import { readRegularText } from './io/read-text.js';
 import { mergeModelReports, type MergeInput } from './merge/merge-reports.js';
 import { glob, isGlob } from './pipeline/glob.js';
 import { reportStem } from './report/write-reports.js';
@@ -138,10 +139,11 @@ function notAReport(data: unknown): boolean {
 
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularText(file); // a FIFO or device is refused, not opened (a blocked read ignores SIGTERM)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InferbenchError('usage', `cannot read report ${file}${code ? ` (${code})` : ''}`, NOTHING_HINT);
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why = code === 'ENOTREG' || code === 'EISDIR' ? `: ${message}` : code ? ` (${code})` : '';
+    throw new InferbenchError('usage', `cannot read report ${file}${why}`, NOTHING_HINT);
   }
 }
 

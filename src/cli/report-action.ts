@@ -1,10 +1,10 @@
 // `inferbench report <file>`, loaded when the command runs: a saved report or comparison rendered.
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { compareExporterFor } from '../compare/exporter.js';
 import { isComparisonJson, parseComparison } from '../compare/load-comparison.js';
 import { parseReport } from '../compare/load.js';
 import { InferbenchError } from '../errors.js';
+import { readRegularText } from '../io/read-text.js';
 import { exporterFor } from '../report/exporters.js';
 import { fallbackWarning, writeOutput } from './outputs.js';
 import type { Terminal } from './terminal.js';
@@ -17,10 +17,11 @@ export interface ReportFlags {
 function readJson(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularText(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InferbenchError('usage', `cannot read ${path}${code ? ` (${code})` : ''}`, 'pass the path of a JSON report or comparison');
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why = code === 'ENOTREG' || code === 'EISDIR' ? `: ${message}` : code ? ` (${code})` : '';
+    throw new InferbenchError('usage', `cannot read ${path}${why}`, 'pass the path of a JSON report or comparison');
   }
   try {
     return JSON.parse(text);

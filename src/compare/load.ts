@@ -1,6 +1,6 @@
 // Reading a report back from disk for `compare` / `run`: parse, validate against the published
 // schema, and turn every problem into an InferbenchError('usage') (exit 2) that names the file.
-import { readFileSync } from 'node:fs';
+import { readRegularText } from '../io/read-text.js';
 import { InferbenchError } from '../errors.js';
 import { validateReport } from '../report/validate.js';
 import type { Report } from '../types.js';
@@ -27,10 +27,11 @@ export function parseReport(text: string, label: string): Report {
 export function readReport(path: string): Report {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularText(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InferbenchError('usage', `cannot read report ${path}${code ? ` (${code})` : ''}`, code === 'ENOENT' ? 'check the path; a baseline must exist before compare runs' : undefined);
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why = code === 'ENOTREG' || code === 'EISDIR' ? `: ${message}` : code ? ` (${code})` : '';
+    throw new InferbenchError('usage', `cannot read report ${path}${why}`, code === 'ENOENT' ? 'check the path; a baseline must exist before compare runs' : undefined);
   }
   return parseReport(text, path);
 }

@@ -3,8 +3,9 @@
 // the extension alone cannot tell. A path that is neither clearly a model (.onnx, a directory, a
 // TF.js model.json) nor clearly a report takes the other side's kind, so that its own reader
 // (readReport or the runtime adapter) names what is wrong with it.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { InferbenchError } from '../errors.js';
+import { readRegularText } from '../io/read-text.js';
 
 export type SideKind = 'report' | 'model' | 'unknown';
 
@@ -19,9 +20,9 @@ export function sideKind(path: string): SideKind {
   if (!/\.json$/i.test(path)) return 'unknown';
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(readRegularText(path)); // a FIFO is refused, not opened (it would block)
   } catch {
-    return 'report'; // missing or not JSON: readReport names the problem
+    return 'report'; // missing, not a regular file or not JSON: readReport names the problem
   }
   const object = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   return 'modelTopology' in object || 'weightsManifest' in object ? 'model' : 'report';

@@ -2,7 +2,7 @@
 // Validated against its JSON Schema (options/config-schema.ts, written out as config.schema.json; ajv, 2020-12); every error names the file and
 // the JSON path of the bad field. Budgets and thresholds are parsed here too, so a typo in one
 // fails before anything is measured. Relative paths are relative to the config file.
-import { readFileSync } from 'node:fs';
+import { readRegularText } from '../io/read-text.js';
 import { dirname, resolve } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseBudget, type Budget } from '../budget/budget.js';
@@ -190,7 +190,7 @@ function withPath<T>(fn: () => T, file: string, path: string): T {
 export function loadConfig(file: string = DEFAULT_CONFIG_FILE): InferbenchConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularText(file);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new InferbenchError('usage', `cannot read config ${file}: ${missing ? 'no such file' : messageOf(error)}`, missing ? `create ${DEFAULT_CONFIG_FILE} (see ${packagePath('examples/inferbench.config.json')}) or pass --config PATH` : undefined);

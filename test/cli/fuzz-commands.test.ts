@@ -2,6 +2,7 @@
 // drive them): every case ends with its documented exit code, one clear `error:` line when it is
 // an error, no stack, no hang; nothing is measured before a bad flag or path is refused; a gate
 // that measured nothing is not green. Fast: tiny -n, one epoch, saved reports where no model is needed.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ const PAIRED = ['-n', '20', '-w', '2', '-t', '1', '--epochs', '1'];
 writeFileSync(at('a-file'), 'x');
 symlinkSync(at('nowhere.jpg'), at('dangling.jpg'));
 mkdirSync(at('empty-base'));
+execFileSync('mkfifo', [at('fifo.json')]); // a reader that opened it would block forever, deaf to SIGTERM
 const vad4 = writeVadV4(at('vad4.onnx'));
 const vad5 = writeVadV5(at('vad5.onnx'));
 const config = (name: string, extra: object): string => {
@@ -50,6 +52,11 @@ const ERRORS: [string, string[], number[], RegExp][] = [
   ['profile --repeat 1000 --dry-run', ['profile', MLP, '--repeat', '1000', '--dry-run'], [2], /--repeat must be at most 100/],
   ['profile --sample-interval 1e11', ['profile', MLP, '--sample-interval', '99999999999', '--dry-run'], [2], /--sample-interval must be at most 60000/],
   ['run measure.repeat 1000', ['run', '-c', config('repeat.json', { measure: { repeat: 1000 } })], [2], /repeat/],
+  ['report a FIFO', ['report', at('fifo.json')], [2], /not a regular file \(it is a named pipe/],
+  ['compare two FIFOs', ['compare', at('fifo.json'), at('fifo.json')], [2], /not a regular file \(it is a named pipe/],
+  ['merge a FIFO', ['merge', at('fifo.json'), '-o', at('merged-fifo.json')], [2], /not a regular file \(it is a named pipe/],
+  ['run -c a FIFO', ['run', '-c', at('fifo.json')], [2], /not a regular file \(it is a named pipe/],
+  ['report /dev/zero', ['report', '/dev/zero'], [2], /not a regular file \(it is a character device\)/],
   ['profile --data missing', ['profile', MLP, '--data', at('does-not-exist'), '--no-save'], [2], /^error: --data .*does-not-exist: not found$/m],
   ['profile --data dangling symlink', ['profile', MLP, '--data', at('dangling.jpg'), '--no-save'], [2], /--data .*dangling\.jpg: not found \(a symbolic link to .*nowhere\.jpg, which does not exist\)/],
 ];

@@ -1,0 +1,23 @@
+// Reading a JSON file the user named (a report, a comparison, a config). Only a regular file is
+// opened: a named pipe with no writer blocks open() forever and /dev/zero never ends, and a
+// process blocked in a synchronous read cannot even act on SIGTERM (its handler never runs).
+import { readFileSync, statSync, type Stats } from 'node:fs';
+
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'a special file';
+}
+
+/**
+ * The UTF-8 text of the regular file at `path`. Throws the fs error (its `code`: ENOENT, EACCES…),
+ * or an Error with code EISDIR or ENOTREG and a message saying what the path is.
+ */
+export function readRegularText(path: string): string {
+  const info = statSync(path);
+  if (info.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+  if (!info.isFile()) throw Object.assign(new Error(`not a regular file (it is ${kindOf(info)})`), { code: 'ENOTREG' });
+  return readFileSync(path, 'utf8');
+}
