@@ -229,8 +229,8 @@ export const OPTION_DECLARATIONS = [
   }),
   declare<number>()({
     key: 'requestTimeout', flags: '--request-timeout <time>', group: 'endpoint', default: 30_000, defaultText: '30s',
-    help: 'a URL target: a request not answered within this time fails the trial',
-    parse: (raw) => parseDurationMs(raw, '--request-timeout'),
+    help: 'a URL target: a request not answered within this time fails the trial (a bare number is ms)',
+    parse: (raw) => (/^\d+$/.test(raw.trim()) && Number(raw) > 0 ? Number(raw) : parseDurationMs(raw, '--request-timeout')),
     config: { at: 'model.requestTimeout', schema: DURATION_SCHEMA, read: (v: string, where) => parseDurationMs(v, where) },
   }),
   declare<string>()({
