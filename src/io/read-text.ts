@@ -2,6 +2,7 @@
 // opened: a named pipe with no writer blocks open() forever and /dev/zero never ends, and a
 // process blocked in a synchronous read cannot even act on SIGTERM (its handler never runs).
 import { readFileSync, statSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 function kindOf(info: Stats): string {
   if (info.isFIFO()) return 'a named pipe (FIFO)';
@@ -20,4 +21,11 @@ export function readRegularText(path: string): string {
   if (info.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
   if (!info.isFile()) throw Object.assign(new Error(`not a regular file (it is ${kindOf(info)})`), { code: 'ENOTREG' });
   return readFileSync(path, 'utf8');
+}
+
+/** Throws (code ENOTREG, EISDIR, or the fs error) unless `path` is a regular file; async, for the pipeline's readers. */
+export async function checkRegularFile(path: string): Promise<void> {
+  const info = await stat(path);
+  if (info.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+  if (!info.isFile()) throw Object.assign(new Error(`not a regular file (it is ${kindOf(info)})`), { code: 'ENOTREG' });
 }

@@ -5,6 +5,7 @@
 // Everything else (walking, stat, counting lines) happens in openDataSource, before any timing.
 import type { Dirent } from 'node:fs';
 import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { checkRegularFile } from '../io/read-text.js';
 import { basename, extname, join } from 'node:path';
 import { InferbenchError } from '../errors.js';
 import { glob, isGlob } from './glob.js';
@@ -114,6 +115,10 @@ async function entriesOf(pathOrGlob: string, options: DataSourceOptions): Promis
   for (const path of matches) {
     const dir = await isDirectory(path).catch(() => {
       throw new InferbenchError('input-invalid', `--data ${path}: not found`, 'pass a file, a directory or a quoted glob such as "data/**/*.jpg"');
+    });
+    // A FIFO or device would block its read forever (and a blocked read never sees Ctrl-C's abort).
+    if (!dir) await checkRegularFile(path).catch((error: Error) => {
+      throw new InferbenchError('input-invalid', `--data ${path}: ${error.message}`, 'pass a file, a directory or a quoted glob such as "data/**/*.jpg"');
     });
     if (dir && unit === 'directory') entries.push(...(await sampleEntries(path, extensions)));
     else if (dir) entries.push(...(await filesUnder(path, extensions)).map((p): Entry => ({ kind: 'file', path: p })));

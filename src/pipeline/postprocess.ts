@@ -5,6 +5,7 @@
 // after it; `argmax` and `topk=K` pick classes. A row is the output's last axis; every other axis
 // (batch, ...) indexes rows. The result is plain data, one row per batch item.
 import { readFile } from 'node:fs/promises';
+import { checkRegularFile } from '../io/read-text.js';
 import type { HostTensor } from '../adapters/adapter.js';
 import { InferbenchError, messageOf } from '../errors.js';
 
@@ -55,6 +56,7 @@ export function parsePostprocessSteps(list: string): PostprocessSpec {
 export async function readLabels(path: string): Promise<string[]> {
   let text: string;
   try {
+    await checkRegularFile(path); // a FIFO would block the read forever
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new InferbenchError('usage', `cannot read labels file ${path}: ${messageOf(error)}`, 'pass a text file with one label per line');

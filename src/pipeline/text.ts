@@ -9,6 +9,7 @@
 // default) or whole files (unit=file). decode is UTF-8 decoding; tokenisation is preprocess.
 // Options: tokenizer=PATH (required), tokenizer-config=PATH (tokenizer_config.json), unit=line|file.
 import { readFile } from 'node:fs/promises';
+import { checkRegularFile } from '../io/read-text.js';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { HostTensor } from '../adapters/adapter.js';
 import { InferbenchError, messageOf } from '../errors.js';
@@ -37,6 +38,7 @@ interface Template {
 
 async function readJson(path: string, what: string): Promise<object> {
   try {
+    await checkRegularFile(path); // a FIFO would block the read forever
     return JSON.parse(await readFile(path, 'utf8')) as object;
   } catch (error) {
     throw new InferbenchError('usage', `text pipeline: cannot read ${what} ${path}: ${messageOf(error)}`, 'pass --pipeline-opt tokenizer=path/to/tokenizer.json');
