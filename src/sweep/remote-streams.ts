@@ -13,7 +13,14 @@ import { StageRecorder } from '../measure/recorder.js';
 import { harnessCostUs, summarizeMeasurement, timeFirstIteration, warmUp, type RunTrialOptions, type TrialMeasurement } from '../measure/run-trial.js';
 import { measureStopRule } from '../measure/stop-rules.js';
 import { syntheticDriver, timedLoop } from '../measure/timed-loop.js';
-import type { StopReason } from '../types.js';
+import type { StopReason, Warning } from '../types.js';
+
+/**
+ * Event-loop utilisation at or above which the client, not the server, may set the rate: the
+ * loop was busy (serialising, parsing, timing) nearly all the time. 90% as Locust's CPU warning
+ * (CPU_WARNING_THRESHOLD, locust/runners.py); perf_analyzer warns at 50% client overhead.
+ */
+const CLIENT_SATURATED_ELU = 0.9;
 
 /** `lead` is the trial's own session (it warms up and prices the harness); N − 1 more are opened here. */
 export async function runRemoteStreams(target: string, options: SessionOptions, lead: Session, inputs: readonly HostTensor[], concurrency: number, phases: RunTrialOptions): Promise<TrialMeasurement> {
@@ -38,6 +45,8 @@ export async function runRemoteStreams(target: string, options: SessionOptions, 
     let completed = 0;
     let stopped: StopReason | null = null;
     const probe = startMemoryProbe();
+    const elu = performance.eventLoopUtilization();
+    const cpu = process.cpuUsage();
     const start = now();
     await Promise.all(sessions.map((session) => timedLoop(session, inputs, recorder, {
       // -n counts requests across the streams; a time or auto bound stops them all once met.
@@ -51,10 +60,22 @@ export async function runRemoteStreams(target: string, options: SessionOptions, 
       signal: phases.signal,
     })));
     const durationMs = elapsedNs(start, now()) / 1e6;
+    const saturation = clientSaturation(performance.eventLoopUtilization(elu).utilization, process.cpuUsage(cpu), durationMs, concurrency);
     const memory = { ...probe.stop(recorder.count), outputBytesPerIteration: null };
     const stopReason: StopReason = phases.signal?.aborted ? 'interrupted' : (stopped ?? 'iterations');
-    return summarizeMeasurement({ recorder, loop: { iterations: recorder.count, durationMs, stopReason }, bound, firstIteration, warmup, perIterationUs, memory });
+    const measured = summarizeMeasurement({ recorder, loop: { iterations: recorder.count, durationMs, stopReason }, bound, firstIteration, warmup, perIterationUs, memory });
+    return { ...measured, warnings: [...measured.warnings, ...saturation] };
   } finally {
     await Promise.all(sessions.slice(1).map((s) => s.close()));
   }
+}
+
+/** The client's own limit: its event loop busy nearly all the measured phase. */
+function clientSaturation(utilization: number, cpu: NodeJS.CpuUsage, durationMs: number, streams: number): Warning[] {
+  if (!(utilization >= CLIENT_SATURATED_ELU)) return [];
+  const cpuShare = (cpu.user + cpu.system) / 1000 / durationMs;
+  return [{
+    code: 'generator-saturated',
+    message: `the client's event loop was busy ${Math.round(utilization * 100)}% of the measured phase (process CPU ${Math.round(cpuShare * 100)}% of a core) driving ${streams} streams: the throughput may be the client's limit, not the endpoint's — use fewer streams, --encoding binary, or run the client on another machine`,
+  }];
 }
