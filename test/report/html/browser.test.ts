@@ -44,7 +44,7 @@ interface Visit {
 
 describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
   let browser: Browser;
-  const pages: Record<'single' | 'sweep' | 'compare' | 'rerendered', string> = { single: '', sweep: '', compare: '', rerendered: '' };
+  const pages: Record<'single' | 'sweep' | 'compare' | 'rerendered' | 'service', string> = { single: '', sweep: '', compare: '', rerendered: '', service: '' };
 
   beforeAll(async () => {
     const { chromium } = await import('playwright-core');
@@ -56,7 +56,9 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
       inferbench(['profile', model, '-n', '300', '-w', '20', '--batch', '2', '--op-profile', '--sample-interval', '20', '--format', 'json,html', '-o', join(dir, 'single')]),
       inferbench(['profile', 'fixtures/mlp.onnx', '--batch', '1,8', '--precision', 'fp32,int8', '-n', '100', '-w', '10', '-t', '1', '--budget', 'p99<=50ms', '--format', 'html', '-o', join(dir, 'sweep')]),
       inferbench(['compare', 'test/data/compare/cnn-t1-a.json', 'test/data/compare/cnn-slow-t1.json', '--format', 'json', '-o', join(dir, 'compare.json')]),
+      inferbench(['profile', 'fixtures/mlp.onnx', '--rate', '150,300', '-n', '300', '-w', '10', '-t', '1', '--no-op-profile', '--no-sample', '--format', 'html', '-o', join(dir, 'service')]),
     ]);
+    pages.service = onlyFile(join(dir, 'service'), '.html');
     pages.single = onlyFile(join(dir, 'single'), '.html');
     pages.sweep = onlyFile(join(dir, 'sweep'), '.html');
     // Rendered after the fact, as CI would: a saved comparison and a saved report.
@@ -138,6 +140,12 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
     expectCharts(v, ['sweep-latency', 'sweep-throughput', 'accuracy', 'stages', 'timeline']);
     expect(v.text).toContain('best within budget');
     console.info(`sweep: ${readFileSync(pages.sweep).length} bytes, load event after ${v.renderMs.toFixed(0)} ms`);
+  });
+
+  test('open-loop load: the latency against offered rate chart and the curve table', async () => {
+    const v = await visit(pages.service, 'service-full.png');
+    expectCharts(v, ['service-curve']);
+    expect(v.text).toContain('Latency–throughput curve');
   });
 
   test('comparison: an interval chart per trial, the verdict in words', async () => {
