@@ -58,6 +58,10 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     // The open-loop driver runs model instances in this process; sending its arrivals to a URL is not built yet.
     throw new InferbenchError('usage', '--rate with an endpoint URL is not supported yet: open-loop load runs the model in process', 'measure the endpoint closed-loop with --concurrency N, or profile the model file with --rate');
   }
+  if (adapter.runtime === 'remote' && resolved.threads.some((t) => t !== null)) {
+    // The model's threads are the server's setting: a sweep over them would measure one thing N times.
+    throw new InferbenchError('usage', '--threads sets the threads of a model run in process; an endpoint runs with the threads its server was given', 'leave --threads out for a URL (for inferbench serve: serve --threads N)');
+  }
   if (resolved.reference !== null && adapter.runtime !== 'remote') {
     throw new InferbenchError('usage', '--reference compares an endpoint with its model file: the target must be a URL', 'profile http://HOST:PORT/v2/models/NAME --reference model.onnx');
   }

@@ -71,7 +71,7 @@ export async function runRemoteStreams(target: string, options: SessionOptions, 
 }
 
 /** The client's own limit: its event loop busy nearly all the measured phase. */
-function clientSaturation(utilization: number, cpu: NodeJS.CpuUsage, durationMs: number, streams: number): Warning[] {
+export function clientSaturation(utilization: number, cpu: NodeJS.CpuUsage, durationMs: number, streams: number): Warning[] {
   if (!(utilization >= CLIENT_SATURATED_ELU)) return [];
   const cpuShare = (cpu.user + cpu.system) / 1000 / durationMs;
   return [{

@@ -10,6 +10,7 @@ import { validateReport } from '../../src/report/validate.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import type { Report, TrialOk } from '../../src/types.js';
 import { rejection } from '../helpers/errors.js';
+import { clientSaturation } from '../../src/sweep/remote-streams.js';
 
 let served: RunningServer;
 const quick = (model: string, extra: Partial<ProfileOptions> = {}): ProfileOptions => ({
@@ -91,6 +92,17 @@ describe('profile URL against serve', () => {
     expect(text).not.toContain('k3y');
     expect(report.command.argv).toEqual(['profile', 'URL', '--token', '(redacted)', '--header', 'X-Key: (redacted)']);
   }, 60_000);
+});
+
+test('--threads with a URL is refused: the threads are the server\'s', async () => {
+  const error = await rejection(profile(quick(`${served.httpUrl}/v2/models/mlp`, { threads: [2] })));
+  expect(error.message).toMatch(/an endpoint runs with the threads its server was given/);
+});
+
+test('the client warns when its event loop was busy 90% of the phase or more', () => {
+  expect(clientSaturation(0.89, { user: 500_000, system: 0 }, 1000, 4)).toEqual([]);
+  const [warning] = clientSaturation(0.95, { user: 800_000, system: 100_000 }, 1000, 4);
+  expect(warning).toEqual({ code: 'generator-saturated', message: expect.stringContaining('busy 95% of the measured phase (process CPU 90% of a core) driving 4 streams') });
 });
 
 describe('endpoints that fail', () => {
