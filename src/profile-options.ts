@@ -10,8 +10,8 @@ import { defaultOf, type DeclaredOptions } from './options/declarations.js';
 import { checkOutputHandling } from './options/parse.js';
 import { checkShard, type Shard } from './merge/shard.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
-import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
 import { parseObjective, type Objective } from './budget/best.js';
+import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
 import { resolveServiceOptions, type ResolvedService } from './load/service-options.js';
 import { GRAPH_OPTIMIZATIONS, PRECISIONS, type GraphOptimization, type OutputHandling, type PhaseBound, type Precision } from './types.js';
 
@@ -46,13 +46,13 @@ export interface ResolvedProfileOptions {
   pipeline: { name: string; data: string | null; dataCache: boolean; options: Record<string, string>; postprocess: string | null; labels: string | null };
   repeat: number;
   budgets: Budget[];
-  sample: boolean;
   /** What "best" ranks by (--objective). */
   objective: Objective;
   /** ms a trial may measure past its bound while a budget is undecided; 0 = never. */
   budgetTimeCapMs: number;
   /** The CLI exits 1 on an inconclusive budget too (recorded here so the report says how it was gated). */
   failOnInconclusive: boolean;
+  sample: boolean;
   sampleIntervalMs: number;
   opProfile: boolean;
   pairedSpeedUp: boolean;
@@ -64,6 +64,8 @@ export interface ResolvedProfileOptions {
   reference: string | null;
   calibrationCache: string | null;
   pins: InputPins;
+  /** --shard I/N: measure only this shard's part of the plan; null = the whole plan. */
+  shard: Shard | null;
   seed: number;
   warmup: PhaseBound;
   measure: PhaseBound;
@@ -74,8 +76,6 @@ export interface ResolvedProfileOptions {
 
 export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileOptions {
   if (!options.model) throw new InferbenchError('usage', 'no model given', `pass a model path, e.g. inferbench profile ${packagePath('fixtures/cnn.onnx')}`);
-  /** --shard I/N: measure only this shard's part of the plan; null = the whole plan. */
-  shard: Shard | null;
   const graphOptimization = options.graphOptimization ?? defaultOf('graphOptimization')!;
   if (!GRAPH_OPTIMIZATIONS.includes(graphOptimization)) {
     throw new InferbenchError('usage', `unknown graph optimisation level '${graphOptimization}'`, `use one of: ${GRAPH_OPTIMIZATIONS.join(', ')}`);
@@ -111,6 +111,9 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     },
     repeat: positiveIntOrNull(options.repeat, 'repeat') ?? defaultOf('repeat')!,
     budgets: parseBudgets(options.budgets ?? []),
+    objective: parseObjective(options.objective ?? defaultOf('objective')!),
+    budgetTimeCapMs: nonNegativeMs(options.budgetTimeCap ?? defaultOf('budgetTimeCap')!, 'budgetTimeCap'),
+    failOnInconclusive: options.failOnInconclusive ?? defaultOf('failOnInconclusive')!,
     sample: options.sample ?? defaultOf('sample')!,
     sampleIntervalMs: positiveIntOrNull(options.sampleIntervalMs, 'sampleIntervalMs') ?? defaultOf('sampleIntervalMs')!,
     opProfile: options.opProfile ?? defaultOf('opProfile')!,
@@ -118,17 +121,20 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     checkOutputs: checkOutputsDir(options),
     remote: remoteOptionsOf(options),
     reference: options.reference ?? null,
-    objective: parseObjective(options.objective ?? defaultOf('objective')!),
-    budgetTimeCapMs: nonNegativeMs(options.budgetTimeCap ?? defaultOf('budgetTimeCap')!, 'budgetTimeCap'),
-    failOnInconclusive: options.failOnInconclusive ?? defaultOf('failOnInconclusive')!,
     calibrationCache: options.calibrationCache ?? null,
     pins: toPins(options),
+    shard: options.shard === undefined ? null : checkShard(options.shard),
     seed: options.seed ?? defaultOf('seed')!,
     warmup: checkBound(options.warmup ?? defaultOf('warmup')!, 'warmup', 0),
     measure: checkBound(options.measure ?? defaultOf('measure')!, 'measure', 1),
     signal: options.signal,
     argv: options.argv ?? process.argv.slice(1),
   };
+}
+
+function nonNegativeMs(value: number, name: string): number {
+  if (!(value >= 0) || !Number.isFinite(value)) throw new InferbenchError('usage', `${name} must be a duration of 0 or more (ms), got ${value}`, 'e.g. 10000 (10 s), or 0 for off');
+  return value;
 }
 
 /** The client side of a URL target; --token becomes an Authorization header (INFERBENCH_TOKEN: adapters/remote.ts). */
@@ -143,19 +149,7 @@ function checkOutputsDir(options: ProfileOptions): string | null {
   return options.data ?? dirname(options.model);
 }
 
-    shard: options.shard === undefined ? null : checkShard(options.shard),
 function listOf<T>(value: T | T[]): T[] {
-function nonNegativeMs(value: number, name: string): number {
-  if (!(value >= 0) || !Number.isFinite(value)) throw new InferbenchError('usage', `${name} must be a duration of 0 or more (ms), got ${value}`, 'e.g. 10000 (10 s), or 0 for off');
-  return value;
-}
-
-/** The client side of a URL target; --token becomes an Authorization header (INFERBENCH_TOKEN: adapters/remote.ts). */
-function remoteOptionsOf(options: ProfileOptions): RemoteClientOptions {
-  const headers = { ...options.headers, ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }) };
-  return { encoding: options.encoding ?? defaultOf('encoding')!, headers, timeoutMs: nonNegativeMs(options.requestTimeout ?? defaultOf('requestTimeout')!, 'requestTimeout'), tlsCa: options.tlsCa ?? null, insecure: options.insecure ?? defaultOf('insecure')! };
-}
-
   return Array.isArray(value) ? [...new Set(value)] : [value];
 }
 

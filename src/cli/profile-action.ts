@@ -42,13 +42,13 @@ export async function runProfile(models: string[], declared: DeclaredOptions, co
     process.stdout.write(flags.json ? `${JSON.stringify(specs, null, 2)}\n` : renderPlan(specs));
     return ExitCode.ok;
   }
-
-  const saver = new ReportSaver(flags.out, formats);
   if (options.shard !== undefined && plan(options).length === 0) {
     // More shards than trials: this one has nothing to do, which is not an error (a matrix of N jobs).
     terminal.info(emptyShardMessage(options.shard, plan({ ...options, shard: undefined }).length));
     return ExitCode.ok;
   }
+
+  const saver = new ReportSaver(flags.out, formats);
   let told = '';
   let lost = false;
   const save = (report: Report): string[] => {
@@ -80,8 +80,6 @@ export async function runProfile(models: string[], declared: DeclaredOptions, co
   return exitCodeFor(report, terminal); // the frame makes it 128 + n when a stop signal ended the run
 }
 
-/** Several models would be several reports: refuse rather than silently profile the first. */
-function oneModel(models: string[]): string {
 /** Why a budget could not be decided, in a few words. */
 function inconclusiveWhy(check: BudgetCheck): string {
   const s = check.samples;
@@ -89,6 +87,8 @@ function inconclusiveWhy(check: BudgetCheck): string {
   return 'the limit lies inside the interval';
 }
 
+/** Several models would be several reports: refuse rather than silently profile the first. */
+function oneModel(models: string[]): string {
   if (models.length > 1) {
     throw new InferbenchError('usage', `profile takes one model, got ${models.length} (${models.slice(0, 3).join(', ')}${models.length > 3 ? ', ...' : ''})`, 'profile each in turn: for m in models/*.onnx; do inferbench profile "$m"; done');
   }
@@ -110,13 +110,13 @@ function exitCodeFor(report: Report, terminal: Terminal): number {
   if (report.trials.some((t) => t.status === 'ok')) {
     const failed = report.budget?.checks.filter((c) => c.verdict === 'fail') ?? [];
     for (const check of failed) terminal.warn(`budget violated: ${check.budget.source} on ${check.trialId}`);
-    const crashed = report.trials.filter((t) => t.status === 'failed');
-    for (const trial of crashed) terminal.warn(`error: ${trial.spec.id} failed: ${trial.status === 'failed' ? trial.error.message : ''}`);
     // Inconclusive (the limit inside the interval): a warning, or a failure with --fail-on-inconclusive.
     const undecided = report.budget?.checks.filter((c) => c.verdict === 'inconclusive') ?? [];
     const strict = report.options.failOnInconclusive === true;
     for (const check of undecided) terminal.warn(`${strict ? 'error' : 'warning'}: budget inconclusive: ${check.budget.source} on ${check.trialId} (${inconclusiveWhy(check)})`);
     if (strict && undecided.length > 0) failed.push(...undecided);
+    const crashed = report.trials.filter((t) => t.status === 'failed');
+    for (const trial of crashed) terminal.warn(`error: ${trial.spec.id} failed: ${trial.status === 'failed' ? trial.error.message : ''}`);
     if (crashed.length > 0) return ExitCode.someTrialsFailed;
     if (report.outputCheck && report.outputCheck.status !== 'match') {
       terminal.warn('error: --check-outputs: the outputs do not match the test data sets\' output_*.pb (see the report)');

@@ -70,12 +70,12 @@ export interface Report {
   interrupted?: boolean;
   /** --check-outputs: the model's outputs on the shipped ONNX test data sets against output_K.pb. */
   outputCheck?: OutputCheck;
+  /** --shard I/N: this report measured one shard of the plan (`inferbench merge` joins the shards). */
+  shard?: ShardInfo;
+  /** Made by `inferbench merge`: the reports it joined. */
+  merge?: MergeInfo;
   /** --rate auto: the highest rate within the latency budget, per serving setting, and the probes behind it (model/knee.ts). */
   knee?: KneeSearch[];
   /** --advise-batching: S(b), the predicted knee of each batching setting, the replays and the checked recommendation. */
   batchingAdvice?: BatchingAdvice;
 }
-  /** --shard I/N: this report measured one shard of the plan (`inferbench merge` joins the shards). */
-  shard?: ShardInfo;
-  /** Made by `inferbench merge`: the reports it joined. */
-  merge?: MergeInfo;
