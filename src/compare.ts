@@ -3,10 +3,11 @@
 // render the result with the compare exporters, or read its verdicts and exit code.
 import { readReport } from './compare/load.js';
 import { InferbenchError } from './errors.js';
-import { compareReports, type CompareOptions, type Comparison } from './compare/verdict.js';
+import { compareReports, type ArrivalsOffered, type CompareOptions, type Comparison } from './compare/verdict.js';
 import type { Report } from './types.js';
 import { runPaired, type PairedHooks, type PairedOptions } from './paired/run-paired.js';
 import { pairedComparison, type PairedCompareOptions } from './paired/paired-comparison.js';
+import { checkedPlan, profile, type ProfileHooks, type ProfileOptions } from './profile.js';
 
 export type { CompareOptions, Comparison } from './compare/verdict.js';
 export type { PairedOptions, PairedHooks } from './paired/run-paired.js';
@@ -30,6 +31,93 @@ export async function compareModels(options: PairedOptions & Omit<PairedCompareO
     labels: { base: options.base, head: options.head },
     ...(failOnInconclusive !== undefined && { failOnInconclusive }),
   });
+}
+
+/** What compareModelsUnderLoad takes: the profile options (with `rate`, one or a list), base and head, and the verdict's options. */
+export interface ServiceCompareOptions extends Omit<ProfileOptions, 'model' | 'repeat' | 'variants' | 'opProfile' | 'concurrency' | 'budgets'>, Omit<CompareOptions, 'labels' | 'ignore'> {
+  base: string;
+  head: string;
+}
+
+export interface ServiceCompareHooks {
+  /** Before each side's profile at a rate: base then head at rates[0], base then head at rates[1], … */
+  onSide?: (side: 'base' | 'head', rate: number, index: number, total: number) => void;
+  /** Passed to each side's profile() (its trials' progress). */
+  profile?: ProfileHooks;
+}
+
+/**
+ * compareModelsUnderLoad({ base, head, rate, ...profile options }) → Comparison: `inferbench compare
+ * BASE HEAD --rate R[,R2…]`. Both models are offered the same arrival sequence (the same seed) at
+ * each rate, measured through profile()'s service trials INTERLEAVED BY RATE — base at R1, head at
+ * R1, base at R2, … — one server on the machine at a time (two would queue on each other's cores);
+ * then judged by compareReports on the `total` stage (latency from the intended arrival), like two
+ * saved reports: a regression at a rate exits 1. `rate: 'auto'` is a usage error (a knee per side
+ * is two searches, not a paired judgement).
+ */
+export async function compareModelsUnderLoad(options: ServiceCompareOptions, hooks: ServiceCompareHooks = {}): Promise<Comparison> {
+  const { base, head, thresholds, budgets, significance, failOnInconclusive, ...run } = options;
+  const rates = underLoadRates(run.rate);
+  // Every check a run makes first, on both sides, before either is measured.
+  for (const model of [base, head]) await checkedPlan({ ...run, model });
+  const sides = { base: [] as Report[], head: [] as Report[] };
+  let step = 0;
+  for (const rate of rates) {
+    for (const side of ['base', 'head'] as const) {
+      if (run.signal?.aborted) break;
+      hooks.onSide?.(side, rate, step++, rates.length * 2);
+      // No per-operator profile: the comparison reads the trials only.
+      sides[side].push(await profile({ ...run, model: side === 'base' ? base : head, rate: [rate], opProfile: false }, hooks.profile ?? {}));
+    }
+  }
+  // Stopped before head's first rate (a signal): base alone, nothing paired, interrupted.
+  const baseReport = joined(sides.base);
+  if (baseReport === null) throw new InferbenchError('usage', 'stopped before anything was measured', 'run compare again without interrupting it');
+  const headReport = joined(sides.head) ?? { ...baseReport, trials: [] };
+  const comparison = compareReports(baseReport, headReport, {
+    ...(thresholds !== undefined && { thresholds }),
+    ...(budgets !== undefined && { budgets }),
+    ...(significance !== undefined && { significance }),
+    ...(failOnInconclusive !== undefined && { failOnInconclusive }),
+    // The two sides are different files by design: pair by configuration and serving setting.
+    ignore: ['model'],
+    labels: { base, head },
+  });
+  const interrupted = run.signal?.aborted === true || baseReport.interrupted === true || headReport.interrupted === true;
+  // Ignoring the model is by design (base and head are different files): no "compared across configurations".
+  const trials = comparison.trials.map(({ differs: _differs, ...trial }) => trial);
+  const underLoad = { interleaving: 'by-rate' as const, rates, arrivals: { base: arrivalsOf(baseReport), head: arrivalsOf(headReport) } };
+  return { ...comparison, trials, underLoad, ...(interrupted && { interrupted: true }) };
+}
+
+/** The distinct arrival processes a side's service trials were offered. */
+function arrivalsOf(report: Report): ArrivalsOffered[] {
+  const seen = new Map<string, ArrivalsOffered>();
+  for (const { spec } of report.trials) {
+    if (!spec.service) continue;
+    const { rate, arrivals, seed } = spec.service;
+    seen.set(`${rate} ${arrivals} ${seed}`, { rate, arrivals, seed });
+  }
+  return [...seen.values()];
+}
+
+/** The rates of a comparison under load; `auto` and none are usage errors. */
+export function underLoadRates(rate: ProfileOptions['rate']): number[] {
+  if (rate === 'auto') {
+    throw new InferbenchError('usage', 'compare does not take --rate auto: each side would search its own knee, so no two trials would share a rate to judge', 'compare at fixed rates (e.g. --rate 200,400), or run profile --rate auto --budget "p99<=50ms" on each model');
+  }
+  if (rate === undefined) throw new InferbenchError('usage', 'compareModelsUnderLoad needs rate', 'e.g. rate: [200]');
+  return Array.isArray(rate) ? rate : [rate];
+}
+
+/** One side's per-rate reports as one report: the first's header, every trial, the last's finish. */
+function joined(reports: readonly Report[]): Report | null {
+  const first = reports[0];
+  if (first === undefined) return null;
+  // The raw samples cover the first rate only: each trial's own utilisation summary stands in (contention.ts).
+  const { interrupted: _interrupted, samples: _samples, ...header } = first;
+  const interrupted = reports.some((r) => r.interrupted === true);
+  return { ...header, finishedAt: reports.at(-1)!.finishedAt, trials: reports.flatMap((r) => r.trials), ...(interrupted && { interrupted: true }) };
 }
 
 export interface CompareReportsOptions extends CompareOptions {

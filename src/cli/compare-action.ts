@@ -13,7 +13,7 @@ import type { DeclaredOptions } from '../options/declarations.js';
 import type { Terminal } from './terminal.js';
 import { sidesKind } from '../compare/sides.js';
 import { ExitCode } from '../errors.js';
-import { compare, compareModels, type PairedHooks } from '../compare.js';
+import { compare, compareModels, compareModelsUnderLoad, underLoadRates, type PairedHooks } from '../compare.js';
 import { plan } from '../profile.js';
 import { renderPlan } from '../report/plan.js';
 import { formatMs } from '../report/format.js';
@@ -120,6 +120,8 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
   for (const flag of ['strict', 'ignore', 'runVariance'] as const) {
     if (flags[flag] !== undefined && flags[flag] !== false) throw new InferbenchError('usage', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to comparing reports, not models`, 'paired mode measures both models on the same machine at the same time: drop the flag');
   }
+  if (declared.rate !== undefined) return compareUnderLoad(basePath, headPath, flags, declared, terminal, signal);
+  if (declared.sample === false) throw new InferbenchError('usage', '--no-sample applies to compare --rate: the paired blocks sample nothing', 'drop --no-sample');
   const thresholds = parseThresholds(flags.threshold ?? []);
   const budgets = parseBudgets(flags.budget ?? []);
   const mode = flags.duet ? 'duet' : declared.isolate ? 'child-processes' : 'in-process';
@@ -140,6 +142,36 @@ async function comparePairedModels(basePath: string, headPath: string, flags: Co
       failOnInconclusive: flags.failOnInconclusive,
     },
     pairedProgress(terminal),
+  );
+  terminal.clearStatus();
+  return comparison;
+}
+
+/**
+ * --rate: both models served the same arrivals (same seed), interleaved by rate (base at R1, head
+ * at R1, base at R2, …: one server on the machine at a time), judged as two reports on `total`.
+ */
+async function compareUnderLoad(basePath: string, headPath: string, flags: CompareFlags, declared: DeclaredOptions, terminal: Terminal, signal: AbortSignal): Promise<Comparison | null> {
+  underLoadRates(declared.rate);
+  const paired = [...(flags.duet ? ['--duet'] : []), ...(flags.epochs !== undefined ? ['--epochs'] : []), ...(declared.isolate ? ['--isolate'] : [])];
+  if (paired.length > 0) throw new InferbenchError('usage', `${paired.join(', ')} ${paired.length === 1 ? 'applies' : 'apply'} to the paired blocks, not to --rate`, 'with --rate each side runs its own open-loop trials, interleaved by rate: drop the flag');
+  const options = { ...declared, base: basePath, head: headPath, signal, ...(flags.seed !== undefined && { seed: flags.seed }) };
+  if (flags.dryRun) {
+    process.stdout.write(`under load: every trial below measures ${basePath} (base), then ${headPath} (head), rate by rate, on the same arrivals\n${renderPlan(plan({ ...options, model: basePath }))}`);
+    return null;
+  }
+  const comparison = await compareModelsUnderLoad(
+    {
+      ...options,
+      thresholds: parseThresholds(flags.threshold ?? []),
+      budgets: parseBudgets(flags.budget ?? []),
+      significance: { ...(flags.seed !== undefined && { seed: flags.seed }), ...(flags.resamples !== undefined && { resamples: flags.resamples }) },
+      failOnInconclusive: flags.failOnInconclusive,
+    },
+    {
+      onSide: (side, rate, index, total) => terminal.info(`[${index + 1}/${total}] ${side} at ${rate} requests/s: ${side === 'base' ? basePath : headPath}`),
+      profile: { onTrialStart: (spec) => terminal.status(spec.id) },
+    },
   );
   terminal.clearStatus();
   return comparison;

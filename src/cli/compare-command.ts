@@ -11,6 +11,7 @@ Examples:
   $ inferbench compare base.onnx head.onnx                     # paired: both measured interleaved
   $ inferbench compare base.onnx head.onnx --threads 1 --batch 1,8 --threshold 2%
   $ inferbench compare base.onnx head.onnx --format md -o summary.md --fail-on-inconclusive
+  $ inferbench compare base.onnx head.onnx --rate 200,400 --duration 5s   # under load, same arrivals
   $ inferbench compare baseline.json head.json                  # two reports measured earlier
   $ inferbench compare base.json head.json --threshold 5% --threshold p99=10%
   $ inferbench compare base.json head.json --budget "inference.p99<=15ms" --budget "throughput>=200/s"
@@ -20,6 +21,9 @@ Two models: PAIRED. One process loads both, feeds both the same inputs, and meas
 interleaved blocks (order drawn per block) for every configuration the model flags plan, so both
 see the same machine; the verdict comes from a bootstrap over the pairs of blocks. This is the
 mode for CI gates on shared runners.
+Two models with --rate: UNDER LOAD. Both get the same arrivals (same --seed) at each rate, measured
+interleaved by rate (base at R1, head at R1, base at R2, …: one server at a time on the machine)
+and judged as two reports on the latency from the intended arrival.
 Two reports: each side was measured separately; a metric regresses only when its whole 95%
 bootstrap interval of head/base lies above the threshold after widening for what separate runs
 cannot show (--run-variance, drift, contention, and with --repeat the spread between runs).
@@ -44,7 +48,7 @@ export const compareCommand = defineCommand<CompareFlags>({
         .option('--epochs <n>', 'paired: split the measurement into n epochs, each on freshly opened sessions, so the interval holds how their placement in memory moves the ratio (default 5; 1: one pair of sessions)', (v) => parseBoundedInt(v, '--epochs', MAX_EPOCHS, `each epoch reopens both sessions and warms them up again; ${MAX_EPOCHS} is 20× the default`))
         .option('--strict', 'reports: treat reports from different machines or inferbench versions as an input error (exit 2)', false)
         .option('--ignore <fields>', `reports: configuration fields to ignore when pairing trials: ${MATCH_FIELDS.join(', ')} (comma-separated)`)
-        .option('--seed <n>', 'seed of the bootstrap (and, paired, of the block order): results are reproducible for a seed', (v) => parseNonNegativeInt(v, '--seed'))
+        .option('--seed <n>', 'seed of the bootstrap (and, paired, of the block order; with --rate, of the arrivals): results are reproducible for a seed', (v) => parseNonNegativeInt(v, '--seed'))
         .option('--resamples <n>', 'bootstrap resamples (default 1000)', (v) => parseBoundedInt(v, '--resamples', MAX_RESAMPLES, 'B = 1000 (the default) already gives a steady interval; more only costs memory and time'))
         .option('--run-variance <pct>', 'reports: how far two runs of the same code may differ, assumed for a side measured once (default 10%; --repeat measures it instead)'),
       'paired',

@@ -119,6 +119,9 @@ export function methodLine(c: Comparison): string {
     const how = mode === 'duet' ? 'at the same time in two child processes (duet), in short blocks whose process is drawn per block' : `interleaved in one ${mode === 'child-processes' ? 'child ' : ''}process, in short blocks whose order is drawn per block`;
     return `Paired: base and head measured ${how}; the verdict comes from a bootstrap over the pairs of blocks (B = ${formatCount(c.method.resamples)}, seed ${c.method.seed}).`;
   }
+  if (c.underLoad !== undefined) {
+    return `Under load: both models offered the same arrivals (same seed) and measured in this run, interleaved by rate (base then head at ${c.underLoad.rates.map((r) => `${r}/s`).join(', ')}: one server on the machine at a time), each side's trial judged as a report; intervals are widened for what separate trials cannot show (run-to-run allowance ${formatPercent(c.method.runVariance)}, drift, contention).`;
+  }
   return `Reports: each side was measured in its own run; intervals are widened for what separate runs cannot show (run-to-run allowance ${formatPercent(c.method.runVariance)}, drift, contention, spread between repetitions). For a gate on a shared runner, compare the two models instead (paired).`;
 }
 

@@ -85,6 +85,13 @@ export interface TrialComparison {
   paired?: PairedTrialInfo;
 }
 
+/** One serving setting's arrival process, as a side's trials record it. */
+export interface ArrivalsOffered {
+  rate: number;
+  arrivals: string;
+  seed: number;
+}
+
 export interface SideSummary {
   label: string;
   model: string;
@@ -113,6 +120,11 @@ export interface Comparison {
   exitCode: number;
   /** The paired run was stopped (Ctrl-C, SIGTERM) before every configuration was measured. */
   interrupted?: boolean;
+  /**
+   * `compare BASE HEAD --rate`: both models measured under load in this run, interleaved by rate
+   * (base then head at each rate), and the arrivals each side was offered (the same seed: the same sequence).
+   */
+  underLoad?: { interleaving: 'by-rate'; rates: number[]; arrivals: { base: ArrivalsOffered[]; head: ArrivalsOffered[] } };
   method: SignificanceOptions & { defaultThreshold: number; overrides: Record<string, number> };
 }
 
@@ -354,7 +366,9 @@ export function notes(c: Comparison): string[] {
   const compared = c.trials.filter((t) => t.stages.length > 0);
   const lines: string[] = [];
   const fewest = Math.min(...compared.map((t) => Math.min(t.repetitions.base, t.repetitions.head)));
-  if (compared.length > 0 && fewest < MIN_RANK_REPETITIONS) {
+  if (compared.length > 0 && fewest === 1 && c.underLoad !== undefined) {
+    lines.push('Each side ran once at each rate (--repeat does not apply to --rate): its intervals hold sampling noise and within-run drift, not run-to-run variance; contention from other processes is checked from the CPU samples.');
+  } else if (compared.length > 0 && fewest < MIN_RANK_REPETITIONS) {
     lines.push(
       fewest === 1
         ? 'A side was measured once (no --repeat): its intervals hold sampling noise and within-run drift, not run-to-run variance; contention from other processes is checked from the CPU samples. For a gate on shared runners, profile both sides with --repeat 5.'

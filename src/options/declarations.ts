@@ -152,43 +152,43 @@ export const OPTION_DECLARATIONS = [
 
   // --- service latency: open-loop arrivals, the batcher, instances (docs/service-latency.md) --------
   declare<number[] | 'auto'>()({
-    key: 'rate', flags: '--rate <list>', group: 'service',
+    key: 'rate', flags: '--rate <list>', group: 'service', paired: true,
     help: 'open-loop load: requests/s, one, a list or a range (100..800:x2), each a trial timed from the intended arrival through a queue, batcher and instances; a list sweeps; auto finds the highest rate within --budget (the knee)',
     parse: parseRateList,
     config: { at: 'sweep.rate', schema: { oneOf: [{ ...list, items: { type: 'number', exclusiveMinimum: 0 } }, { const: 'auto', description: 'the knee search: the highest rate within the latency budget' }] } },
   }),
   declare<string>()({
-    key: 'arrivals', flags: '--arrivals <kind|file>', group: 'service', default: DEFAULT_ARRIVALS,
+    key: 'arrivals', flags: '--arrivals <kind|file>', group: 'service', paired: true, default: DEFAULT_ARRIVALS,
     help: 'with --rate: constant, poisson (seeded by --seed) or a file of arrival offsets in ms, one per line, replayed at --rate',
     parse: (raw) => raw,
     config: { at: 'sweep.arrivals', schema: { ...list, items: text }, read: (v: string[], where) => single(v, where, 'arrivals') },
   }),
   declare<number>()({
-    key: 'maxBatch', flags: '--max-batch <n>', group: 'service', default: 1, defaultText: '1 (no batching)',
+    key: 'maxBatch', flags: '--max-batch <n>', group: 'service', paired: true, default: 1, defaultText: '1 (no batching)',
     help: "with --rate: the dynamic batcher's largest batch, in items along the batch dim (Triton max_batch_size, TorchServe batch_size, Ray max_batch_size)",
     parse: (raw) => parsePositiveInt(raw, '--max-batch'),
     config: { at: 'sweep.maxBatch', schema: { ...list, items: { type: 'integer', minimum: 1 } }, read: (v: number[], where) => single(v, where, 'maxBatch') },
   }),
   declare<number>()({
-    key: 'maxDelayMs', flags: '--max-delay <time>', group: 'service', default: 0, defaultText: '0 (no wait)',
+    key: 'maxDelayMs', flags: '--max-delay <time>', group: 'service', paired: true, default: 0, defaultText: '0 (no wait)',
     help: 'with --rate: how long the batcher may hold requests for a fuller batch, e.g. 2ms (Triton max_queue_delay_microseconds, TorchServe max_batch_delay, Ray batch_wait_timeout_s)',
     parse: (raw) => parseDelayMs(raw),
     config: { at: 'sweep.maxDelay', schema: { ...list, items: { type: 'string', pattern: '^(0|\\d+(\\.\\d+)?(ms|s))$' } }, read: (v: string[], where) => parseDelayMs(single(v, where, 'maxDelay')) },
   }),
   declare<BatchingPolicy>()({
-    key: 'batching', flags: '--batching <policy>', group: 'service', default: 'triton', choices: BATCHING_POLICIES,
+    key: 'batching', flags: '--batching <policy>', group: 'service', paired: true, default: 'triton', choices: BATCHING_POLICIES,
     help: 'with --rate: triton (hold only while a full batch cannot form, up to the delay since the oldest request) or timeout (TorchServe/Ray: the delay runs from the first request a free instance picks)',
     parse: (raw) => raw as BatchingPolicy,
     config: { at: 'sweep.batching', schema: { ...list, items: { enum: BATCHING_POLICIES } }, read: (v: BatchingPolicy[], where) => single(v, where, 'batching') },
   }),
   declare<number>()({
-    key: 'instances', flags: '--instances <n>', group: 'service', default: 1,
+    key: 'instances', flags: '--instances <n>', group: 'service', paired: true, default: 1,
     help: 'with --rate: model instances, each a session in its own worker thread running one batch at a time (intra-op threads each: --threads, else (cores − 1) ÷ instances)',
     parse: (raw) => parsePositiveInt(raw, '--instances'),
     config: { at: 'sweep.instances', schema: { ...list, items: { type: 'integer', minimum: 1 } }, read: (v: number[], where) => single(v, where, 'instances') },
   }),
   declare<number>()({
-    key: 'queueLimit', flags: '--queue-limit <n>', group: 'service', defaultText: 'unbounded',
+    key: 'queueLimit', flags: '--queue-limit <n>', group: 'service', paired: true, defaultText: 'unbounded',
     help: 'with --rate: requests that may wait; arrivals beyond it are dropped and counted (never left out silently)',
     parse: (raw) => parsePositiveInt(raw, '--queue-limit'),
     config: { at: 'sweep.queueLimit', schema: { ...list, items: { type: 'integer', minimum: 1 } }, read: (v: number[], where) => single(v, where, 'queueLimit') },
@@ -386,8 +386,8 @@ export const OPTION_DECLARATIONS = [
     flagValue: true,
   }),
   declare<boolean>()({
-    key: 'sample', flags: '--no-sample', group: 'analysis', default: true, flagValue: false,
-    help: 'do not sample CPU / memory / disk / GPU utilisation',
+    key: 'sample', flags: '--no-sample', group: 'analysis', paired: true, default: true, flagValue: false,
+    help: 'do not sample CPU / memory / disk / GPU utilisation (compare: only with --rate, where contention from other processes is then not checked)',
   }),
   declare<number>()({
     key: 'sampleIntervalMs', flags: '--sample-interval <ms>', group: 'analysis', default: DEFAULT_SAMPLE_INTERVAL_MS,
