@@ -12,7 +12,7 @@ export type * from './types.js';
 export type { HostTensor, RuntimeAdapter, Session, DeviceStatus } from './adapters/adapter.js';
 export { renderJson } from './report/json.js';
 export { compareReports } from './compare/verdict.js';
-export { compare, compareModels, type CompareOptions, type CompareReportsOptions, type Comparison, type PairedOptions, type PairedHooks, type PairedCompareOptions } from './compare.js';
+export { compare, compareModels, compareModelsUnderLoad, type ServiceCompareOptions, type ServiceCompareHooks, type CompareOptions, type CompareReportsOptions, type Comparison, type PairedOptions, type PairedHooks, type PairedCompareOptions } from './compare.js';
 export { run, type RunOptions, type RunResult, type RunHooks, type ModelRun } from './run.js';
 export { merge, type MergeRequest, type MergeResult, type MergedReport } from './merge.js';
 export { mergeModelReports, type MergeInput, type MergeOptions } from './merge/merge-reports.js';
