@@ -71,11 +71,14 @@ describe('compare BASE HEAD --rate', () => {
     ['--rate auto', ['--rate', 'auto'], /compare does not take --rate auto/],
     ['--rate with --duet', ['--rate', '50', '--duet'], /--duet applies to the paired blocks, not to --rate/],
     ['--no-sample without --rate', ['--no-sample'], /--no-sample applies to compare --rate/],
+    ['a serving flag without --rate', ['--max-batch', '4'], /--max-batch needs --rate/],
+    ['--rate on two reports', ['--rate', '50'], /--rate applies when comparing models, not reports/],
   ])('%s: one error line, exit 2, nothing measured', async (_name, flags, message) => {
-    const run = await runCli(['compare', 'fixtures/mlp.onnx', 'fixtures/mlp.onnx', ...flags, '-n', '10']);
+    const [base, head] = /reports/.test(String(message)) ? [join(dir, 'base.json'), join(dir, 'head.json')] : ['fixtures/mlp.onnx', 'fixtures/mlp.onnx'];
+    const run = await runCli(['compare', base!, head!, ...flags, ...(base!.endsWith('.json') ? [] : ['-n', '10'])]);
     expect(run.code).toBe(2);
     expect(problemsWithOneLineError(run)).toEqual([]);
     expect(run.stderr).toMatch(message);
-    expect(run.stderr).not.toMatch(/requests\/s/);
+    expect(run.stderr).not.toMatch(/\] (base|head) at \d+ requests\/s/);
   });
 });
