@@ -23,9 +23,15 @@ export function readRegularText(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** Throws (code ENOTREG, EISDIR, or the fs error) unless `path` is a regular file; async, for the pipeline's readers. */
-export async function checkRegularFile(path: string): Promise<void> {
+/**
+ * Throws (code ENOTREG, EISDIR, or the fs error) unless `path` is a regular file; async, for the
+ * pipeline's readers. `allowFifo`: a named pipe is a stream source (--data read as it arrives, the
+ * io-bound case); the pipeline reads it asynchronously, so a pipe with no writer waits without
+ * blocking the event loop, and a stop signal still ends the run. Devices and sockets never are.
+ */
+export async function checkRegularFile(path: string, options: { allowFifo?: boolean } = {}): Promise<void> {
   const info = await stat(path);
   if (info.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+  if (options.allowFifo === true && info.isFIFO()) return;
   if (!info.isFile()) throw Object.assign(new Error(`not a regular file (it is ${kindOf(info)})`), { code: 'ENOTREG' });
 }

@@ -116,8 +116,8 @@ async function entriesOf(pathOrGlob: string, options: DataSourceOptions): Promis
     const dir = await isDirectory(path).catch(() => {
       throw new InferbenchError('input-invalid', `--data ${path}: not found`, 'pass a file, a directory or a quoted glob such as "data/**/*.jpg"');
     });
-    // A FIFO or device would block its read forever (and a blocked read never sees Ctrl-C's abort).
-    if (!dir) await checkRegularFile(path).catch((error: Error) => {
+    // A device never ends (/dev/zero) and a socket is not a file; a FIFO is a stream source.
+    if (!dir) await checkRegularFile(path, { allowFifo: true }).catch((error: Error) => {
       throw new InferbenchError('input-invalid', `--data ${path}: ${error.message}`, 'pass a file, a directory or a quoted glob such as "data/**/*.jpg"');
     });
     if (dir && unit === 'directory') entries.push(...(await sampleEntries(path, extensions)));
