@@ -5,6 +5,7 @@
 // cost a 2-core machine more CPU than the requests (bench/endpoints.mjs measured 0.26× hey's
 // throughput at 4 streams that way). Stage times include the other streams' work on this event
 // loop: what one client process sees.
+import { performance } from 'node:perf_hooks';
 import type { HostTensor, Session, SessionOptions } from '../adapters/adapter.js';
 import { resolveAdapter } from '../adapters/resolve.js';
 import { elapsedNs, now } from '../measure/clock.js';
