@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openDataSource } from '../../src/pipeline/data-source.js';
@@ -85,7 +87,13 @@ describe('pipeline runner: load → preprocess → (inference) → postprocess',
     const data = await openDataSource(join('examples', 'pipelines', 'features.csv'), { cache: false });
     expect((await rejection(createPipelineRunner({ module: failing, data, context: ctx, cacheDecoded: false }))).message).toBe('pipeline f failed in setup: no model file');
 
-    expect(['a/*.jpg', 'x.PNG', 'a.txt', 'a/**/*.pb', 'b.npy', 'data/'].map(pipelineForData)).toEqual(['image', 'image', 'text', 'tensors', 'tensors', null]);
+    // Files that exist (a missing path is "not found" before any guess), globs by their extension.
+    const here = mkdtempSync(join(tmpdir(), 'inferbench-guess-'));
+    for (const name of ['x.PNG', 'a.txt', 'b.npy']) writeFileSync(join(here, name), '');
+    mkdirSync(join(here, 'empty'));
+    const at = (name: string): string => join(here, name);
+    expect(['a/*.jpg', at('x.PNG'), at('a.txt'), 'a/**/*.pb', at('b.npy'), at('empty')].map(pipelineForData)).toEqual(['image', 'image', 'text', 'tensors', 'tensors', null]);
+    expect(error(() => pipelineForData(at('missing.PNG'))).message).toMatch(/missing\.PNG: not found$/);
     expect(error(() => parsePostprocessSteps('nope')).code).toBe('usage');
   });
 
