@@ -15,7 +15,7 @@ describe('inferbench completion', () => {
     const complete = (words: string[]): string[] =>
       execFileSync('bash', ['-c', `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _inferbench; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).split('\n').filter(Boolean);
     expect(complete(['inferbench', 'pro'])).toEqual(['profile']);
-    expect(complete(['inferbench', 'profile', '--bat'])).toEqual(['--batch', '--batch-dim']);
+    expect(complete(['inferbench', 'profile', '--bat'])).toEqual(['--batch', '--batching', '--batch-dim']);
     expect(complete(['inferbench', 'profile', '--check'])).toEqual(['--check-outputs']);
     // compare takes the model flags too (paired mode), but not profile's own.
     expect(complete(['inferbench', 'compare', '--'])).toContain('--batch');
