@@ -27,8 +27,8 @@ and judged as two reports on the latency from the intended arrival.
 Two reports: each side was measured separately; a metric regresses only when its whole 95%
 bootstrap interval of head/base lies above the threshold after widening for what separate runs
 cannot show (--run-variance, drift, contention, and with --repeat the spread between runs).
-Exit codes: 0 no regression, 1 regression, budget violation (or inconclusive with
---fail-on-inconclusive), 2 unreadable input or bad flags, 3 a model missing or invalid.`;
+Exit codes: 0 no regression, 1 regression, budget violation (or an inconclusive verdict
+or budget with --fail-on-inconclusive), 2 unreadable input or bad flags, 3 a model missing or invalid.`;
 
 export const compareCommand = defineCommand<CompareFlags>({
   name: 'compare',
@@ -43,7 +43,7 @@ export const compareCommand = defineCommand<CompareFlags>({
         .option('-f, --format <name>', `output format: ${COMPARE_FORMATS.join(', ')}`, 'console')
         .option('-o, --out <file>', 'write the output to a file instead of stdout (stdout then gets the console summary)')
         .option('--json', 'print the JSON comparison to stdout (same as --format json)', false)
-        .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive too (strict gates)', false)
+        .option('--fail-on-inconclusive', 'exit 1 when the verdict or a budget is inconclusive too (strict gates)', false)
         .option('--duet', 'paired: run base and head at the same time in two child processes, swapped per block, instead of alternating (needs two idle cores)', false)
         .option('--epochs <n>', 'paired: split the measurement into n epochs, each on freshly opened sessions, so the interval holds how their placement in memory moves the ratio (default 5; 1: one pair of sessions)', (v) => parseBoundedInt(v, '--epochs', MAX_EPOCHS, `each epoch reopens both sessions and warms them up again; ${MAX_EPOCHS} is 20× the default`))
         .option('--strict', 'reports: treat reports from different machines or inferbench versions as an input error (exit 2)', false)

@@ -306,12 +306,15 @@ export function outcomeOf(trials: readonly TrialComparison[], budgets: readonly 
   const verdict = worstVerdict(trials.map((t) => t.verdict));
   const regressions = trials.filter((t) => t.verdict === 'regressed').length;
   const budgetViolations = budgets.filter((b) => !b.pass).length;
-  return { verdict, regressions, budgetViolations, exitCode: exitCodeOf(verdict, regressions, budgetViolations, failOnInconclusive) };
+  // An inconclusive budget (its limit inside the interval) is not a violation: a warning by
+  // default, exit 1 under --fail-on-inconclusive, exactly as `profile` judges it.
+  const undecided = verdict === 'inconclusive' || budgets.some((b) => b.verdict === 'inconclusive');
+  return { verdict, regressions, budgetViolations, exitCode: exitCodeOf(undecided, regressions, budgetViolations, failOnInconclusive) };
 }
 
-/** 1 when anything regressed or a budget failed (or, strict, the verdict is inconclusive); else 0. */
-export function exitCodeOf(verdict: Verdict, regressions: number, budgetViolations: number, failOnInconclusive: boolean): number {
-  return regressions > 0 || budgetViolations > 0 || (failOnInconclusive && verdict === 'inconclusive') ? ExitCode.budget : ExitCode.ok;
+/** 1 when anything regressed or a budget failed (or, strict, the verdict or a budget is inconclusive); else 0. */
+export function exitCodeOf(inconclusive: boolean, regressions: number, budgetViolations: number, failOnInconclusive: boolean): number {
+  return regressions > 0 || budgetViolations > 0 || (failOnInconclusive && inconclusive) ? ExitCode.budget : ExitCode.ok;
 }
 
 /** Lines that must head any rendering: what makes this comparison less than like for like. */
