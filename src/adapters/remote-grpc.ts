@@ -2,13 +2,16 @@
 // here, in prepare(), with the service's own protobuf encoder, and the call is made with an
 // identity serializer: so `serialize` is the protobuf encoding, `request` the HTTP/2 round trip
 // and `deserialize` the decoding, as for the REST targets (grpc-js would otherwise encode and
-// decode inside the call, hiding both in `request`).
+// decode inside the call, hiding both in `request`). Where the server answers ModelStatistics
+// (Triton's statistics extension over gRPC; our `serve` does), it is read before and after the
+// measured phase, as the REST session reads GET /v2/models/NAME/stats.
 import { readFileSync } from 'node:fs';
 import type { Client, Metadata, ServiceError } from '@grpc/grpc-js';
 import { InferbenchError } from '../errors.js';
 import type { HostTensor } from '../model/spec.js';
 import { tensorSpecsOf } from '../protocols/kserve-v2/datatypes.js';
 import { fromGrpcInferResponse, loadV2Grpc, toGrpcInferRequest, type GrpcInferResponse } from '../protocols/kserve-v2/grpc.js';
+import { modelStatsOf, statsDelta, type V2ModelStats } from '../protocols/kserve-v2/stats.js';
 import { isProtocolError } from '../protocols/protocol-error.js';
 import type { RemoteClientOptions, Session } from './adapter.js';
 import { remoteInfo, responseError } from './remote-common.js';
@@ -35,6 +38,10 @@ export async function openGrpcSession(target: RemoteTarget, options: RemoteClien
     client.close();
     throw openError(target, error, grpc.status);
   }
+  const statsRequest = { name: target.model, version: target.version ?? '' };
+  const readStats = (): Promise<unknown> => call<unknown>('ModelStatistics', statsRequest).then((body) => modelStatsOf(body, target.model), () => null);
+  // Asked once here: a server without the extension (UNIMPLEMENTED) is not asked again per trial.
+  const hasStats = (await readStats()) !== null;
   const infer = service.ModelInfer!;
   const identity = (b: Buffer): Buffer => b;
   return {
@@ -55,6 +62,8 @@ export async function openGrpcSession(target: RemoteTarget, options: RemoteClien
         throw responseError(target, error);
       }
     },
+    serverStats: async () => (hasStats ? readStats() : null),
+    serverStatsDelta: (before, after) => (before && after ? statsDelta(before as V2ModelStats, after as V2ModelStats) : null),
     close: async () => client.close(),
   };
 }

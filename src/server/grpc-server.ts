@@ -1,5 +1,6 @@
 // The gRPC front end of `inferbench serve`: inference.GRPCInferenceService (our .proto, written
 // from the published field numbers) over @grpc/grpc-js. Outputs go back as raw_output_contents.
+// ModelStatistics answers from the REST statistics extension's counters.
 // A malformed request is INVALID_ARGUMENT (NOT_FOUND for another model), with the same message
 // the REST side would give.
 import type { sendUnaryData, Server, ServerUnaryCall } from '@grpc/grpc-js';
@@ -39,6 +40,12 @@ export async function startGrpcServer(ctx: ServeContext, host: string, port: num
     ModelMetadata: unary((r) => {
       checkName(r.name);
       return modelMetadataOf(ctx.name, ctx.version, backendOf(ctx).info);
+    }),
+    // The statistics extension over gRPC: the same counters as GET /v2/models/NAME/stats. An
+    // empty name asks for every model (Triton's convention): here, the one.
+    ModelStatistics: unary((r) => {
+      if (r.name !== '') checkName(r.name);
+      return { model_stats: [backendOf(ctx).stats] };
     }),
     ModelInfer: unary(async (r) => {
       if (ctx.draining()) throw new ProtocolError(503, 'the server is shutting down');

@@ -71,10 +71,13 @@ describe('profile URL against serve', () => {
   }, 60_000);
 
   // Closed loop with streams (--concurrency) is the CLI test's: worker threads start slowly from source.
-  test('gRPC: raw contents', async () => {
+  test('gRPC: raw contents, and the server\'s statistics over ModelStatistics', async () => {
     const trial = ok(await profile(quick(`grpc://${served.grpcAddress}/v2/models/mlp`)));
-    expect(trial.endpoint).toEqual({ protocol: 'kserve-v2-grpc', url: `grpc://${served.grpcAddress}/v2/models/mlp`, encoding: 'raw' });
+    expect(trial.endpoint).toMatchObject({ protocol: 'kserve-v2-grpc', url: `grpc://${served.grpcAddress}/v2/models/mlp`, encoding: 'raw' });
     expect(trial.measure.iterations).toBe(20);
+    // ModelStatistics (the statistics extension over gRPC), read before and after as over REST.
+    expect(trial.endpoint!.server!.requests).toBeGreaterThanOrEqual(20);
+    expect(trial.endpoint!.server!.computeInferUs).toBeGreaterThan(0);
   }, 60_000);
 
   test('--reference: the endpoint computes what the model file computes', async () => {
