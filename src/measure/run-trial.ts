@@ -49,7 +49,7 @@ type Extension = NonNullable<MeasureSummary['extension']>;
  * The bound's stop rule, carried on while `extend.undecided` holds (up to its cap). `outcome` is
  * filled in when an extension started, so the summary can say what ended it.
  */
-function extendedStopRule(bound: PhaseBound, recorder: StageRecorder, extend: RunTrialOptions['extend']): { rule: StopRule; started: () => { n: number; ms: number; outcome: Extension['outcome'] } | null } {
+export function extendedStopRule(bound: PhaseBound, recorder: StageRecorder, extend: RunTrialOptions['extend']): { rule: StopRule; started: () => { n: number; ms: number; outcome: Extension['outcome'] } | null } {
   const base = measureStopRule(bound);
   if (extend === undefined || extend.capMs <= 0) return { rule: base, started: () => null };
   let ext: { reason: StopReason; n: number; ms: number; next: number; outcome: Extension['outcome'] } | null = null;
@@ -127,7 +127,7 @@ export async function runTrial(driver: TrialDriver, options: RunTrialOptions): P
 }
 
 /** The loop's result, with how far an extension went when one started. */
-function withExtension(loop: LoopResult, ext: { n: number; ms: number; outcome: Extension['outcome'] } | null): LoopResult & { extension?: Extension } {
+export function withExtension(loop: LoopResult, ext: { n: number; ms: number; outcome: Extension['outcome'] } | null): LoopResult & { extension?: Extension } {
   if (ext === null) return loop;
   return { ...loop, extension: { iterations: loop.iterations - ext.n, durationMs: loop.durationMs - ext.ms, outcome: ext.outcome } };
 }

@@ -11,8 +11,7 @@ import { resolveAdapter } from '../adapters/resolve.js';
 import { elapsedNs, now } from '../measure/clock.js';
 import { startMemoryProbe } from '../measure/memory-probe.js';
 import { StageRecorder } from '../measure/recorder.js';
-import { harnessCostUs, summarizeMeasurement, timeFirstIteration, warmUp, type RunTrialOptions, type TrialMeasurement } from '../measure/run-trial.js';
-import { measureStopRule } from '../measure/stop-rules.js';
+import { extendedStopRule, harnessCostUs, summarizeMeasurement, timeFirstIteration, warmUp, withExtension, type RunTrialOptions, type TrialMeasurement } from '../measure/run-trial.js';
 import { syntheticDriver, timedLoop } from '../measure/timed-loop.js';
 import type { StopReason, Warning } from '../types.js';
 
@@ -40,8 +39,10 @@ export async function runRemoteStreams(target: string, options: SessionOptions, 
     const perIterationUs = await harnessCostUs(driver);
     await phases.onPhaseStart?.('measure');
     const bound = phases.measure;
-    const rule = measureStopRule(bound);
     const recorder = new StageRecorder(bound.kind === 'count' ? bound.iterations : null);
+    // The bound's rule, carried on while a budget is undecided (--budget-time-cap), as one stream's is.
+    const stopping = extendedStopRule(bound, recorder, phases.extend);
+    const extendable = phases.extend !== undefined && phases.extend.capMs > 0;
     let issued = 0;
     let completed = 0;
     let stopped: StopReason | null = null;
@@ -50,12 +51,14 @@ export async function runRemoteStreams(target: string, options: SessionOptions, 
     const cpu = process.cpuUsage();
     const start = now();
     await Promise.all(sessions.map((session) => timedLoop(session, inputs, recorder, {
-      // -n counts requests across the streams; a time or auto bound stops them all once met.
-      admit: () => stopped === null && (bound.kind !== 'count' || issued++ < bound.iterations),
+      // -n counts requests across the streams: exactly n are sent. With a budget that may measure
+      // on (--budget-time-cap), n is a minimum instead: every bound is then judged on completions,
+      // so that all streams run on through an extension, and the requests in flight when it is
+      // met finish and count (up to N − 1 more).
+      admit: () => stopped === null && (bound.kind !== 'count' || extendable || issued++ < bound.iterations),
       stop: () => {
         completed++;
-        if (bound.kind === 'count') return null;
-        stopped ??= rule(completed, elapsedNs(start, now()) / 1e6);
+        stopped ??= stopping.rule(completed, elapsedNs(start, now()) / 1e6);
         return stopped;
       },
       signal: phases.signal,
@@ -64,7 +67,8 @@ export async function runRemoteStreams(target: string, options: SessionOptions, 
     const saturation = clientSaturation(performance.eventLoopUtilization(elu).utilization, process.cpuUsage(cpu), durationMs, concurrency);
     const memory = { ...probe.stop(recorder.count), outputBytesPerIteration: null };
     const stopReason: StopReason = phases.signal?.aborted ? 'interrupted' : (stopped ?? 'iterations');
-    const measured = summarizeMeasurement({ recorder, loop: { iterations: recorder.count, durationMs, stopReason }, bound, firstIteration, warmup, perIterationUs, memory });
+    const loop = withExtension({ iterations: recorder.count, durationMs, stopReason }, stopping.started());
+    const measured = summarizeMeasurement({ recorder, loop, bound, firstIteration, warmup, perIterationUs, memory });
     return { ...measured, warnings: [...measured.warnings, ...saturation] };
   } finally {
     await Promise.all(sessions.slice(1).map((s) => s.close()));

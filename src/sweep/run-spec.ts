@@ -156,7 +156,7 @@ async function measure(
     if (context.service) return await context.service(serviceBase, phases);
     const concurrency = spec.concurrency ?? 1;
     const measured = concurrency > 1 && session.endpoint
-      ? await runRemoteStreams(context.variant.path, sessionOptionsOf(spec, options.remote), session, inputs.tensors(), concurrency, phases)
+      ? await runRemoteStreams(context.variant.path, sessionOptionsOf(spec, options.remote), session, inputs.tensors(), concurrency, { ...phases, extend: budgetExtension(options.budgets, options.budgetTimeCapMs) })
       : concurrency > 1
       ? await runConcurrentTrial({ ...phases, model: context.variant.path, session: sessionOptionsOf(spec, options.remote), ...resolved, seed: options.seed, concurrency })
       : await runTrial(inputs.driver, { ...phases, extend: budgetExtension(options.budgets, options.budgetTimeCapMs) });

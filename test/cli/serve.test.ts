@@ -1,5 +1,5 @@
 // The CLI end to end: `inferbench serve` in its own process, `inferbench profile URL` against it
-// (closed loop, 2 streams, binary tensors), SIGTERM while a request is in flight, and a port in
+// (closed loop, 2 streams, binary tensors; a budget they measure on to decide), SIGTERM while a request is in flight, and a port in
 // use (exit 2, the port named).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -40,6 +40,14 @@ describe('inferbench serve + profile URL', () => {
       expect(trial.endpoint).toMatchObject({ protocol: 'kserve-v2', encoding: 'binary' });
       expect(trial.measure.iterations).toBe(40);
       expect(trial.spec.concurrency).toBe(2);
+      // A budget 40 samples cannot decide (a p99 needs 459 within the limit): the streams measure on until it can.
+      const extended = await runCli(['profile', rest!, '-n', '40', '-w', '5', '--concurrency', '2', '--encoding', 'binary', '--budget', 'p99<=60s', '--no-save', '--json', '--no-sample', '--no-op-profile'], { timeoutMs: 120_000 });
+      expect(extended.code).toBe(0);
+      const measured = JSON.parse(extended.stdout).trials[0];
+      expect(measured.measure.extension).toMatchObject({ outcome: 'decided' });
+      expect(measured.measure.iterations).toBeGreaterThanOrEqual(459);
+      expect(measured.stages.total.count).toBe(measured.measure.iterations);
+      expect(JSON.parse(extended.stdout).budget.checks[0]).toMatchObject({ verdict: 'pass' });
       // A request whose body is still arriving when SIGTERM comes is answered; the process then exits 143.
       const body = JSON.stringify({ inputs: [{ name: 'image', shape: [1, 3, 64, 64], datatype: 'FP32', data: new Array(3 * 64 * 64).fill(0.5) }] });
       const { port } = new URL(rest!);
