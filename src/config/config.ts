@@ -132,6 +132,8 @@ export function parseConfig(data: unknown, file: string): InferbenchConfig {
   const raw = data as ConfigFile;
   const dir = dirname(resolve(file));
   const at = (p: string): string => resolve(dir, p);
+  // A model may be an endpoint URL (http://…/v2/models/NAME, grpc://…): kept as written, never a path.
+  const modelAt = (p: string): string => (URL_SCHEME.test(p) ? p : at(p));
   const budgetTexts = raw.budgets ?? [];
   const budgets = budgetTexts.map((text, i) => withPath(() => parseBudget(text), file, `/budgets/${i}`));
   const thresholdTexts = raw.thresholds ?? [];
@@ -139,7 +141,7 @@ export function parseConfig(data: unknown, file: string): InferbenchConfig {
   const runVariance = raw.runVariance === undefined ? undefined : withPath(() => parseRunVariance(raw.runVariance ?? '', 'runVariance'), file, '/runVariance');
   return {
     file,
-    models: raw.models.map((m) => (typeof m === 'string' ? { path: at(m) } : resolveModel(m, at))),
+    models: raw.models.map((m) => (typeof m === 'string' ? { path: modelAt(m) } : resolveModel(m, at, modelAt))),
     sweep: raw.sweep ?? {},
     pipeline: resolvePipeline(raw.pipeline ?? {}, at),
     measure: raw.measure ?? {},
@@ -154,10 +156,13 @@ export function parseConfig(data: unknown, file: string): InferbenchConfig {
   };
 }
 
-function resolveModel(m: ModelEntry, at: (p: string) => string): ModelEntry {
+/** What an endpoint URL starts with (adapters/remote-url.ts accepts http(s):// and grpc(s)://). */
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+function resolveModel(m: ModelEntry, at: (p: string) => string, modelAt: (p: string) => string): ModelEntry {
   return {
     ...m,
-    path: at(m.path),
+    path: modelAt(m.path),
     ...(m.inputFiles && { inputFiles: Object.fromEntries(Object.entries(m.inputFiles).map(([k, v]) => [k, at(v)])) }),
     ...(m.pipeline && { pipeline: resolvePipeline(m.pipeline, at) }),
   };

@@ -19,6 +19,11 @@ describe('config', () => {
     expect(config.baseline).toBe(resolve('baseline'));
   });
 
+  test('an endpoint URL is a model as written, never resolved as a path', () => {
+    const config = parseConfig({ models: ['http://127.0.0.1:8000/v2/models/cnn', { path: 'grpc://127.0.0.1:8001/v2/models/cnn' }, 'a.onnx'] }, '/ci/inferbench.config.json');
+    expect(config.models.map((m) => m.path)).toEqual(['http://127.0.0.1:8000/v2/models/cnn', 'grpc://127.0.0.1:8001/v2/models/cnn', resolve('/ci/a.onnx')]);
+  });
+
   test('paired: a base directory resolves against the config; a ref is kept; not both', () => {
     expect(parseConfig({ models: ['a.onnx'], paired: { baseDir: 'base' } }, '/ci/inferbench.config.json').paired).toEqual({ baseDir: resolve('/ci/base') });
     expect(parseConfig({ models: ['a.onnx'], paired: { baseRef: 'origin/main' } }, '/ci/inferbench.config.json').paired).toEqual({ baseRef: 'origin/main' });
