@@ -9,6 +9,8 @@ import { checkOneFillPerInput, emptyPins, type InputPins } from './inputs/pins.j
 import { defaultOf, type DeclaredOptions } from './options/declarations.js';
 import { checkOutputHandling } from './options/parse.js';
 import { checkShard, type Shard } from './merge/shard.js';
+import { loadSplitFor, type LoadSplit } from './merge/load-split.js';
+import { isRemoteTarget } from './adapters/remote-url.js';
 import { parseBudgets, type Budget } from './budget/budget.js';
 import { parseObjective, type Objective } from './budget/best.js';
 import { checkPipelineFlags, pipelineForData } from './pipeline/resolve.js';
@@ -66,6 +68,8 @@ export interface ResolvedProfileOptions {
   pins: InputPins;
   /** --shard I/N: measure only this shard's part of the plan; null = the whole plan. */
   shard: Shard | null;
+  /** --rate R --shard I/N against a URL: every trial of the plan at R/N with this shard's seed (merge/load-split.ts); null = --shard splits the plan. */
+  loadSplit: LoadSplit | null;
   seed: number;
   warmup: PhaseBound;
   measure: PhaseBound;
@@ -87,6 +91,8 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     throw new InferbenchError('usage', '--data needs a pipeline to turn the files into model inputs, not --pipeline none', 'pass --pipeline image|text|tensors or a module path');
   }
   checkPipelineFlags(options);
+  const service = resolveServiceOptions(options);
+  const shard = options.shard === undefined ? null : checkShard(options.shard);
   return {
     model: options.model,
     devices: nonEmpty(listOf(options.device ?? defaultOf('device')!), 'device'),
@@ -98,7 +104,7 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     batches: nonEmpty(listOf(options.batch ?? null), 'batch').map((b) => positiveIntOrNull(b, 'batch')),
     concurrency: concurrencyOf(options),
     outputs: nonEmpty(listOf(options.outputs ?? defaultOf('outputs')!), 'outputs').map(checkOutputHandling),
-    service: resolveServiceOptions(options),
+    service,
     isolate: options.isolate ?? defaultOf('isolate')!,
     variantCacheDir: options.variantCacheDir ?? null,
     pipeline: {
@@ -123,7 +129,8 @@ export function resolveProfileOptions(options: ProfileOptions): ResolvedProfileO
     reference: options.reference ?? null,
     calibrationCache: options.calibrationCache ?? null,
     pins: toPins(options),
-    shard: options.shard === undefined ? null : checkShard(options.shard),
+    shard,
+    loadSplit: loadSplitFor({ shard, remote: isRemoteTarget(options.model), service }),
     seed: options.seed ?? defaultOf('seed')!,
     warmup: checkBound(options.warmup ?? defaultOf('warmup')!, 'warmup', 0),
     measure: checkBound(options.measure ?? defaultOf('measure')!, 'measure', 1),

@@ -11,6 +11,7 @@ import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions
 import { collectEnvironment } from './sample/machine.js';
 import { planBaseline, planSweep } from './sweep/plan.js';
 import { shardInfo, takeShard } from './merge/shard.js';
+import { loadSplitInfo } from './merge/load-split.js';
 import { runSweep, type SweepResult } from './sweep/run-sweep.js';
 import { KneeRun } from './sweep/knee-sweep.js';
 import type { Budget } from './budget/budget.js';
@@ -26,7 +27,7 @@ export type { ProfileHooks } from './hooks.js';
 /** The trials a profile run would measure, without running anything (`--dry-run`). */
 export function plan(options: ProfileOptions): TrialSpec[] {
   const resolved = resolveProfileOptions(options);
-  return takeShard(planFor(resolved), resolved.shard);
+  return shardPart(resolved, planFor(resolved));
 }
 
 /** plan() after the checks a real run makes first: the model opens, every device is known. */
@@ -35,7 +36,12 @@ export async function checkedPlan(options: ProfileOptions): Promise<TrialSpec[]>
   const adapter = await resolveAdapter(resolved.model);
   await rejectUnknownDevices(adapter, resolved.devices);
   await describeModel(adapter, resolved.model);
-  return takeShard(planFor(resolved), resolved.shard);
+  return shardPart(resolved, planFor(resolved));
+}
+
+/** A shard's trials: its part of the plan, or, for a split load (--rate against a URL), every trial at R/N. */
+function shardPart(options: ResolvedProfileOptions, whole: TrialSpec[]): TrialSpec[] {
+  return options.loadSplit ? whole : takeShard(whole, options.shard);
 }
 
 function planFor(options: ResolvedProfileOptions): TrialSpec[] {
@@ -89,7 +95,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   const environment = await environmentRead;
   // --shard: every shard plans the whole sweep and measures its part; the report records the plan.
   const whole = planFor(resolved);
-  const specs = takeShard(whole, resolved.shard);
+  const specs = shardPart(resolved, whole);
   hooks.onPlan?.(specs);
   let model: ModelInfo | undefined;
   // Budgets, the best configuration and the trials' load warnings come from the whole report (judge-sweep.ts).
@@ -106,7 +112,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     trials: [...sofar.trials],
     ...(sofar.samples && { samples: sofar.samples }),
     ...(outputCheck && { outputCheck }),
-    ...(resolved.shard && { shard: shardInfo(resolved.shard, whole) }),
+    ...(resolved.shard && { shard: { ...shardInfo(resolved.shard, whole), ...(resolved.loadSplit && { split: loadSplitInfo(resolved.loadSplit, resolved.service?.rates ?? []) }) } }),
     // A partial report (rewritten after each trial) says interrupted until the final rewrite, so a
     // run killed outright (SIGKILL, OOM) never leaves a report that looks complete.
     ...((resolved.signal?.aborted || !done) && { interrupted: true }),
@@ -157,7 +163,8 @@ export async function runtimeVersion(adapter: RuntimeAdapter): Promise<{ name: s
 }
 
 function reportableOptions(options: ResolvedProfileOptions): Record<string, unknown> {
-  const { signal: _signal, pins, argv: _argv, ...rest } = options;
+  // loadSplit is the shard's (its seed differs per shard): the report's shard.split records it.
+  const { signal: _signal, pins, argv: _argv, loadSplit: _split, ...rest } = options;
   return {
     ...rest,
     remote: redactRemote(options.remote),

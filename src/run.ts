@@ -22,7 +22,7 @@ import { writeFileAtomic } from './io/write-atomic.js';
 import type { DeclaredOptions } from './options/declarations.js';
 import { baseModelFor, type BaseSource } from './paired/base-model.js';
 import { plan, profile } from './profile.js';
-import { checkShard, shardLabel, takeShard } from './merge/shard.js';
+import { checkShard, shardLabel } from './merge/shard.js';
 import type { ProfileOptions } from './profile-options.js';
 import { reportStem, writeReports } from './report/write-reports.js';
 import type { Budget, Report, TrialSpec } from './types.js';
@@ -105,7 +105,8 @@ function shardPlans(plans: Plan[]): Plan[] {
     const { shard: _whole, ...unsharded } = p.options;
     const size = plan(unsharded).length;
     offset += size;
-    const empty = takeShard(Array.from({ length: size }, (_, i) => i), shard).length === 0;
+    // plan() with the shard: its part of this model's trials, or all of them for a split load (a URL at --rate).
+    const empty = plan({ ...p.options, shard }).length === 0;
     return { ...p, options: { ...p.options, shard }, ...(empty && { empty: shardLabel(shard) }) };
   });
 }

@@ -5,9 +5,11 @@
 import { InferbenchError } from '../errors.js';
 import type { MergeInfo, Report, TrialPart, TrialResult } from '../types.js';
 import { machineDifferences, machineLabel } from './machine.js';
+import { isSplitPart, mergeSplitTrial } from './merge-split.js';
 import { mergeTrialParts } from './merge-trial.js';
 import { AXES, settingDifferences } from './settings.js';
 import { inShard, shardLabel, shardOf } from './shard.js';
+import { splitCoverage, splitInputs } from './split-reports.js';
 
 /** A report read back, with the name the user knows it by. */
 export interface MergeInput {
@@ -39,10 +41,13 @@ interface Slot {
   sources: string[];
 }
 
-export function mergeModelReports(inputs: readonly MergeInput[], options: MergeOptions = {}): MergedModel {
-  const first = inputs[0];
-  if (first === undefined) throw new RangeError('mergeModelReports needs at least one report');
+export function mergeModelReports(given: readonly MergeInput[], options: MergeOptions = {}): MergedModel {
+  if (given[0] === undefined) throw new RangeError('mergeModelReports needs at least one report');
   const warnings: string[] = [];
+  // A split load (--rate R --shard I/N against one server): every shard holds every trial at R/N.
+  const split = splitInputs(given, warnings);
+  const inputs = split?.inputs ?? given;
+  const first = inputs[0]!;
   checkAlike(inputs, options);
   const plan = sharedPlan(inputs);
   const slots = new Map<string, Slot>();
@@ -50,7 +55,7 @@ export function mergeModelReports(inputs: readonly MergeInput[], options: MergeO
   for (const input of inputs) {
     const { report, source } = input;
     const shard = report.shard === undefined ? null : shardLabel(report.shard);
-    if (shard !== null) {
+    if (shard !== null && !split) {
       const earlier = shardsSeen.get(shard);
       if (earlier !== undefined) warnings.push(`shard ${shard} is in both ${earlier} and ${source}: its trials are merged as repeated measurements`);
       shardsSeen.set(shard, source);
@@ -66,8 +71,9 @@ export function mergeModelReports(inputs: readonly MergeInput[], options: MergeO
     });
   }
   const ordered = [...slots.values()].sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
-  const trials = withMeasuredBaselineIds(ordered.map((slot) => mergeTrialParts(slot.results, slot.parts)), plan, ordered);
-  const incomplete = plan === null ? undefined : coverage(plan, inputs, slots);
+  const merged = ordered.map((slot) => (slot.results.some(isSplitPart) ? mergeSplitTrial(slot.results, slot.parts) : mergeTrialParts(slot.results, slot.parts)));
+  const trials = withMeasuredBaselineIds(merged, plan, ordered);
+  const incomplete = plan === null ? undefined : split ? splitCoverage(plan, inputs, split.count) : coverage(plan, inputs, slots);
   const machines = [...new Set(inputs.map((i) => machineLabel(i.report.environment)))];
   const merge: MergeInfo = {
     parts: inputs.map(({ report, source }) => ({ source, shard: report.shard ? shardLabel(report.shard) : null, machine: machineLabel(report.environment), startedAt: report.startedAt, interrupted: report.interrupted === true })),
@@ -157,7 +163,8 @@ function sharedPlan(inputs: readonly MergeInput[]): string[] | null {
 function positionsOf({ report, source }: MergeInput): number[] | undefined {
   const shard = report.shard;
   if (shard === undefined) return undefined;
-  const positions = shard.plan.map((_, j) => j).filter((j) => inShard(shard, j));
+  // A split load's shard measured every trial of the plan (at R/N); a plan's shard, its part.
+  const positions = shard.plan.map((_, j) => j).filter((j) => shard.split !== undefined || inShard(shard, j));
   if (report.trials.length > positions.length) {
     refuse(`${source} is shard ${shardLabel(shard)} of ${shard.plan.length} trials, which has ${positions.length}, but holds ${report.trials.length}`, 'the report was edited or is not a shard\'s own; merge the reports the shards wrote');
   }

@@ -34,16 +34,38 @@ export function mergeServiceSections(trialId: string, parts: readonly ServicePar
     const seconds = sum((s) => (rate(s) > 0 ? events(s) / rate(s) : 0));
     return seconds > 0 ? sum(events) / seconds : 0;
   };
-  const serviceStats = mergeStageStats(all.map((s) => s.serviceTime.stats));
+  return {
+    ...first,
+    ...addedSections(all, lagP99Ms),
+    offeredRate: pooledRate((s) => s.requests.scheduled, (s) => s.offeredRate),
+    sentRate: pooledRate((s) => s.requests.sent, (s) => s.sentRate),
+    achievedRate: pooledRate((s) => s.requests.completed, (s) => s.achievedRate),
+    queue: {
+      maxDepth: Math.max(...all.map((s) => s.queue.maxDepth)),
+      endDepth: Math.max(...all.map((s) => s.queue.endDepth)),
+      // The steepest growth any probe saw: a slope is a per-probe trend, not a quantity that adds.
+      slopePerSec: all.reduce((worst, s) => (Math.abs(s.queue.slopePerSec) > Math.abs(worst) ? s.queue.slopePerSec : worst), 0),
+      samples: sum((s) => s.queue.samples),
+    },
+    overload: { verdict: 'stable', evidence: first.overload.evidence, endedEarly: all.some((s) => s.overload.endedEarly) },
+    durationMs: sum((s) => s.durationMs),
+  };
+}
+
+/**
+ * What adds the same way whether the probes ran one after another (repeated runs) or at once (the
+ * shards of a split load, merge-split.ts): request counts and batches add, inference per batch size
+ * adds by size, the service-time histogram adds and its second moment pools by count, utilisation
+ * is weighted by each probe's length, the generator is saturated if any probe's was.
+ */
+export function addedSections(all: readonly ServiceSection[], lagP99Ms: number | undefined): Pick<ServiceSection, 'requests' | 'meanBatchSize' | 'batches' | 'inferenceByBatchSize' | 'serviceTime' | 'utilisation' | 'generator'> {
+  const sum = (of: (s: ServiceSection) => number): number => all.reduce((n, s) => n + of(s), 0);
   const weighted = (value: (s: ServiceSection) => number, weight: (s: ServiceSection) => number): number => {
     const total = sum(weight);
     return total > 0 ? sum((s) => value(s) * weight(s)) / total : 0;
   };
+  const serviceStats = mergeStageStats(all.map((s) => s.serviceTime.stats));
   return {
-    ...first,
-    offeredRate: pooledRate((s) => s.requests.scheduled, (s) => s.offeredRate),
-    sentRate: pooledRate((s) => s.requests.sent, (s) => s.sentRate),
-    achievedRate: pooledRate((s) => s.requests.completed, (s) => s.achievedRate),
     requests: {
       scheduled: sum((s) => s.requests.scheduled),
       sent: sum((s) => s.requests.sent),
@@ -61,14 +83,6 @@ export function mergeServiceSections(trialId: string, parts: readonly ServicePar
     },
     // Busy time over instance time: each probe's share weighted by its length.
     utilisation: weighted((s) => s.utilisation, (s) => s.durationMs),
-    queue: {
-      maxDepth: Math.max(...all.map((s) => s.queue.maxDepth)),
-      endDepth: Math.max(...all.map((s) => s.queue.endDepth)),
-      // The steepest growth any probe saw: a slope is a per-probe trend, not a quantity that adds.
-      slopePerSec: all.reduce((worst, s) => (Math.abs(s.queue.slopePerSec) > Math.abs(worst) ? s.queue.slopePerSec : worst), 0),
-      samples: sum((s) => s.queue.samples),
-    },
-    overload: { verdict: 'stable', evidence: first.overload.evidence, endedEarly: all.some((s) => s.overload.endedEarly) },
     generator: {
       verdict: all.some((s) => s.generator.verdict === 'saturated') ? 'saturated' : 'ok',
       lateShare: weighted((s) => s.generator.lateShare, (s) => s.requests.sent),
@@ -76,7 +90,6 @@ export function mergeServiceSections(trialId: string, parts: readonly ServicePar
       eventLoopDelayP99Ms: Math.max(...all.map((s) => s.generator.eventLoopDelayP99Ms)),
       evidence: all.flatMap((s) => s.generator.evidence),
     },
-    durationMs: sum((s) => s.durationMs),
   };
 }
 

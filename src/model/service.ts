@@ -3,6 +3,7 @@
 // the outputs split back — timed from its INTENDED arrival (MLPerf LoadGen's Server scenario,
 // wrk2), with the uncorrected twin from the actual send beside it. Plain data: built by load/
 // (the in-process driver) over serving/ (queue, batcher, instances); read by report/ and compare/.
+import type { LoadShare } from './merge.js';
 import type { ServiceStage, ServingSettings } from './serving.js';
 import type { PhaseBound } from './spec.js';
 import type { StageStats } from './stage-stats.js';
@@ -106,6 +107,8 @@ export interface ServiceSection {
   generator: GeneratorVerdict;
   /** How the probe's length was bounded and how long it ran, ms (first intended arrival → last completion). */
   durationMs: number;
+  /** --rate R --shard I/N against a URL: the share of the trial's load this section holds (merged: the shards' sum). */
+  split?: LoadShare;
 }
 
 /** What one open-loop probe measured: the trial's stages and its service section. */

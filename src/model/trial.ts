@@ -37,7 +37,9 @@ export interface Warning {
     | 'overloaded'
     | 'generator-saturated'
     | 'busy-machine'
-    | 'throughput-disagrees';
+    | 'throughput-disagrees'
+    | 'partial-load'
+    | 'load-not-concurrent';
   message: string;
 }
 
