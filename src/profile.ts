@@ -60,10 +60,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
     // tfjs keeps one global backend per process and its wasm/cpu backends one thread: no streams.
     throw new InferbenchError('usage', `--concurrency above 1 needs an ONNX model (${adapter.runtime} runs one backend per process)`, 'profile the ONNX export of the model under load');
   }
-  if (adapter.runtime === 'remote' && resolved.service) {
-    // The open-loop driver runs model instances in this process; sending its arrivals to a URL is not built yet.
-    throw new InferbenchError('usage', '--rate with an endpoint URL is not supported yet: open-loop load runs the model in process', 'measure the endpoint closed-loop with --concurrency N, or profile the model file with --rate');
-  }
+  rejectServiceFlags(adapter, resolved);
   if (adapter.runtime === 'remote' && resolved.threads.some((t) => t !== null)) {
     // The model's threads are the server's setting: a sweep over them would measure one thing N times.
     throw new InferbenchError('usage', '--threads sets the threads of a model run in process; an endpoint runs with the threads its server was given', 'leave --threads out for a URL (for inferbench serve: serve --threads N)');
@@ -71,7 +68,7 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
   if (resolved.reference !== null && adapter.runtime !== 'remote') {
     throw new InferbenchError('usage', '--reference compares an endpoint with its model file: the target must be a URL', 'profile http://HOST:PORT/v2/models/NAME --reference model.onnx');
   }
-  if (adapter.runtime !== 'onnxruntime' && resolved.service) {
+  if (adapter.runtime !== 'onnxruntime' && adapter.runtime !== 'remote' && resolved.service) {
     throw new InferbenchError('usage', `--rate needs an ONNX model (${adapter.runtime} runs one backend per process, and the instances are threads)`, 'profile the ONNX export of the model under load');
   }
   if (resolved.service && resolved.repeat > 1) {
@@ -130,6 +127,25 @@ export async function profile(options: ProfileOptions, hooks: ProfileHooks = {})
 function withKnee(knee: KneeRun | null, report: Report): Report {
   if (knee === null) return report;
   return { ...report, trials: [...report.trials, ...knee.probeTrials()], knee: [...knee.knees], ...(knee.advice && { batchingAdvice: knee.advice }) };
+}
+
+/**
+ * --rate against a URL drives the endpoint's own server: the flags that configure the in-process
+ * server (instances, batcher, queue) belong to that server's config; --connections is a URL's only.
+ */
+function rejectServiceFlags(adapter: RuntimeAdapter, resolved: ResolvedProfileOptions): void {
+  const service = resolved.service;
+  if (!service) return;
+  if (adapter.runtime === 'remote' && service.adviseBatching) {
+    throw new InferbenchError('usage', '--advise-batching replays batching settings on a server it runs in process; an endpoint is batched by its own server', 'profile the model file with --rate auto --advise-batching, then set the advised keys in the server\'s config');
+  }
+  if (adapter.runtime === 'remote' && service.serverFlags.length > 0) {
+    const flags = service.serverFlags.join(', ');
+    throw new InferbenchError('usage', `${flags} configure${service.serverFlags.length === 1 ? 's' : ''} the server that --rate runs in process; an endpoint is served by its own server`, `set ${service.serverFlags.length === 1 ? 'it' : 'them'} where the model is served (inferbench serve MODEL ${flags.split(', ').map((f) => `${f} …`).join(' ')}, or the server's own config), and drop ${service.serverFlags.length === 1 ? 'it' : 'them'} here`);
+  }
+  if (adapter.runtime !== 'remote' && service.connections !== null) {
+    throw new InferbenchError('usage', '--connections is the client pool of an endpoint URL under --rate; a model file runs in process', 'drop --connections (in process, --instances sets how many requests run at once)');
+  }
 }
 
 /** A typo in --device fails before the sweep, not as a skipped trial at its end. */

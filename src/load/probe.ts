@@ -40,6 +40,14 @@ export interface ProbeRig {
   payload: HostTensor[];
   itemsPerRequest: number;
   threadsPerInstance: number;
+  /**
+   * What the overload rules sample as the queue: 'waiting' (not yet dispatched: the in-process
+   * server's queue) or 'outstanding' (waiting + running: a client's requests not yet answered,
+   * load/remote-rig.ts). Default 'waiting'.
+   */
+  queueDepth?: 'waiting' | 'outstanding';
+  /** Each completed request's wait from its actual send to its dispatch, ms (a client's wait for a free connection). */
+  onDispatchWait?: (ms: number) => void;
 }
 
 type Tag = number;
@@ -106,6 +114,7 @@ export async function runProbe(rig: ProbeRig, options: ProbeOptions): Promise<Se
         lag: sentAt[i]! - intended[i]!,
       });
       record.lastCompletionAt = p;
+      rig.onDispatchWait?.(batch.dispatchedAt - sentAt[i]!);
     });
     harnessMs += clock.now() - c;
   };
@@ -119,6 +128,7 @@ export async function runProbe(rig: ProbeRig, options: ProbeOptions): Promise<Se
     harnessMs += clock.now() - sent;
   });
   const samples = new QueueSamples();
+  const outstanding = rig.queueDepth === 'outstanding';
   let endedEarly = false;
   let unfinished = 0;
   const stopAll = (): void => {
@@ -132,7 +142,7 @@ export async function runProbe(rig: ProbeRig, options: ProbeOptions): Promise<Se
   const sampler = setInterval(() => {
     const elapsed = clock.now() - driver.startedAt;
     if (elapsed < 0) return;
-    samples.add(elapsed, batcher.depth);
+    samples.add(elapsed, outstanding ? batcher.depth + batcher.running : batcher.depth);
     if (!endedEarly && clearlyOverloaded(samples, elapsed, offered)) {
       endedEarly = true;
       stopAll();

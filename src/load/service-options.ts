@@ -17,15 +17,19 @@ export interface ResolvedService {
   auto: boolean;
   adviseBatching: boolean;
   settings: Omit<ServingSettings, 'rate'>;
+  /** The flags given that configure the in-process server (refused for a URL target: its server has its own). */
+  serverFlags: string[];
+  /** --connections: a URL target's client connections; null = not given (load/remote-rig.ts DEFAULT_CONNECTIONS). */
+  connections: number | null;
 }
 
-type ServiceInput = Pick<DeclaredOptions, 'rate' | 'adviseBatching' | 'budgets' | 'arrivals' | 'maxBatch' | 'maxDelayMs' | 'batching' | 'instances' | 'queueLimit' | 'concurrency' | 'data' | 'pipeline' | 'postprocess' | 'seed'>;
+type ServiceInput = Pick<DeclaredOptions, 'rate' | 'connections' | 'adviseBatching' | 'budgets' | 'arrivals' | 'maxBatch' | 'maxDelayMs' | 'batching' | 'instances' | 'queueLimit' | 'concurrency' | 'data' | 'pipeline' | 'postprocess' | 'seed'>;
 
 /** Past this many instances (threads with a session each) a sweep is more likely a typo than a plan. */
 const MAX_INSTANCES = 64;
 
 export function resolveServiceOptions(options: ServiceInput): ResolvedService | null {
-  const knobs = (['arrivals', 'maxBatch', 'maxDelayMs', 'batching', 'instances', 'queueLimit'] as const).filter((k) => options[k] !== undefined);
+  const knobs = (['arrivals', 'maxBatch', 'maxDelayMs', 'batching', 'instances', 'queueLimit', 'connections'] as const).filter((k) => options[k] !== undefined);
   if (options.rate === undefined) {
     if (options.adviseBatching === true) throw adviceNeedsAuto();
     if (knobs.length > 0) throw new InferbenchError('usage', `${knobs.map(flagOf).join(', ')} ${knobs.length === 1 ? 'needs' : 'need'} --rate: the batcher and instances serve open-loop arrivals`, 'add --rate 200 (requests/s), or a list --rate 100..800:x2');
@@ -53,7 +57,9 @@ export function resolveServiceOptions(options: ServiceInput): ResolvedService | 
   const queueLimit = options.queueLimit === undefined ? null : positiveInt(options.queueLimit, '--queue-limit');
   const { arrivals, trace } = arrivalsOf(options.arrivals ?? defaultOf('arrivals')!);
   if (options.adviseBatching && maxBatch === 1) throw new InferbenchError('usage', '--advise-batching needs --max-batch above 1: the largest batch it may advise', 'e.g. --max-batch 8');
-  return { rates, auto, adviseBatching: options.adviseBatching === true, settings: { arrivals, ...(trace !== undefined && { trace }), seed: options.seed ?? defaultOf('seed')!, maxBatch, maxDelayMs, batching, instances, queueLimit } };
+  const connections = options.connections === undefined ? null : positiveInt(options.connections, '--connections');
+  const serverFlags = knobs.filter((k) => k !== 'arrivals' && k !== 'connections').map(flagOf);
+  return { rates, auto, adviseBatching: options.adviseBatching === true, serverFlags, connections, settings: { arrivals, ...(trace !== undefined && { trace }), seed: options.seed ?? defaultOf('seed')!, maxBatch, maxDelayMs, batching, instances, queueLimit } };
 }
 
 /** constant | poisson, else a trace file — read now, so a bad one stops the run before anything is measured. */

@@ -109,6 +109,31 @@ export interface ServiceSection {
   durationMs: number;
   /** --rate R --shard I/N against a URL: the share of the trial's load this section holds (merged: the shards' sum). */
   split?: LoadShare;
+  /**
+   * A URL target (open loop against an endpoint, load/remote-rig.ts): the client's side. The
+   * settings above are then the CLIENT's (max batch 1: it never stacks requests; the server
+   * batches), `queue` counts requests outstanding at the client, the `queue` stage is the wait for
+   * a free connection (plus the send's lag), and `utilisation` is the connections' busy share.
+   */
+  client?: ClientPoolSection;
+}
+
+/** The client of an open-loop probe against an endpoint: its connection pool and what it cost. */
+export interface ClientPoolSection {
+  /** Connections opened and warmed before the probe; each carries one request at a time (wrk2's fixed connections). */
+  connections: number;
+  /** Request bodies were serialised once per connection before the probe and sent as they are (perf_analyzer, wrk2). */
+  body: 'prepared';
+  /** Serialising one request's body when it was prepared, ms: the cost the per-request `preprocess` stage no longer holds. */
+  serializeMs: number;
+  /** Median request time (send → last byte) of one connection's sequential warm-up requests: the endpoint unloaded, ms. */
+  unloadedRequestMs: number;
+  /** Requests that waited more than 1 ms for a free connection (the client's limit, not the server's): count, share of completed, p99 of every request's wait. */
+  waited: { requests: number; share: number; p99Ms: number };
+  /** Little's law: offered rate × mean request time, the connections this rate needed. */
+  neededConnections: number;
+  /** pool-limited: more than 1% of requests waited over 1 ms for a connection (src/load/remote-rig.ts). */
+  verdict: 'ok' | 'pool-limited';
 }
 
 /** What one open-loop probe measured: the trial's stages and its service section. */

@@ -36,6 +36,7 @@ export interface Warning {
     | 'synthetic-calibration'
     | 'overloaded'
     | 'generator-saturated'
+    | 'client-pool-limited'
     | 'busy-machine'
     | 'throughput-disagrees'
     | 'partial-load'

@@ -193,6 +193,12 @@ export const OPTION_DECLARATIONS = [
     parse: (raw) => parsePositiveInt(raw, '--queue-limit'),
     config: { at: 'sweep.queueLimit', schema: { ...list, items: { type: 'integer', minimum: 1 } }, read: (v: number[], where) => single(v, where, 'queueLimit') },
   }),
+  declare<number>()({
+    key: 'connections', flags: '--connections <n>', group: 'service', paired: true, defaultText: '32',
+    help: "with --rate and a URL: the client's connections, opened and warmed before the probe, one request at a time each; an arrival with all busy waits (counted, and warned as the client's limit)",
+    parse: (raw) => parsePositiveInt(raw, '--connections'),
+    config: { at: 'sweep.connections', schema: { type: 'integer', minimum: 1 } },
+  }),
   declare<boolean>()({
     key: 'adviseBatching', flags: '--advise-batching', group: 'service', default: false, flagValue: true,
     help: 'with --rate auto: measure S(b) up to --max-batch, predict the knee of each max batch × max delay, replay the best and no batching, and recommend (Triton/TorchServe/Ray Serve keys) only what the replay confirms',

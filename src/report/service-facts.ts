@@ -1,7 +1,7 @@
 // The facts of an open-loop service trial, shared by every exporter (console, Markdown, HTML):
 // its stages in request order, what was offered and achieved, the batching, the service time and
 // the verdicts. An overloaded trial says so beside its numbers: they are this run's, not a stable latency.
-import type { ServiceEvidence, ServiceSection, StageStats, TrialOk } from '../types.js';
+import type { ClientPoolSection, ServiceEvidence, ServiceSection, StageStats, TrialOk } from '../types.js';
 import { formatMs, formatPercent, formatRate } from './format.js';
 
 /** A service trial's stages in the order a request passes them, then the two views of its lateness. */
@@ -24,10 +24,21 @@ export function serviceFacts(trial: TrialOk): [string, string][] {
   return [
     ['Load', `offered ${formatRate(s.offeredRate, 'req/s')} (${arrivals}), sent ${formatRate(s.sentRate, 'req/s')}, achieved ${formatRate(s.achievedRate, 'req/s')}`],
     ['Requests', `${requests.completed} of ${requests.scheduled} served, ${requests.dropped} dropped, ${requests.unfinished} unfinished${requests.sent < requests.scheduled ? `, ${requests.scheduled - requests.sent} not sent` : ''}`],
-    ['Batching', batchingLine(s)],
-    ['Service time', `mean ${formatMs(s.serviceTime.meanMs)}, p99 ${formatMs(s.serviceTime.stats.p99Ms)} (dispatch → instance free, crossing included); utilisation ${formatPercent(s.utilisation)}`],
+    ...(s.client ? clientFacts(s, s.client) : [
+      ['Batching', batchingLine(s)] as [string, string],
+      ['Service time', `mean ${formatMs(s.serviceTime.meanMs)}, p99 ${formatMs(s.serviceTime.stats.p99Ms)} (dispatch → instance free, crossing included); utilisation ${formatPercent(s.utilisation)}`] as [string, string],
+    ]),
     ['Overload', overloadLine(s)],
     ['Generator', generatorLine(s)],
+  ];
+}
+
+/** A URL target: the server batches; the client's pool, its waits and its one-time serialisation. */
+function clientFacts(s: ServiceSection, c: ClientPoolSection): [string, string][] {
+  return [
+    ['Client', `${c.connections} connection${c.connections === 1 ? '' : 's'}, one request at a time each (the server batches); ${c.verdict === 'ok' ? 'kept up' : 'POOL-LIMITED'}: ${formatPercent(c.waited.share)} of requests waited over 1 ms for a connection (p99 ${formatMs(c.waited.p99Ms)}); needed ≈ ${c.neededConnections.toFixed(1)} (rate × request time)`],
+    ['Body', `serialised once per connection (${formatMs(c.serializeMs)}) and sent as is: preprocess is the hand-off only`],
+    ['Request time', `mean ${formatMs(s.serviceTime.meanMs)}, p99 ${formatMs(s.serviceTime.stats.p99Ms)} (dispatch → response read); unloaded ${formatMs(c.unloadedRequestMs)}; connections busy ${formatPercent(s.utilisation)}`],
   ];
 }
 

@@ -61,6 +61,12 @@ export interface TrialContext {
   service?: (base: ServiceBase, phases: ServicePhases) => Promise<TrialMeasurement>;
 }
 
+/**
+ * Runs (their options objects) whose URL target opened for an earlier trial: a later failure to
+ * open it is that trial's (the server stopped mid-sweep), not a wrong URL that fails every trial.
+ */
+const endpointReached = new WeakSet<ResolvedProfileOptions>();
+
 export async function runSpec(
   adapter: RuntimeAdapter,
   spec: TrialSpec,
@@ -79,9 +85,10 @@ export async function runSpec(
   try {
     session = await adapter.open(context.variant.path, sessionOptionsOf(spec, options.remote));
   } catch (error) {
-    if (isRunWideError(error, spec)) throw error;
+    if (isRunWideError(error, spec) && !endpointReached.has(options)) throw error;
     return { result: failed(spec, 'open', error) };
   }
+  if (session.endpoint) endpointReached.add(options);
   const modelLoadMs = elapsedNs(loadStart, now()) / 1e6;
   try {
     const pins = withNpyShapes(options.pins);
@@ -151,7 +158,8 @@ async function measure(
       },
       onProgress: (p: TrialPhase, n: number, ms: number) => hooks.onPhase?.(spec, p, n, ms),
     };
-    const serviceBase = { session, spec, inputs, modelPath: context.variant.path, pins: resolved.pins, warmup: options.warmup, logicalCores: context.logicalCores };
+    const remote = session.endpoint ? { remote: { client: options.remote, connections: options.service?.connections ?? null } } : {};
+    const serviceBase = { session, spec, inputs, modelPath: context.variant.path, pins: resolved.pins, warmup: options.warmup, logicalCores: context.logicalCores, ...remote };
     if (spec.service) return await measureService(serviceBase, spec.service, phases);
     if (context.service) return await context.service(serviceBase, phases);
     const concurrency = spec.concurrency ?? 1;

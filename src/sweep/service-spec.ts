@@ -2,11 +2,14 @@
 // open-loop probe at the spec's rate through the batcher, and the result in the shape of every
 // ok trial — its `stages` timed from the intended arrival, plus the `service` section.
 import { availableParallelism } from 'node:os';
-import type { Session } from '../adapters/adapter.js';
+import type { RemoteClientOptions, Session } from '../adapters/adapter.js';
+import { resolveAdapter } from '../adapters/resolve.js';
 import { InferbenchError } from '../errors.js';
 import { batchDimOf } from '../inputs/shapes.js';
 import type { InputPins } from '../inputs/pins.js';
 import { openServiceRig, type RigWarmup, type ServiceRig } from '../load/service-rig.js';
+import { CLIENT_WAIT_MS, DEFAULT_CONNECTIONS, openRemoteRig } from '../load/remote-rig.js';
+import type { EndpointSection } from '../model/trial.js';
 import { timerCostNs } from '../measure/clock.js';
 import { readPeakRssBytes } from '../sample/machine.js';
 import type { TrialPhase } from '../measure/run-trial.js';
@@ -52,6 +55,8 @@ export interface ServiceBase {
   pins: InputPins;
   warmup: PhaseBound;
   logicalCores: number;
+  /** A URL target (session.endpoint set): the client options its pool's sessions open with, and the pool's size (--connections). */
+  remote?: { client: RemoteClientOptions; connections: number | null };
 }
 
 /** Opens rigs and turns probes into trials for one base spec: the sweep's one probe per rate, and the knee search's many (sweep/knee-search.ts KneeEngine). */
@@ -63,6 +68,7 @@ export interface ServiceEngine {
 }
 
 export function serviceEngine(base: ServiceBase): ServiceEngine {
+  if (base.session.endpoint) return remoteEngine(base);
   const itemsPerRequest = base.spec.batch ?? 1;
   let opened: { warmup: RigWarmup; threads: number } | null = null;
   const threadsFor = (instances: number): number => base.spec.threads ?? defaultThreadsPerInstance(instances, base.logicalCores);
@@ -85,16 +91,71 @@ export function serviceEngine(base: ServiceBase): ServiceEngine {
       opened = { warmup: rig.warmup, threads: threadsPerInstance };
       return rig;
     },
-    spec(settings) {
-      const { id: _id, ...rest } = base.spec;
-      const spec = { ...rest, service: settings };
-      return { id: trialId(spec), ...spec };
-    },
+    spec: (settings) => serviceSpec(base, settings),
     trial(spec, measurement) {
       if (!opened) throw new Error('serviceEngine.trial() before open()');
       return serviceTrial(spec, measurement, base, opened.warmup);
     },
   };
+}
+
+/**
+ * A URL target: the same probes over a pool of client connections (load/remote-rig.ts). `instances`
+ * and `maxBatch` are the in-process server's, refused for a URL before anything runs (profile.ts):
+ * the endpoint's own server decides them.
+ */
+function remoteEngine(base: ServiceBase): ServiceEngine {
+  const itemsPerRequest = base.spec.batch ?? 1;
+  let opened: RigWarmup | null = null;
+  const client = base.remote?.client;
+  const sessionOptions = { device: base.spec.device, intraOpThreads: null, interOpThreads: null, graphOptimization: base.spec.graphOptimization, ...(client && { remote: client }) };
+  return {
+    itemsPerRequest,
+    async open() {
+      const adapter = await resolveAdapter(base.modelPath);
+      const rig = await openRemoteRig({
+        openSession: () => adapter.open(base.modelPath, sessionOptions),
+        lead: base.session,
+        payload: base.inputs.tensors(),
+        itemsPerRequest,
+        connections: base.remote?.connections ?? DEFAULT_CONNECTIONS,
+        warmup: base.warmup,
+      });
+      opened = rig.warmup;
+      return rig;
+    },
+    spec: (settings) => serviceSpec(base, settings),
+    trial(spec, measurement) {
+      if (!opened) throw new Error('serviceEngine.trial() before open()');
+      const trial = serviceTrial(spec, measurement, base, opened);
+      const endpoint = (measurement as ServiceMeasurement & { endpoint?: EndpointSection }).endpoint;
+      return { ...trial, ...(endpoint && { endpoint }), warnings: [...trial.warnings, ...clientWarnings(measurement.service)] };
+    },
+  };
+}
+
+/** The client pool's own limit, said apart from the endpoint's: requests waited for a free connection. */
+export function clientWarnings(service: ServiceMeasurement['service']): Warning[] {
+  const c = service.client;
+  if (!c || c.verdict !== 'pool-limited') return [];
+  const loaded = service.overload.verdict === 'overloaded' ? 'overloaded' : 'stable';
+  const requestP50 = service.serviceTime.stats.p50Ms;
+  // The endpoint answered about as fast as unloaded: the connections, not the endpoint, held the requests back.
+  const poolOnly = requestP50 < 2 * c.unloadedRequestMs;
+  const why = poolOnly
+    ? `the endpoint answered about as fast as unloaded (request p50 ${requestP50.toFixed(2)} ms, unloaded ${c.unloadedRequestMs.toFixed(2)} ms), so the client's pool, not the endpoint, limited the rate`
+    : `its request time grew from ${c.unloadedRequestMs.toFixed(2)} ms unloaded to a p50 of ${requestP50.toFixed(2)} ms, so the endpoint was queueing too`;
+  return [{
+    code: 'client-pool-limited',
+    message: `the client's ${c.connections} connection${c.connections === 1 ? ' was' : 's were'} all busy: ${(c.waited.share * 100).toFixed(1)}% of requests waited over ${CLIENT_WAIT_MS} ms for one (p99 ${c.waited.p99Ms.toFixed(2)} ms, counted in the queue stage and the total; the probe was ${loaded}) — ${why}; this rate needed about ${Math.ceil(c.neededConnections)} — raise --connections`,
+  }];
+}
+
+/** The base's closed-loop spec with these serving settings (its id carries them). */
+function serviceSpec(base: ServiceBase, settings: ServingSettings): TrialSpec & { service: ServingSettings } {
+  const { id: _id, ...rest } = base.spec;
+  const spec = { ...rest, service: settings };
+  return { id: trialId(spec), ...spec };
 }
 
 /** One service trial of the sweep: a rig for its settings, one probe, closed. */
@@ -144,13 +205,16 @@ export function serviceWarnings(service: TrialMeasurement['service'] & object, s
   const warnings: Warning[] = [];
   const { overload, generator } = service;
   if (overload.verdict === 'overloaded') {
-    warnings.push({ code: 'overloaded', message: `overloaded: offered ${service.offeredRate.toFixed(1)} requests/s, achieved ${service.achievedRate.toFixed(1)}${overload.endedEarly ? ', ended early as the queue kept growing' : ''} — its latency grows with the run's length, so no percentile here is a stable latency; lower --rate, add --instances or batch (--max-batch)` });
+    // A URL's capacity is its server's: its instances and batching are set there, not here.
+    const fix = service.client ? "lower --rate, or give the server more instances or batching (its own config, or inferbench serve's flags)" : 'lower --rate, add --instances or batch (--max-batch)';
+    warnings.push({ code: 'overloaded', message: `overloaded: offered ${service.offeredRate.toFixed(1)} requests/s, achieved ${service.achievedRate.toFixed(1)}${overload.endedEarly ? `, ended early as the ${service.client ? 'requests outstanding at the client' : 'queue'} kept growing` : ''} — its latency grows with the run's length, so no percentile here is a stable latency; ${fix}` });
   }
   if (generator.verdict === 'saturated') {
     warnings.push({ code: 'generator-saturated', message: `the generator could not keep up: ${(generator.lateShare * 100).toFixed(1)}% of sends were over 1 ms late (lag p99 ${generator.lagP99Ms.toFixed(2)} ms, event-loop delay p99 ${generator.eventLoopDelayP99Ms.toFixed(2)} ms) — latency from the intended arrival still counts the lateness, but the rate asked for was not offered on time; lower --rate or free a core` });
   }
   const used = settings.instances * threads + 1;
-  if (used > cores) {
+  // A URL target runs no model here: only the client's event loop.
+  if (used > cores && !service.client) {
     warnings.push({ code: 'oversubscribed', message: `${settings.instances} instance${settings.instances === 1 ? '' : 's'} × ${threads} intra-op thread${threads === 1 ? '' : 's'} + the sending thread = ${used} threads on ${cores} cores: queueing in the OS scheduler shows in the latency — use --threads ${Math.max(1, Math.floor((cores - 1) / settings.instances))}` });
   }
   return warnings;

@@ -1,0 +1,176 @@
+// Open-loop load against an endpoint (`profile URL --rate R`): the real `inferbench serve` in its
+// own process on 127.0.0.1 (port 0), driven through profile() by the same probe as in-process
+// service trials. Behaviour only, never wall-clock numbers: every request of a low rate is served
+// and timed from its intended arrival; a rate far above capacity is overloaded and ends early; a
+// pool of one connection at a rate that needs more says the client limited it; a server killed
+// mid-probe fails that trial in its phase and the sweep goes on; --rate auto finds a knee; the
+// flags of the in-process server are refused for a URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { profile, type ProfileOptions } from '../../src/profile.js';
+import { validateReport } from '../../src/report/validate.js';
+import type { Report, TrialOk } from '../../src/types.js';
+import { BIN } from '../helpers/cli.js';
+import { rejection } from '../helpers/errors.js';
+
+interface Served {
+  child: ChildProcess;
+  rest: string;
+  grpc: string;
+}
+
+function startServe(model: string): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', model, '--port', '0', '--grpc-port', '0'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 60_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (!stdout.includes('TF Serving REST')) return;
+      clearTimeout(timer);
+      const url = (label: string): string => stdout.split('\n').find((line) => line.startsWith(label))!.split(/\s+/).pop()!;
+      resolve({ child, rest: url('KServe v2 REST'), grpc: url('KServe v2 gRPC') });
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
+  });
+}
+
+const run = (model: string, extra: Partial<ProfileOptions>): ProfileOptions => ({
+  model,
+  warmup: { kind: 'count', iterations: 5 },
+  measure: { kind: 'count', iterations: 60 },
+  opProfile: false,
+  sample: false,
+  pairedSpeedUp: false,
+  ...extra,
+});
+
+const okTrials = (report: Report): TrialOk[] => report.trials.map((t) => {
+  if (t.status !== 'ok') throw new Error(JSON.stringify(t));
+  return t;
+});
+
+let served: Served;
+beforeAll(async () => {
+  served = await startServe('fixtures/mlp.onnx');
+}, 60_000);
+afterAll(() => {
+  served?.child.kill('SIGKILL');
+});
+
+describe('profile URL --rate', () => {
+  test.each(['rest', 'grpc'] as const)('%s: a low rate is offered and served whole, timed from the intended arrival, with the server statistics', async (kind) => {
+    const url = kind === 'rest' ? served.rest : served.grpc;
+    const report = await profile(run(url, { rate: [50], arrivals: 'constant', connections: 4 }));
+    expect(validateReport(report).valid).toBe(true);
+    const [trial] = okTrials(report);
+    const s = trial!.service!;
+    expect(s.requests).toEqual({ scheduled: 60, sent: 60, completed: 60, dropped: 0, unfinished: 0 });
+    // A constant schedule of 60 arrivals at 50/s: the offered rate is the schedule's, exactly.
+    expect(s.offeredRate).toBeCloseTo(50, 6);
+    expect(s.sentRate).toBeGreaterThan(0);
+    expect(s.overload.verdict).toBe('stable');
+    // Every request: completion − intended ≥ completion − sent, and sent ≥ intended.
+    const { total, uncorrected, lag, inference } = trial!.stages as Record<string, TrialOk['stages']['total']>;
+    expect(total!.count).toBe(60);
+    expect(total!.minMs).toBeGreaterThanOrEqual(uncorrected!.minMs);
+    expect(total!.p50Ms).toBeGreaterThanOrEqual(uncorrected!.p50Ms);
+    expect(total!.maxMs).toBeGreaterThanOrEqual(uncorrected!.maxMs);
+    expect(lag!.minMs).toBeGreaterThanOrEqual(0);
+    expect(inference!.count).toBe(60);
+    // The client's pool, its prepared bodies, the client's settings (the server batches).
+    expect(s.client).toMatchObject({ connections: 4, body: 'prepared' });
+    expect(s.client!.serializeMs).toBeGreaterThan(0);
+    expect(s.settings).toMatchObject({ maxBatch: 1, instances: 1, rate: 50 });
+    expect(trial!.endpoint).toMatchObject({ protocol: kind === 'rest' ? 'kserve-v2' : 'kserve-v2-grpc' });
+    // The statistics extension, read around the probe: the 60 requests as the server saw them.
+    expect(trial!.endpoint!.server!.requests).toBe(60);
+  }, 60_000);
+
+  test('a rate far above capacity is overloaded and ends early, never reported as a stable latency', async () => {
+    const report = await profile(run(served.rest, { rate: [20_000], measure: { kind: 'count', iterations: 100_000 }, connections: 8 }));
+    const [trial] = okTrials(report);
+    const s = trial!.service!;
+    expect(s.overload.verdict).toBe('overloaded');
+    expect(s.overload.endedEarly).toBe(true);
+    expect(trial!.measure.stopReason).toBe('overloaded');
+    expect(s.requests.sent).toBeLessThan(s.requests.scheduled);
+    expect(trial!.warnings.map((w) => w.code)).toContain('overloaded');
+  }, 60_000);
+
+  test('one connection at a rate that needs more: the client pool is named as the limit', async () => {
+    const report = await profile(run(served.rest, { rate: [3_000], measure: { kind: 'count', iterations: 600 }, connections: 1 }));
+    const [trial] = okTrials(report);
+    const client = trial!.service!.client!;
+    expect(client.connections).toBe(1);
+    expect(client.verdict).toBe('pool-limited');
+    expect(client.waited.requests).toBeGreaterThan(0);
+    const warning = trial!.warnings.find((w) => w.code === 'client-pool-limited');
+    expect(warning?.message).toMatch(/client's 1 connection was all busy: .* waited over 1 ms .*raise --connections/);
+  }, 60_000);
+
+  test('--rate auto finds a knee against the endpoint', async () => {
+    const report = await profile(run(served.rest, { rate: 'auto', budgets: ['p99<=50ms'], connections: 8 }));
+    expect(report.knee).toHaveLength(1);
+    const knee = report.knee![0]!;
+    expect(knee.capacity?.rate).toBeGreaterThan(0);
+    expect(knee.probes.length).toBeGreaterThan(1);
+    // Every probe is a trial of the report, measured through the client pool.
+    for (const probe of knee.probes) {
+      const trial = report.trials.find((t) => t.spec.id === probe.trialId);
+      expect(trial?.status).toBe('ok');
+      expect((trial as TrialOk).service?.client?.connections).toBe(8);
+    }
+    expect(knee.probes.some((p) => p.verdict === 'pass')).toBe(true);
+  }, 90_000);
+});
+
+describe('a server that dies mid-probe', () => {
+  test('the trial fails in its phase and the sweep goes on', async () => {
+    const victim = await startServe('fixtures/mlp.onnx');
+    let killed = false;
+    const report = await profile(run(victim.rest, {
+      rate: [100, 200],
+      measure: { kind: 'count', iterations: 400 },
+      connections: 2,
+    }), {
+      onPhase: (_spec, phase, completed) => {
+        if (phase === 'measure' && completed > 20 && !killed) {
+          killed = true;
+          victim.child.kill('SIGKILL');
+        }
+      },
+    });
+    expect(killed).toBe(true);
+    expect(report.trials).toHaveLength(2);
+    const [first, second] = report.trials;
+    expect(first).toMatchObject({ status: 'failed', phase: 'measure' });
+    if (first!.status === 'failed') expect(first!.error.message).toMatch(/POST .*\/v2\/models\/mlp\/infer: (the server closed the connection|connection refused)/);
+    // The next rate's trial could not reach it: its own failure, not the end of the run.
+    expect(second).toMatchObject({ status: 'failed', phase: 'open' });
+  }, 60_000);
+});
+
+describe('refusals', () => {
+  test.each([
+    [{ instances: 2 }, /--instances configures the server that --rate runs in process; an endpoint is served by its own server/, /inferbench serve MODEL --instances …/],
+    [{ maxBatch: 8, maxDelayMs: 2 }, /--max-batch, --max-delay configure the server/, /inferbench serve MODEL --max-batch … --max-delay …/],
+    [{ queueLimit: 10 }, /--queue-limit configures/, /server's own config/],
+  ] as const)('%o with a URL: exit 2 naming where it goes', async (flags, message, hint) => {
+    const error = await rejection(profile(run(served.rest, { rate: [100], ...flags })));
+    expect(error.code).toBe('usage');
+    expect(error.message).toMatch(message);
+    expect(error.hint).toMatch(hint);
+  });
+
+  test('--advise-batching with a URL, --connections with a model file, --connections without --rate', async () => {
+    const advice = await rejection(profile(run(served.rest, { rate: 'auto', budgets: ['p99<=50ms'], maxBatch: 8, adviseBatching: true })));
+    expect(advice.message).toMatch(/--advise-batching replays batching settings on a server it runs in process/);
+    const file = await rejection(profile(run('fixtures/mlp.onnx', { rate: [100], connections: 4 })));
+    expect(file.message).toMatch(/--connections is the client pool of an endpoint URL/);
+    const closed = await rejection(profile(run(served.rest, { connections: 4 })));
+    expect(closed.message).toMatch(/--connections needs --rate/);
+  });
+});
