@@ -54,19 +54,19 @@ function rates(list: readonly number[]): string {
  * those shards: each such trial was offered only part of its rate.
  */
 export function splitCoverage(plan: readonly string[], inputs: readonly MergeInput[], count: number): MergeInfo['incomplete'] {
-  // A trial a shard failed is in its report (and named on the merged trial), as for a plan split.
-  const measuredBy = (input: MergeInput): Set<string> => new Set(input.report.trials.map((t) => t.spec.id));
+  // A shard's trials are the plan's first ones, in order (planned ids may differ from the ids they
+  // ran under: 'batch=model' runs as 'batch=1'); a trial it failed is in its report, named on the
+  // merged trial, as for a plan split.
   const byShard = new Map(inputs.map((i) => [shardLabel(i.report.shard!), i] as const));
   const shards: string[] = [];
-  const missing = new Set<string>();
+  const missing = new Set<number>();
   for (let index = 1; index <= count; index++) {
     const label = `${index}/${count}`;
     const input = byShard.get(label);
-    const measured = input === undefined ? new Set<string>() : measuredBy(input);
-    const lacking = plan.filter((id) => !measured.has(id));
-    if (lacking.length === 0) continue;
-    lacking.forEach((id) => missing.add(id));
+    const reached = Math.min(input?.report.trials.length ?? 0, plan.length);
+    if (reached === plan.length) continue;
+    for (let j = reached; j < plan.length; j++) missing.add(j);
     shards.push(input === undefined ? `${label} (no report)` : `${label} (interrupted: ${input.source})`);
   }
-  return missing.size === 0 ? undefined : { missing: plan.filter((id) => missing.has(id)), shards };
+  return missing.size === 0 ? undefined : { missing: plan.filter((_, j) => missing.has(j)), shards };
 }

@@ -159,7 +159,7 @@ async function measure(
       onProgress: (p: TrialPhase, n: number, ms: number) => hooks.onPhase?.(spec, p, n, ms),
     };
     const remote = session.endpoint ? { remote: { client: options.remote, connections: options.service?.connections ?? null } } : {};
-    const serviceBase = { session, spec, inputs, modelPath: context.variant.path, pins: resolved.pins, warmup: options.warmup, logicalCores: context.logicalCores, ...remote };
+    const serviceBase = { session, spec, inputs, modelPath: context.variant.path, pins: resolved.pins, warmup: options.warmup, logicalCores: context.logicalCores, loadSplit: options.loadSplit, ...remote };
     if (spec.service) return await measureService(serviceBase, spec.service, phases);
     if (context.service) return await context.service(serviceBase, phases);
     const concurrency = spec.concurrency ?? 1;

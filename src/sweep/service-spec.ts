@@ -7,6 +7,7 @@ import { resolveAdapter } from '../adapters/resolve.js';
 import { InferbenchError } from '../errors.js';
 import { batchDimOf } from '../inputs/shapes.js';
 import type { InputPins } from '../inputs/pins.js';
+import { loadShare, splitSettings, type LoadSplit } from '../merge/load-split.js';
 import { openServiceRig, type RigWarmup, type ServiceRig } from '../load/service-rig.js';
 import { CLIENT_WAIT_MS, DEFAULT_CONNECTIONS, openRemoteRig } from '../load/remote-rig.js';
 import type { EndpointSection } from '../model/trial.js';
@@ -55,6 +56,8 @@ export interface ServiceBase {
   pins: InputPins;
   warmup: PhaseBound;
   logicalCores: number;
+  /** --rate R --shard I/N against a URL: the probe offers R/N with this shard's seed (merge/load-split.ts). */
+  loadSplit?: LoadSplit | null;
   /** A URL target (session.endpoint set): the client options its pool's sessions open with, and the pool's size (--connections). */
   remote?: { client: RemoteClientOptions; connections: number | null };
 }
@@ -167,8 +170,12 @@ export async function measureService(base: ServiceBase, settings: ServingSetting
   try {
     phases.onPhaseStart?.('measure');
     const { instances: _instances, ...probeSettings } = settings;
-    const probe = await rig.probe({ settings: { ...probeSettings, maxBatch }, measure: phases.measure, signal: phases.signal, onProgress: (n, ms) => phases.onProgress?.('measure', n, ms) });
-    return engine.trial(engine.spec(settings), probe);
+    // A split load (--rate R --shard I/N against a URL) sends R/N with this shard's seed; the spec keeps R.
+    const split = base.loadSplit ?? null;
+    const startedAt = new Date();
+    const probe = await rig.probe({ settings: { ...splitSettings(probeSettings, split), maxBatch }, measure: phases.measure, signal: phases.signal, onProgress: (n, ms) => phases.onProgress?.('measure', n, ms) });
+    const share = split && { ...probe, service: { ...probe.service, split: loadShare(split, settings.rate, startedAt, new Date()) } };
+    return engine.trial(engine.spec(settings), share || probe);
   } finally {
     await rig.close();
   }

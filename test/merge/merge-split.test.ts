@@ -29,6 +29,8 @@ interface ShardOptions {
   totalRates?: number[];
   /** Only the first k trials (an interrupted shard). */
   trials?: number;
+  /** The client pool of a URL target: this many requests waited for a connection. */
+  waited?: number;
 }
 
 function section(spec: TrialSpec, split: LoadSplit, requests: number, o: ShardOptions): ServiceSection {
@@ -53,6 +55,9 @@ function section(spec: TrialSpec, split: LoadSplit, requests: number, o: ShardOp
     generator: { verdict: 'ok', lateShare: 0, lagP99Ms: 0.05, eventLoopDelayP99Ms: 1, evidence: [] },
     durationMs: SECONDS * 1000,
     split: loadShare(split, spec.service!.rate, start, end),
+    ...(o.waited !== undefined && {
+      client: { connections: 8, body: 'prepared', serializeMs: 0.1 * split.index, unloadedRequestMs: 1 + split.index, waited: { requests: o.waited, share: o.waited / requests, p99Ms: o.waited > 0 ? 5 : 0.2 }, neededConnections: 1.5, verdict: o.waited / requests > 0.01 ? 'pool-limited' : 'ok' },
+    }),
   };
 }
 
@@ -165,6 +170,12 @@ describe('a split load merged', () => {
     const overloaded = t.warnings.filter((w) => w.code === 'overloaded');
     expect(overloaded).toHaveLength(1);
     expect(overloaded[0]!.message).toMatch(/^overloaded: the server fell behind the split load \(shard 2\/2 saw its queue grow\); offered 150\/s in all/);
+  });
+
+  test('the shards\' client pools add: connections, needed connections, waits; the worst wait p99', () => {
+    const { report } = mergeModelReports(inputs([splitShard(1, 2, { waited: 0 }), splitShard(2, 2, { waited: 30 })]));
+    const t = report.trials[1] as TrialOk;
+    expect(t.service!.client).toEqual({ connections: 16, body: 'prepared', serializeMs: 0.2, unloadedRequestMs: 2, waited: { requests: 30, share: 30 / 1200, p99Ms: 5 }, neededConnections: 3, verdict: 'pool-limited' });
   });
 
   test('the same shard twice counts once, with a warning', () => {
