@@ -52,6 +52,8 @@ function planFor(options: ResolvedProfileOptions): TrialSpec[] {
 }
 
 export async function profile(options: ProfileOptions, hooks: ProfileHooks = {}): Promise<Report> {
+  // --serve is its own use case (sweep/serve-overhead.ts: profileServed), which calls this one.
+  if (options.serve) throw new InferbenchError('usage', 'profile() measures one target; --serve is profileServed()', 'call profileServed(options) from the library, or run inferbench profile MODEL --serve');
   const resolved = resolveProfileOptions(options);
   const startedAt = new Date().toISOString();
   const adapter = await resolveAdapter(resolved.model);

@@ -13,3 +13,4 @@ export * from './model/service.js';
 export * from './model/knee.js';
 export * from './model/samples.js';
 export * from './model/merge.js';
+export * from './model/serving-overhead.js';

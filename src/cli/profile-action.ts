@@ -71,7 +71,7 @@ export async function runProfile(models: string[], declared: DeclaredOptions, co
     },
   };
 
-  const report = await profile(options, hooks);
+  const report = options.serve ? await (await import('../sweep/serve-overhead.js')).profileServed(options, hooks) : await profile(options, hooks);
   terminal.clearStatus();
   emit(report, flags, terminal); // first: --json still prints if every write fails
   const written = save(report);

@@ -4,6 +4,7 @@ import type { BatchingAdvice, KneeSearch } from './knee.js';
 import type { MergeInfo, ShardInfo } from './merge.js';
 import type { OutputCheck } from './output-check.js';
 import type { SampleSeries } from './samples.js';
+import type { ServingOverhead } from './serving-overhead.js';
 import type { ModelInfo } from './spec.js';
 import type { TrialResult } from './trial.js';
 
@@ -78,4 +79,6 @@ export interface Report {
   knee?: KneeSearch[];
   /** --advise-batching: S(b), the predicted knee of each batching setting, the replays and the checked recommendation. */
   batchingAdvice?: BatchingAdvice;
+  /** --serve: the model in process against the same model behind a local `inferbench serve`, per protocol (model/serving-overhead.ts). */
+  servingOverhead?: ServingOverhead;
 }

@@ -239,6 +239,10 @@ export const OPTION_DECLARATIONS = [
     parse: (raw) => (/^\d+$/.test(raw.trim()) && Number(raw) > 0 ? Number(raw) : parseDurationMs(raw, '--request-timeout')),
     config: { at: 'model.requestTimeout', schema: DURATION_SCHEMA, read: (v: string, where) => parseDurationMs(v, where) },
   }),
+  declare<boolean>()({
+    key: 'serve', flags: '--serve', group: 'endpoint', default: false, flagValue: true,
+    help: 'a model file: profile it in process and behind a local `inferbench serve` (KServe REST JSON and binary, gRPC, TF Serving REST), and report what each protocol adds, stage by stage (docs/endpoints.md)',
+  }),
   declare<string>()({
     key: 'reference', flags: '--reference <model>', group: 'endpoint',
     help: "a URL target: the model file behind it; the first request's outputs are compared with it run in process (names, shapes, types, values)",

@@ -11,6 +11,7 @@ import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import type { Exporter, RenderOptions } from './exporter.js';
 import { narrowSweep, sweepTable, type SweepTable } from './sweep-table.js';
 import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
+import { meanTable, percentileTable, servingNotes, servingTitle } from './serving-overhead-section.js';
 import { BUDGET_HEADER, bestLine, bestOverallLine, budgetRows, inconclusiveNote } from './budget-section.js';
 import { lineText, serviceBlocks } from './service-curve.js';
 import {
@@ -203,6 +204,11 @@ export function renderConsole(report: Report, options: RenderOptions = { color: 
   }
   const best = bestOverallLine(report);
   if (best) lines.push('', style.chalk.green(best));
+  if (report.servingOverhead) {
+    const section = report.servingOverhead;
+    const [at, mean] = [percentileTable(section), meanTable(section)];
+    lines.push('', style.chalk.bold(servingTitle()), compactTable(at.header, at.rows, style, at.firstNumeric), '', style.chalk.bold('Where the mean request\'s time goes'), compactTable(mean.header, mean.rows, style, mean.firstNumeric), ...servingNotes(report, section));
+  }
   for (const block of serviceBlocks(report)) {
     lines.push('', style.chalk.bold(block.title));
     if (block.table) lines.push(compactTable(block.table.header, block.table.rows, style, block.table.firstNumeric));

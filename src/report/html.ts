@@ -11,6 +11,8 @@ import { formatTimestamp } from './format.js';
 import { sweepTable } from './sweep-table.js';
 import { serviceBlocks } from './service-curve.js';
 import { serviceCurveChart } from './html/chart-service.js';
+import { servingCharts } from './html/chart-serving.js';
+import { meanTable, percentileTable, servingNotes, servingTitle } from './serving-overhead-section.js';
 import { accuracyChart } from './html/chart-accuracy.js';
 import { sweepLatencyChart, sweepThroughputChart } from './html/chart-sweep.js';
 import { rooflineChart } from './html/chart-roofline.js';
@@ -48,6 +50,13 @@ function serviceSection(report: Report): SafeHtml | '' {
   return html`<section id="service"><h2>Service latency</h2>${serviceCurveChart(report)}${parts}</section>`;
 }
 
+/** --serve: what each protocol adds, the tables and one stacked bar chart per protocol. */
+function servingSection(report: Report): SafeHtml | '' {
+  const section = report.servingOverhead;
+  if (!section) return '';
+  return html`<section id="serving"><h2>${servingTitle()}</h2>${[percentileTable(section)].map((t) => table(t.header, t.rows, t.firstNumeric))}<h3>Where the mean request's time goes</h3>${[meanTable(section)].map((t) => table(t.header, t.rows, t.firstNumeric))}<div class="charts">${servingCharts(section)}</div>${servingNotes(report, section).map((l) => html`<p class="note">${l}</p>`)}</section>`;
+}
+
 export function renderHtml(report: Report): string {
   const sweep = sweepTable(report);
   const title = `inferbench: ${baseName(report.model.path)} — ${formatTimestamp(report.startedAt)}`;
@@ -57,6 +66,7 @@ ${report.trials.length > 1 ? toc(report, sweep !== null) : ''}
 ${sweep ? html`<section id="sweep"><h2>Sweep</h2>${table(sweep.header, sweep.rows, sweep.firstNumeric)}${bestOverallLine(report) ? html`<p id="best"><strong>${bestOverallLine(report)}</strong></p>` : ''}${sweepCharts(report)}</section>` : ''}
 ${report.budget ? html`<section id="budgets"><h2>Budgets</h2>${table(BUDGET_HEADER, budgetRows(report.budget), 2)}${inconclusiveNote(report.budget) ? html`<p>${inconclusiveNote(report.budget)}</p>` : ''}<p id="best"><strong>${bestLine(report.budget)}</strong></p></section>` : ''}
 ${serviceSection(report)}
+${servingSection(report)}
 <section id="trials"><h2>Trials</h2>${report.trials.length === 0 ? html`<p>No trials ran.</p>` : report.trials.map((t, i) => trialSection(report, t, i, sweep !== null))}</section>
 <section id="environment"><h2>Environment and model</h2>${factList(environmentFacts(report.environment))}${factList(modelFacts(report.model))}
 ${table(['input', 'type', 'shape'], tensorRows(report.model.inputs), 3)}${table(['output', 'type', 'shape'], tensorRows(report.model.outputs), 3)}</section>

@@ -5,6 +5,7 @@ import { scaleOutLines } from './scale-out-facts.js';
 import type { Report, TrialFailed, TrialOk, TrialSkipped } from '../types.js';
 import { sweepTable } from './sweep-table.js';
 import { outputCheckDetails, outputCheckSummary } from './output-check-section.js';
+import { meanTable, percentileTable, servingNotes, servingTitle } from './serving-overhead-section.js';
 import { BUDGET_HEADER, bestLine, bestOverallLine, budgetRows, inconclusiveNote } from './budget-section.js';
 import { serviceBlocks } from './service-curve.js';
 import type { Exporter } from './exporter.js';
@@ -160,6 +161,11 @@ export function renderMarkdown(report: Report): string {
   if (best) lines.push(`**${escapeText(best)}**`, '');
   for (const block of serviceBlocks(report)) {
     lines.push(`## ${block.title}`, '', ...(block.table ? [...table(block.table.header, block.table.rows, block.table.firstNumeric), ''] : []), ...block.lines.flatMap((l) => [typeof l === 'string' ? escapeText(l) : `${escapeText(l.label)}: \`${l.code}\``, '']));
+  }
+  if (report.servingOverhead) {
+    const section = report.servingOverhead;
+    const [at, mean] = [percentileTable(section), meanTable(section)];
+    lines.push(`## ${servingTitle()}`, '', ...table(at.header, at.rows, at.firstNumeric), '', '### Where the mean request\'s time goes', '', ...table(mean.header, mean.rows, mean.firstNumeric), '', ...servingNotes(report, section).flatMap((l) => [escapeText(l), '']));
   }
   if (report.outputCheck) {
     const details = outputCheckDetails(report.outputCheck);

@@ -1,0 +1,98 @@
+// A local `inferbench serve` in a child process, for `profile MODEL --serve`: its own process (as
+// a user would start it), so the server's work never shares the client's event loop. It binds
+// 127.0.0.1 on free ports (port 0) and is stopped with SIGTERM: at the end, on failure, on the
+// caller's abort signal (Ctrl-C), and — the last resort — when this process exits.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InferbenchError } from '../errors.js';
+
+/** bin/inferbench of this package (dist/server/ and src/server/ sit two levels below the root). */
+const BIN = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../bin/inferbench');
+const START_TIMEOUT_MS = 120_000;
+const STOP_GRACE_MS = 10_000;
+
+export interface ServeChildOptions {
+  threads: number | null;
+  device: string;
+  signal?: AbortSignal;
+}
+
+export interface ServeChild {
+  name: string;
+  /** http://127.0.0.1:PORT */
+  httpUrl: string;
+  /** 127.0.0.1:PORT */
+  grpcAddress: string;
+  /** The command line the server ran with (for the report). */
+  argv: string[];
+  /** SIGTERM, then wait for it to exit (SIGKILL after a grace period). Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startServeChild(model: string, options: ServeChildOptions): Promise<ServeChild> {
+  const args = ['serve', model, '--port', '0', '--grpc-port', '0', '--device', options.device, ...(options.threads === null ? [] : ['--threads', String(options.threads)])];
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const killNow = (): void => void child.kill('SIGTERM');
+  process.once('exit', killNow);
+  const onAbort = (): void => killNow();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        const grace = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        await exited;
+        clearTimeout(grace);
+      }
+      process.removeListener('exit', killNow);
+    })();
+    return stopped;
+  };
+  try {
+    const lines = await endpointLines(child, () => stderr);
+    const rest = /^KServe v2 REST\s+(http:\/\/\S+)\/v2\/models\/(\S+)$/m.exec(lines);
+    const grpc = /^KServe v2 gRPC\s+grpc:\/\/(\S+)\/v2\/models\//m.exec(lines);
+    if (!rest || !grpc) throw new InferbenchError('runtime-error', `inferbench serve printed no endpoints: ${lines.trim().slice(0, 300)}`);
+    return { name: rest[2]!, httpUrl: rest[1]!, grpcAddress: grpc[1]!, argv: ['inferbench', ...args], stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** stdout until the last endpoint line (TF Serving's); an exit or a timeout first is an error with the server's own message. */
+function endpointLines(child: ChildProcess, stderr: () => string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    let text = '';
+    const fail = (why: string): void => {
+      cleanup();
+      const said = stderr().split('\n').find((l) => l.startsWith('error:'));
+      reject(new InferbenchError('runtime-error', `the local server for --serve ${why}${said ? `: ${said.slice(7)}` : ''}`, 'run `inferbench serve MODEL` by itself to see why'));
+    };
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString();
+      if (/^TF Serving REST .*$/m.test(text)) {
+        cleanup();
+        resolvePromise(text);
+      }
+    };
+    const onExit = (code: number | null, signal: string | null): void => fail(`exited before it listened (${signal ?? `exit ${code}`})`);
+    const timer = setTimeout(() => fail(`did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.off('exit', onExit);
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+  });
+}

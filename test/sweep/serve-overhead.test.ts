@@ -1,0 +1,146 @@
+// profile MODEL --serve (profileServed): the model in process, then behind a local `inferbench
+// serve` child over each protocol, in one report whose servingOverhead section pairs them. The
+// report validates, renders, compares and merges; the served trials carry the server's
+// statistics where the protocol has them; the child is gone afterwards, also when the run is
+// stopped midway; what --serve cannot do is refused before anything runs.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compareReports } from '../../src/compare/verdict.js';
+import { mergeModelReports } from '../../src/merge/merge-reports.js';
+import { profile, type ProfileOptions } from '../../src/profile.js';
+import { renderConsole } from '../../src/report/console.js';
+import { renderHtml } from '../../src/report/html.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { validateReport } from '../../src/report/validate.js';
+import { profileServed } from '../../src/sweep/serve-overhead.js';
+import type { Report, TrialOk } from '../../src/types.js';
+import { rejection } from '../helpers/errors.js';
+
+const quick = (extra: Partial<ProfileOptions> = {}): ProfileOptions => ({
+  model: 'fixtures/mlp.onnx',
+  threads: 1,
+  warmup: { kind: 'count', iterations: 3 },
+  measure: { kind: 'count', iterations: 30 },
+  opProfile: false,
+  sample: false,
+  pairedSpeedUp: false,
+  serve: true,
+  ...extra,
+});
+
+/** Whether anything still answers at a served trial's URL (the child must be gone). */
+async function answers(url: string): Promise<boolean> {
+  const origin = new URL(url.replace(/^grpc:/, 'http:')).origin;
+  return fetch(`${origin}/v2/health/live`).then(() => true, () => false);
+}
+
+let report: Report;
+beforeAll(async () => {
+  report = await profileServed(quick());
+}, 120_000);
+
+describe('profile fixtures/mlp.onnx --serve', () => {
+  test('one report: the in-process trial, then one served trial per protocol, named by protocol', () => {
+    expect(validateReport(report).valid).toBe(true);
+    expect(report.trials.map((t) => [t.spec.id, t.status])).toEqual([
+      ['cpu fp32 batch=1 threads=1', 'ok'],
+      ['kserve-json cpu fp32 batch=1 threads=auto', 'ok'],
+      ['kserve-binary cpu fp32 batch=1 threads=auto', 'ok'],
+      ['kserve-grpc cpu fp32 batch=1 threads=auto', 'ok'],
+      ['tfserving-rows cpu fp32 batch=1 threads=auto', 'ok'],
+    ]);
+    expect(report.options.serve).toBe(true);
+    expect(report.servingOverhead!.server).toMatchObject({ model: 'fixtures/mlp.onnx', name: 'mlp', threads: 1, device: 'cpu' });
+    expect(report.servingOverhead!.server.argv).toEqual(['inferbench', 'serve', 'fixtures/mlp.onnx', '--port', '0', '--grpc-port', '0', '--device', 'cpu', '--threads', '1']);
+  });
+
+  test('each row pairs a served trial with the in-process one; the segments add up to the served stages\' means', () => {
+    const section = report.servingOverhead!;
+    expect(section.rows.map((r) => [r.protocol, r.servedTrialId])).toEqual([
+      ['kserve-json', 'kserve-json cpu fp32 batch=1 threads=auto'],
+      ['kserve-binary', 'kserve-binary cpu fp32 batch=1 threads=auto'],
+      ['kserve-grpc', 'kserve-grpc cpu fp32 batch=1 threads=auto'],
+      ['tfserving-rows', 'tfserving-rows cpu fp32 batch=1 threads=auto'],
+    ]);
+    const local = report.trials[0] as TrialOk;
+    for (const row of section.rows) {
+      const served = report.trials.find((t) => t.spec.id === row.servedTrialId) as TrialOk;
+      const s = row.segments!;
+      expect(s.inferenceMs).toBeCloseTo(local.stages.total.meanMs, 3);
+      // inference + transport + queue = the request stage: the picture holds exactly the client's time.
+      const client = served.stages.preprocess.meanMs + served.stages.inference.meanMs + served.stages.postprocess.meanMs;
+      expect(s.inferenceMs + s.serializeMs + s.transportMs + (s.queueMs ?? 0) + s.deserializeMs).toBeCloseTo(client, 2);
+      expect(row.p50!.overheadMs).toBeCloseTo(served.stages.total.p50Ms - local.stages.total.p50Ms, 3);
+      expect(row.p99!.servedMs).toBe(served.stages.total.p99Ms);
+    }
+  });
+
+  test('KServe REST and gRPC trials carry the server\'s averages (the statistics extension; ModelStatistics over gRPC); TF Serving has none', () => {
+    const [json, binary, grpc, tf] = report.servingOverhead!.rows;
+    for (const row of [json!, binary!, grpc!]) {
+      expect(row.server!.requests).toBeGreaterThanOrEqual(30);
+      expect(row.server!.computeMs).toBeGreaterThan(0);
+      expect(row.segments!.queueMs).toBe(row.server!.queueMs);
+    }
+    expect(tf!.server).toBeNull();
+    expect(tf!.segments!.queueMs).toBeNull();
+  });
+
+  test('the local server is stopped at the end', async () => {
+    const served = report.trials[1] as TrialOk;
+    expect(await answers(served.endpoint!.url)).toBe(false);
+  });
+
+  test('console, Markdown and HTML show the section; the HTML draws one chart per protocol', () => {
+    for (const text of [renderConsole(report), renderMarkdown(report)]) {
+      expect(text).toContain('Where the time goes: in process vs served');
+      expect(text).toContain('KServe gRPC, raw');
+      expect(text).toContain('AVERAGES');
+    }
+    const page = renderHtml(report);
+    expect(page.match(/data-chart="serving"/g)).toHaveLength(4);
+    expect(page.match(/data-segment="/g)).toHaveLength(4 * 5);
+  });
+
+  test('compare pairs the trials of two --serve reports; merge keeps the section of identical parts', () => {
+    const comparison = compareReports(report, report);
+    // Every trial pairs with its twin (the served ones in protocol order), none is left over.
+    expect(comparison.trials).toHaveLength(5);
+    expect(comparison.matching.baseOnly).toEqual([]);
+    const merged = mergeModelReports([{ report, source: 'a.json' }, { report, source: 'b.json' }]);
+    expect(merged.report.servingOverhead).toEqual(report.servingOverhead);
+    expect(merged.report.trials).toHaveLength(5);
+  });
+});
+
+describe('--serve refusals and stops', () => {
+  test.each([
+    ['a URL target', { model: 'http://127.0.0.1:1/v2/models/m' }, /the target is already a URL/],
+    ['--rate', { rate: [100] }, /--serve with --rate is not supported yet/],
+    ['two thread settings', { threads: [1, 2] }, /one thread setting; --threads lists 2/],
+    ['--graph-opt', { graphOptimization: 'basic' }, /would measure two different models/],
+  ] as const)('%s is exit 2 before anything runs', async (_label, extra, message) => {
+    const error = await rejection(profileServed(quick(extra as Partial<ProfileOptions>)));
+    expect(error.code).toBe('usage');
+    expect(error.message).toMatch(message);
+  });
+
+  test('profile() itself refuses serve: true (the flag is never silently ignored)', async () => {
+    expect((await rejection(profile(quick()))).message).toMatch(/profileServed/);
+  });
+
+  test('stopped midway (Ctrl-C): the report says interrupted and the server is gone', async () => {
+    const controller = new AbortController();
+    let url = '';
+    const stopped = await profileServed(quick({ signal: controller.signal }), {
+      onTrialEnd: (result) => {
+        if (result.status === 'ok' && result.endpoint) {
+          url = result.endpoint.url;
+          controller.abort();
+        }
+      },
+    });
+    expect(stopped.interrupted).toBe(true);
+    expect(url).not.toBe('');
+    expect(await answers(url)).toBe(false);
+  }, 120_000);
+});
