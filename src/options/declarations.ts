@@ -145,7 +145,7 @@ export const OPTION_DECLARATIONS = [
   }),
   declare<Shard>()({
     key: 'shard', flags: '--shard <i/n>', group: 'sweep', run: true,
-    help: 'measure shard I of N of the plan (every N-th trial from the I-th), for N machines; job/N takes I from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); join the reports with `inferbench merge` (docs/scale-out.md)',
+    help: 'measure shard I of N of the plan (every N-th trial from the I-th), for N machines; with --rate and an endpoint URL, every trial at 1/N of its rate instead (one load split over N clients); job/N takes I from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); join the reports with `inferbench merge` (docs/scale-out.md)',
     // The CLI's environment: a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX in each pod.
     parse: (raw) => parseShard(raw, process.env),
   }),
