@@ -76,3 +76,15 @@ describe('loadSplitFor', () => {
     expect(trace.hint).toMatch(/^use --arrivals poisson/);
   });
 });
+
+describe('plan() under --shard with --rate', () => {
+  test('a URL: every shard plans every trial (the load is split); a model file: its part of the plan', async () => {
+    const { plan } = await import('../../src/profile.js');
+    const ids = (model: string, index: number): string[] => plan({ model, rate: [100, 200, 400], shard: { index, count: 2 } }).map((s) => s.id);
+    const url = 'http://127.0.0.1:9/v2/models/mlp';
+    expect(ids(url, 1)).toEqual(ids(url, 2));
+    expect(ids(url, 1)).toHaveLength(3);
+    expect(ids('fixtures/mlp.onnx', 1)).toHaveLength(2);
+    expect(ids('fixtures/mlp.onnx', 2)).toHaveLength(1);
+  });
+});
