@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { ExitCode, InferbenchError } from '../errors.js';
 import { checkedPlan, plan, profile, type ProfileHooks } from '../profile.js';
 import { emptyShardMessage } from '../merge/shard.js';
-import type { ProfileOptions } from '../profile-options.js';
+import { resolveProfileOptions, type ProfileOptions } from '../profile-options.js';
+import { splitNote } from '../merge/load-split.js';
 import { exporterFor } from '../report/exporters.js';
 import { renderConsole } from '../report/console.js';
 import { renderJson } from '../report/json.js';
@@ -35,6 +36,8 @@ export async function runProfile(models: string[], declared: DeclaredOptions, co
   }
   const options: ProfileOptions = { ...declared, model, signal: context.signal, argv: ['inferbench', ...process.argv.slice(2)] };
 
+  const split = options.shard === undefined ? null : resolveProfileOptions(options).loadSplit;
+  if (split) terminal.info(splitNote(split));
   if (flags.dryRun) {
     const specs = await checkedPlan(options); // validates the model and devices as a real run does
     const { unavailableDeviceWarnings } = await import('./dry-run-devices.js');

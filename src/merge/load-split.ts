@@ -81,6 +81,11 @@ export function splitSettings<S extends Pick<ServingSettings, 'rate' | 'seed'>>(
   return { ...settings, rate: settings.rate / split.count, seed: split.seed };
 }
 
+/** Said before a split shard measures (or lists its plan): what it will send. */
+export function splitNote(split: LoadSplit): string {
+  return `shard ${shardLabel(split)} of a split load: every trial of the plan at 1/${split.count} of its rate, Poisson arrivals with seed ${split.seed} (from --seed ${split.baseSeed}); inferbench merge adds the ${split.count} shards' rates`;
+}
+
 /** What the shard's report records (ShardInfo.split). */
 export function loadSplitInfo(split: LoadSplit, totalRates: readonly number[]): LoadSplitInfo {
   return { totalRates: [...totalRates], share: 1 / split.count, rates: totalRates.map((r) => r / split.count), baseSeed: split.baseSeed, seed: split.seed };
