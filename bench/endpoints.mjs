@@ -2,7 +2,11 @@
 //   1. serving overhead per protocol: total p50 of `profile URL` (serialize + request +
 //      deserialize) minus total p50 of `profile fixtures/cnn.onnx` in process, one stream each;
 //   2. closed-loop throughput at 4 streams: `profile URL --concurrency 4` against `hey -c 4` on
-//      the same endpoint with the same binary body (goal: within 20%).
+//      the same endpoint with the same binary body (goal: within 20%);
+//   3. open loop: `profile URL --rate R` at half the 4-stream closed-loop capacity (binary) and at
+//      half of one JSON stream's, timed from the intended arrival: offered vs achieved, p50/p99
+//      total and uncorrected, the generator's lag, the client pool's verdict, and what serialising
+//      one body costs (sent prepared: bodies are serialised once per connection).
 // The server runs in its own process (`inferbench serve`), one instance, as a user would start it.
 // Run under the shared lock, after `npm run build`:
 //   flock /tmp/inferbench-bench.lock node bench/endpoints.mjs [-n 300]
@@ -72,6 +76,14 @@ try {
   const theirs = hey(`${server.rest}/infer`, Buffer.concat(body.chunks), body.jsonLength);
   const ratio = ours / theirs;
   console.log(`4 streams, binary: inferbench ${ours.toFixed(1)} req/s, hey ${theirs.toFixed(1)} req/s, ratio ${ratio.toFixed(3)} (goal ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'NOT met'})`);
+  const jsonStream = 1000 / (profile(server.rest, ['--encoding', 'json']).stages.total.p50Ms);
+  for (const [label, encoding, rate] of [['binary', 'binary', ours / 2], ['JSON', 'json', jsonStream / 2]]) {
+    const r = Math.max(1, Math.round(rate));
+    const t = profile(server.rest, ['--encoding', encoding, '--rate', String(r), '--arrivals', 'poisson']);
+    const s = t.service;
+    const st = t.stages;
+    console.log(`open loop, ${label.padEnd(6)} at ${r} req/s: offered ${s.offeredRate.toFixed(1)}, achieved ${s.achievedRate.toFixed(1)} req/s (${s.overload.verdict}); total p50 ${ms(st.total.p50Ms * 1000)} p99 ${ms(st.total.p99Ms * 1000)} from the intended arrival, uncorrected p50 ${ms(st.uncorrected.p50Ms * 1000)} p99 ${ms(st.uncorrected.p99Ms * 1000)}; lag p99 ${ms(st.lag.p99Ms * 1000)} (generator ${s.generator.verdict}, ${(s.generator.lateShare * 100).toFixed(1)}% late); client ${s.client.connections} connections ${s.client.verdict}, body serialised once ${ms(s.client.serializeMs * 1000)}`);
+  }
 } finally {
   server.child.kill('SIGTERM');
 }

@@ -43,6 +43,8 @@ export const CLIENT_WAIT_MS = 1;
 export const CLIENT_WAIT_SHARE = 0.01;
 /** Warm-up requests on each connection after the first: its socket open and its path warm before the probe. */
 const WARM_RUNS_PER_CONNECTION = 3;
+/** Bodies serialised (and thrown away) after the warm-up to price serialisation warm: the first one pays for compiling the encoder. */
+const SERIALIZE_SAMPLES = 5;
 /** auto warm-up: sequential requests on the first connection (its median is the unloaded request time). */
 const AUTO_WARMUP_RUNS = 20;
 
@@ -135,6 +137,11 @@ export async function openRemoteRig(options: RemoteRigOptions): Promise<RemoteSe
       durationMs: performance.now() - warmStart,
     };
     const unloadedRequestMs = median(unloaded);
+    const serializeMs = median(Array.from({ length: SERIALIZE_SAMPLES }, () => {
+      const t0 = performance.now();
+      main.prepare(options.payload);
+      return performance.now() - t0;
+    }));
     let busy = false;
     return {
       instances: options.connections,
@@ -143,7 +150,7 @@ export async function openRemoteRig(options: RemoteRigOptions): Promise<RemoteSe
         if (busy) throw new Error('a service rig runs one probe at a time');
         busy = true;
         try {
-          return await probeEndpoint(main, runners, options, probe, { serializeMs: first.serializeMs, unloadedRequestMs });
+          return await probeEndpoint(main, runners, options, probe, { serializeMs, unloadedRequestMs });
         } finally {
           busy = false;
         }

@@ -7,7 +7,9 @@
 // flags of the in-process server are refused for a URL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compareModelsUnderLoad } from '../../src/compare.js';
 import { profile, type ProfileOptions } from '../../src/profile.js';
+import { clientWarnings } from '../../src/sweep/service-spec.js';
 import { validateReport } from '../../src/report/validate.js';
 import type { Report, TrialOk } from '../../src/types.js';
 import { BIN } from '../helpers/cli.js';
@@ -112,7 +114,7 @@ describe('profile URL --rate', () => {
   }, 60_000);
 
   test('--rate auto finds a knee against the endpoint', async () => {
-    const report = await profile(run(served.rest, { rate: 'auto', budgets: ['p99<=50ms'], connections: 8 }));
+    const report = await profile(run(served.rest, { rate: 'auto', budgets: ['p50<=20ms'], connections: 8 }));
     expect(report.knee).toHaveLength(1);
     const knee = report.knee![0]!;
     expect(knee.capacity?.rate).toBeGreaterThan(0);
@@ -125,6 +127,40 @@ describe('profile URL --rate', () => {
     }
     expect(knee.probes.some((p) => p.verdict === 'pass')).toBe(true);
   }, 90_000);
+});
+
+describe('compare under load with URLs', () => {
+  test('base and head endpoints offered the same arrivals, judged per rate', async () => {
+    const { base: _b, head: _h, ...options } = { ...run(served.rest, {}), base: '', head: '' };
+    const comparison = await compareModelsUnderLoad({ ...options, base: served.rest, head: served.grpc, rate: [50], measure: { kind: 'count', iterations: 40 } });
+    expect(comparison.underLoad?.rates).toEqual([50]);
+    expect(comparison.underLoad?.arrivals.base).toEqual(comparison.underLoad?.arrivals.head);
+    // One pair per rate, judged on its stages (total among them).
+    expect(comparison.trials).toHaveLength(1);
+    expect(comparison.trials[0]!.stages.map((st) => st.stage)).toContain('total');
+  }, 60_000);
+});
+
+describe('the client-pool warning says whose limit it was', () => {
+  const service = (requestP50Ms: number, verdict: 'ok' | 'pool-limited') => ({
+    overload: { verdict: 'stable', evidence: [], endedEarly: false },
+    serviceTime: { stats: { p50Ms: requestP50Ms } },
+    client: { connections: 2, body: 'prepared', serializeMs: 0.1, unloadedRequestMs: 1, waited: { requests: 30, share: 0.3, p99Ms: 4 }, neededConnections: 3.2, verdict },
+  }) as never;
+
+  test('an endpoint answering as fast as unloaded: the pool alone limited the rate', () => {
+    const [w] = clientWarnings(service(1.2, 'pool-limited'));
+    expect(w?.code).toBe('client-pool-limited');
+    expect(w?.message).toMatch(/the client's pool, not the endpoint, limited the rate; this rate needed about 4 — raise --connections/);
+  });
+
+  test('an endpoint whose request time grew: it was queueing too', () => {
+    expect(clientWarnings(service(5, 'pool-limited'))[0]?.message).toMatch(/grew from 1\.00 ms unloaded to a p50 of 5\.00 ms, so the endpoint was queueing too/);
+  });
+
+  test('no warning when the pool kept up', () => {
+    expect(clientWarnings(service(5, 'ok'))).toEqual([]);
+  });
 });
 
 describe('a server that dies mid-probe', () => {
