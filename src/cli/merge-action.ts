@@ -53,8 +53,16 @@ function describe({ stem, report }: MergedReport, where: string): string {
 function judge({ stem, report }: MergedReport, terminal: Terminal, named: boolean): number {
   const prefix = named ? `${stem}: ` : '';
   const incomplete = report.merge?.incomplete;
+  // A split load (every shard measured every trial at R/N): a missing shard leaves trials under-loaded, not unmeasured.
+  const split = report.trials.some((t) => t.status === 'ok' && t.service?.split !== undefined);
+  for (const t of report.trials) {
+    for (const w of t.status === 'ok' ? t.warnings : []) if (w.code === 'load-not-concurrent') terminal.warn(`warning: ${prefix}${t.spec.id}: ${w.message}`);
+  }
   if (incomplete !== undefined) {
-    terminal.warn(`error: ${prefix}incomplete: ${incomplete.missing.length} planned trial${incomplete.missing.length === 1 ? '' : 's'} not measured, owed by shard ${incomplete.shards.join(', ')}`);
+    const n = incomplete.missing.length;
+    terminal.warn(split
+      ? `error: ${prefix}incomplete split load: shard ${incomplete.shards.join(', ')} did not offer its share of ${n} trial${n === 1 ? '' : 's'}, which ${n === 1 ? 'was' : 'were'} offered less than ${n === 1 ? 'its' : 'their'} rate (each trial's partial-load warning says how much)`
+      : `error: ${prefix}incomplete: ${n} planned trial${n === 1 ? '' : 's'} not measured, owed by shard ${incomplete.shards.join(', ')}`);
     return ExitCode.someTrialsFailed;
   }
   if (!report.trials.some((t) => t.status === 'ok')) {

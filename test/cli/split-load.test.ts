@@ -32,6 +32,7 @@ describe('profile URL --rate R --shard I/N, then merge', () => {
     const dir = tempDir();
     const shards = await Promise.all(Array.from({ length: N }, (_, i) => runCli(['profile', url(), '--rate', String(R), '--duration', `${SECONDS}s`, '--shard', `${i + 1}/${N}`, '-o', join(dir, `s${i + 1}`), '--format', 'json'], { timeoutMs: 60_000 })));
     for (const run of shards) expect(run.code, run.stderr).toBe(0);
+    shards.forEach((run, i) => expect(run.stderr).toContain(`shard ${i + 1}/${N} of a split load: every trial of the plan at 1/${N} of its rate`));
     const reports = Array.from({ length: N }, (_, i) => read(join(dir, `s${i + 1}`, readdirSync(join(dir, `s${i + 1}`))[0]!)));
     reports.forEach((report, i) => {
       expect(report.shard?.split).toEqual({ totalRates: [R], share: 1 / N, rates: [R / N], baseSeed: 42, seed: shardSeed(42, i + 1, N) });
@@ -70,6 +71,14 @@ describe('profile URL --rate R --shard I/N, then merge', () => {
     expect(t.warnings.some((w) => w.code === 'load-not-concurrent')).toBe(!concurrent);
     expect(t.parts?.map((p) => p.shard)).toEqual(['1/3', '2/3', '3/3']);
     expect(report.merge?.incomplete).toBeUndefined();
+
+    // Without shard 3: merged, incomplete (exit 6), and the trial was offered 2/3 of R.
+    const partial = await runCli(['merge', join(dir, 's1'), join(dir, 's2'), '-o', join(dir, 'partial.json')], { timeoutMs: 30_000 });
+    expect(partial.code).toBe(6);
+    expect(partial.stderr).toContain('error: incomplete split load: shard 3/3 (no report) did not offer its share of 1 trial, which was offered less than its rate');
+    const two = read(join(dir, 'partial.json')).trials[0] as TrialOk;
+    expect(two.service!.split?.rate).toBe((2 * R) / N);
+    expect(two.warnings.find((w) => w.code === 'partial-load')?.message).toMatch(/^2 of 3 shards measured this trial \(missing: shard 3\/3\): the server was offered 2\/3 of 300\/s = 200\/s, not 300\/s$/);
   }, 90_000);
 });
 
