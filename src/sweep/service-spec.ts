@@ -150,7 +150,7 @@ export function clientWarnings(service: ServiceMeasurement['service']): Warning[
     : `its request time grew from ${c.unloadedRequestMs.toFixed(2)} ms unloaded to a p50 of ${requestP50.toFixed(2)} ms, so the endpoint was queueing too`;
   return [{
     code: 'client-pool-limited',
-    message: `the client's ${c.connections} connection${c.connections === 1 ? ' was' : 's were'} all busy: ${(c.waited.share * 100).toFixed(1)}% of requests waited over ${CLIENT_WAIT_MS} ms for one (p99 ${c.waited.p99Ms.toFixed(2)} ms, counted in the queue stage and the total; the probe was ${loaded}) — ${why}; this rate needed about ${Math.ceil(c.neededConnections)} — raise --connections`,
+    message: `the client's ${c.connections} connection${c.connections === 1 ? ' was' : 's were'} all busy: ${(c.waited.share * 100).toFixed(1)}% of requests waited over ${CLIENT_WAIT_MS} ms for one (p99 ${c.waited.p99Ms.toFixed(2)} ms, counted in the queue stage and the total; the probe was ${loaded}) — ${why}; on average this rate kept ${c.neededConnections.toFixed(1)} busy (rate × request time) and its bursts more than ${c.connections} — raise --connections`,
   }];
 }
 

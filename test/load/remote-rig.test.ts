@@ -151,7 +151,7 @@ describe('the client-pool warning says whose limit it was', () => {
   test('an endpoint answering as fast as unloaded: the pool alone limited the rate', () => {
     const [w] = clientWarnings(service(1.2, 'pool-limited'));
     expect(w?.code).toBe('client-pool-limited');
-    expect(w?.message).toMatch(/the client's pool, not the endpoint, limited the rate; this rate needed about 4 — raise --connections/);
+    expect(w?.message).toMatch(/the client's pool, not the endpoint, limited the rate; on average this rate kept 3\.2 busy \(rate × request time\) and its bursts more than 2 — raise --connections/);
   });
 
   test('an endpoint whose request time grew: it was queueing too', () => {
