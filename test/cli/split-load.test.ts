@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { shardSeed } from '../../src/merge/load-split.js';
+import { validateReport } from '../../src/report/validate.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import type { Report, StageStats, TrialOk } from '../../src/types.js';
 import { problemsWithOneLineError, runCli, tempDir } from '../helpers/cli.js';
@@ -35,6 +36,7 @@ describe('profile URL --rate R --shard I/N, then merge', () => {
     shards.forEach((run, i) => expect(run.stderr).toContain(`shard ${i + 1}/${N} of a split load: every trial of the plan at 1/${N} of its rate`));
     const reports = Array.from({ length: N }, (_, i) => read(join(dir, `s${i + 1}`, readdirSync(join(dir, `s${i + 1}`))[0]!)));
     reports.forEach((report, i) => {
+      expect(validateReport(report)).toEqual({ valid: true });
       expect(report.shard?.split).toEqual({ totalRates: [R], share: 1 / N, rates: [R / N], baseSeed: 42, seed: shardSeed(42, i + 1, N) });
       const t = report.trials[0] as TrialOk;
       // Every shard runs the whole plan's trial under the id of rate R, and sends R/N.
@@ -49,6 +51,7 @@ describe('profile URL --rate R --shard I/N, then merge', () => {
     const merged = await runCli(['merge', dir, '-o', out], { timeoutMs: 30_000 });
     expect(merged.code, merged.stderr).toBe(0);
     const report = read(out);
+    expect(validateReport(report)).toEqual({ valid: true });
     const t = report.trials[0] as TrialOk;
     const parts = reports.map((r) => r.trials[0] as TrialOk);
     const sum = (of: (p: TrialOk) => number): number => parts.reduce((n, p) => n + of(p), 0);
