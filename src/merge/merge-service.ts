@@ -8,7 +8,7 @@
 // reason --repeat is refused with --rate).
 import { InferbenchError } from '../errors.js';
 import { mergeStageStats } from '../measure/merge-stats.js';
-import type { BatchSizeStats, ServiceSection } from '../types.js';
+import type { BatchSizeStats, ClientPoolSection, ServiceSection } from '../types.js';
 
 /** Each part's service section and the report it came from. */
 export interface ServicePart {
@@ -49,6 +49,7 @@ export function mergeServiceSections(trialId: string, parts: readonly ServicePar
     },
     overload: { verdict: 'stable', evidence: first.overload.evidence, endedEarly: all.some((s) => s.overload.endedEarly) },
     durationMs: sum((s) => s.durationMs),
+    ...(first.client && { client: mergeClients(all, 'sequential') }),
   };
 }
 
@@ -90,6 +91,32 @@ export function addedSections(all: readonly ServiceSection[], lagP99Ms: number |
       eventLoopDelayP99Ms: Math.max(...all.map((s) => s.generator.eventLoopDelayP99Ms)),
       evidence: all.flatMap((s) => s.generator.evidence),
     },
+  };
+}
+
+/**
+ * The probes' client pools (a URL target). Waits add; the wait p99 is the largest probe's (a pooled
+ * percentile lies between the parts' smallest and largest: an upper bound); the unloaded request
+ * time is the smallest (the least disturbed measurement of it). `concurrent` (a split load's
+ * shards): connections and the connections needed add (Little's law: rate × request time, and the
+ * rates add); `sequential` (repeated runs): the same pool reopened, so the largest.
+ */
+export function mergeClients(all: readonly ServiceSection[], how: 'concurrent' | 'sequential'): ClientPoolSection | undefined {
+  const clients = all.map((s) => s.client).filter((c): c is ClientPoolSection => c !== undefined);
+  const first = clients[0];
+  if (first === undefined || clients.length < all.length) return first;
+  const sum = (of: (c: ClientPoolSection) => number): number => clients.reduce((n, c) => n + of(c), 0);
+  const join = (of: (c: ClientPoolSection) => number): number => (how === 'concurrent' ? sum(of) : Math.max(...clients.map(of)));
+  const completed = all.reduce((n, s) => n + s.requests.completed, 0);
+  const waited = sum((c) => c.waited.requests);
+  return {
+    ...first,
+    connections: join((c) => c.connections),
+    serializeMs: Math.max(...clients.map((c) => c.serializeMs)),
+    unloadedRequestMs: Math.min(...clients.map((c) => c.unloadedRequestMs)),
+    waited: { requests: waited, share: completed > 0 ? waited / completed : 0, p99Ms: Math.max(...clients.map((c) => c.waited.p99Ms)) },
+    neededConnections: join((c) => c.neededConnections),
+    verdict: clients.some((c) => c.verdict === 'pool-limited') ? 'pool-limited' : 'ok',
   };
 }
 

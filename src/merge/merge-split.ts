@@ -9,8 +9,8 @@
 // was offered only k/N of R), shards that did not run at the same time (the server saw R/N at a
 // time, not R), an overloaded shard (the server was overloaded: the merged trial is, too).
 import { InferbenchError } from '../errors.js';
-import type { ClientPoolSection, LoadShare, ServiceSection, StageStats, TrialOk, TrialPart, TrialResult, Warning } from '../types.js';
-import { addedSections } from './merge-service.js';
+import type { LoadShare, ServiceSection, StageStats, TrialOk, TrialPart, TrialResult, Warning } from '../types.js';
+import { addedSections, mergeClients } from './merge-service.js';
 import { mergedWarnings, mergeMeasure, mergeStages, repetitionsOf } from './merge-trial.js';
 
 type SplitOk = TrialOk & { service: ServiceSection & { split: LoadShare } };
@@ -105,33 +105,8 @@ export function mergeSplitSections(oks: readonly SplitOk[], lagP99Ms?: number): 
       endedEarly: all.some((s) => s.overload.endedEarly),
     },
     durationMs: spanMs(share) ?? Math.max(...all.map((s) => s.durationMs)),
-    ...(first.client && { client: mergeClients(all) }),
+    ...(first.client && { client: mergeClients(all, 'concurrent') }),
     split: share,
-  };
-}
-
-/**
- * The shards' client pools, side by side: connections and the connections needed (Little's law:
- * rate × request time, and the rates add) add; waits add; the wait p99 is the largest shard's (a
- * pooled percentile lies between the parts' smallest and largest: an upper bound); the unloaded
- * request time is the smallest (each shard timed it while the others may already have been loading
- * the server).
- */
-function mergeClients(all: readonly ServiceSection[]): ClientPoolSection | undefined {
-  const clients = all.map((s) => s.client).filter((c): c is ClientPoolSection => c !== undefined);
-  const first = clients[0];
-  if (first === undefined || clients.length < all.length) return first;
-  const sum = (of: (c: ClientPoolSection) => number): number => clients.reduce((n, c) => n + of(c), 0);
-  const completed = all.reduce((n, s) => n + s.requests.completed, 0);
-  const waited = sum((c) => c.waited.requests);
-  return {
-    ...first,
-    connections: sum((c) => c.connections),
-    serializeMs: Math.max(...clients.map((c) => c.serializeMs)),
-    unloadedRequestMs: Math.min(...clients.map((c) => c.unloadedRequestMs)),
-    waited: { requests: waited, share: completed > 0 ? waited / completed : 0, p99Ms: Math.max(...clients.map((c) => c.waited.p99Ms)) },
-    neededConnections: sum((c) => c.neededConnections),
-    verdict: clients.some((c) => c.verdict === 'pool-limited') ? 'pool-limited' : 'ok',
   };
 }
 

@@ -78,3 +78,11 @@ test('mergeTrialParts: a service trial\'s stages (queue, batch, lag, …) add li
   expect(merged.service?.requests.completed).toBe(2000);
   expect(merged.service?.generator.lagP99Ms).toBe(stages.lag!.p99Ms);
 });
+
+test('mergeServiceSections: repeated runs of a URL target reopen the same client pool (its size the largest), their waits add', () => {
+  const client = (connections: number, waited: number, requests: number): ServiceSection['client'] => ({ connections, body: 'prepared', serializeMs: 0.2, unloadedRequestMs: 1 + waited / 100, waited: { requests: waited, share: waited / requests, p99Ms: waited > 0 ? 4 : 0.1 }, neededConnections: connections / 4, verdict: waited / requests > 0.01 ? 'pool-limited' : 'ok' });
+  const a = section(1000, 100, 1, { client: client(8, 0, 1000) });
+  const b = section(1000, 50, 2, { client: client(8, 40, 1000) });
+  const merged = mergeServiceSections('t', [{ service: a, source: 'a.json' }, { service: b, source: 'b.json' }]);
+  expect(merged.client).toEqual({ connections: 8, body: 'prepared', serializeMs: 0.2, unloadedRequestMs: 1, waited: { requests: 40, share: 40 / 2000, p99Ms: 4 }, neededConnections: 2, verdict: 'pool-limited' });
+});
