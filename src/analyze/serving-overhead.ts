@@ -4,9 +4,8 @@
 //   - at p50 and p99: the served total against the in-process total (percentiles of the whole
 //     request; the client stages' own percentiles beside them, which do not add up);
 //   - the stacked picture, from means because means add up: in-process inference (the base),
-//     serialize, transport (request − server queue − the model in process), the server's queue
-//     (an average from its statistics), deserialize. Their sum is the served mean of the three
-//     client stages; the served `total` mean beside it also holds the loop's own bookkeeping.
+//     serialize, transport (the rest), the server's queue (an average from its statistics),
+//     deserialize. Their sum is the served mean total.
 import type { ServedPercentile, ServedProtocol, ServedRow, ServedSegments } from '../model/serving-overhead.js';
 import type { TrialOk, TrialResult } from '../model/trial.js';
 
@@ -33,23 +32,29 @@ function at(local: TrialOk, served: TrialOk, key: 'p50Ms' | 'p99Ms'): ServedPerc
   };
 }
 
-/** The stacked bar: means, which add up to the served mean total. */
+/** The stacked bar: means, which add up to the served mean total (transport is the rest). */
 export function servedSegments(local: TrialOk, served: TrialOk): ServedSegments {
   const stats = served.endpoint?.server;
   const queueMs = stats ? stats.queueUs / 1000 : null;
-  const inferenceMs = local.stages.total.meanMs;
+  // Open loop: the in-process queue is left out of the base (the server's is its own segment).
+  const inferenceMs = local.stages.total.meanMs - (local.stages.queue?.meanMs ?? 0);
+  const serializeMs = served.stages.preprocess.meanMs;
+  const deserializeMs = served.stages.postprocess.meanMs;
   return {
     inferenceMs: us(inferenceMs),
-    serializeMs: us(served.stages.preprocess.meanMs),
-    transportMs: us(served.stages.inference.meanMs - (queueMs ?? 0) - inferenceMs),
+    serializeMs: us(serializeMs),
+    transportMs: us(served.stages.total.meanMs - inferenceMs - serializeMs - (queueMs ?? 0) - deserializeMs),
     queueMs: queueMs === null ? null : us(queueMs),
-    deserializeMs: us(served.stages.postprocess.meanMs),
+    deserializeMs: us(deserializeMs),
   };
 }
 
 /** One row: a served trial against its in-process trial; a served trial that did not run says why. */
 export function servedRow(protocol: ServedProtocol, local: TrialOk, served: TrialResult | null): ServedRow {
-  const row: ServedRow = { protocol, label: PROTOCOL_LABELS[protocol], inProcessTrialId: local.spec.id, servedTrialId: served?.spec.id ?? null };
+  const row: ServedRow = {
+    protocol, label: PROTOCOL_LABELS[protocol], loop: local.spec.service ? 'open' : 'closed', ...(local.spec.service && { rate: local.spec.service.rate }),
+    inProcessTrialId: local.spec.id, servedTrialId: served?.spec.id ?? null,
+  };
   if (served === null) return { ...row, error: 'not measured (the run stopped first)' };
   if (served.status === 'failed') return { ...row, error: `failed in ${served.phase}: ${served.error.message}` };
   if (served.status === 'skipped') return { ...row, error: `skipped: ${served.reason}` };

@@ -24,14 +24,19 @@ export interface ServedPercentile {
  * segments sum to the served mean total: inference + serialize + transport + queue + deserialize.
  */
 export interface ServedSegments {
-  /** The model in process: the in-process trial's mean total. The base of the bar. */
+  /**
+   * The model in process: the in-process trial's mean total (open loop: less its mean wait in the
+   * in-process queue, so the base is the model's own time and the server's queue is shown apart).
+   * The base of the bar.
+   */
   inferenceMs: number;
   /** Client: tensors → request body (mean). */
   serializeMs: number;
   /**
-   * The HTTP/gRPC stack and the network, with the server's own decoding and encoding: the
-   * request's mean − the server's queue (average) − the model in process. Can come out slightly
-   * negative when the served model ran faster than in process (noise); drawn as 0 then.
+   * The rest of the served mean: the HTTP/gRPC stack and the network, with the server's own
+   * decoding and encoding (open loop: also any wait for a free client connection). The served
+   * mean total − the other segments. Can come out slightly negative when the served model ran
+   * faster than in process (noise); drawn as 0 then.
    */
   transportMs: number;
   /** The server's queue, an AVERAGE from its statistics extension; null when the protocol has none (TF Serving). */
@@ -42,6 +47,10 @@ export interface ServedSegments {
 
 export interface ServedRow {
   protocol: ServedProtocol;
+  /** 'closed': each stream sends its next request when the last one answered; 'open': arrivals at `rate` (--rate), timed from the intended arrival. */
+  loop: 'closed' | 'open';
+  /** Open loop: the offered rate, requests/s. */
+  rate?: number;
   /** e.g. 'KServe REST, JSON'. */
   label: string;
   /** The in-process trial this row is measured against (same batch, concurrency, precision). */
@@ -60,9 +69,8 @@ export interface ServedRow {
 }
 
 export interface ServingOverhead {
-  /** How the local server ran: one process, on loopback, with these settings. */
+  /** How the local server ran: one process, on loopback, with these settings (argv: its command line). */
   server: { model: string; name: string; threads: number | null; device: string; argv: string[] };
-  /** 'closed': each stream sends its next request when the last one answered. */
-  loop: 'closed';
+  /** Closed-loop rows first, then open-loop rows (--rate), per protocol in SERVED_PROTOCOLS order. */
   rows: ServedRow[];
 }

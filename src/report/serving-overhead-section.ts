@@ -2,7 +2,7 @@
 // exporters: what serving adds per protocol at p50 and p99, and where the mean request's time
 // goes (the table the HTML page draws as one stacked bar chart per protocol).
 import type { Report, ServedRow, ServedSegments, ServingOverhead } from '../types.js';
-import { formatMs, formatThreads } from './format.js';
+import { formatMs, formatRate, formatThreads } from './format.js';
 
 /** The stacked bar's segments, in drawing order from the base. */
 export const SEGMENTS: readonly { key: keyof ServedSegments; label: string }[] = [
@@ -62,11 +62,15 @@ export function servingTitle(): string {
 /** What the figures are and how they were taken, in a few lines. */
 export function servingNotes(report: Report, section: ServingOverhead): string[] {
   const s = section.server;
-  const noStats = section.rows.filter((r) => r.segments && r.segments.queueMs === null).map((r) => r.label);
+  const flag = (name: string): string | undefined => s.argv[s.argv.indexOf(name) + 1];
+  const maxBatch = s.argv.includes('--max-batch') ? Number(flag('--max-batch')) : 1;
+  const rates = [...new Set(section.rows.filter((r) => r.loop === 'open').map((r) => formatRate(r.rate ?? 0, 'req/s')))];
+  const noStats = [...new Set(section.rows.filter((r) => r.segments && r.segments.queueMs === null).map((r) => r.label))];
   return [
-    `The same model in process and behind a local \`inferbench serve\` (one process on 127.0.0.1, ${s.device}, threads ${formatThreads(s.threads)}, no batching), closed loop, ${report.trials.length} trials in all (the served ones are named by protocol).`,
+    `The same model in process and behind a local \`inferbench serve\` (one process on 127.0.0.1, ${s.device}, threads ${formatThreads(s.threads)}, ${maxBatch > 1 ? `dynamic batching up to ${maxBatch}` : 'no batching'}), closed loop${rates.length > 0 ? ` and open loop at ${rates.join(', ')}` : ''}, ${report.trials.length} trials in all (the served ones are named by protocol).`,
     'adds = served − in process at that percentile (the whole request). serialize, request and deserialize are the client\'s stages (their percentiles do not add up); queue and compute are the server\'s AVERAGES from its statistics extension (it keeps sums, not distributions).',
-    'The mean table (the HTML picture) adds up: inference in process + serialize + transport + server queue + deserialize = the served mean. transport = request − server queue − the model in process: the HTTP/gRPC stack, the network, and the server\'s own decoding and encoding.',
+    'The mean table (the HTML picture) adds up: inference in process + serialize + transport + server queue + deserialize = the served mean. transport is the rest: the HTTP/gRPC stack, the network, and the server\'s own decoding and encoding.',
+    ...(rates.length > 0 ? ['Open loop: both sides timed from the intended arrival at the same offered rate. The in-process base leaves out its wait in the in-process queue (the server\'s queue is its own segment); the client sends bodies prepared once per connection, so serialize is about 0 there (the closed-loop row shows what serialising costs), and transport also holds any wait for a free client connection.'] : []),
     ...(noStats.length > 0 ? [`${noStats.join(', ')}: no statistics over that API, so its queue is not shown and counts in transport.`] : []),
     ...section.rows.filter((r) => r.error).map((r) => `${r.label} (${r.inProcessTrialId}): ${r.error}`),
   ];

@@ -16,6 +16,8 @@ const STOP_GRACE_MS = 10_000;
 export interface ServeChildOptions {
   threads: number | null;
   device: string;
+  /** More `serve` flags: the batcher and instances (--max-batch 8 …). */
+  serving?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -32,7 +34,7 @@ export interface ServeChild {
 }
 
 export async function startServeChild(model: string, options: ServeChildOptions): Promise<ServeChild> {
-  const args = ['serve', model, '--port', '0', '--grpc-port', '0', '--device', options.device, ...(options.threads === null ? [] : ['--threads', String(options.threads)])];
+  const args = ['serve', model, '--port', '0', '--grpc-port', '0', '--device', options.device, ...(options.threads === null ? [] : ['--threads', String(options.threads)]), ...(options.serving ?? [])];
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {

@@ -53,7 +53,7 @@ describe('profile fixtures/mlp.onnx --serve', () => {
     expect(report.servingOverhead!.server.argv).toEqual(['inferbench', 'serve', 'fixtures/mlp.onnx', '--port', '0', '--grpc-port', '0', '--device', 'cpu', '--threads', '1']);
   });
 
-  test('each row pairs a served trial with the in-process one; the segments add up to the served stages\' means', () => {
+  test('each row pairs a served trial with the in-process one; the segments add up to the served mean', () => {
     const section = report.servingOverhead!;
     expect(section.rows.map((r) => [r.protocol, r.servedTrialId])).toEqual([
       ['kserve-json', 'kserve-json cpu fp32 batch=1 threads=auto'],
@@ -65,10 +65,11 @@ describe('profile fixtures/mlp.onnx --serve', () => {
     for (const row of section.rows) {
       const served = report.trials.find((t) => t.spec.id === row.servedTrialId) as TrialOk;
       const s = row.segments!;
+      expect(row.loop).toBe('closed');
       expect(s.inferenceMs).toBeCloseTo(local.stages.total.meanMs, 3);
-      // inference + transport + queue = the request stage: the picture holds exactly the client's time.
-      const client = served.stages.preprocess.meanMs + served.stages.inference.meanMs + served.stages.postprocess.meanMs;
-      expect(s.inferenceMs + s.serializeMs + s.transportMs + (s.queueMs ?? 0) + s.deserializeMs).toBeCloseTo(client, 2);
+      expect(s.serializeMs).toBeCloseTo(served.stages.preprocess.meanMs, 3);
+      expect(s.inferenceMs + s.serializeMs + s.transportMs + (s.queueMs ?? 0) + s.deserializeMs).toBeCloseTo(row.servedMeanMs!, 2);
+      expect(row.servedMeanMs).toBeCloseTo(served.stages.total.meanMs, 3);
       expect(row.p50!.overheadMs).toBeCloseTo(served.stages.total.p50Ms - local.stages.total.p50Ms, 3);
       expect(row.p99!.servedMs).toBe(served.stages.total.p99Ms);
     }
@@ -112,10 +113,33 @@ describe('profile fixtures/mlp.onnx --serve', () => {
   });
 });
 
+describe('--serve --rate R: open loop too', () => {
+  test('closed-loop rows, then open-loop rows at the rate; the server batches as the in-process side does', async () => {
+    const open = await profileServed(quick({ rate: [200], maxBatch: 2, maxDelayMs: 1, measure: { kind: 'count', iterations: 60 } }));
+    expect(validateReport(open).valid).toBe(true);
+    const section = open.servingOverhead!;
+    expect(section.server.argv.slice(-8)).toEqual(['--instances', '1', '--max-batch', '2', '--max-delay', '1ms', '--batching', 'triton']);
+    expect(section.rows.map((r) => `${r.protocol} ${r.loop}`)).toEqual(['kserve-json', 'kserve-binary', 'kserve-grpc', 'tfserving-rows'].flatMap((p) => [`${p} closed`, `${p} open`]));
+    for (const row of section.rows.filter((r) => r.loop === 'open')) {
+      expect(row.rate).toBe(200);
+      expect(row.error).toBeUndefined();
+      const local = open.trials.find((t) => t.spec.id === row.inProcessTrialId) as TrialOk;
+      const served = open.trials.find((t) => t.spec.id === row.servedTrialId) as TrialOk;
+      // Both timed from the intended arrival at the same offered rate.
+      expect(local.service!.offeredRate).toBeCloseTo(served.service!.offeredRate, 0);
+      // The base is the model in process without its wait in the in-process queue.
+      expect(row.segments!.inferenceMs).toBeCloseTo(local.stages.total.meanMs - local.stages.queue!.meanMs, 2);
+      const s = row.segments!;
+      expect(s.inferenceMs + s.serializeMs + s.transportMs + (s.queueMs ?? 0) + s.deserializeMs).toBeCloseTo(row.servedMeanMs!, 2);
+    }
+    expect(renderHtml(open).match(/data-chart="serving"/g)).toHaveLength(4);
+  }, 120_000);
+});
+
 describe('--serve refusals and stops', () => {
   test.each([
     ['a URL target', { model: 'http://127.0.0.1:1/v2/models/m' }, /the target is already a URL/],
-    ['--rate', { rate: [100] }, /--serve with --rate is not supported yet/],
+    ['--rate auto', { rate: 'auto' }, /--rate auto or --advise-batching is not supported/],
     ['two thread settings', { threads: [1, 2] }, /one thread setting; --threads lists 2/],
     ['--graph-opt', { graphOptimization: 'basic' }, /would measure two different models/],
   ] as const)('%s is exit 2 before anything runs', async (_label, extra, message) => {

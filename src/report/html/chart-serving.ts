@@ -4,7 +4,7 @@
 // every protocol's chart has the same x scale, so JSON, binary and gRPC compare by eye. Each
 // segment carries its value (data-ms, the report's number) for the browser test to read back.
 import type { ServedRow, ServingOverhead } from '../../types.js';
-import { formatMs } from '../format.js';
+import { formatMs, formatRate } from '../format.js';
 import { rowsByProtocol, SEGMENTS } from '../serving-overhead-section.js';
 import { html, type SafeHtml } from './escape.js';
 import { linearScale } from './scale.js';
@@ -20,6 +20,13 @@ function total(row: ServedRow): number {
   return SEGMENTS.reduce((sum, s) => sum + drawn(row.segments![s.key]), 0);
 }
 
+/** 'closed · batch=1' or '200 req/s · batch=1': the loop and the configuration (the full trial id is the tooltip). */
+export function barLabel(row: ServedRow): string {
+  const batch = /batch=\S+/.exec(row.inProcessTrialId)?.[0] ?? '';
+  const loop = row.loop === 'open' ? `${formatRate(row.rate ?? 0, 'req/s')}` : 'closed loop';
+  return [loop, batch].filter(Boolean).join(' · ');
+}
+
 function bar(row: ServedRow, i: number, x: (v: number) => number, top: number): SafeHtml {
   const y = top + i * ROW + 4;
   let at = 0;
@@ -30,7 +37,7 @@ function bar(row: ServedRow, i: number, x: (v: number) => number, top: number): 
     at += width;
     return rect;
   });
-  const name = row.inProcessTrialId.length > 28 ? `${row.inProcessTrialId.slice(0, 27)}…` : row.inProcessTrialId;
+  const name = barLabel(row);
   return html`<g class="served" data-protocol="${row.protocol}" data-trial="${row.inProcessTrialId}" data-served-mean="${String(row.servedMeanMs)}"><text class="tick" x="${px(LEFT - 6)}" y="${px(y + (ROW - 10) / 2 + 4)}" text-anchor="end">${name}<title>${row.inProcessTrialId}</title></text>${segments}<text class="value" x="${px(x(at) + 4)}" y="${px(y + (ROW - 10) / 2 + 4)}">${formatMs(row.servedMeanMs ?? at)}</text></g>`;
 }
 
