@@ -10,9 +10,11 @@ export const SERVICE_STAGE_ORDER = ['queue', 'batch', 'crossing', 'preprocess', 
 /** [stage label, its stats] in SERVICE_STAGE_ORDER, for the stages the trial has. */
 export function serviceStages(trial: TrialOk): [string, StageStats][] {
   const stages = trial.stages as Partial<Record<string, StageStats>>;
+  // A URL target's queue is the client's: the send's lag and the wait for a free connection.
+  const labels: Record<string, string> = { total: 'total (from intended arrival)', uncorrected: 'uncorrected (from send)', ...(trial.service?.client && { queue: 'queue (lag + wait for a connection)' }) };
   return SERVICE_STAGE_ORDER.flatMap((stage) => {
     const stats = stages[stage];
-    return stats ? [[stage === 'total' ? 'total (from intended arrival)' : stage === 'uncorrected' ? 'uncorrected (from send)' : stage, stats] as [string, StageStats]] : [];
+    return stats ? [[labels[stage] ?? stage, stats] as [string, StageStats]] : [];
   });
 }
 
@@ -51,7 +53,8 @@ function batchingLine(s: ServiceSection): string {
 }
 
 function overloadLine(s: ServiceSection): string {
-  if (s.overload.verdict === 'stable') return `stable (queue max ${s.queue.maxDepth}, slope ${s.queue.slopePerSec.toFixed(1)} req/s)`;
+  const queue = s.client ? 'requests outstanding' : 'queue';
+  if (s.overload.verdict === 'stable') return `stable (${queue} max ${s.queue.maxDepth}, slope ${s.queue.slopePerSec.toFixed(1)} req/s)`;
   return `OVERLOADED${s.overload.endedEarly ? ', ended early' : ''}: ${evidenceText(s.overload.evidence)} — the latencies above grow with the run's length: this run's, not a stable p99`;
 }
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compareModelsUnderLoad } from '../../src/compare.js';
 import { profile, type ProfileOptions } from '../../src/profile.js';
 import { clientWarnings } from '../../src/sweep/service-spec.js';
+import { renderConsole } from '../../src/report/console.js';
 import { validateReport } from '../../src/report/validate.js';
 import type { Report, TrialOk } from '../../src/types.js';
 import { BIN } from '../helpers/cli.js';
@@ -89,6 +90,11 @@ describe('profile URL --rate', () => {
     expect(trial!.endpoint).toMatchObject({ protocol: kind === 'rest' ? 'kserve-v2' : 'kserve-v2-grpc' });
     // The statistics extension, read around the probe: the 60 requests as the server saw them.
     expect(trial!.endpoint!.server!.requests).toBe(60);
+    // The console names the client's queue and pool, not an in-process batcher.
+    const text = renderConsole(report);
+    expect(text).toMatch(/queue \(lag \+ wait for a connection\)/);
+    expect(text).toMatch(/Client +4 connections, one request at a time each \(the server batches\)/);
+    expect(text).not.toMatch(/Batching +none/);
   }, 60_000);
 
   test('a rate far above capacity is overloaded and ends early, never reported as a stable latency', async () => {
