@@ -6,6 +6,8 @@
 // mid-probe fails that trial in its phase and the sweep goes on; --rate auto finds a knee; the
 // flags of the in-process server are refused for a URL.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compareModelsUnderLoad } from '../../src/compare.js';
 import { profile, type ProfileOptions } from '../../src/profile.js';
@@ -192,6 +194,37 @@ describe('a server that dies mid-probe', () => {
     if (first!.status === 'failed') expect(first!.error.message).toMatch(/POST .*\/v2\/models\/mlp\/infer: (the server closed the connection|connection refused)/);
     // The next rate's trial could not reach it: its own failure, not the end of the run.
     expect(second).toMatchObject({ status: 'failed', phase: 'open' });
+  }, 60_000);
+});
+
+describe('a server that stops answering', () => {
+  test('requests time out: the trial fails in its phase with the reason, the next one too, and the sweep ends normally', async () => {
+    // A v2 server with model 'm' that answers the first 6 infer requests (the pool's warm-up) and then never again.
+    let infers = 0;
+    const fake = createServer((req, res) => {
+      if (req.url === '/v2/models/m') return res.end(JSON.stringify({ name: 'm', platform: 'x', inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 4] }] }));
+      if (req.url === '/v2/models/m/infer') {
+        req.resume();
+        if (++infers <= 6) req.on('end', () => res.end(JSON.stringify({ outputs: [{ name: 'y', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] })));
+        return;
+      }
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error: 'no such thing' }));
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v2/models/m`;
+      const report = await profile(run(url, { rate: [50, 100], connections: 2, warmup: { kind: 'count', iterations: 2 }, requestTimeout: 300 }));
+      const [first, second] = report.trials;
+      expect(first).toMatchObject({ status: 'failed', phase: 'measure' });
+      if (first!.status === 'failed') expect(first!.error.message).toMatch(/POST .*\/v2\/models\/m\/infer: timed out/);
+      // The next rate's pool cannot warm up: that trial's failure too.
+      expect(second).toMatchObject({ status: 'failed', phase: 'warmup' });
+      expect(report.interrupted).toBeUndefined();
+    } finally {
+      fake.closeAllConnections();
+      fake.close();
+    }
   }, 60_000);
 });
 
