@@ -54,6 +54,7 @@ export function mergeSplitTrial(results: readonly TrialResult[], parts: readonly
 function checkSplit(results: readonly TrialResult[], parts: readonly TrialPart[]): SplitOk[] {
   const id = results[0]!.spec.id;
   const oks: SplitOk[] = [];
+  const sources: string[] = [];
   const firstSplit = results.findIndex(isSplitPart);
   results.forEach((r, i) => {
     if (r.status !== 'ok') return;
@@ -66,11 +67,12 @@ function checkSplit(results: readonly TrialResult[], parts: readonly TrialPart[]
     if (earlier !== undefined && (earlier.count !== split.count || earlier.totalRate !== split.totalRate)) {
       throw new InferbenchError('usage', `trial '${id}' comes from different splits: ${parts[firstSplit]!.source} is shard ${earlier.shards.join('+')} of ${earlier.totalRate}/s, ${source} is shard ${split.shards.join('+')} of ${split.totalRate}/s`, MIXED_HINT);
     }
-    const twice = oks.find((o) => o.service.split.shards.some((s) => split.shards.includes(s)));
-    if (twice !== undefined) {
-      throw new InferbenchError('usage', `trial '${id}': shard ${split.shards.join('+')} is in ${source} and in an earlier report: a shard's load counts once`, 'merge each shard\'s report once');
+    const twice = oks.findIndex((o) => o.service.split.shards.some((s) => split.shards.includes(s)));
+    if (twice >= 0) {
+      throw new InferbenchError('usage', `trial '${id}': shard ${split.shards.join('+')} is in both ${sources[twice]} and ${source}: a shard's share of the load counts once`, 'merge each shard\'s report once');
     }
     oks.push(r as SplitOk);
+    sources.push(source);
   });
   return oks;
 }

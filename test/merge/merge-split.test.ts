@@ -217,3 +217,11 @@ describe('refused with exit 2 and what differs', () => {
     expect(e.message).toBe(`trial '${SPECS[0]!.id}': a.json is a shard of a split load (each shard offered R/N at once) and b.json is not (a run at the full rate): the rates of the one add, the other's pool over time`);
   });
 });
+
+test('mergeSplitTrial: one shard\'s trial twice (library callers) is refused, naming both reports', async () => {
+  const { mergeSplitTrial } = await import('../../src/merge/merge-split.js');
+  const trial = splitShard(1, 2).trials[0]!;
+  const e = error(() => mergeSplitTrial([trial, trial], [{ source: 'a.json', shard: '1/2', machine: 'm', count: 1 }, { source: 'b.json', shard: '1/2', machine: 'm', count: 1 }]));
+  expect(e.exitCode).toBe(2);
+  expect(e.message).toBe(`trial '${SPECS[0]!.id}': shard 1/2 is in both a.json and b.json: a shard's share of the load counts once`);
+});
