@@ -32,7 +32,7 @@ export function scaleOutLines(report: Report): string[] {
     lines.push(`Split load over ${split.count} shards sent at once to one server: each trial's rates are the shards' sum, its duration the span of their intervals.`);
   }
   if (merge.incomplete && split) {
-    lines.push(`Incomplete: shard ${merge.incomplete.shards.join(', ')} did not offer its share of ${listed(merge.incomplete.missing)}: ${merge.incomplete.missing.length === 1 ? 'that trial was' : 'those trials were'} offered less than their rate.`);
+    lines.push(`Incomplete: shard ${merge.incomplete.shards.join(', ')} did not offer its share of ${listed(merge.incomplete.missing)}: ${merge.incomplete.missing.length === 1 ? 'that trial was offered less than its rate' : 'those trials were offered less than their rate'}.`);
   } else if (merge.incomplete) {
     lines.push(`Incomplete: ${merge.incomplete.missing.length} planned trial${merge.incomplete.missing.length === 1 ? '' : 's'} not measured (${listed(merge.incomplete.missing)}), owed by shard ${merge.incomplete.shards.join(', ')}.`);
   }
