@@ -38,7 +38,7 @@ export function serviceFacts(trial: TrialOk): [string, string][] {
 /** A URL target: the server batches; the client's pool, its waits and its one-time serialisation. */
 function clientFacts(s: ServiceSection, c: ClientPoolSection): [string, string][] {
   return [
-    ['Client', `${c.connections} connection${c.connections === 1 ? '' : 's'}, one request at a time each (the server batches); ${c.verdict === 'ok' ? 'kept up' : 'POOL-LIMITED'}: ${formatPercent(c.waited.share)} of requests waited over 1 ms for a connection (p99 ${formatMs(c.waited.p99Ms)}); needed ≈ ${c.neededConnections.toFixed(1)} (rate × request time)`],
+    ['Client', `${c.connections} connection${c.connections === 1 ? '' : 's'}, one request at a time each (the server batches); ${c.verdict === 'ok' ? 'kept up' : 'POOL-LIMITED'}: ${formatPercent(c.waited.share)} of requests waited over 1 ms for a connection (p99 ${formatMs(c.waited.p99Ms)}); busy on average ≈ ${c.neededConnections.toFixed(1)} (rate × request time)`],
     ['Body', `serialised once per connection (${formatMs(c.serializeMs)}) and sent as is: preprocess is the hand-off only`],
     ['Request time', `mean ${formatMs(s.serviceTime.meanMs)}, p99 ${formatMs(s.serviceTime.stats.p99Ms)} (dispatch → response read); unloaded ${formatMs(c.unloadedRequestMs)}; connections busy ${formatPercent(s.utilisation)}`],
   ];
