@@ -1,5 +1,6 @@
 // Public API: `import { profile } from 'inferbench'`. The CLI is a thin shell over these.
 export { profile, plan, type ProfileHooks } from './profile.js';
+export { profileServed } from './sweep/serve-overhead.js';
 export type { ProfileOptions } from './profile-options.js';
 export { InferbenchError, ExitCode } from './errors.js';
 export { exporterFor, exporters } from './report/exporters.js';
