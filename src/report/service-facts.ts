@@ -1,7 +1,7 @@
 // The facts of an open-loop service trial, shared by every exporter (console, Markdown, HTML):
 // its stages in request order, what was offered and achieved, the batching, the service time and
 // the verdicts. An overloaded trial says so beside its numbers: they are this run's, not a stable latency.
-import type { ClientPoolSection, ServiceEvidence, ServiceSection, StageStats, TrialOk } from '../types.js';
+import type { ClientPoolSection, LoadShare, ServiceEvidence, ServiceSection, StageStats, TrialOk } from '../types.js';
 import { formatMs, formatPercent, formatRate } from './format.js';
 
 /** A service trial's stages in the order a request passes them, then the two views of its lateness. */
@@ -25,6 +25,7 @@ export function serviceFacts(trial: TrialOk): [string, string][] {
   const arrivals = settings.arrivals === 'poisson' ? `poisson, seed ${settings.seed}` : settings.arrivals === 'trace' ? `trace ${settings.trace ?? ''}` : 'constant';
   return [
     ['Load', `offered ${formatRate(s.offeredRate, 'req/s')} (${arrivals}), sent ${formatRate(s.sentRate, 'req/s')}, achieved ${formatRate(s.achievedRate, 'req/s')}`],
+    ...(s.split ? [['Split', splitLine(s.split)] as [string, string]] : []),
     ['Requests', `${requests.completed} of ${requests.scheduled} served, ${requests.dropped} dropped, ${requests.unfinished} unfinished${requests.sent < requests.scheduled ? `, ${requests.scheduled - requests.sent} not sent` : ''}`],
     ...(s.client ? clientFacts(s, s.client) : [
       ['Batching', batchingLine(s)] as [string, string],
@@ -33,6 +34,14 @@ export function serviceFacts(trial: TrialOk): [string, string][] {
     ['Overload', overloadLine(s)],
     ['Generator', generatorLine(s)],
   ];
+}
+
+/** --rate R --shard I/N against one server: which share of the load these numbers are. */
+function splitLine(split: LoadShare): string {
+  const total = formatRate(split.totalRate, 'req/s');
+  if (split.shards.length === 1) return `shard ${split.shards[0]}: 1/${split.count} of a load of ${total} split over ${split.count} clients of one server (inferbench merge adds the shards)`;
+  const overlap = split.concurrent === false ? '; their probes did NOT all overlap in time' : ', at once';
+  return `${split.shards.length} of ${split.count} shards of a load of ${total} (${formatRate(split.rate, 'req/s')} offered together${overlap}): rates added, duration the span`;
 }
 
 /** A URL target: the server batches; the client's pool, its waits and its one-time serialisation. */
