@@ -225,3 +225,11 @@ test('mergeSplitTrial: one shard\'s trial twice (library callers) is refused, na
   expect(e.exitCode).toBe(2);
   expect(e.message).toBe(`trial '${SPECS[0]!.id}': shard 1/2 is in both a.json and b.json: a shard's share of the load counts once`);
 });
+
+test('the service facts (console, Markdown, HTML) say which share of the load a trial holds', async () => {
+  const { serviceFacts } = await import('../../src/report/service-facts.js');
+  const split = (t: Report['trials'][number]): string | undefined => serviceFacts(t as TrialOk).find(([k]) => k === 'Split')?.[1];
+  expect(split(splitShard(2, 3).trials[1]!)).toBe('shard 2/3: 1/3 of a load of 300 req/s split over 3 clients of one server (inferbench merge adds the shards)');
+  const { report } = mergeModelReports(inputs([splitShard(1, 3), splitShard(3, 3, { startS: 30 })]));
+  expect(split(report.trials[1]!)).toBe('2 of 3 shards of a load of 300 req/s (200 req/s offered together; their probes did NOT all overlap in time): rates added, duration the span');
+});
