@@ -2,7 +2,7 @@
 // streams distinct and disjoint stretches of the base stream), the superposition (N Poisson
 // streams of R/N add up to about R·T arrivals with exponential gaps), and what cannot be split.
 import { describe, expect, test } from 'vitest';
-import { arrivalSchedule } from '../../src/load/arrivals.js';
+import { arrivalSchedule, MAX_SCHEDULED } from '../../src/load/arrivals.js';
 import { loadSplitFor, shardSeed, splitSettings, type SplitRequest } from '../../src/merge/load-split.js';
 import { error } from '../helpers/errors.js';
 
@@ -23,6 +23,23 @@ describe('shardSeed', () => {
         const expected = Number((BigInt(seed) + BigInt(index) * stride * 0x6d2b79f5n) % 2n ** 32n);
         expect(shardSeed(seed, index, count)).toBe(expected);
       }
+    }
+  });
+
+  test('for every N up to 256, the N + 1 streams (unsharded and each shard) start more than one probe\'s arrivals apart', () => {
+    // Position of a seed along the base stream: (seed' − seed) × increment⁻¹ mod 2^32.
+    const M = 2n ** 32n;
+    const inverse = (a: bigint): bigint => {
+      let [r0, r1, s0, s1] = [a, M, 1n, 0n];
+      while (r1 !== 0n) [r0, r1, s0, s1] = [r1, r0 % r1, s1, s0 - (r0 / r1) * s1];
+      return ((s0 % M) + M) % M;
+    };
+    const inc = inverse(0x6d2b79f5n);
+    const seed = 123456789n;
+    for (let count = 1; count <= 256; count++) {
+      const at = [0n, ...Array.from({ length: count }, (_, i) => ((((BigInt(shardSeed(Number(seed), i + 1, count)) - seed) % M) + M) % M * inc) % M)].sort((a, b) => (a < b ? -1 : 1));
+      const gaps = at.map((p, k) => ((k + 1 < at.length ? at[k + 1]! : at[0]! + M) - p));
+      if (count > 1) expect(gaps.every((g) => g > BigInt(MAX_SCHEDULED))).toBe(true);
     }
   });
 
