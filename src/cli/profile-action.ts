@@ -42,6 +42,7 @@ export async function runProfile(models: string[], declared: DeclaredOptions, co
     const specs = await checkedPlan(options); // validates the model and devices as a real run does
     const { unavailableDeviceWarnings } = await import('./dry-run-devices.js');
     for (const warning of await unavailableDeviceWarnings([model], specs)) terminal.warn(warning);
+    if (options.serve) terminal.info((await import('../sweep/serve-overhead.js')).servedPlanNote(options, specs.length));
     process.stdout.write(flags.json ? `${JSON.stringify(specs, null, 2)}\n` : renderPlan(specs));
     return ExitCode.ok;
   }

@@ -56,6 +56,16 @@ function settingOf(options: ProfileOptions): Setting {
   return { threads: resolved.threads[0] ?? null, device: resolved.devices[0] ?? 'cpu', serving };
 }
 
+/**
+ * --serve --dry-run: what follows the in-process plan (the checks a real run makes first, then
+ * one line); the served trials' ids depend on the model's metadata, known once the server runs.
+ */
+export function servedPlanNote(options: ProfileOptions, inProcessTrials: number): string {
+  settingOf(options);
+  const loops = options.rate === undefined ? 'closed loop' : 'closed loop and at each --rate';
+  return `--serve: then the fp32 trials of this plan (${inProcessTrials} in process) through a local \`inferbench serve\`, ${loops}, over ${SERVED_PROTOCOLS.join(', ')}`;
+}
+
 /** The in-process trial a served one measures against: same batch, streams, output handling and rate. */
 function pairKey(spec: TrialSpec): string {
   return `${spec.batch ?? 'model'}|${spec.concurrency ?? 1}|${spec.outputs ?? 'drop'}|${spec.service?.rate ?? 'closed'}`;
@@ -91,13 +101,18 @@ export async function profileServed(options: ProfileOptions, hooks: ProfileHooks
       ...((interrupted || locals.some((r) => r.interrupted)) && { interrupted: true }),
     };
   };
-  /** The first run's hooks are the caller's; later runs report their trials inside the combined partial report. */
-  const hooksFor = (rename: (t: TrialResult) => TrialResult): ProfileHooks => {
+  /**
+   * The first run's hooks are the caller's; later runs show their trials under the served ids
+   * (progress lines name the protocol) and report them inside the combined partial report.
+   */
+  const hooksFor = (rename: (t: TrialResult) => TrialResult, renameSpec: (s: TrialSpec) => TrialSpec): ProfileHooks => {
     if (locals.length === 0) return hooks;
     pending = [];
     return {
       ...hooks,
       onPlan: undefined,
+      onTrialStart: (spec, index, count) => hooks.onTrialStart?.(renameSpec(spec), index, count),
+      onPhase: (spec, ...rest) => hooks.onPhase?.(renameSpec(spec), ...rest),
       onTrialEnd: (result) => {
         pending.push(rename(result));
         hooks.onTrialEnd?.(rename(result), combined(null, true));
@@ -106,7 +121,7 @@ export async function profileServed(options: ProfileOptions, hooks: ProfileHooks
   };
   for (const run of runs.local) {
     if (aborted()) break;
-    const report = await profile(run, hooksFor((t) => t));
+    const report = await profile(run, hooksFor((t) => t, (spec) => spec));
     pending = [];
     locals.push(report);
   }
@@ -117,10 +132,11 @@ export async function profileServed(options: ProfileOptions, hooks: ProfileHooks
   try {
     for (const protocol of SERVED_PROTOCOLS) {
       const target = targetOf(protocol, server);
-      const rename = (t: TrialResult): TrialResult => ({ ...t, spec: { ...t.spec, id: `${protocol} ${t.spec.id}` } });
+      const renameSpec = (spec: TrialSpec): TrialSpec => ({ ...spec, id: `${protocol} ${spec.id}` });
+      const rename = (t: TrialResult): TrialResult => ({ ...t, spec: renameSpec(t.spec) });
       for (const run of runs.served) {
         if (aborted()) break;
-        const report = await profile({ ...run, model: target.url, encoding: target.encoding }, hooksFor(rename));
+        const report = await profile({ ...run, model: target.url, encoding: target.encoding }, hooksFor(rename, renameSpec));
         pending = [];
         const trials = report.trials.map(rename);
         served.push(...trials);

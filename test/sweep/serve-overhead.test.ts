@@ -11,7 +11,7 @@ import { renderConsole } from '../../src/report/console.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { validateReport } from '../../src/report/validate.js';
-import { profileServed } from '../../src/sweep/serve-overhead.js';
+import { profileServed, servedPlanNote } from '../../src/sweep/serve-overhead.js';
 import type { Report, TrialOk } from '../../src/types.js';
 import { rejection } from '../helpers/errors.js';
 
@@ -146,6 +146,11 @@ describe('--serve refusals and stops', () => {
     const error = await rejection(profileServed(quick(extra as Partial<ProfileOptions>)));
     expect(error.code).toBe('usage');
     expect(error.message).toMatch(message);
+  });
+
+  test('--dry-run says what follows the in-process plan, after the same checks', () => {
+    expect(servedPlanNote(quick(), 1)).toBe('--serve: then the fp32 trials of this plan (1 in process) through a local `inferbench serve`, closed loop, over kserve-json, kserve-binary, kserve-grpc, tfserving-rows');
+    expect(() => servedPlanNote(quick({ threads: [1, 2] }), 2)).toThrow(/one thread setting/);
   });
 
   test('profile() itself refuses serve: true (the flag is never silently ignored)', async () => {
