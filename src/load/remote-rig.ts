@@ -35,8 +35,6 @@ import { runProbe, type ProbeOptions } from './probe.js';
 import { statsOfMs } from './probe-record.js';
 import type { RigWarmup, ServiceRig } from './service-rig.js';
 
-/** Connections when --connections is not given: enough for rate × request time on most endpoints (warned when short). */
-export const DEFAULT_CONNECTIONS = 32;
 /** A request that waited longer than this for a free connection counts as waited (perf_analyzer's 1 ms delay tolerance). */
 export const CLIENT_WAIT_MS = 1;
 /** More than this share of requests waiting for a connection: the pool limited the rate (perf_analyzer's 1% delay threshold). */

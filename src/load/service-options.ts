@@ -19,7 +19,7 @@ export interface ResolvedService {
   settings: Omit<ServingSettings, 'rate'>;
   /** The flags given that configure the in-process server (refused for a URL target: its server has its own). */
   serverFlags: string[];
-  /** --connections: a URL target's client connections; null = not given (load/remote-rig.ts DEFAULT_CONNECTIONS). */
+  /** --connections: a URL target's client connections; null = not given (its declared default: enough for rate × request time on most endpoints, warned when short). */
   connections: number | null;
 }
 

@@ -194,7 +194,7 @@ export const OPTION_DECLARATIONS = [
     config: { at: 'sweep.queueLimit', schema: { ...list, items: { type: 'integer', minimum: 1 } }, read: (v: number[], where) => single(v, where, 'queueLimit') },
   }),
   declare<number>()({
-    key: 'connections', flags: '--connections <n>', group: 'service', paired: true, defaultText: '32',
+    key: 'connections', flags: '--connections <n>', group: 'service', paired: true, default: 32,
     help: "with --rate and a URL: the client's connections, opened and warmed before the probe, one request at a time each; an arrival with all busy waits (counted, and warned as the client's limit)",
     parse: (raw) => parsePositiveInt(raw, '--connections'),
     config: { at: 'sweep.connections', schema: { type: 'integer', minimum: 1 } },

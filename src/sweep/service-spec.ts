@@ -9,7 +9,8 @@ import { batchDimOf } from '../inputs/shapes.js';
 import type { InputPins } from '../inputs/pins.js';
 import { loadShare, splitSettings, type LoadSplit } from '../merge/load-split.js';
 import { openServiceRig, type RigWarmup, type ServiceRig } from '../load/service-rig.js';
-import { CLIENT_WAIT_MS, DEFAULT_CONNECTIONS, openRemoteRig } from '../load/remote-rig.js';
+import { CLIENT_WAIT_MS, openRemoteRig } from '../load/remote-rig.js';
+import { defaultOf } from '../options/declarations.js';
 import type { EndpointSection } from '../model/trial.js';
 import { timerCostNs } from '../measure/clock.js';
 import { readPeakRssBytes } from '../sample/machine.js';
@@ -121,7 +122,7 @@ function remoteEngine(base: ServiceBase): ServiceEngine {
         lead: base.session,
         payload: base.inputs.tensors(),
         itemsPerRequest,
-        connections: base.remote?.connections ?? DEFAULT_CONNECTIONS,
+        connections: base.remote?.connections ?? defaultOf('connections')!,
         warmup: base.warmup,
       });
       opened = rig.warmup;
