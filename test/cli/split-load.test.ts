@@ -3,7 +3,7 @@
 // seed), `inferbench merge` of their reports. The merged trial offered ≈ R (within the Poisson
 // count's bound), its counts and every stage histogram's count are the shards' sums. And what
 // cannot be split is refused before anything is sent.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { shardSeed } from '../../src/merge/load-split.js';
@@ -84,6 +84,19 @@ describe('profile URL --rate R --shard I/N, then merge', () => {
     expect(two.warnings.find((w) => w.code === 'partial-load')?.message).toMatch(/^2 of 3 shards measured this trial \(missing: shard 3\/3\): the server was offered 2\/3 of 300\/s = 200\/s, not 300\/s$/);
   }, 90_000);
 });
+
+test('run --shard I/N over a config whose model is a URL splits the load too: every shard measures every rate at R/N', async () => {
+  const dir = tempDir();
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ models: [url()], sweep: { rate: [100, 200] }, measure: { duration: '1s', seed: 7 }, output: { formats: ['json'] } }));
+  const runs = await Promise.all([1, 2].map((i) => runCli(['run', '--config', config, '--shard', `${i}/2`, '--no-compare', '--out', join(dir, `s${i}`)], { timeoutMs: 60_000 })));
+  runs.forEach((run, i) => {
+    expect(run.code, run.stderr).toBe(0);
+    const report = read(join(dir, `s${i + 1}`, 'mlp.json'));
+    expect(report.shard?.split).toMatchObject({ totalRates: [100, 200], rates: [50, 100], seed: shardSeed(7, i + 1, 2) });
+    expect(report.trials.map((t) => (t as TrialOk).service!.settings.rate)).toEqual([50, 100]);
+  });
+}, 90_000);
 
 describe('what cannot be split is refused before anything is sent (exit 2, one line)', () => {
   test.each([
