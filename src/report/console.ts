@@ -37,7 +37,7 @@ import {
 } from './op-profile-section.js';
 import { utilisationGroupLine, utilisationSection } from './utilisation-section.js';
 import { formatTimestamp, insufficientFootnotes } from './format.js';
-import { type Fact, INTERRUPTED_BANNER, STAGE_TABLE_HEADER, environmentFacts, flaggedPercentiles, inputLines, modelFacts, stageRows, tensorRows, trialConfig, trialFacts } from './facts.js';
+import { type Fact, interruptedBanner, STAGE_TABLE_HEADER, environmentFacts, flaggedPercentiles, inputLines, modelFacts, stageRows, tensorRows, trialConfig, trialFacts } from './facts.js';
 
 interface Style {
   chalk: ChalkInstance;
@@ -171,7 +171,7 @@ function header(report: Report, style: Style): string[] {
 export function renderConsole(report: Report, options: RenderOptions = { color: false }): string {
   const style: Style = { chalk: new Chalk({ level: options.color ? 1 : 0 }), color: options.color };
   const lines: string[] = [];
-  if (report.interrupted === true) lines.push(style.chalk.yellow.bold(INTERRUPTED_BANNER), '');
+  if (report.interrupted === true) lines.push(style.chalk.yellow.bold(interruptedBanner(report)), '');
   const scaleOut = scaleOutLines(report);
   if (scaleOut.length > 0) lines.push(...scaleOut.map((l) => (l.startsWith('Incomplete') || l.startsWith('Mixed') ? style.chalk.yellow(l) : l)), '');
   lines.push(...header(report, style));

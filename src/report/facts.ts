@@ -3,7 +3,7 @@
 import { serviceFacts, serviceStages } from './service-facts.js';
 import { accountingFacts, memoryFacts } from './memory-facts.js';
 import { formatCoverageDetail } from './format.js';
-import type { AccuracyMetrics, Environment, InputDescription, ModelInfo, PercentileKey, StageStats, TensorSpec, TrialOk, TrialSpec } from '../types.js';
+import type { AccuracyMetrics, Environment, InputDescription, ModelInfo, PercentileKey, Report, StageStats, TensorSpec, TrialOk, TrialSpec } from '../types.js';
 import { PERCENTILE_KEYS } from '../measure/sample-rules.js';
 import { TIMED_STAGES } from '../types.js';
 import { formatCount, formatMs, formatUs, formatNs, formatBytes, formatRate, formatPercent, formatCI, formatLevel, percentileLabel, formatPercentileCell, formatShape, formatBound, formatStopReason, formatPhase, formatConvergence, formatThreads, formatBatch, formatMHz, shortHash, formatSignificant } from './format.js';
@@ -210,6 +210,12 @@ export function flaggedPercentiles(trial: TrialOk): PercentileKey[] {
 
 export const INTERRUPTED_BANNER =
   'Interrupted: the run was stopped before the sweep finished (Ctrl-C, SIGTERM, or the process was killed). The trials below are complete; the rest of the sweep is absent.';
+
+/** The banner of an interrupted report; a merge with a shard missing says that instead (the lines below it name the shard). */
+export function interruptedBanner(report: Pick<Report, 'merge'>): string {
+  if (report.merge?.incomplete === undefined) return INTERRUPTED_BANNER;
+  return 'Incomplete: a shard\'s report is missing or was interrupted (named below); the merged numbers cover the shards that reported.';
+}
 
 
 /** A trial's stage rows in request order: load (when input data was read), then the timed stages. */

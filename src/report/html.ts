@@ -5,7 +5,7 @@
 import type { Report, TrialOk } from '../types.js';
 import { BUDGET_HEADER, bestLine, bestOverallLine, budgetRows, inconclusiveNote } from './budget-section.js';
 import type { Exporter } from './exporter.js';
-import { INTERRUPTED_BANNER, environmentFacts, modelFacts, tensorRows } from './facts.js';
+import { interruptedBanner, environmentFacts, modelFacts, tensorRows } from './facts.js';
 import { scaleOutLines } from './scale-out-facts.js';
 import { formatTimestamp } from './format.js';
 import { sweepTable } from './sweep-table.js';
@@ -61,7 +61,7 @@ export function renderHtml(report: Report): string {
   const sweep = sweepTable(report);
   const title = `inferbench: ${baseName(report.model.path)} — ${formatTimestamp(report.startedAt)}`;
   const body = html`<header><h1>${title}</h1><p class="sub">inferbench ${report.tool.version}, finished ${formatTimestamp(report.finishedAt)} · <code>${report.command.argv.join(' ')}</code></p>
-${report.interrupted === true ? html`<p class="banner">${INTERRUPTED_BANNER}</p>` : ''}${scaleOutLines(report).map((l) => html`<p class="sub">${l}</p>`)}</header>
+${report.interrupted === true ? html`<p class="banner">${interruptedBanner(report)}</p>` : ''}${scaleOutLines(report).map((l) => html`<p class="sub">${l}</p>`)}</header>
 ${report.trials.length > 1 ? toc(report, sweep !== null) : ''}
 ${sweep ? html`<section id="sweep"><h2>Sweep</h2>${table(sweep.header, sweep.rows, sweep.firstNumeric)}${bestOverallLine(report) ? html`<p id="best"><strong>${bestOverallLine(report)}</strong></p>` : ''}${sweepCharts(report)}</section>` : ''}
 ${report.budget ? html`<section id="budgets"><h2>Budgets</h2>${table(BUDGET_HEADER, budgetRows(report.budget), 2)}${inconclusiveNote(report.budget) ? html`<p>${inconclusiveNote(report.budget)}</p>` : ''}<p id="best"><strong>${bestLine(report.budget)}</strong></p></section>` : ''}

@@ -23,7 +23,7 @@ import {
 import { NODE_ALIGN, NODE_HEADER, OP_TYPE_HEADER, nodeRows, opProfileSummary, opTypeRows } from './op-profile-section.js';
 import { UTILISATION_HEADER, utilisationRows, utilisationSection } from './utilisation-section.js';
 import { formatTimestamp, insufficientFootnotes } from './format.js';
-import { type Fact, INTERRUPTED_BANNER, STAGE_TABLE_HEADER, environmentFacts, flaggedPercentiles, inputLines, modelFacts, stageRows, tensorRows, trialConfig, trialFacts } from './facts.js';
+import { type Fact, interruptedBanner, STAGE_TABLE_HEADER, environmentFacts, flaggedPercentiles, inputLines, modelFacts, stageRows, tensorRows, trialConfig, trialFacts } from './facts.js';
 
 /**
  * Escape text for a table cell or inline position: pipes, backslashes, line breaks, and < > so that
@@ -150,7 +150,7 @@ export function renderMarkdown(report: Report): string {
     `# inferbench: ${escapeText(modelBaseName(report.model.path))} — ${formatTimestamp(report.startedAt)}`,
     '',
   ];
-  if (report.interrupted === true) lines.push(`> ⚠️ **${INTERRUPTED_BANNER}**`, '');
+  if (report.interrupted === true) lines.push(`> ⚠️ **${interruptedBanner(report)}**`, '');
   const scaleOut = scaleOutLines(report);
   if (scaleOut.length > 0) lines.push(...scaleOut.map((l) => (l.startsWith('  ') ? `- ${escapeText(l.trim())}` : escapeText(l))), '');
   // Results first (sweep, budgets, output check, trials); environment and model folded at the end.

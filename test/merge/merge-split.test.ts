@@ -233,3 +233,11 @@ test('the service facts (console, Markdown, HTML) say which share of the load a 
   const { report } = mergeModelReports(inputs([splitShard(1, 3), splitShard(3, 3, { startS: 30 })]));
   expect(split(report.trials[1]!)).toBe('2 of 3 shards of a load of 300 req/s (200 req/s offered together; their probes did NOT all overlap in time): rates added, duration the span');
 });
+
+test('an incomplete merge is not called a stopped run: its banner says a shard is missing', async () => {
+  const { renderMarkdown } = await import('../../src/report/markdown.js');
+  const { report } = mergeModelReports(inputs([splitShard(1, 3), splitShard(3, 3)]));
+  const text = renderMarkdown(report);
+  expect(text).toContain("Incomplete: a shard's report is missing or was interrupted (named below)");
+  expect(text).not.toContain('the run was stopped');
+});
