@@ -40,9 +40,23 @@ export function errorText(answer: HttpAnswer): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
-/** A server's error answer to an infer request, as the trial's failure. */
+/** A server's error answer to an infer request, as the trial's failure; its HTTP status kept for refusedStatus(). */
 export function inferError(target: RemoteTarget, answer: HttpAnswer): InferbenchError {
-  return new InferbenchError('runtime-error', `${target.display}: the server answered HTTP ${answer.status}: ${errorText(answer)}`, answer.status === 400 ? 'the server rejected the inputs: check --shape/--dim against its metadata' : undefined);
+  const error = new InferbenchError('runtime-error', `${target.display}: the server answered HTTP ${answer.status}: ${errorText(answer)}`, answer.status === 400 ? 'the server rejected the inputs: check --shape/--dim against its metadata' : undefined);
+  return Object.assign(error, { httpStatus: answer.status });
+}
+
+/**
+ * Statuses with which a server turns work away that it has no room for: 429 (a rate limit) and
+ * 503 (a full queue: Triton's queue policy, `inferbench serve --queue-limit`; also a server
+ * shutting down). Under open-loop load such an answer is a dropped request, counted, not a failure.
+ */
+const REFUSALS = new Set([429, 503]);
+
+/** The HTTP status of an infer request the server refused for want of room, else null. */
+export function refusedStatus(error: unknown): number | null {
+  const status = (error as { httpStatus?: unknown } | null)?.httpStatus;
+  return typeof status === 'number' && REFUSALS.has(status) ? status : null;
 }
 
 /** A response the codec cannot read, as the trial's failure. */

@@ -48,6 +48,8 @@ export interface ProbeRig {
   queueDepth?: 'waiting' | 'outstanding';
   /** Each completed request's wait from its actual send to its dispatch, ms (a client's wait for a free connection). */
   onDispatchWait?: (ms: number) => void;
+  /** A runner's result meaning "the target refused this request" (a server's full queue): counted as dropped, not completed. */
+  refusedResult?: HostTensor[];
 }
 
 type Tag = number;
@@ -91,6 +93,10 @@ export async function runProbe(rig: ProbeRig, options: ProbeOptions): Promise<Se
   });
   const complete = (batch: CompletedBatch<HostTensor[], HostTensor[], Tag>): void => {
     const c = batch.completedAt;
+    if (rig.refusedResult !== undefined && batch.outcome.results.every((r) => r === rig.refusedResult)) {
+      dropped += batch.requests.length;
+      return;
+    }
     const worker = batch.outcome.stagesMs ?? { preprocess: 0, inference: 0, postprocess: 0 };
     const serviceMs = c - batch.dispatchedAt;
     const crossing = serviceMs - worker.preprocess - worker.inference - worker.postprocess;

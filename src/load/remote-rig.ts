@@ -25,10 +25,14 @@
 //   a malformed answer fails the trial.
 // - The overload rules sample requests OUTSTANDING at the client (waiting + in flight): past the
 //   endpoint's capacity they grow with the run's length whether they wait here or at the server.
-// - A request that fails (refused, reset, timed out, a 5xx) fails the probe, so the trial, in its
-//   phase (the sweep goes on: sweep/run-spec.ts).
+// - A request the server turns away for want of room (HTTP 429, 503: its bounded queue) is a
+//   dropped request, as an in-process --queue-limit drop: counted, never in the percentiles, and
+//   over 1% of the sent the probe is overloaded. Any other failure (connection refused or reset,
+//   a timeout, another error status) fails the probe, so the trial, in its phase (the sweep goes
+//   on: sweep/run-spec.ts). gRPC's UNAVAILABLE also means "no server": it fails the trial.
 import { performance } from 'node:perf_hooks';
 import type { HostTensor, Session } from '../adapters/adapter.js';
+import { refusedStatus } from '../adapters/remote-common.js';
 import type { BatchOutcome, BatchRunner } from '../serving/batcher.js';
 import type { ClientPoolSection, EndpointSection, PhaseBound, ServiceMeasurement } from '../types.js';
 import { runProbe, type ProbeOptions } from './probe.js';
@@ -63,6 +67,9 @@ export interface RemoteServiceRig extends ServiceRig {
   probe(options: ProbeOptions): Promise<ServiceMeasurement & { endpoint?: EndpointSection }>;
 }
 
+/** The result of a request the server refused for want of room (HTTP 429/503): a drop (probe.ts ProbeRig.refusedResult). */
+const REFUSED: HostTensor[] = [];
+
 /** One connection: a session with its body prepared, run one request at a time. */
 class RemoteRunner implements BatchRunner<HostTensor[], HostTensor[]> {
   constructor(
@@ -74,7 +81,13 @@ class RemoteRunner implements BatchRunner<HostTensor[], HostTensor[]> {
     const t0 = performance.now();
     const feeds = this.feeds;
     const t1 = performance.now();
-    const answer = await this.session.run(feeds as never);
+    let answer: unknown;
+    try {
+      answer = await this.session.run(feeds as never);
+    } catch (error) {
+      if (refusedStatus(error) === null) throw error;
+      return { results: [REFUSED] };
+    }
     const t2 = performance.now();
     const outputs = this.session.collect(answer);
     const t3 = performance.now();
@@ -193,7 +206,7 @@ async function probeEndpoint(
   // The client never stacks requests: max batch 1, no delay, whatever the caller's settings say.
   const settings = { ...probe.settings, maxBatch: 1, maxDelayMs: 0, batching: 'triton' as const, queueLimit: null };
   const measured = await runProbe(
-    { runners, payload: rigOptions.payload, itemsPerRequest: rigOptions.itemsPerRequest, threadsPerInstance: 1, queueDepth: 'outstanding', onDispatchWait: (ms) => waits.push(ms) },
+    { runners, payload: rigOptions.payload, itemsPerRequest: rigOptions.itemsPerRequest, threadsPerInstance: 1, queueDepth: 'outstanding', onDispatchWait: (ms) => waits.push(ms), refusedResult: REFUSED },
     { ...probe, settings },
   );
   const after = before !== null && lead.serverStats ? await lead.serverStats().catch(() => null) : null;

@@ -215,7 +215,8 @@ export function serviceWarnings(service: TrialMeasurement['service'] & object, s
   if (overload.verdict === 'overloaded') {
     // A URL's capacity is its server's: its instances and batching are set there, not here.
     const fix = service.client ? "lower --rate, or give the server more instances or batching (its own config, or inferbench serve's flags)" : 'lower --rate, add --instances or batch (--max-batch)';
-    warnings.push({ code: 'overloaded', message: `overloaded: offered ${service.offeredRate.toFixed(1)} requests/s, achieved ${service.achievedRate.toFixed(1)}${overload.endedEarly ? `, ended early as the ${service.client ? 'requests outstanding at the client' : 'queue'} kept growing` : ''} — its latency grows with the run's length, so no percentile here is a stable latency; ${fix}` });
+    const refused = service.client && service.requests.dropped > 0 ? `; the server refused ${service.requests.dropped} request${service.requests.dropped === 1 ? '' : 's'} with HTTP 429/503 (its queue full, a rate limit, or shutting down), counted as dropped` : '';
+    warnings.push({ code: 'overloaded', message: `overloaded: offered ${service.offeredRate.toFixed(1)} requests/s, achieved ${service.achievedRate.toFixed(1)}${overload.endedEarly ? `, ended early as the ${service.client ? 'requests outstanding at the client' : 'queue'} kept growing` : ''}${refused} — its latency grows with the run's length, so no percentile here is a stable latency; ${fix}` });
   }
   if (generator.verdict === 'saturated') {
     warnings.push({ code: 'generator-saturated', message: `the generator could not keep up: ${(generator.lateShare * 100).toFixed(1)}% of sends were over 1 ms late (lag p99 ${generator.lagP99Ms.toFixed(2)} ms, event-loop delay p99 ${generator.eventLoopDelayP99Ms.toFixed(2)} ms) — latency from the intended arrival still counts the lateness, but the rate asked for was not offered on time; lower --rate or free a core` });

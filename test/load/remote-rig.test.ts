@@ -42,6 +42,39 @@ function startServe(model: string): Promise<Served> {
   });
 }
 
+/**
+ * A KServe v2 server with model 'm' (x: FP32 [-1, 4]) whose n-th infer request (1-based) gets
+ * `answer(n)`: 'ok' (an output), 'hang' (never answered) or an HTTP error status. Closed with close().
+ */
+async function fakeV2(answer: (n: number) => 'ok' | 'hang' | number): Promise<{ url: string; close: () => void }> {
+  let infers = 0;
+  const fake = createServer((req, res) => {
+    if (req.url === '/v2/models/m') return res.end(JSON.stringify({ name: 'm', platform: 'x', inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 4] }] }));
+    if (req.url !== '/v2/models/m/infer') {
+      res.statusCode = 404;
+      return res.end(JSON.stringify({ error: 'no such thing' }));
+    }
+    const what = answer(++infers);
+    req.resume();
+    req.on('end', () => {
+      if (what === 'hang') return;
+      if (what !== 'ok') {
+        res.statusCode = what;
+        return res.end(JSON.stringify({ error: 'the queue is full' }));
+      }
+      res.end(JSON.stringify({ outputs: [{ name: 'y', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] }));
+    });
+  });
+  await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v2/models/m`,
+    close: () => {
+      fake.closeAllConnections();
+      fake.close();
+    },
+  };
+}
+
 const run = (model: string, extra: Partial<ProfileOptions>): ProfileOptions => ({
   model,
   warmup: { kind: 'count', iterations: 5 },
@@ -199,21 +232,10 @@ describe('a server that dies mid-probe', () => {
 
 describe('a server that stops answering', () => {
   test('requests time out: the trial fails in its phase with the reason, the next one too, and the sweep ends normally', async () => {
-    // A v2 server with model 'm' that answers the first 6 infer requests (the pool's warm-up) and then never again.
-    let infers = 0;
-    const fake = createServer((req, res) => {
-      if (req.url === '/v2/models/m') return res.end(JSON.stringify({ name: 'm', platform: 'x', inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 4] }] }));
-      if (req.url === '/v2/models/m/infer') {
-        req.resume();
-        if (++infers <= 6) req.on('end', () => res.end(JSON.stringify({ outputs: [{ name: 'y', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] })));
-        return;
-      }
-      res.statusCode = 404;
-      res.end(JSON.stringify({ error: 'no such thing' }));
-    });
-    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
+    // It answers the first 6 infer requests (the pool's warm-up) and then never again.
+    const fake = await fakeV2((n) => (n <= 6 ? 'ok' : 'hang'));
     try {
-      const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/v2/models/m`;
+      const url = fake.url;
       const report = await profile(run(url, { rate: [50, 100], connections: 2, warmup: { kind: 'count', iterations: 2 }, requestTimeout: 300 }));
       const [first, second] = report.trials;
       expect(first).toMatchObject({ status: 'failed', phase: 'measure' });
@@ -222,7 +244,25 @@ describe('a server that stops answering', () => {
       expect(second).toMatchObject({ status: 'failed', phase: 'warmup' });
       expect(report.interrupted).toBeUndefined();
     } finally {
-      fake.closeAllConnections();
+      fake.close();
+    }
+  }, 60_000);
+});
+
+describe('a server that turns requests away', () => {
+  test('HTTP 503 answers are dropped requests, counted, never in the percentiles: the probe is overloaded, the trial ok', async () => {
+    // After the pool's warm-up (6 requests) it refuses every other request with 503 (a full queue).
+    const fake = await fakeV2((n) => (n > 6 && n % 2 === 0 ? 503 : 'ok'));
+    try {
+      const url = fake.url;
+      const [trial] = okTrials(await profile(run(url, { rate: [50], arrivals: 'constant', connections: 2, warmup: { kind: 'count', iterations: 2 } })));
+      const s = trial!.service!;
+      expect(s.requests).toEqual({ scheduled: 60, sent: 60, completed: 30, dropped: 30, unfinished: 0 });
+      expect(trial!.stages.total.count).toBe(30);
+      expect(s.overload.verdict).toBe('overloaded');
+      expect(s.overload.evidence.map((e) => e.metric)).toContain('dropped share');
+      expect(trial!.warnings.find((w) => w.code === 'overloaded')?.message).toMatch(/the server refused 30 requests with HTTP 429\/503/);
+    } finally {
       fake.close();
     }
   }, 60_000);
