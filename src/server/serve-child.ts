@@ -33,8 +33,13 @@ export interface ServeChild {
   stop(): Promise<void>;
 }
 
+/** The `inferbench serve` command line the child runs (for the report, also when it fails to start). */
+export function serveArgv(model: string, options: ServeChildOptions): string[] {
+  return ['serve', model, '--port', '0', '--grpc-port', '0', '--device', options.device, ...(options.threads === null ? [] : ['--threads', String(options.threads)]), ...(options.serving ?? [])];
+}
+
 export async function startServeChild(model: string, options: ServeChildOptions): Promise<ServeChild> {
-  const args = ['serve', model, '--port', '0', '--grpc-port', '0', '--device', options.device, ...(options.threads === null ? [] : ['--threads', String(options.threads)]), ...(options.serving ?? [])];
+  const args = serveArgv(model, options);
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {

@@ -9,11 +9,12 @@
 // failure, and on the run's abort signal (Ctrl-C).
 import { isRemoteTarget } from '../adapters/remote-url.js';
 import { servedRow } from '../analyze/serving-overhead.js';
-import { InferbenchError } from '../errors.js';
+import { InferbenchError, isInferbenchError } from '../errors.js';
 import type { ProfileHooks } from '../hooks.js';
 import { profile, type ProfileOptions } from '../profile.js';
 import { resolveProfileOptions } from '../profile-options.js';
-import { startServeChild, type ServeChild } from '../server/serve-child.js';
+import { serveArgv, startServeChild, type ServeChild } from '../server/serve-child.js';
+import { defaultModelName } from '../server/serve.js';
 import { SERVED_PROTOCOLS, type Report, type ServedProtocol, type ServedRow, type ServingOverhead, type TrialOk, type TrialResult, type TrialSpec } from '../types.js';
 
 function targetOf(protocol: ServedProtocol, server: ServeChild): { url: string; encoding: ProfileOptions['encoding'] } {
@@ -92,7 +93,8 @@ export async function profileServed(options: ProfileOptions, hooks: ProfileHooks
   const aborted = (): boolean => options.signal?.aborted === true;
   const combined = (rows: ServedRow[] | null, interrupted: boolean): Report => {
     const [first, ...more] = locals;
-    const section: ServingOverhead | undefined = rows && server ? { server: { model: options.model, name: server.name, threads: setting.threads, device: setting.device, argv: server.argv }, rows } : undefined;
+    const server_ = { model: options.model, name: server?.name ?? defaultModelName(options.model), threads: setting.threads, device: setting.device, argv: server?.argv ?? ['inferbench', ...serveArgv(options.model, setting)] };
+    const section: ServingOverhead | undefined = rows ? { server: server_, rows } : undefined;
     return {
       ...first!,
       options: { ...first!.options, serve: true, ...(options.rate !== undefined && { rate: options.rate }) },
@@ -126,9 +128,22 @@ export async function profileServed(options: ProfileOptions, hooks: ProfileHooks
     locals.push(report);
   }
   if (aborted() || locals.some((r) => r.interrupted)) return combined(null, true);
-  server = await startServeChild(options.model, { ...setting, signal: options.signal });
   const pairs: { protocol: ServedProtocol; local: TrialOk; served: TrialResult | null }[] = [];
   const localTrials = locals.flatMap((r) => r.trials).filter((t): t is TrialOk => t.status === 'ok' && t.spec.precision === 'fp32');
+  try {
+    server = await startServeChild(options.model, { ...setting, signal: options.signal });
+  } catch (error) {
+    if (!isInferbenchError(error)) throw error;
+    // Nothing measured is lost: every served trial fails at 'open' with the server's reason (exit 4).
+    for (const protocol of SERVED_PROTOCOLS) {
+      for (const local of localTrials) {
+        const failed: TrialResult = { status: 'failed', spec: { ...local.spec, id: `${protocol} ${local.spec.id}` }, phase: 'open', error: { code: error.code, message: error.message, ...(error.hint && { hint: error.hint }) } };
+        served.push(failed);
+        pairs.push({ protocol, local, served: failed });
+      }
+    }
+    return combined(pairs.map((p) => servedRow(p.protocol, p.local, p.served)), aborted());
+  }
   try {
     for (const protocol of SERVED_PROTOCOLS) {
       const target = targetOf(protocol, server);

@@ -3,7 +3,10 @@
 // report validates, renders, compares and merges; the served trials carry the server's
 // statistics where the protocol has them; the child is gone afterwards, also when the run is
 // stopped midway; what --serve cannot do is refused before anything runs.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { compareReports } from '../../src/compare/verdict.js';
 import { mergeModelReports } from '../../src/merge/merge-reports.js';
 import { profile, type ProfileOptions } from '../../src/profile.js';
@@ -156,6 +159,21 @@ describe('--serve refusals and stops', () => {
   test('profile() itself refuses serve: true (the flag is never silently ignored)', async () => {
     expect((await rejection(profile(quick()))).message).toMatch(/profileServed/);
   });
+
+  test('a server that does not start: the in-process trial is kept, every served trial fails at open with the server\'s reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inferbench-serve-'));
+    const model = join(dir, 'gone.onnx');
+    copyFileSync('fixtures/mlp.onnx', model);
+    // The file disappears after the in-process trial, before the server loads it.
+    const report = await profileServed(quick({ model }), { onTrialEnd: () => rmSync(model, { force: true }) });
+    expect(validateReport(report).valid).toBe(true);
+    expect(report.trials[0]!.status).toBe('ok');
+    const served = report.trials.slice(1);
+    expect(served.map((t) => [t.spec.id.split(' ')[0], t.status, t.status === 'failed' && t.phase])).toEqual(['kserve-json', 'kserve-binary', 'kserve-grpc', 'tfserving-rows'].map((p) => [p, 'failed', 'open']));
+    expect(served[0]!.status === 'failed' && served[0]!.error.message).toMatch(/the local server for --serve exited before it listened/);
+    expect(report.servingOverhead!.rows.every((r) => r.error?.startsWith('failed in open:'))).toBe(true);
+    expect(report.servingOverhead!.server.name).toBe('gone');
+  }, 60_000);
 
   test('stopped midway (Ctrl-C): the report says interrupted and the server is gone', async () => {
     const controller = new AbortController();
