@@ -14,6 +14,7 @@ import type { ProfileHooks } from '../hooks.js';
 import { profile, type ProfileOptions } from '../profile.js';
 import { resolveProfileOptions } from '../profile-options.js';
 import { serveArgv, startServeChild, type ServeChild } from '../server/serve-child.js';
+import { trialId } from './plan.js';
 import { defaultModelName } from '../server/serve.js';
 import { SERVED_PROTOCOLS, type Report, type ServedProtocol, type ServedRow, type ServingOverhead, type TrialOk, type TrialResult, type TrialSpec } from '../types.js';
 
@@ -147,7 +148,11 @@ export async function profileServed(options: ProfileOptions, hooks: ProfileHooks
   try {
     for (const protocol of SERVED_PROTOCOLS) {
       const target = targetOf(protocol, server);
-      const renameSpec = (spec: TrialSpec): TrialSpec => ({ ...spec, id: `${protocol} ${spec.id}` });
+      // The model's threads are the server's: the served trial says so (threads=1, not auto).
+      const renameSpec = (spec: TrialSpec): TrialSpec => {
+        const withThreads = { ...spec, threads: setting.threads };
+        return { ...withThreads, id: `${protocol} ${trialId(withThreads)}` };
+      };
       const rename = (t: TrialResult): TrialResult => ({ ...t, spec: renameSpec(t.spec) });
       for (const run of runs.served) {
         if (aborted()) break;

@@ -46,10 +46,10 @@ describe('profile fixtures/mlp.onnx --serve', () => {
     expect(validateReport(report).valid).toBe(true);
     expect(report.trials.map((t) => [t.spec.id, t.status])).toEqual([
       ['cpu fp32 batch=1 threads=1', 'ok'],
-      ['kserve-json cpu fp32 batch=1 threads=auto', 'ok'],
-      ['kserve-binary cpu fp32 batch=1 threads=auto', 'ok'],
-      ['kserve-grpc cpu fp32 batch=1 threads=auto', 'ok'],
-      ['tfserving-rows cpu fp32 batch=1 threads=auto', 'ok'],
+      ['kserve-json cpu fp32 batch=1 threads=1', 'ok'],
+      ['kserve-binary cpu fp32 batch=1 threads=1', 'ok'],
+      ['kserve-grpc cpu fp32 batch=1 threads=1', 'ok'],
+      ['tfserving-rows cpu fp32 batch=1 threads=1', 'ok'],
     ]);
     expect(report.options.serve).toBe(true);
     expect(report.servingOverhead!.server).toMatchObject({ model: 'fixtures/mlp.onnx', name: 'mlp', threads: 1, device: 'cpu' });
@@ -59,10 +59,10 @@ describe('profile fixtures/mlp.onnx --serve', () => {
   test('each row pairs a served trial with the in-process one; the segments add up to the served mean', () => {
     const section = report.servingOverhead!;
     expect(section.rows.map((r) => [r.protocol, r.servedTrialId])).toEqual([
-      ['kserve-json', 'kserve-json cpu fp32 batch=1 threads=auto'],
-      ['kserve-binary', 'kserve-binary cpu fp32 batch=1 threads=auto'],
-      ['kserve-grpc', 'kserve-grpc cpu fp32 batch=1 threads=auto'],
-      ['tfserving-rows', 'tfserving-rows cpu fp32 batch=1 threads=auto'],
+      ['kserve-json', 'kserve-json cpu fp32 batch=1 threads=1'],
+      ['kserve-binary', 'kserve-binary cpu fp32 batch=1 threads=1'],
+      ['kserve-grpc', 'kserve-grpc cpu fp32 batch=1 threads=1'],
+      ['tfserving-rows', 'tfserving-rows cpu fp32 batch=1 threads=1'],
     ]);
     const local = report.trials[0] as TrialOk;
     for (const row of section.rows) {
