@@ -46,7 +46,7 @@ export const CLIENT_WAIT_SHARE = 0.01;
 /** Warm-up requests on each connection after the first: its socket open and its path warm before the probe. */
 const WARM_RUNS_PER_CONNECTION = 3;
 /** Bodies serialised (and thrown away) after the warm-up to price serialisation warm: the first one pays for compiling the encoder. */
-const SERIALIZE_SAMPLES = 5;
+const SERIALIZE_SAMPLES = 15;
 /** auto warm-up: sequential requests on the first connection (its median is the unloaded request time). */
 const AUTO_WARMUP_RUNS = 20;
 

@@ -124,7 +124,7 @@ export interface ClientPoolSection {
   connections: number;
   /** Request bodies were serialised once per connection before the probe and sent as they are (perf_analyzer, wrk2). */
   body: 'prepared';
-  /** Serialising one request's body, warm (median of 5 after the warm-up), ms: the cost the per-request `preprocess` stage no longer holds. */
+  /** Serialising one request's body, warm (median of 15 after the warm-up), ms: the cost the per-request `preprocess` stage no longer holds. */
   serializeMs: number;
   /** Median request time (send → last byte) of one connection's sequential warm-up requests: the endpoint unloaded, ms. */
   unloadedRequestMs: number;
