@@ -1,7 +1,10 @@
 // A local `inferbench serve` in a child process, for `profile MODEL --serve`: its own process (as
 // a user would start it), so the server's work never shares the client's event loop. It binds
-// 127.0.0.1 on free ports (port 0) and is stopped with SIGTERM: at the end, on failure, on the
-// caller's abort signal (Ctrl-C), and — the last resort — when this process exits.
+// 127.0.0.1 on free ports (port 0) and is stopped with SIGTERM by stop(): the caller calls it at
+// the end, on failure and after a Ctrl-C (once the trial in flight has ended, so that it ends
+// cleanly, not with a closed connection); the last resort kills it when this process exits. It
+// runs in its own process group for that reason: a terminal's Ctrl-C goes to the whole
+// foreground group and would stop the server under the trial still measuring it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
@@ -18,6 +21,7 @@ export interface ServeChildOptions {
   device: string;
   /** More `serve` flags: the batcher and instances (--max-batch 8 …). */
   serving?: readonly string[];
+  /** Aborting stops waiting for the server to start (it is then stopped); a running one is stopped by stop(). */
   signal?: AbortSignal;
 }
 
@@ -40,19 +44,16 @@ export function serveArgv(model: string, options: ServeChildOptions): string[] {
 
 export async function startServeChild(model: string, options: ServeChildOptions): Promise<ServeChild> {
   const args = serveArgv(model, options);
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const killNow = (): void => void child.kill('SIGTERM');
   process.once('exit', killNow);
-  const onAbort = (): void => killNow();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      options.signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit');
         child.kill('SIGTERM');
@@ -65,7 +66,7 @@ export async function startServeChild(model: string, options: ServeChildOptions)
     return stopped;
   };
   try {
-    const lines = await endpointLines(child, () => stderr);
+    const lines = await endpointLines(child, () => stderr, options.signal);
     const rest = /^KServe v2 REST\s+(http:\/\/\S+)\/v2\/models\/(\S+)$/m.exec(lines);
     const grpc = /^KServe v2 gRPC\s+grpc:\/\/(\S+)\/v2\/models\//m.exec(lines);
     if (!rest || !grpc) throw new InferbenchError('runtime-error', `inferbench serve printed no endpoints: ${lines.trim().slice(0, 300)}`);
@@ -77,7 +78,7 @@ export async function startServeChild(model: string, options: ServeChildOptions)
 }
 
 /** stdout until the last endpoint line (TF Serving's); an exit or a timeout first is an error with the server's own message. */
-function endpointLines(child: ChildProcess, stderr: () => string): Promise<string> {
+function endpointLines(child: ChildProcess, stderr: () => string, signal: AbortSignal | undefined): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     let text = '';
     const fail = (why: string): void => {
@@ -94,8 +95,11 @@ function endpointLines(child: ChildProcess, stderr: () => string): Promise<strin
     };
     const onExit = (code: number | null, signal: string | null): void => fail(`exited before it listened (${signal ?? `exit ${code}`})`);
     const timer = setTimeout(() => fail(`did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    const onAbort = (): void => fail('was not waited for: the run was stopped');
+    signal?.addEventListener('abort', onAbort, { once: true });
     const cleanup = (): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       child.stdout!.off('data', onData);
       child.off('exit', onExit);
     };

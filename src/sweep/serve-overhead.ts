@@ -134,6 +134,7 @@ export async function profileServed(options: ProfileOptions, hooks: ProfileHooks
   try {
     server = await startServeChild(options.model, { ...setting, signal: options.signal });
   } catch (error) {
+    if (aborted()) return combined(null, true);
     if (!isInferbenchError(error)) throw error;
     // Nothing measured is lost: every served trial fails at 'open' with the server's reason (exit 4).
     for (const protocol of SERVED_PROTOCOLS) {
