@@ -39,7 +39,7 @@ function sweepCharts(report: Report): SafeHtml {
 
 function toc(report: Report, sweep: boolean): SafeHtml {
   const trials = report.trials.map((t, i) => html`<li><a href="${`#trial-${i + 1}`}">${t.spec.id}</a>${t.status === 'ok' ? '' : ` (${t.status})`}</li>`);
-  return html`<nav class="toc"><ul>${sweep ? html`<li><a href="#sweep">Sweep</a></li>` : ''}${report.budget ? html`<li><a href="#budgets">Budgets</a></li>` : ''}${trials}<li><a href="#environment">Environment and model</a></li></ul></nav>`;
+  return html`<nav class="toc"><ul>${sweep ? html`<li><a href="#sweep">Sweep</a></li>` : ''}${report.budget ? html`<li><a href="#budgets">Budgets</a></li>` : ''}${report.servingOverhead ? html`<li><a href="#serving">Where the time goes</a></li>` : ''}${trials}<li><a href="#environment">Environment and model</a></li></ul></nav>`;
 }
 
 /** The latency–throughput curve, the knee and the batching advice (open-loop trials only). */

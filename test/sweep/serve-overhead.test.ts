@@ -103,6 +103,7 @@ describe('profile fixtures/mlp.onnx --serve', () => {
     const page = renderHtml(report);
     expect(page.match(/data-chart="serving"/g)).toHaveLength(4);
     expect(page.match(/data-segment="/g)).toHaveLength(4 * 5);
+    expect(page).toContain('<a href="#serving">Where the time goes</a>');
   });
 
   test('compare pairs the trials of two --serve reports; merge keeps the section of identical parts', () => {
