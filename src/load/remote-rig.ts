@@ -16,7 +16,7 @@
 //   each probe (averages: the extension keeps sums).
 // - Bodies are serialised ONCE per connection before the probe and the same bytes sent for every
 //   request, as perf_analyzer (inputs prepared before the load) and wrk2 (a fixed request) do:
-//   serialising the CNN fixture's 1×3×224×224 float32 as JSON costs milliseconds a request
+//   serialising the CNN fixture's 1×3×64×64 float32 (12,288 numbers) as JSON costs 3–5 ms a request
 //   (bench/endpoints.mjs), which on one event loop would cap the rate at a few hundred requests/s
 //   and make the generator, not the endpoint, the thing measured. The per-request `preprocess`
 //   stage is then the hand-off of the prepared body (≈ 0); the serialisation's cost is measured

@@ -1,29 +1,11 @@
 // The CLI end to end: `inferbench serve` in its own process, `inferbench profile URL` against it
 // (closed loop, 2 streams, binary tensors; a budget they measure on to decide), SIGTERM while a request is in flight, and a port in
 // use (exit 2, the port named).
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { BIN, problemsWithOneLineError, runCli } from '../helpers/cli.js';
-
-function startServe(args: string[]): Promise<{ child: ReturnType<typeof spawn>; urls: string[]; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 60_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      if (stdout.includes('TF Serving REST')) {
-        clearTimeout(timer);
-        resolve({ child, urls: stdout.trim().split('\n').map((line) => line.split(/\s+/).pop()!), stderr: () => stderr });
-      }
-    });
-    child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
-  });
-}
+import { problemsWithOneLineError, runCli } from '../helpers/cli.js';
+import { startServe } from '../helpers/serve.js';
 
 describe('inferbench serve + profile URL', () => {
   test('profile measures the served model; SIGTERM lets the request in flight finish', async () => {

@@ -5,7 +5,6 @@
 // pool of one connection at a rate that needs more says the client limited it; a server killed
 // mid-probe fails that trial in its phase and the sweep goes on; --rate auto finds a knee; the
 // flags of the in-process server are refused for a URL.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,32 +14,8 @@ import { clientWarnings } from '../../src/sweep/service-spec.js';
 import { renderConsole } from '../../src/report/console.js';
 import { validateReport } from '../../src/report/validate.js';
 import type { Report, TrialOk } from '../../src/types.js';
-import { BIN } from '../helpers/cli.js';
+import { startServe, type Served } from '../helpers/serve.js';
 import { rejection } from '../helpers/errors.js';
-
-interface Served {
-  child: ChildProcess;
-  rest: string;
-  grpc: string;
-}
-
-function startServe(model: string): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', model, '--port', '0', '--grpc-port', '0'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 60_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      if (!stdout.includes('TF Serving REST')) return;
-      clearTimeout(timer);
-      const url = (label: string): string => stdout.split('\n').find((line) => line.startsWith(label))!.split(/\s+/).pop()!;
-      resolve({ child, rest: url('KServe v2 REST'), grpc: url('KServe v2 gRPC') });
-    });
-    child.on('exit', () => reject(new Error(`serve exited: ${stderr}`)));
-  });
-}
 
 /**
  * A KServe v2 server with model 'm' (x: FP32 [-1, 4]) whose n-th infer request (1-based) gets
@@ -92,7 +67,7 @@ const okTrials = (report: Report): TrialOk[] => report.trials.map((t) => {
 
 let served: Served;
 beforeAll(async () => {
-  served = await startServe('fixtures/mlp.onnx');
+  served = await startServe(['fixtures/mlp.onnx', '--port', '0', '--grpc-port', '0']);
 }, 60_000);
 afterAll(() => {
   served?.child.kill('SIGKILL');
@@ -206,7 +181,7 @@ describe('the client-pool warning says whose limit it was', () => {
 
 describe('a server that dies mid-probe', () => {
   test('the trial fails in its phase and the sweep goes on', async () => {
-    const victim = await startServe('fixtures/mlp.onnx');
+    const victim = await startServe(['fixtures/mlp.onnx', '--port', '0', '--grpc-port', '0']);
     let killed = false;
     const report = await profile(run(victim.rest, {
       rate: [100, 200],
