@@ -77,8 +77,9 @@ export function configKey(model: string, spec: TrialSpec, ignore: readonly Match
     ['concurrency', (spec.concurrency ?? 1) > 1 ? `concurrency=${spec.concurrency}` : ''],
   ];
   const kept = parts.filter(([field, text]) => text !== '' && !ignore.includes(field)).map(([, text]) => text);
-  // An open-loop trial pairs only with the same serving setting: rate, arrivals, batching, instances.
-  return [...kept, ...(spec.service ? serviceIdParts(spec.service) : [])].join(' ');
+  // An open-loop trial pairs only with the same serving setting: rate, arrivals, batching, instances;
+  // a --serve trial only with one served over the same protocol (their URLs name the same model).
+  return [...(spec.served ? [spec.served] : []), ...kept, ...(spec.service ? serviceIdParts(spec.service) : [])].join(' ');
 }
 
 export function matchReports(base: Report, head: Report, options: MatchOptions = {}): Matching {

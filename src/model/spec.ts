@@ -76,6 +76,8 @@ export interface TrialSpec {
   outputs?: OutputHandling;
   /** Open-loop service trial (--rate): arrivals, batcher and instances (model/service.ts); absent = closed loop. */
   service?: ServingSettings;
+  /** A `--serve` trial: the protocol its requests went over (model/serving-overhead.ts SERVED_PROTOCOLS); absent = measured as planned. */
+  served?: string;
 }
 
 /**

@@ -139,7 +139,7 @@ export async function profileServed(options: ProfileOptions, hooks: ProfileHooks
     // Nothing measured is lost: every served trial fails at 'open' with the server's reason (exit 4).
     for (const protocol of SERVED_PROTOCOLS) {
       for (const local of localTrials) {
-        const failed: TrialResult = { status: 'failed', spec: { ...local.spec, id: `${protocol} ${local.spec.id}` }, phase: 'open', error: { code: error.code, message: error.message, ...(error.hint && { hint: error.hint }) } };
+        const failed: TrialResult = { status: 'failed', spec: { ...local.spec, id: `${protocol} ${local.spec.id}`, served: protocol }, phase: 'open', error: { code: error.code, message: error.message, ...(error.hint && { hint: error.hint }) } };
         served.push(failed);
         pairs.push({ protocol, local, served: failed });
       }
@@ -152,7 +152,7 @@ export async function profileServed(options: ProfileOptions, hooks: ProfileHooks
       // The model's threads are the server's: the served trial says so (threads=1, not auto).
       const renameSpec = (spec: TrialSpec): TrialSpec => {
         const withThreads = { ...spec, threads: setting.threads };
-        return { ...withThreads, id: `${protocol} ${trialId(withThreads)}` };
+        return { ...withThreads, id: `${protocol} ${trialId(withThreads)}`, served: protocol };
       };
       const rename = (t: TrialResult): TrialResult => ({ ...t, spec: renameSpec(t.spec) });
       for (const run of runs.served) {

@@ -3,10 +3,11 @@
 // report validates, renders, compares and merges; the served trials carry the server's
 // statistics where the protocol has them; the child is gone afterwards, also when the run is
 // stopped midway; what --serve cannot do is refused before anything runs.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { matchReports } from '../../src/compare/match.js';
 import { compareReports } from '../../src/compare/verdict.js';
 import { mergeModelReports } from '../../src/merge/merge-reports.js';
 import { profile, type ProfileOptions } from '../../src/profile.js';
@@ -15,7 +16,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { validateReport } from '../../src/report/validate.js';
 import { profileServed, servedPlanNote } from '../../src/sweep/serve-overhead.js';
-import type { Report, TrialOk } from '../../src/types.js';
+import { SERVED_PROTOCOLS, type Report, type TrialOk } from '../../src/types.js';
 import { rejection } from '../helpers/errors.js';
 
 const quick = (extra: Partial<ProfileOptions> = {}): ProfileOptions => ({
@@ -108,9 +109,16 @@ describe('profile fixtures/mlp.onnx --serve', () => {
 
   test('compare pairs the trials of two --serve reports; merge keeps the section of identical parts', () => {
     const comparison = compareReports(report, report);
-    // Every trial pairs with its twin (the served ones in protocol order), none is left over.
+    // Every trial pairs with its twin, none is left over.
     expect(comparison.trials).toHaveLength(5);
     expect(comparison.matching.baseOnly).toEqual([]);
+    // A served trial pairs by its protocol (spec.served), not by its place: head's in reverse order still pair alike.
+    const reversed = { ...report, trials: [...report.trials].reverse() };
+    const pairs = matchReports(report, reversed).pairs;
+    expect(pairs).toHaveLength(5);
+    expect(pairs.filter((p) => p.base.spec.id !== p.head.spec.id)).toEqual([]);
+    expect(report.trials.filter((t) => t.spec.served !== undefined).map((t) => t.spec.served)).toEqual([...SERVED_PROTOCOLS]);
+    expect((JSON.parse(readFileSync('src/report/report.schema.json', 'utf8')) as { $defs: { trialSpec: { properties: { served: { enum: string[] } } } } }).$defs.trialSpec.properties.served.enum).toEqual([...SERVED_PROTOCOLS]);
     const merged = mergeModelReports([{ report, source: 'a.json' }, { report, source: 'b.json' }]);
     expect(merged.report.servingOverhead).toEqual(report.servingOverhead);
     expect(merged.report.trials).toHaveLength(5);
