@@ -50,6 +50,7 @@ export function inferError(target: RemoteTarget, answer: HttpAnswer): Inferbench
  * Statuses with which a server turns work away that it has no room for: 429 (a rate limit) and
  * 503 (a full queue: Triton's queue policy, `inferbench serve --queue-limit`; also a server
  * shutting down). Under open-loop load such an answer is a dropped request, counted, not a failure.
+ * A gRPC session marks its refusals with the HTTP status they stand for (remote-grpc.ts refusalOf).
  */
 const REFUSALS = new Set([429, 503]);
 

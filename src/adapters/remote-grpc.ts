@@ -51,8 +51,12 @@ export async function openGrpcSession(target: RemoteTarget, options: RemoteClien
     prepare: (inputs: readonly HostTensor[]) => infer.requestSerialize(toGrpcInferRequest(target.model, target.version ?? '', inputs)),
     run: (feeds) => new Promise((resolve, reject) => {
       (client as Client).makeUnaryRequest(infer.path, identity, identity, feeds as Buffer, metadata, { deadline: deadline() }, (error, response) => {
-        if (error) reject(new InferbenchError('runtime-error', `${target.display}: ModelInfer failed: ${grpcReason(error, grpc.status)}`));
-        else resolve(response);
+        if (error) {
+          const refused = refusalOf(error, client as Client, grpc);
+          const reason = refused === null ? grpcReason(error, grpc.status) : `${grpc.status[error.code]?.toLowerCase() ?? error.code}: the server turned the request away (${error.details})`;
+          const failure = new InferbenchError('runtime-error', `${target.display}: ModelInfer failed: ${reason}`);
+          reject(refused === null ? failure : Object.assign(failure, { httpStatus: refused }));
+        } else resolve(response);
       });
     }),
     collect(outputs) {
@@ -69,6 +73,21 @@ export async function openGrpcSession(target: RemoteTarget, options: RemoteClien
 }
 
 type Status = typeof import('@grpc/grpc-js').status;
+type Grpc = typeof import('@grpc/grpc-js');
+
+/**
+ * A call the server turned away for want of room, as the HTTP status it stands for (what
+ * remote-common.ts refusedStatus() counts as a dropped request under open-loop load), else null.
+ * RESOURCE_EXHAUSTED is gRPC's "no room" (429). UNAVAILABLE is both "no room" (Triton answers a
+ * full queue with it, `inferbench serve --queue-limit` too: 503) and "no server" (the connection
+ * refused or dropped): it is a refusal only while the channel is still READY, i.e. the server
+ * answered it over a live connection.
+ */
+function refusalOf(error: ServiceError, client: Client, grpc: Grpc): number | null {
+  if (error.code === grpc.status.RESOURCE_EXHAUSTED) return 429;
+  if (error.code !== grpc.status.UNAVAILABLE) return null;
+  return client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY ? 503 : null;
+}
 
 function grpcReason(error: ServiceError, status: Status): string {
   const name = status[error.code] ?? String(error.code);

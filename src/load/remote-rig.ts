@@ -128,15 +128,22 @@ export async function openRemoteRig(options: RemoteRigOptions): Promise<RemoteSe
     const warmStart = performance.now();
     const unloaded = await sequentialWarmup(main, first.feeds, options.warmup);
     let openMs = 0;
-    const others = await Promise.all(Array.from({ length: options.connections - 1 }, async () => {
+    const sessions = await Promise.all(Array.from({ length: options.connections - 1 }, async () => {
       const t0 = performance.now();
       const session = await options.openSession();
       openMs = Math.max(openMs, performance.now() - t0);
       owned.push(session);
+      return session;
+    }));
+    // Opened together, warmed one after another: a burst of one request per connection could
+    // overflow a server's bounded queue (Triton's max_queue_size, serve --queue-limit) before the
+    // probe, where a refusal is a counted drop, has even started.
+    const others: RemoteRunner[] = [];
+    for (const session of sessions) {
       const { feeds } = await timedRequest(session, options.payload);
       for (let r = 1; r < WARM_RUNS_PER_CONNECTION; r++) session.collect(await session.run(feeds as never));
-      return new RemoteRunner(session, feeds);
-    }));
+      others.push(new RemoteRunner(session, feeds));
+    }
     const runners = [new RemoteRunner(main, first.feeds), ...others];
     const warmup: RigWarmup = {
       backend: main.backend,

@@ -215,7 +215,7 @@ export function serviceWarnings(service: TrialMeasurement['service'] & object, s
   if (overload.verdict === 'overloaded') {
     // A URL's capacity is its server's: its instances and batching are set there, not here.
     const fix = service.client ? "lower --rate, or give the server more instances or batching (its own config, or inferbench serve's flags)" : 'lower --rate, add --instances or batch (--max-batch)';
-    const refused = service.client && service.requests.dropped > 0 ? `; the server refused ${service.requests.dropped} request${service.requests.dropped === 1 ? '' : 's'} with HTTP 429/503 (its queue full, a rate limit, or shutting down), counted as dropped` : '';
+    const refused = service.client && service.requests.dropped > 0 ? `; the server refused ${service.requests.dropped} request${service.requests.dropped === 1 ? '' : 's'} with HTTP 429/503 or gRPC RESOURCE_EXHAUSTED/UNAVAILABLE (its queue full, a rate limit, or shutting down), counted as dropped` : '';
     warnings.push({ code: 'overloaded', message: `overloaded: offered ${service.offeredRate.toFixed(1)} requests/s, achieved ${service.achievedRate.toFixed(1)}${overload.endedEarly ? `, ended early as the ${service.client ? 'requests outstanding at the client' : 'queue'} kept growing` : ''}${refused} — its latency grows with the run's length, so no percentile here is a stable latency; ${fix}` });
   }
   if (generator.verdict === 'saturated') {

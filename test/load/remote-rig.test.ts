@@ -180,10 +180,11 @@ describe('the client-pool warning says whose limit it was', () => {
 });
 
 describe('a server that dies mid-probe', () => {
-  test('the trial fails in its phase and the sweep goes on', async () => {
+  // gRPC too: its UNAVAILABLE is a counted drop only over a live connection, so a dead server still fails the trial.
+  test.each(['rest', 'grpc'] as const)('%s: the trial fails in its phase and the sweep goes on', async (kind) => {
     const victim = await startServe(['fixtures/mlp.onnx', '--port', '0', '--grpc-port', '0']);
     let killed = false;
-    const report = await profile(run(victim.rest, {
+    const report = await profile(run(kind === 'rest' ? victim.rest : victim.grpc, {
       rate: [100, 200],
       measure: { kind: 'count', iterations: 400 },
       connections: 2,
@@ -199,7 +200,7 @@ describe('a server that dies mid-probe', () => {
     expect(report.trials).toHaveLength(2);
     const [first, second] = report.trials;
     expect(first).toMatchObject({ status: 'failed', phase: 'measure' });
-    if (first!.status === 'failed') expect(first!.error.message).toMatch(/POST .*\/v2\/models\/mlp\/infer: (the server closed the connection|connection refused)/);
+    if (first!.status === 'failed') expect(first!.error.message).toMatch(kind === 'rest' ? /POST .*\/v2\/models\/mlp\/infer: (the server closed the connection|connection refused)/ : /ModelInfer failed: unavailable .*is the server running/);
     // The next rate's trial could not reach it: its own failure, not the end of the run.
     expect(second).toMatchObject({ status: 'failed', phase: 'open' });
   }, 60_000);
@@ -239,6 +240,23 @@ describe('a server that turns requests away', () => {
       expect(trial!.warnings.find((w) => w.code === 'overloaded')?.message).toMatch(/the server refused 30 requests with HTTP 429\/503/);
     } finally {
       fake.close();
+    }
+  }, 60_000);
+});
+
+describe('a gRPC server whose queue is full', () => {
+  test('UNAVAILABLE answered over a live connection is a dropped request, as HTTP 503 is', async () => {
+    // One instance, room for one waiting request, 16 connections at a rate far past the CNN's capacity.
+    const full = await startServe(['fixtures/cnn.onnx', '--port', '0', '--grpc-port', '0', '--threads', '1', '--queue-limit', '1']);
+    try {
+      const [trial] = okTrials(await profile(run(full.grpc, { rate: [4000], measure: { kind: 'count', iterations: 800 }, connections: 16, warmup: { kind: 'count', iterations: 2 } })));
+      const s = trial!.service!;
+      expect(s.requests.dropped).toBeGreaterThan(0);
+      expect(s.requests.completed).toBeGreaterThan(0);
+      expect(trial!.stages.total.count).toBe(s.requests.completed);
+      expect(trial!.warnings.find((w) => w.code === 'overloaded')?.message).toMatch(/gRPC RESOURCE_EXHAUSTED\/UNAVAILABLE/);
+    } finally {
+      full.child.kill('SIGKILL');
     }
   }, 60_000);
 });
