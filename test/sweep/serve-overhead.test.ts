@@ -95,14 +95,15 @@ describe('profile fixtures/mlp.onnx --serve', () => {
     expect(await answers(served.endpoint!.url)).toBe(false);
   });
 
-  test('console, Markdown and HTML show the section; the HTML draws one chart per protocol', () => {
+  test('console, Markdown and HTML show the section; the HTML draws one chart, a bar per protocol', () => {
     for (const text of [renderConsole(report), renderMarkdown(report)]) {
       expect(text).toContain('Where the time goes: in process vs served');
       expect(text).toContain('KServe gRPC, raw');
       expect(text).toContain('AVERAGES');
     }
     const page = renderHtml(report);
-    expect(page.match(/data-chart="serving"/g)).toHaveLength(4);
+    expect(page.match(/data-chart="serving"/g)).toHaveLength(1);
+    expect(page.match(/<g class="served"/g)).toHaveLength(4);
     expect(page.match(/data-segment="/g)).toHaveLength(4 * 5);
     expect(page).toContain('<a href="#serving">Where the time goes</a>');
   });
@@ -144,7 +145,9 @@ describe('--serve --rate R: open loop too', () => {
       const s = row.segments!;
       expect(s.inferenceMs + s.serializeMs + s.transportMs + (s.queueMs ?? 0) + s.deserializeMs).toBeCloseTo(row.servedMeanMs!, 2);
     }
-    expect(renderHtml(open).match(/data-chart="serving"/g)).toHaveLength(4);
+    // One chart: a bar per protocol and loop (closed, then the rate), grouped under the protocol's name.
+    expect(renderHtml(open).match(/data-chart="serving"/g)).toHaveLength(1);
+    expect(renderHtml(open).match(/<g class="served"/g)).toHaveLength(open.servingOverhead!.rows.filter((r) => r.segments).length);
   }, 120_000);
 });
 
