@@ -35,6 +35,7 @@ import type { HostTensor, Session } from '../adapters/adapter.js';
 import { refusedStatus } from '../adapters/remote-common.js';
 import type { BatchOutcome, BatchRunner } from '../serving/batcher.js';
 import type { ClientPoolSection, EndpointSection, PhaseBound, ServiceMeasurement } from '../types.js';
+import { median } from '../measure/clock.js';
 import { runProbe, type ProbeOptions } from './probe.js';
 import { statsOfMs } from './probe-record.js';
 import type { RigWarmup, ServiceRig } from './service-rig.js';
@@ -238,11 +239,4 @@ export function clientSection(m: ServiceMeasurement, connections: number, waits:
     neededConnections: (m.service.offeredRate * meanRequestMs) / 1000,
     verdict: share > CLIENT_WAIT_SHARE ? 'pool-limited' : 'ok',
   };
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -32,7 +32,7 @@ export function timerCostNs(): number {
   return median(perCall);
 }
 
-export function median(values: number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   if (sorted.length === 0) return 0;

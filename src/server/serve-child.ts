@@ -7,12 +7,9 @@
 // foreground group and would stop the server under the trial still measuring it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InferbenchError } from '../errors.js';
+import { packagePath } from '../package-paths.js';
 
-/** bin/inferbench of this package (dist/server/ and src/server/ sit two levels below the root). */
-const BIN = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../bin/inferbench');
 const START_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 10_000;
 
@@ -44,7 +41,7 @@ export function serveArgv(model: string, options: ServeChildOptions): string[] {
 
 export async function startServeChild(model: string, options: ServeChildOptions): Promise<ServeChild> {
   const args = serveArgv(model, options);
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [packagePath('bin/inferbench'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
