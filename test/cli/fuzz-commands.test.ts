@@ -114,19 +114,24 @@ describe.concurrent('accepted, and it does what it says', () => {
   }, 120_000);
 });
 
+/** An onStderr that, once the first trial's progress line shows, turns the output directory `out` into a file: the path breaks mid-run. */
+function breakOnceStarted(out: string): (text: string) => void {
+  let broken = false;
+  return (text) => {
+    if (broken || !text.includes('[1/1]')) return;
+    broken = true;
+    rmSync(out, { recursive: true, force: true });
+    writeFileSync(out, 'now a file');
+  };
+}
+
 describe('results are never lost to an output path', () => {
   test('profile: the directory broken mid-run and TMPDIR unwritable too: the JSON report goes to stdout, exit 0', async () => {
     const out = at('breaks');
-    let broken = false;
     const run = await runCli(['profile', MLP, '-w', '2', '--duration', '1s', '-t', '1', '--no-sample', '--no-op-profile', '-o', out, '-f', 'json'], {
       env: { TMPDIR: at('a-file', 'tmp') },
       timeoutMs: 90_000,
-      onStderr: (text) => {
-        if (broken || !text.includes('[1/1]')) return;
-        broken = true;
-        rmSync(out, { recursive: true, force: true });
-        writeFileSync(out, 'now a file');
-      },
+      onStderr: breakOnceStarted(out),
     });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/warning: .*the JSON report is printed to stdout instead/);
@@ -136,15 +141,9 @@ describe('results are never lost to an output path', () => {
 
   test('run: output.dir broken mid-run: the reports go to a temp directory, said on stderr, exit 0', async () => {
     const out = at('run-breaks');
-    let broken = false;
     const run = await runCli(['run', '-c', config('breaks.json', { output: { dir: out } }), '-n', '300', '--no-compare'], {
       timeoutMs: 90_000,
-      onStderr: (text) => {
-        if (broken || !text.includes('[1/1]')) return;
-        broken = true;
-        rmSync(out, { recursive: true, force: true });
-        writeFileSync(out, 'now a file');
-      },
+      onStderr: breakOnceStarted(out),
     });
     expect(run.code, run.stderr).toBe(0);
     const where = /the run's files from then on were written to (\S+) instead/.exec(run.stderr)?.[1];
