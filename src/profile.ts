@@ -14,10 +14,8 @@ import { shardInfo, takeShard } from './merge/shard.js';
 import { loadSplitInfo } from './merge/load-split.js';
 import { runSweep, type SweepResult } from './sweep/run-sweep.js';
 import { KneeRun } from './sweep/knee-sweep.js';
-import type { Budget } from './budget/budget.js';
-import { summarizeBudgets, type Objective } from './budget/best.js';
 import { judgeSweep } from './sweep/judge-sweep.js';
-import type { BudgetSummary, ModelInfo, Report, TrialResult, TrialSpec } from './types.js';
+import type { ModelInfo, Report, TrialSpec } from './types.js';
 import { TOOL_VERSION } from './version.js';
 import { redactArgv, redactRemote } from './options/redact.js';
 
@@ -158,10 +156,6 @@ export async function rejectUnknownDevices(adapter: RuntimeAdapter, devices: rea
   if (unknown.length > 0) {
     throw new InferbenchError('usage', `unknown device '${unknown.join("', '")}' for ${adapter.runtime}`, `use one of: ${[...known].join(', ')} (\`inferbench devices\` lists what this machine can run)`);
   }
-}
-
-export function budgetSummary(trials: readonly TrialResult[], budgets: readonly Budget[], objective: Objective = { kind: 'throughput' }): BudgetSummary {
-  return summarizeBudgets(trials, budgets, objective);
 }
 
 async function describeModel(adapter: RuntimeAdapter, path: string): Promise<ModelInfo> {
